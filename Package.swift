@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "anthropic-proxy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "anthropic-proxy", targets: ["anthropic-proxy"]),
+        .library(name: "ProxyCore", targets: ["ProxyCore"]),
+        .library(name: "ProxyServer", targets: ["ProxyServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        /// Pure translation core: wire types, translators, routing, SSE. No networking imports.
+        .target(name: "ProxyCore"),
+        .target(
+            name: "ProxyServer",
+            dependencies: [
+                "ProxyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "anthropic-proxy",
+            dependencies: [
+                "ProxyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ProxyServerTests",
+            dependencies: [
+                "ProxyServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,106 @@
+/// One event of Anthropic's streaming grammar:
+/// `message_start`, then per block `content_block_start`, deltas, `content_block_stop` (indexes
+/// increasing from 0), then `message_delta` and `message_stop`; `ping` anywhere, `error` to abort.
+public enum AnthropicStreamEvent: Sendable, Equatable {
+    /// A block as it opens: text and thinking empty, tool_use with `input: {}`.
+    public enum BlockStart: Sendable, Equatable {
+        case text
+        case thinking
+        case redactedThinking(data: String)
+        case toolUse(id: String, name: String)
+    }
+
+    public enum Delta: Sendable, Equatable {
+        case text(String)
+        case thinking(String)
+        case signature(String)
+        case inputJSON(String)
+    }
+
+    /// `message` has empty content and no stop reason yet.
+    case messageStart(AnthropicMessage)
+    case contentBlockStart(index: Int, block: BlockStart)
+    case contentBlockDelta(index: Int, delta: Delta)
+    case contentBlockStop(index: Int)
+    case messageDelta(stopReason: StopReason, stopSequence: String?, usage: Usage)
+    case messageStop
+    case ping
+    case error(AnthropicError)
+
+    /// The SSE `event:` name.
+    public var name: String {
+        switch self {
+        case .messageStart: "message_start"
+        case .contentBlockStart: "content_block_start"
+        case .contentBlockDelta: "content_block_delta"
+        case .contentBlockStop: "content_block_stop"
+        case .messageDelta: "message_delta"
+        case .messageStop: "message_stop"
+        case .ping: "ping"
+        case .error: "error"
+        }
+    }
+
+    /// The event's `data:` payload.
+    public var json: JSONValue {
+        switch self {
+        case .messageStart(let message):
+            return ["type": "message_start", "message": message.json]
+        case .contentBlockStart(let index, let block):
+            return ["type": "content_block_start", "index": .int(index), "content_block": block.json]
+        case .contentBlockDelta(let index, let delta):
+            return ["type": "content_block_delta", "index": .int(index), "delta": delta.json]
+        case .contentBlockStop(let index):
+            return ["type": "content_block_stop", "index": .int(index)]
+        case .messageDelta(let stopReason, let stopSequence, let usage):
+            return [
+                "type": "message_delta",
+                "delta": ["stop_reason": .string(stopReason.rawValue), "stop_sequence": stopSequence.map { .string($0) } ?? .null],
+                "usage": usage.json,
+            ]
+        case .messageStop:
+            return ["type": "message_stop"]
+        case .ping:
+            return ["type": "ping"]
+        case .error(let error):
+            return error.json
+        }
+    }
+
+    /// The event framed for the wire: `event: NAME\ndata: JSON\n\n`.
+    public func write(to writer: inout JSONWriter) {
+        writer.append(raw: "event: ".utf8)
+        writer.append(raw: name.utf8)
+        writer.append(raw: "\ndata: ".utf8)
+        writer.write(json)
+        writer.append(raw: "\n\n".utf8)
+    }
+
+    public var sseBytes: [UInt8] {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+}
+
+extension AnthropicStreamEvent.BlockStart {
+    var json: JSONValue {
+        switch self {
+        case .text: ["type": "text", "text": ""]
+        case .thinking: ["type": "thinking", "thinking": "", "signature": ""]
+        case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
+        case .toolUse(let id, let name): ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]]
+        }
+    }
+}
+
+extension AnthropicStreamEvent.Delta {
+    var json: JSONValue {
+        switch self {
+        case .text(let text): ["type": "text_delta", "text": .string(text)]
+        case .thinking(let text): ["type": "thinking_delta", "thinking": .string(text)]
+        case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
+        case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// Identifiers in Anthropic's forms: `msg_…` for replies, `toolu_…` for tool calls.
+public enum MessageIdentifier {
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// A fresh random reply id: `msg_` and 24 base-62 characters.
+    public static func newMessageID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        return "msg_" + String(decoding: characters, as: UTF8.self)
+    }
+
+    /// A tool-call id for an upstream that gave none, derived from the reply's id so that the
+    /// streamed and the whole translation of one reply agree.
+    public static func toolUseID(messageID: String, index: Int) -> String {
+        let suffix = messageID.hasPrefix("msg_") ? String(messageID.dropFirst(4)) : messageID
+        return "toolu_\(suffix)_\(index)"
+    }
+}

@@ -1,0 +1,73 @@
+/// What translating one Chat Completions reply back needs to know, and the mappings the whole
+/// and the streamed translation share so that they always agree.
+public struct OpenAIChatReplyContext: Sendable {
+    /// The model the client asked for; the reply echoes it.
+    public var requestedModel: String
+    public var messageID: String
+    public var toolNames: ToolNameMapping
+    public var stopSequences: [String]
+    /// The local estimate of the prompt, used until (or unless) the upstream reports usage.
+    public var estimatedInputTokens: Int
+
+    public init(requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0) {
+        self.requestedModel = requestedModel
+        self.messageID = messageID
+        self.toolNames = toolNames
+        self.stopSequences = stopSequences
+        self.estimatedInputTokens = estimatedInputTokens
+    }
+
+    /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as
+    /// some servers finish tool calls with `stop`. The matched stop string is reported by vLLM as
+    /// `stop_reason` and by SGLang as `matched_stop`; plain OpenAI does not say which one matched.
+    func stopReason(finishReason: String?, hasToolCalls: Bool, choice: JSONValue?) -> (StopReason, String?) {
+        if hasToolCalls { return (.toolUse, nil) }
+        switch finishReason {
+        case "length": return (.maxTokens, nil)
+        case "tool_calls", "function_call": return (.toolUse, nil)
+        case "content_filter": return (.refusal, nil)
+        default:
+            let matched = choice?["stop_reason"]?.stringValue ?? choice?["matched_stop"]?.stringValue
+            if let matched, stopSequences.contains(matched) { return (.stopSequence, matched) }
+            return (.endTurn, nil)
+        }
+    }
+
+    /// Maps `usage`: cached prompt tokens (OpenAI's `prompt_tokens_details.cached_tokens`,
+    /// DeepSeek's `prompt_cache_hit_tokens`) become `cache_read_input_tokens`, the rest input.
+    static func usage(_ json: JSONValue?) -> Usage? {
+        guard let json, let prompt = json["prompt_tokens"]?.intValue else { return nil }
+        let cached = json["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? json["prompt_cache_hit_tokens"]?.intValue ?? 0
+        return Usage(
+            inputTokens: max(prompt - cached, 0),
+            outputTokens: json["completion_tokens"]?.intValue ?? 0,
+            cacheReadInputTokens: cached
+        )
+    }
+
+    /// A tool call's `arguments` string as the tool_use input object. Arguments that are not a JSON
+    /// object are kept under `_raw_arguments`, so the client's schema check tells the model what
+    /// went wrong instead of the call silently losing its input.
+    static func toolInput(arguments: String) -> JSONValue {
+        if arguments.trimmingWhitespace().isEmpty { return .object([:]) }
+        if let parsed = try? JSONParser.parse(arguments), case .object = parsed { return parsed }
+        return ["_raw_arguments": .string(arguments)]
+    }
+
+    /// Usage for an upstream that reported none: the prompt estimate, and about four characters
+    /// per output token.
+    func estimatedUsage(outputCharacters: Int) -> Usage {
+        Usage(inputTokens: estimatedInputTokens, outputTokens: (outputCharacters + 3) / 4)
+    }
+
+    func toolUseID(upstreamID: String?, index: Int) -> String {
+        if let upstreamID, !upstreamID.isEmpty { return upstreamID }
+        return MessageIdentifier.toolUseID(messageID: messageID, index: index)
+    }
+
+    /// The reasoning text of a message or delta: `reasoning_content` (DeepSeek, vLLM, llama.cpp)
+    /// or `reasoning` (OpenRouter).
+    static func reasoning(_ json: JSONValue?) -> String? {
+        json?["reasoning_content"]?.stringValue ?? json?["reasoning"]?.stringValue
+    }
+}

@@ -1,0 +1,200 @@
+/// Translates an Anthropic Messages request into an OpenAI Chat Completions request body.
+///
+/// Only fields Chat Completions defines are written: Anthropic-only fields (`metadata`,
+/// `context_management`, `output_config`, `cache_control`, ...) never reach the upstream, and
+/// anything it cannot take is a 400 naming the block, never silently dropped.
+public struct OpenAIChatRequestTranslator: Sendable {
+    private let model: String
+    private let profile: ModelProfile
+
+    /// - Parameters:
+    ///   - model: the upstream model name.
+    ///   - profile: what the catalog knows about it (output ceiling, reasoning).
+    public init(model: String, profile: ModelProfile) {
+        self.model = model
+        self.profile = profile
+    }
+
+    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        var body = JSONObject()
+        body.append("model", .string(model))
+        body.append("messages", .array(try messages(request)))
+        let maxTokens = min(request.maxTokens, profile.maxOutputTokens)
+        body.append(profile.isOpenAIReasoningModel ? "max_completion_tokens" : "max_tokens", .int(maxTokens))
+        if !profile.isOpenAIReasoningModel {
+            if let temperature = request.temperature { body.append("temperature", .double(temperature)) }
+            if let topP = request.topP { body.append("top_p", .double(topP)) }
+        } else if let effort = reasoningEffort(request) {
+            body.append("reasoning_effort", .string(effort))
+        }
+        if !request.stopSequences.isEmpty {
+            body.append("stop", .array(request.stopSequences.map(JSONValue.string)))
+        }
+        if !request.tools.isEmpty {
+            body.append("tools", .array(request.tools.map(Self.function)))
+            if let choice = request.toolChoice { body.append("tool_choice", Self.toolChoice(choice)) }
+            if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
+        }
+        if request.stream {
+            body.append("stream", true)
+            body.append("stream_options", ["include_usage": true])
+        }
+        return .object(body)
+    }
+
+    /// `reasoning_effort` from `output_config.effort`, else from the thinking budget.
+    private func reasoningEffort(_ request: MessagesRequest) -> String? {
+        if let effort = request.effort?.lowercased() {
+            return ["low", "medium", "high"].contains(effort) ? effort : effort == "max" ? "high" : "medium"
+        }
+        switch request.thinking {
+        case .disabled: return nil
+        case .adaptive: return "medium"
+        case .enabled(let budget): return budget <= 4_096 ? "low" : budget <= 16_384 ? "medium" : "high"
+        }
+    }
+
+    // MARK: - Messages
+
+    private func messages(_ request: MessagesRequest) throws(AnthropicError) -> [JSONValue] {
+        let systemRole: JSONValue = profile.isOpenAIReasoningModel ? "developer" : "system"
+        var messages: [JSONValue] = []
+        if !request.system.isEmpty {
+            messages.append(["role": systemRole, "content": .string(request.system.joined(separator: "\n\n"))])
+        }
+        for (index, message) in request.messages.enumerated() {
+            let path = "messages.\(index).content"
+            switch message.role {
+            case .system:
+                let text = try Self.plainText(message.content, path: path)
+                messages.append(["role": systemRole, "content": .string(text)])
+            case .assistant:
+                if let assistant = Self.assistantMessage(message.content) { messages.append(assistant) }
+            case .user:
+                messages.append(contentsOf: try Self.userMessages(message.content, path: path))
+            }
+        }
+        return messages
+    }
+
+    private static func plainText(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> String {
+        try blocks.enumerated().map { index, block throws(AnthropicError) in
+            guard case .text(let text) = block else { throw .invalidRequest("\(path).\(index): system messages may hold only text") }
+            return text
+        }.joined(separator: "\n\n")
+    }
+
+    /// Text joins into `content`; tool_use blocks become `tool_calls`. Thinking is not sent:
+    /// Chat Completions has no field for it.
+    private static func assistantMessage(_ blocks: [ContentBlock]) -> JSONValue? {
+        var texts: [String] = []
+        var toolCalls: [JSONValue] = []
+        for block in blocks {
+            switch block {
+            case .text(let text) where !text.isEmpty:
+                texts.append(text)
+            case .toolUse(let id, let name, let input):
+                toolCalls.append([
+                    "id": .string(id), "type": "function",
+                    "function": ["name": .string(ToolNameMapping.upstreamName(for: name)), "arguments": .string(JSONWriter.string(input))],
+                ])
+            default:
+                continue
+            }
+        }
+        guard !texts.isEmpty || !toolCalls.isEmpty else { return nil }
+        var message: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n\n"))]
+        if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
+        return .object(message)
+    }
+
+    /// Tool results become `tool` messages first, as they must follow the assistant's calls; the
+    /// rest of the turn, and any images or documents the tools returned, follow as one user message.
+    private static func userMessages(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> [JSONValue] {
+        var toolMessages: [JSONValue] = []
+        var parts: [JSONValue] = []
+        var toolAttachments: [JSONValue] = []
+        for (index, block) in blocks.enumerated() {
+            let blockPath = "\(path).\(index)"
+            switch block {
+            case .toolResult(let id, let content, let isError):
+                var texts: [String] = []
+                var attachments: [JSONValue] = []
+                for (inner, item) in content.enumerated() {
+                    if case .text(let text) = item {
+                        texts.append(text)
+                    } else {
+                        attachments.append(try part(item, path: "\(blockPath).content.\(inner)"))
+                    }
+                }
+                var text = texts.joined(separator: "\n")
+                if isError { text = "Error: " + text }
+                if !attachments.isEmpty {
+                    if text.isEmpty { text = "(see the attached content below)" }
+                    toolAttachments.append(["type": "text", "text": .string("Content returned by tool call \(id):")])
+                    toolAttachments.append(contentsOf: attachments)
+                }
+                toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
+            case .thinking, .redactedThinking:
+                continue
+            default:
+                parts.append(try part(block, path: blockPath))
+            }
+        }
+        var messages = toolMessages
+        let userParts = toolAttachments + parts
+        if userParts.count == 1, let text = userParts[0]["text"], userParts[0]["type"] == "text" {
+            messages.append(["role": "user", "content": text])
+        } else if !userParts.isEmpty {
+            messages.append(["role": "user", "content": .array(userParts)])
+        }
+        return messages
+    }
+
+    /// One user content part: text, `image_url` (data URL or link), or `file` for PDFs.
+    private static func part(_ block: ContentBlock, path: String) throws(AnthropicError) -> JSONValue {
+        switch block {
+        case .text(let text):
+            return ["type": "text", "text": .string(text)]
+        case .image(.base64(let mediaType, let data)):
+            return ["type": "image_url", "image_url": ["url": .string("data:\(mediaType);base64,\(data)")]]
+        case .image(.url(let url)):
+            return ["type": "image_url", "image_url": ["url": .string(url)]]
+        case .document(.base64("application/pdf", let data), let title):
+            return ["type": "file", "file": ["filename": .string(title ?? "document.pdf"), "file_data": .string("data:application/pdf;base64,\(data)")]]
+        case .document(.text(let text), let title):
+            return ["type": "text", "text": .string(title.map { "\($0)\n\n\(text)" } ?? text)]
+        case .document(.url, _):
+            throw .invalidRequest("\(path).source: OpenAI-compatible upstreams cannot fetch documents by URL; send the PDF as base64")
+        case .document(.base64(let mediaType, _), _):
+            throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to OpenAI-compatible upstreams; only application/pdf")
+        case .image(.text):
+            throw .invalidRequest("\(path).source.type: images cannot have a text source")
+        case .toolUse:
+            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
+        case .toolResult, .thinking, .redactedThinking:
+            throw .invalidRequest("\(path).type: this block is not allowed here")
+        }
+    }
+
+    // MARK: - Tools
+
+    private static func function(_ tool: MessagesRequest.Tool) -> JSONValue {
+        var parameters = tool.inputSchema.objectValue ?? [:]
+        // `$schema` names a dialect and constrains nothing; strict upstreams reject it.
+        parameters["$schema"] = nil
+        var function: JSONObject = ["name": .string(ToolNameMapping.upstreamName(for: tool.name))]
+        if let description = tool.description { function["description"] = .string(description) }
+        function["parameters"] = .object(parameters)
+        return ["type": "function", "function": .object(function)]
+    }
+
+    private static func toolChoice(_ choice: MessagesRequest.ToolChoice) -> JSONValue {
+        switch choice {
+        case .auto: "auto"
+        case .any: "required"
+        case .none: "none"
+        case .tool(let name): ["type": "function", "function": ["name": .string(ToolNameMapping.upstreamName(for: name))]]
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// Translates a whole Chat Completions response into an Anthropic message:
+/// reasoning → a thinking block first, then text, then one tool_use block per call.
+public struct OpenAIChatResponseTranslator: Sendable {
+    private let context: OpenAIChatReplyContext
+
+    public init(context: OpenAIChatReplyContext) {
+        self.context = context
+    }
+
+    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        guard let choice = response["choices"]?.arrayValue?.first, let message = choice["message"] else {
+            throw AnthropicError(.api, "The upstream's reply has no choices[0].message.", status: 502)
+        }
+        var content: [ContentBlock] = []
+        /// Counted as the stream translator counts, for the usage estimate when none is reported.
+        var outputCharacters = 0
+        if let reasoning = OpenAIChatReplyContext.reasoning(message), !reasoning.isEmpty {
+            content.append(.thinking(reasoning, signature: ""))
+            outputCharacters += reasoning.count
+        }
+        if let text = message["content"]?.stringValue, !text.isEmpty {
+            content.append(.text(text))
+            outputCharacters += text.count
+        }
+        if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
+            content.append(.text(refusal))
+            outputCharacters += refusal.count
+        }
+        let toolCalls = message["tool_calls"]?.arrayValue ?? []
+        for (index, call) in toolCalls.enumerated() {
+            let function = call["function"]
+            let arguments = function?["arguments"]?.stringValue ?? ""
+            outputCharacters += arguments.count
+            content.append(
+                .toolUse(
+                    id: context.toolUseID(upstreamID: call["id"]?.stringValue, index: index),
+                    name: context.toolNames.originalName(for: function?["name"]?.stringValue ?? ""),
+                    input: OpenAIChatReplyContext.toolInput(arguments: arguments)
+                ))
+        }
+        if content.isEmpty { content.append(.text("")) }
+        var (stopReason, stopSequence) = context.stopReason(
+            finishReason: choice["finish_reason"]?.stringValue, hasToolCalls: !toolCalls.isEmpty, choice: choice)
+        if message["refusal"]?.stringValue?.isEmpty == false { stopReason = .refusal }
+        let usage = OpenAIChatReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        return AnthropicMessage(
+            id: context.messageID, model: context.requestedModel, content: content,
+            stopReason: stopReason, stopSequence: stopSequence, usage: usage)
+    }
+}

@@ -1,0 +1,216 @@
+/// Translates a Chat Completions stream into Anthropic stream events, one upstream event at a time.
+///
+/// Reasoning becomes a thinking block, content a text block, each tool call one tool_use block whose
+/// input arrives as `input_json_delta` fragments. Anthropic blocks cannot interleave but OpenAI-style
+/// tool-call deltas can (keyed by `index`), so only the first call streams live; later calls are
+/// held until the reply ends, as is text that arrives after a call began. The closing events wait
+/// for `[DONE]` (or the end of the stream) because usage arrives after `finish_reason`.
+public struct OpenAIChatStreamTranslator: Sendable {
+    private enum Phase {
+        case notStarted, streaming, finished
+    }
+
+    private enum OpenBlock {
+        case text, thinking, tool
+    }
+
+    private struct ToolCall {
+        var id: String
+        var name: String?
+        var arguments = ""
+        /// Its block has been opened (and it is, or was, the live call).
+        var isOpened = false
+    }
+
+    private let context: OpenAIChatReplyContext
+    private var phase = Phase.notStarted
+    private var openBlock: OpenBlock?
+    private var nextBlockIndex = 0
+    private var toolOrder: [Int] = []
+    private var toolCalls: [Int: ToolCall] = [:]
+    /// Text and thinking that arrived after the first tool call, emitted after the calls.
+    private var heldBlocks: [ContentBlock] = []
+    private var finishReason: String?
+    private var finishingChoice: JSONValue?
+    private var refused = false
+    private var usage: Usage?
+    private var outputCharacters = 0
+
+    public init(context: OpenAIChatReplyContext) {
+        self.context = context
+    }
+
+    /// The reply is complete (or failed); later input is ignored.
+    public var isFinished: Bool { phase == .finished }
+
+    /// `message_start` and a `ping`, sent as soon as the upstream accepted the request.
+    public mutating func start() -> [AnthropicStreamEvent] {
+        guard phase == .notStarted else { return [] }
+        phase = .streaming
+        let message = AnthropicMessage(
+            id: context.messageID, model: context.requestedModel, content: [], stopReason: nil,
+            usage: Usage(inputTokens: context.estimatedInputTokens))
+        return [.messageStart(message), .ping]
+    }
+
+    public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+        var events = start()
+        guard phase == .streaming else { return events }
+        if event.data == "[DONE]" {
+            events += complete()
+            return events
+        }
+        let chunk: JSONValue
+        do {
+            chunk = try JSONParser.parse(event.data)
+        } catch {
+            return events + fail(AnthropicError(.api, "The upstream sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502))
+        }
+        if let error = chunk["error"], error.objectValue != nil {
+            let message = error["message"]?.stringValue ?? "unknown error"
+            return events + fail(AnthropicError(.api, "The upstream failed mid-stream: \(message)", status: 502))
+        }
+        if let reported = OpenAIChatReplyContext.usage(chunk["usage"]) { usage = reported }
+        guard let choice = chunk["choices"]?.arrayValue?.first else { return events }
+        if let delta = choice["delta"] {
+            if let reasoning = OpenAIChatReplyContext.reasoning(delta), !reasoning.isEmpty {
+                events += appendText(reasoning, as: .thinking)
+            }
+            if let text = delta["content"]?.stringValue, !text.isEmpty {
+                events += appendText(text, as: .text)
+            }
+            if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty {
+                refused = true
+                events += appendText(refusal, as: .text)
+            }
+            for (position, call) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
+                events += appendToolCallDelta(call, position: position)
+            }
+        }
+        if let reason = choice["finish_reason"]?.stringValue {
+            finishReason = reason
+            finishingChoice = choice
+        }
+        return events
+    }
+
+    /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
+    /// cut off, and the client gets an error rather than half an answer that looks whole.
+    public mutating func finish() -> [AnthropicStreamEvent] {
+        guard phase != .finished else { return [] }
+        var events = start()
+        if finishReason != nil { return events + complete() }
+        events += fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502))
+        return events
+    }
+
+    /// An error once the stream began: an `event: error` frame ends it.
+    public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
+        guard phase != .finished else { return [] }
+        phase = .finished
+        return [.error(error)]
+    }
+
+    // MARK: - Blocks
+
+    private mutating func appendText(_ text: String, as kind: OpenBlock) -> [AnthropicStreamEvent] {
+        outputCharacters += text.count
+        if !toolOrder.isEmpty {
+            hold(text, as: kind)
+            return []
+        }
+        var events: [AnthropicStreamEvent] = []
+        if openBlock != kind {
+            events += closeOpenBlock()
+            events.append(.contentBlockStart(index: nextBlockIndex, block: kind == .thinking ? .thinking : .text))
+            openBlock = kind
+        }
+        events.append(.contentBlockDelta(index: nextBlockIndex, delta: kind == .thinking ? .thinking(text) : .text(text)))
+        return events
+    }
+
+    private mutating func hold(_ text: String, as kind: OpenBlock) {
+        switch (heldBlocks.last, kind) {
+        case (.text(let held)?, .text): heldBlocks[heldBlocks.count - 1] = .text(held + text)
+        case (.thinking(let held, _)?, .thinking): heldBlocks[heldBlocks.count - 1] = .thinking(held + text, signature: "")
+        case (_, .thinking): heldBlocks.append(.thinking(text, signature: ""))
+        default: heldBlocks.append(.text(text))
+        }
+    }
+
+    private mutating func appendToolCallDelta(_ delta: JSONValue, position: Int) -> [AnthropicStreamEvent] {
+        let upstreamIndex = delta["index"]?.intValue ?? position
+        let function = delta["function"]
+        let fragment = function?["arguments"]?.stringValue ?? ""
+        outputCharacters += fragment.count
+        var events: [AnthropicStreamEvent] = []
+        if toolCalls[upstreamIndex] == nil {
+            toolOrder.append(upstreamIndex)
+            let id = context.toolUseID(upstreamID: delta["id"]?.stringValue, index: toolOrder.count - 1)
+            toolCalls[upstreamIndex] = ToolCall(id: id)
+        }
+        if let name = function?["name"]?.stringValue, !name.isEmpty, toolCalls[upstreamIndex]?.name == nil {
+            toolCalls[upstreamIndex]?.name = name
+        }
+        toolCalls[upstreamIndex]?.arguments += fragment
+        guard let call = toolCalls[upstreamIndex] else { return events }
+        if call.isOpened {
+            if !fragment.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(fragment))) }
+        } else if upstreamIndex == toolOrder.first, let name = call.name {
+            // The first call streams live once its name is known, with what it has gathered so far.
+            events += closeOpenBlock()
+            events += openToolBlock(id: call.id, name: name, arguments: call.arguments)
+            toolCalls[upstreamIndex]?.isOpened = true
+        }
+        return events
+    }
+
+    private mutating func openToolBlock(id: String, name: String, arguments: String) -> [AnthropicStreamEvent] {
+        openBlock = .tool
+        var events: [AnthropicStreamEvent] = [
+            .contentBlockStart(index: nextBlockIndex, block: .toolUse(id: id, name: context.toolNames.originalName(for: name)))
+        ]
+        if !arguments.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(arguments))) }
+        return events
+    }
+
+    private mutating func closeOpenBlock() -> [AnthropicStreamEvent] {
+        guard openBlock != nil else { return [] }
+        openBlock = nil
+        defer { nextBlockIndex += 1 }
+        return [.contentBlockStop(index: nextBlockIndex)]
+    }
+
+    /// Closes the live block, emits held calls and text, then the final `message_delta`.
+    private mutating func complete() -> [AnthropicStreamEvent] {
+        var events = closeOpenBlock()
+        for upstreamIndex in toolOrder {
+            guard let call = toolCalls[upstreamIndex], !call.isOpened else { continue }
+            events += openToolBlock(id: call.id, name: call.name ?? "", arguments: call.arguments)
+            events += closeOpenBlock()
+        }
+        for block in heldBlocks {
+            switch block {
+            case .thinking(let text, _):
+                events += [.contentBlockStart(index: nextBlockIndex, block: .thinking), .contentBlockDelta(index: nextBlockIndex, delta: .thinking(text))]
+            case .text(let text):
+                events += [.contentBlockStart(index: nextBlockIndex, block: .text), .contentBlockDelta(index: nextBlockIndex, delta: .text(text))]
+            default:
+                continue
+            }
+            openBlock = .text
+            events += closeOpenBlock()
+        }
+        if nextBlockIndex == 0 {
+            // An empty reply still carries one block: clients stall on a message with no content.
+            events += [.contentBlockStart(index: 0, block: .text), .contentBlockStop(index: 0)]
+            nextBlockIndex = 1
+        }
+        var (stopReason, stopSequence) = context.stopReason(finishReason: finishReason, hasToolCalls: !toolOrder.isEmpty, choice: finishingChoice)
+        if refused { stopReason = .refusal }
+        let finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        phase = .finished
+        events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
+        return events
+    }
+}

@@ -1,0 +1,68 @@
+/// Turns an upstream's HTTP error into the Anthropic error the client receives: the status decides
+/// the SDK's exception class and whether it retries, the message names the upstream and says what
+/// it said.
+public enum UpstreamErrorMapping {
+    /// Anthropic's error type and status for an upstream status.
+    public static func kindAndStatus(forUpstreamStatus status: Int) -> (AnthropicError.Kind, Int) {
+        switch status {
+        case 400, 422: (.invalidRequest, 400)
+        case 401: (.authentication, 401)
+        case 403: (.permission, 403)
+        case 404: (.notFound, 404)
+        case 408, 504: (.timeout, 504)
+        case 413: (.requestTooLarge, 413)
+        case 429: (.rateLimit, 429)
+        case 503, 529: (.overloaded, 529)
+        case 402, 405...499: (.invalidRequest, 400)
+        default: (.api, status >= 500 && status <= 599 ? status : 500)
+        }
+    }
+
+    /// - Parameters:
+    ///   - body: the upstream's error body; its message is found in the usual places
+    ///     (`error.message`, `error` as a string, `message`, `detail`) or, for a body that is not
+    ///     JSON (an HTML error page), its text is quoted briefly.
+    ///   - headers: upstream response headers; `retry-after` (as whole seconds) and
+    ///     `x-should-retry` are passed on.
+    ///   - keyVariable: the setting that held the key, named when the upstream rejects it.
+    public static func error(
+        status: Int, provider: Provider, model: String, body: [UInt8], headers: [String: String], keyVariable: String?
+    ) -> AnthropicError {
+        let (kind, clientStatus) = kindAndStatus(forUpstreamStatus: status)
+        var message = "\(provider.displayName) upstream (model '\(model)') answered HTTP \(status): \(upstreamMessage(body))"
+        if status == 401 || status == 403, let keyVariable {
+            message += " Check \(keyVariable)."
+        }
+        var clientHeaders: [String: String] = [:]
+        if let retryAfter = headers["retry-after"].flatMap(wholeSeconds) ?? headers["retry-after-ms"].flatMap(Double.init).map({ Int(($0 / 1000).rounded(.up)) }) {
+            clientHeaders["retry-after"] = String(retryAfter)
+        }
+        if let shouldRetry = headers["x-should-retry"] { clientHeaders["x-should-retry"] = shouldRetry }
+        return AnthropicError(kind, message, status: clientStatus, headers: clientHeaders)
+    }
+
+    /// The human part of an error body.
+    public static func upstreamMessage(_ body: [UInt8]) -> String {
+        if let json = try? JSONParser.parse(body) {
+            let candidates = [json["error"]?["message"], json["error"], json["message"], json["detail"], json[0]?["error"]?["message"]]
+            for case .string(let text)? in candidates where !text.isEmpty { return text }
+            return JSONWriter.string(json)
+        }
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingWhitespace()
+        if text.isEmpty { return "(empty body)" }
+        return "a non-JSON body: \(text.count > 200 ? String(text.prefix(200)) + "…" : text)"
+    }
+
+    private static func wholeSeconds(_ text: String) -> Int? {
+        guard let seconds = Double(text.trimmingWhitespace()), seconds >= 0 else { return nil }
+        return Int(seconds.rounded(.up))
+    }
+}
+
+extension JSONValue {
+    /// The element at `index` when this is an array.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
+        return elements[index]
+    }
+}

@@ -1,0 +1,80 @@
+/// What the proxy knows about an upstream model: how much it may write, how much it can read,
+/// and how it wants reasoning and the system prompt asked for.
+public struct ModelProfile: Sendable, Equatable {
+    /// The most output tokens the model accepts in one request.
+    public var maxOutputTokens: Int
+    /// The context window, in tokens, when known.
+    public var contextWindow: Int?
+    /// OpenAI reasoning models (o-series, gpt-5): `max_completion_tokens`, `reasoning_effort`,
+    /// the `developer` role, and no sampling parameters.
+    public var isOpenAIReasoningModel: Bool
+
+    public init(maxOutputTokens: Int, contextWindow: Int? = nil, isOpenAIReasoningModel: Bool = false) {
+        self.maxOutputTokens = maxOutputTokens
+        self.contextWindow = contextWindow
+        self.isOpenAIReasoningModel = isOpenAIReasoningModel
+    }
+}
+
+/// Known models by name prefix. The longest matching prefix wins, so `gpt-4o-mini` can differ
+/// from `gpt-4o`; names are matched without any `vendor/` path (as OpenRouter writes them).
+public struct ModelCatalog: Sendable {
+    private static let known: [(prefix: String, profile: ModelProfile)] = [
+        ("gpt-5", ModelProfile(maxOutputTokens: 128_000, contextWindow: 400_000, isOpenAIReasoningModel: true)),
+        ("gpt-5-chat", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
+        ("gpt-4.1", ModelProfile(maxOutputTokens: 32_768, contextWindow: 1_047_576)),
+        ("gpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
+        ("chatgpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
+        ("gpt-4-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 128_000)),
+        ("gpt-4", ModelProfile(maxOutputTokens: 8_192, contextWindow: 8_192)),
+        ("gpt-3.5-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 16_385)),
+        ("o1", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
+        ("o1-mini", ModelProfile(maxOutputTokens: 65_536, contextWindow: 128_000, isOpenAIReasoningModel: true)),
+        ("o3", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
+        ("o4-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
+        ("deepseek-chat", ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072)),
+        ("deepseek-reasoner", ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072)),
+        ("gemini-1.5", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576)),
+        ("gemini-2.0", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576)),
+        ("gemini-2.5", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576)),
+        ("gemini-3", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576)),
+    ]
+
+    private let outputLimitOverrides: [String: Int]
+    private let defaultMaxOutputTokens: Int
+
+    /// - Parameters:
+    ///   - outputLimitOverrides: ceilings by lower-cased model name, over the table's.
+    ///   - defaultMaxOutputTokens: the ceiling for models the table does not know.
+    public init(outputLimitOverrides: [String: Int] = [:], defaultMaxOutputTokens: Int = 16_384) {
+        self.outputLimitOverrides = outputLimitOverrides
+        self.defaultMaxOutputTokens = defaultMaxOutputTokens
+    }
+
+    public init(configuration: ProxyConfiguration) {
+        self.init(outputLimitOverrides: configuration.modelOutputLimits, defaultMaxOutputTokens: configuration.defaultMaxOutputTokens)
+    }
+
+    public func profile(for model: String) -> ModelProfile {
+        let lowered = model.lowercased()
+        let bareName = lowered.split(separator: "/").last.map(String.init) ?? lowered
+        var profile = Self.known
+            .filter { bareName.hasPrefix($0.prefix) }
+            .max { $0.prefix.count < $1.prefix.count }?.profile
+            ?? ModelProfile(maxOutputTokens: defaultMaxOutputTokens)
+        if let override = outputLimitOverrides[lowered] ?? outputLimitOverrides[bareName] {
+            profile.maxOutputTokens = override
+        }
+        return profile
+    }
+
+    /// The provider a bare model name belongs to, when the name says so.
+    public static func provider(ofBareName name: String) -> Provider? {
+        let lowered = name.lowercased()
+        if lowered.hasPrefix("gemini-") { return .gemini }
+        if lowered.hasPrefix("claude-") { return .anthropic }
+        let openAIPrefixes = ["gpt-", "chatgpt-", "o1", "o3", "o4", "codex-"]
+        if openAIPrefixes.contains(where: { lowered.hasPrefix($0) }) { return .openAI }
+        return nil
+    }
+}

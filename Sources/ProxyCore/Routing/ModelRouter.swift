@@ -1,0 +1,117 @@
+/// Where one request goes: the upstream protocol, model, endpoint and key.
+public struct RouteTarget: Sendable, Equatable {
+    public var provider: Provider
+    /// The model name as the upstream knows it.
+    public var model: String
+    /// The channel chosen with a `:name` suffix, lower-cased.
+    public var channel: String?
+    /// The API root, without a trailing slash (`https://api.openai.com/v1`).
+    public var baseURL: String
+    /// The key to send; `nil` sends none (local servers; Anthropic then gets the client's own).
+    public var apiKey: String?
+    /// The setting the key comes from, named in errors about it.
+    public var keyVariable: String
+
+    public init(provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKey: String?, keyVariable: String) {
+        self.provider = provider
+        self.model = model
+        self.channel = channel
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.keyVariable = keyVariable
+    }
+}
+
+/// Turns the model a client asks for into a `RouteTarget`.
+///
+/// Claude names map to the configured models (haiku → SMALL_MODEL, sonnet and other claude-* →
+/// BIG_MODEL, opus → OPUS_MODEL). A `provider/` prefix picks the protocol, a `:channel` suffix the
+/// endpoint; bare names of known OpenAI or Gemini models get their provider's prefix.
+public struct ModelRouter: Sendable {
+    private let configuration: ProxyConfiguration
+
+    public init(configuration: ProxyConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func route(_ requestedModel: String) throws(AnthropicError) -> RouteTarget {
+        let requested = requestedModel.trimmingWhitespace()
+        guard !requested.isEmpty else { throw .invalidRequest("model: must not be empty") }
+        if Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) {
+            return try target(for: configured, fromConfiguredModel: true)
+        }
+        return try target(for: requested, fromConfiguredModel: false)
+    }
+
+    /// The configured model a Claude name stands for, or `nil` for any other name.
+    private func configuredModel(forClaudeName name: String) -> String? {
+        let lowered = name.lowercased()
+        guard lowered.hasPrefix("claude") || ["haiku", "sonnet", "opus"].contains(lowered) else { return nil }
+        if lowered.contains("haiku") { return configuration.smallModel }
+        if lowered.contains("opus") { return configuration.opusModel }
+        return configuration.bigModel
+    }
+
+    private static func explicitProvider(of spec: String) -> Provider? {
+        guard let slash = spec.firstIndex(of: "/") else { return nil }
+        return Provider(rawValue: spec[..<slash].lowercased())
+    }
+
+    private func target(for spec: String, fromConfiguredModel: Bool) throws(AnthropicError) -> RouteTarget {
+        var name = spec
+        var channelName: String?
+        if let colon = name.lastIndex(of: ":") {
+            channelName = String(name[name.index(after: colon)...]).lowercased()
+            name = String(name[..<colon])
+        }
+        let provider: Provider
+        if let explicit = Self.explicitProvider(of: name) {
+            provider = explicit
+            name = String(name[name.index(after: name.firstIndex(of: "/")!)...])
+        } else if fromConfiguredModel {
+            // As the seed does: configured names go to Gemini only when Google is preferred.
+            let bareProvider = ModelCatalog.provider(ofBareName: name)
+            provider = bareProvider == .gemini && configuration.preferredProvider == .google ? .gemini
+                : bareProvider == .anthropic ? .anthropic : .openAI
+        } else {
+            provider = ModelCatalog.provider(ofBareName: name) ?? .openAI
+        }
+        guard !name.isEmpty else { throw .invalidRequest("model: '\(spec)' names no model after its prefix") }
+
+        if let channelName {
+            guard let channel = configuration.channels[channelName] else {
+                let variable = channelName.uppercased()
+                throw .invalidRequest(
+                    "model: unknown channel '\(channelName)' in '\(spec)': define CHANNEL_\(variable)_BASE_URL (and CHANNEL_\(variable)_API_KEY if it needs a key)"
+                )
+            }
+            return RouteTarget(
+                provider: provider, model: name, channel: channelName, baseURL: channel.baseURL, apiKey: channel.apiKey,
+                keyVariable: "CHANNEL_\(channelName.uppercased())_API_KEY")
+        }
+        switch provider {
+        case .openAI:
+            if let baseURL = configuration.baseURL {
+                let useGenericKey = configuration.apiKey != nil || configuration.openAIAPIKey == nil
+                return RouteTarget(
+                    provider: .openAI, model: name, baseURL: baseURL, apiKey: configuration.apiKey ?? configuration.openAIAPIKey,
+                    keyVariable: useGenericKey ? "API_KEY" : "OPENAI_API_KEY")
+            }
+            guard let key = configuration.openAIAPIKey else {
+                throw AnthropicError(
+                    .authentication,
+                    "No API key for OpenAI (model '\(name)'): set OPENAI_API_KEY, or BASE_URL and API_KEY for another OpenAI-compatible server."
+                )
+            }
+            return RouteTarget(provider: .openAI, model: name, baseURL: configuration.openAIBaseURL, apiKey: key, keyVariable: "OPENAI_API_KEY")
+        case .gemini:
+            return RouteTarget(
+                provider: .gemini, model: name, baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKey: configuration.geminiAPIKey,
+                keyVariable: "GEMINI_API_KEY")
+        case .anthropic:
+            return RouteTarget(
+                provider: .anthropic, model: name, baseURL: configuration.anthropicBaseURL, apiKey: configuration.anthropicAPIKey,
+                keyVariable: "ANTHROPIC_API_KEY")
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// The upstream protocols the proxy speaks. A model's prefix (`openai/`, `gemini/`, `anthropic/`)
+/// chooses one.
+public enum Provider: String, Sendable, CaseIterable {
+    /// OpenAI Chat Completions and every server compatible with it.
+    case openAI = "openai"
+    /// Google Gemini's native API.
+    case gemini
+    /// Anthropic itself: the request is passed through.
+    case anthropic
+
+    /// The name people read in messages and logs.
+    public var displayName: String {
+        switch self {
+        case .openAI: "OpenAI"
+        case .gemini: "Gemini"
+        case .anthropic: "Anthropic"
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// A start-up setting whose value is unusable; the message names the variable and what it takes.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let variable: String
+    public let problem: String
+
+    public var description: String { "\(variable): \(problem)" }
+}
+
+/// Every setting, read once at start-up from the environment (which wins) and a `.env` file.
+/// Variable names are those of the seed proxy, plus the additions the README lists.
+public struct ProxyConfiguration: Sendable, Equatable {
+    /// Which provider un-prefixed Claude model mappings prefer (`PREFERRED_PROVIDER`).
+    public enum PreferredProvider: String, Sendable {
+        case openAI = "openai"
+        case google
+    }
+
+    /// A named OpenAI-compatible endpoint, chosen with a `:name` model suffix.
+    public struct Channel: Sendable, Equatable {
+        public var baseURL: String
+        public var apiKey: String?
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8082
+    public var openAIAPIKey: String?
+    public var geminiAPIKey: String?
+    public var anthropicAPIKey: String?
+    public var preferredProvider = PreferredProvider.openAI
+    public var bigModel: String
+    public var smallModel: String
+    public var opusModel: String
+    /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
+    public var baseURL: String?
+    public var apiKey: String?
+    public var openAIBaseURL = "https://api.openai.com/v1"
+    public var anthropicBaseURL = "https://api.anthropic.com"
+    /// Channels by lower-cased name.
+    public var channels: [String: Channel] = [:]
+    public var debug = false
+    public var logLevel = "info"
+    /// Output ceilings by upstream model name (`MODEL_OUTPUT_LIMITS=name=tokens,...`), over the catalog's.
+    public var modelOutputLimits: [String: Int] = [:]
+    /// The output ceiling for models the catalog does not know (`DEFAULT_MAX_OUTPUT_TOKENS`).
+    public var defaultMaxOutputTokens = 16384
+
+    /// Settings from an environment, with `.env` values under it.
+    public init(environment: [String: String], dotEnv: [String: String] = [:]) throws(ConfigurationError) {
+        let settings = dotEnv.merging(environment) { _, fromEnvironment in fromEnvironment }
+        func value(_ name: String) -> String? {
+            guard let value = settings[name]?.trimmingWhitespace(), !value.isEmpty else { return nil }
+            return value
+        }
+
+        if let host = value("HOST") { self.host = host }
+        if let port = value("PORT") { self.port = try Self.port(port, variable: "PORT") }
+        openAIAPIKey = value("OPENAI_API_KEY")
+        geminiAPIKey = value("GEMINI_API_KEY")
+        anthropicAPIKey = value("ANTHROPIC_API_KEY")
+        if let preferred = value("PREFERRED_PROVIDER") {
+            guard let provider = PreferredProvider(rawValue: preferred.lowercased()) else {
+                throw ConfigurationError(variable: "PREFERRED_PROVIDER", problem: "'\(preferred)' is not a provider; use openai or google")
+            }
+            preferredProvider = provider
+        }
+        let google = preferredProvider == .google
+        bigModel = value("BIG_MODEL") ?? (google ? "gemini-2.5-pro" : "gpt-4.1")
+        smallModel = value("SMALL_MODEL") ?? (google ? "gemini-2.5-flash" : "gpt-4.1-mini")
+        opusModel = value("OPUS_MODEL") ?? bigModel
+        baseURL = try value("BASE_URL").map { url throws(ConfigurationError) in try Self.url(url, variable: "BASE_URL") }
+        apiKey = value("API_KEY")
+        if let url = value("OPENAI_BASE_URL") { openAIBaseURL = try Self.url(url, variable: "OPENAI_BASE_URL") }
+        if let url = value("ANTHROPIC_BASE_URL") { anthropicBaseURL = try Self.url(url, variable: "ANTHROPIC_BASE_URL") }
+        for (name, url) in settings where name.hasPrefix("CHANNEL_") && name.hasSuffix("_BASE_URL") {
+            let channel = String(name.dropFirst("CHANNEL_".count).dropLast("_BASE_URL".count))
+            guard !channel.isEmpty, !url.trimmingWhitespace().isEmpty else { continue }
+            channels[channel.lowercased()] = Channel(
+                baseURL: try Self.url(url.trimmingWhitespace(), variable: name),
+                apiKey: value("CHANNEL_\(channel)_API_KEY")
+            )
+        }
+        if let debug = value("DEBUG") { self.debug = try Self.flag(debug, variable: "DEBUG") }
+        if let level = value("LOG_LEVEL") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.lowercased()) else {
+                throw ConfigurationError(variable: "LOG_LEVEL", problem: "'\(level)' is not a level; use one of \(levels.joined(separator: ", "))")
+            }
+            logLevel = level.lowercased()
+        }
+        if let limits = value("MODEL_OUTPUT_LIMITS") { modelOutputLimits = try Self.limits(limits) }
+        if let limit = value("DEFAULT_MAX_OUTPUT_TOKENS") {
+            guard let tokens = Int(limit), tokens > 0 else {
+                throw ConfigurationError(variable: "DEFAULT_MAX_OUTPUT_TOKENS", problem: "'\(limit)' is not a positive whole number")
+            }
+            defaultMaxOutputTokens = tokens
+        }
+    }
+
+    /// Every key the configuration holds, for redacting them from logs.
+    public var secrets: [String] {
+        ([openAIAPIKey, geminiAPIKey, anthropicAPIKey, apiKey] + channels.values.map(\.apiKey)).compactMap { $0 }
+    }
+
+    private static func port(_ text: String, variable: String) throws(ConfigurationError) -> Int {
+        guard let port = Int(text), (1...65535).contains(port) else {
+            throw ConfigurationError(variable: variable, problem: "'\(text)' is not a port number (1-65535)")
+        }
+        return port
+    }
+
+    /// Accepts `http://` and `https://` URLs with a host, and drops a trailing slash.
+    private static func url(_ text: String, variable: String) throws(ConfigurationError) -> String {
+        let lowered = text.lowercased()
+        let scheme = lowered.hasPrefix("https://") ? "https://" : lowered.hasPrefix("http://") ? "http://" : nil
+        let rest = scheme.map { text.dropFirst($0.count) } ?? ""
+        guard scheme != nil, let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? Optional(rest.endIndex),
+            !rest[..<hostEnd].isEmpty, !rest.contains(" ")
+        else {
+            throw ConfigurationError(variable: variable, problem: "'\(text)' is not an http:// or https:// URL")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    private static func flag(_ text: String, variable: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(variable: variable, problem: "'\(text)' is not true or false")
+        }
+    }
+
+    private static func limits(_ text: String) throws(ConfigurationError) -> [String: Int] {
+        var limits: [String: Int] = [:]
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let tokens = Int(parts[1].trimmingWhitespace()), tokens > 0 else {
+                throw ConfigurationError(variable: "MODEL_OUTPUT_LIMITS", problem: "'\(entry)' is not model=tokens")
+            }
+            limits[parts[0].trimmingWhitespace().lowercased()] = tokens
+        }
+        return limits
+    }
+}

@@ -1,0 +1,44 @@
+/// A local estimate of a request's input tokens, for `count_tokens` and for usage before the
+/// upstream reports its own.
+///
+/// The rule, deliberately a little high so that clients compact before an upstream refuses:
+/// prose at 4 UTF-8 bytes a token, JSON (tool schemas, tool inputs) at 3, plus 4 tokens of framing
+/// per message, block and tool; an image counts 1,600 tokens (Anthropic's cost of a full-size
+/// image), a PDF one token per 30 bytes of file. Every part of the request counts: system,
+/// messages, tool calls and results, thinking, and tool definitions.
+public enum TokenEstimator {
+    public static func estimate(_ request: MessagesRequest) -> Int {
+        var total = 0
+        for text in request.system { total += prose(text) + 4 }
+        for message in request.messages {
+            total += 4
+            for block in message.content { total += estimate(block) }
+        }
+        for tool in request.tools {
+            total += 4 + prose(tool.name) + prose(tool.description ?? "") + json(tool.inputSchema)
+        }
+        return max(total, 1)
+    }
+
+    private static func estimate(_ block: ContentBlock) -> Int {
+        switch block {
+        case .text(let text): return 4 + prose(text)
+        case .thinking(let text, _): return 4 + prose(text)
+        case .redactedThinking(let data): return 4 + data.utf8.count / 4
+        case .toolUse(_, let name, let input): return 4 + prose(name) + json(input)
+        case .toolResult(_, let content, _): return 4 + content.reduce(0) { $0 + estimate($1) }
+        case .image: return 1_600
+        case .document(.base64(_, let data), _): return data.utf8.count * 3 / 4 / 30
+        case .document(.text(let text), _): return 4 + prose(text)
+        case .document(.url, _): return 1_600
+        }
+    }
+
+    private static func prose(_ text: String) -> Int {
+        (text.utf8.count + 3) / 4
+    }
+
+    private static func json(_ value: JSONValue) -> Int {
+        (JSONWriter.encode(value).count + 2) / 3
+    }
+}
