@@ -1,2 +1,66 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ProxyCore
 import ProxyServer
-print("hi")
+
+/// Parses the command line and settings, then runs the server until SIGINT or SIGTERM.
+@main
+struct AnthropicProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anthropic-proxy",
+        abstract: "Serves the Anthropic Messages API and fulfils requests through OpenAI-compatible, Gemini or Anthropic upstreams.",
+        discussion: "Settings come from the environment, then from the .env file (the environment wins). See README.md and .env.example."
+    )
+
+    @Option(help: "Address to listen on (default: HOST, else 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default: PORT, else 8082).")
+    var port: Int?
+
+    @Option(name: .customLong("env-file"), help: "The .env file to read (default: .env in the working directory, if present).")
+    var envFile: String?
+
+    func run() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        if let host { environment["HOST"] = host }
+        if let port { environment["PORT"] = String(port) }
+        let configuration: ProxyConfiguration
+        do {
+            configuration = try ProxyConfiguration(environment: environment, dotEnv: try loadDotEnv())
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("anthropic-proxy: invalid setting \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "anthropic-proxy")
+        logger.logLevel = configuration.debug ? .debug : Logger.Level(rawValue: configuration.logLevel) ?? .info
+        if !ProxyServer.hasUpstreamCredentials(configuration) {
+            logger.warning(
+                "No upstream API key is set (OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY, or BASE_URL/API_KEY): requests will get 401 until one is set.")
+        }
+        let httpClient = ProxyServer.makeHTTPClient()
+        let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    private func loadDotEnv() throws -> [String: String] {
+        let path = envFile ?? ".env"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if envFile != nil {
+                FileHandle.standardError.write(Data("anthropic-proxy: --env-file \(path) does not exist\n".utf8))
+                throw ExitCode(2)
+            }
+            return [:]
+        }
+        return DotEnv.parse(try String(contentsOfFile: path, encoding: .utf8))
+    }
+}

@@ -1,10 +1,11 @@
 extension MessagesRequest {
     /// Validates and types a request body. Every problem is a 400 `invalid_request_error` whose
     /// message starts with the field's path, as Anthropic's own do (`messages.2.content.0.type: ...`).
-    public init(json: JSONValue) throws(AnthropicError) {
+    /// - Parameter countingTokens: a `count_tokens` body, which has no `max_tokens`.
+    public init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
         model = try body.string("model")
-        maxTokens = try body.int("max_tokens")
+        maxTokens = countingTokens ? try body.optionalInt("max_tokens") ?? 1 : try body.int("max_tokens")
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
         messages = try body.array("messages").enumerated().map { index, element throws(AnthropicError) in
             try Self.message(element, path: "messages.\(index)")

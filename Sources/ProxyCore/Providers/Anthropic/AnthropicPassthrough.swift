@@ -1,0 +1,74 @@
+/// The only edits the Anthropic passthrough makes: the model name, in the request on the way up
+/// and in the reply on the way down. Every other byte is forwarded as sent.
+public enum AnthropicPassthrough {
+    /// The body with its top-level `model` value replaced, all other bytes untouched.
+    public static func replacingModel(in body: [UInt8], with model: String) throws(AnthropicError) -> [UInt8] {
+        let ranges: [(key: String, range: Range<Int>)]
+        do {
+            ranges = try body.withUnsafeBytes { buffer throws(JSONParseError) in try JSONParser.topLevelMemberRanges(buffer) }
+        } catch {
+            throw .invalidRequest("The request body is not valid JSON: \(error)")
+        }
+        guard let range = ranges.last(where: { $0.key == "model" })?.range else {
+            throw .invalidRequest("model: Field required")
+        }
+        var result = Array(body[..<range.lowerBound])
+        result += JSONWriter.encode(.string(model))
+        result += body[range.upperBound...]
+        return result
+    }
+}
+
+/// Rewrites the `model` of a passed-through Anthropic stream's `message_start` event, then gets out
+/// of the way: bytes before the first event ends are held, everything after flows through as is.
+public struct AnthropicStreamModelRewriter: Sendable {
+    private let model: String
+    private var held: [UInt8] = []
+    private var rewritten = false
+
+    public init(model: String) {
+        self.model = model
+    }
+
+    public mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+        if rewritten { return Array(bytes) }
+        held += bytes
+        guard let end = Self.endOfFirstEvent(held) else { return [] }
+        rewritten = true
+        let output = rewriteEvent(Array(held[..<end])) + held[end...]
+        held = []
+        return output
+    }
+
+    /// What is still held when the upstream closes.
+    public mutating func finish() -> [UInt8] {
+        defer { held = [] }
+        return held
+    }
+
+    private static func endOfFirstEvent(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A, bytes[index + 1] == 0x0A { return index + 2 }
+            if index + 3 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A {
+                return index + 4
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private func rewriteEvent(_ event: [UInt8]) -> [UInt8] {
+        var parser = SSEParser()
+        guard let parsed = (parser.feed(event) + parser.finish()).first, parsed.event == "message_start",
+            case .object(var payload)? = try? JSONParser.parse(parsed.data), case .object(var message)? = payload["message"]
+        else { return event }
+        message["model"] = .string(model)
+        payload["message"] = .object(message)
+        var writer = JSONWriter()
+        writer.append(raw: "event: message_start\ndata: ".utf8)
+        writer.write(.object(payload))
+        writer.append(raw: "\n\n".utf8)
+        return writer.bytes
+    }
+}

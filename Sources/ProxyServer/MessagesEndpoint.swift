@@ -1,0 +1,105 @@
+import Hummingbird
+import NIOCore
+import ProxyCore
+
+/// `POST /v1/messages` and `POST /v1/messages/count_tokens`: read and check the body, route the
+/// model, and hand the request to the backend its provider names.
+struct MessagesEndpoint: Sendable {
+    let services: ProxyServices
+    let openAIChat: OpenAIChatBackend
+    let passthrough: AnthropicPassthroughBackend
+
+    /// Large enough for Claude Code sessions with several images and PDFs.
+    static let maximumBodyBytes = 32 * 1024 * 1024
+
+    init(services: ProxyServices) {
+        self.services = services
+        self.openAIChat = OpenAIChatBackend(services: services)
+        self.passthrough = AnthropicPassthroughBackend(services: services)
+    }
+
+    func createMessage(_ request: Request) async -> Response {
+        var log = AccessLogEntry(method: "POST", path: request.uri.path)
+        do throws(AnthropicError) {
+            let (body, json) = try await readBody(request)
+            let model = try Self.modelName(json)
+            log.clientModel = model
+            let target = try services.router.route(model)
+            log.target = target
+            log.stream = json["stream"]?.boolValue ?? false
+            log.messageCount = json["messages"]?.arrayValue?.count ?? 0
+            log.toolCount = json["tools"]?.arrayValue?.count ?? 0
+            switch target.provider {
+            case .anthropic:
+                return try await passthrough.forward(
+                    body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, request: request, log: log)
+            case .gemini:
+                throw Self.geminiUnavailable(target)
+            case .openAI:
+                let messages = try MessagesRequest(json: json)
+                return try await openAIChat.respond(to: messages, target: target, request: request, log: log)
+            }
+        } catch {
+            log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
+            return .anthropicError(error)
+        }
+    }
+
+    func countTokens(_ request: Request) async -> Response {
+        var log = AccessLogEntry(method: "POST", path: request.uri.path)
+        do throws(AnthropicError) {
+            let (body, json) = try await readBody(request)
+            let model = try Self.modelName(json)
+            log.clientModel = model
+            let target = try services.router.route(model)
+            log.target = target
+            if target.provider == .anthropic {
+                return try await passthrough.forward(
+                    body: body, path: "/v1/messages/count_tokens", requestedModel: model, stream: false, target: target, request: request, log: log)
+            }
+            let estimate = TokenEstimator.estimate(try MessagesRequest(json: json, countingTokens: true))
+            log.write(status: 200, usage: Usage(inputTokens: estimate), to: services.logger, redactor: services.redactor)
+            return .json(["input_tokens": .int(estimate)])
+        } catch {
+            log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
+            return .anthropicError(error)
+        }
+    }
+
+    /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.
+    private func readBody(_ request: Request) async throws(AnthropicError) -> ([UInt8], JSONValue) {
+        if request.headers[.proxyHop] != nil {
+            throw .invalidRequest(
+                "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
+        }
+        let buffer: ByteBuffer
+        do {
+            // Not `collectBody`: the body must stay unedited so that streams can watch for the client leaving.
+            buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw AnthropicError(.requestTooLarge, "The request body is larger than \(Self.maximumBodyBytes / 1024 / 1024) MB.")
+        } catch {
+            throw .invalidRequest("The request body could not be read: \(error)")
+        }
+        let bytes = Array(buffer.readableBytesView)
+        services.debugBody("client request", bytes)
+        do {
+            return (bytes, try JSONParser.parse(bytes))
+        } catch {
+            throw .invalidRequest("The request body is not valid JSON: \(error)")
+        }
+    }
+
+    private static func modelName(_ json: JSONValue) throws(AnthropicError) -> String {
+        guard case .object(let object) = json else { throw .invalidRequest("The request body must be a JSON object, not \(json.typeName).") }
+        guard let model = object["model"], !model.isNull else { throw .invalidRequest("model: Field required") }
+        guard let name = model.stringValue else { throw .invalidRequest("model: must be a string, not \(model.typeName)") }
+        return name
+    }
+
+    private static func geminiUnavailable(_ target: RouteTarget) -> AnthropicError {
+        .invalidRequest(
+            "Gemini's native API is not supported yet (model '\(target.model)'). Reach Gemini through its OpenAI-compatible endpoint instead: "
+                + "use the model 'openai/\(target.model)' with BASE_URL=https://generativelanguage.googleapis.com/v1beta/openai and API_KEY set to your Gemini key.")
+    }
+}

@@ -1,0 +1,52 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+
+/// Builds and runs the proxy's HTTP server.
+public enum ProxyServer {
+    /// An upstream client configured for model APIs: no redirects followed, a connect timeout, and
+    /// an idle read timeout long enough for a reasoning model that thinks for minutes.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .minutes(5)))
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// The application with every route, ready to run.
+    public static func makeApplication(
+        configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let services = ProxyServices(
+            configuration: configuration, upstream: UpstreamClient(httpClient: httpClient, responseHeadTimeout: .minutes(10)), logger: logger)
+        let messages = MessagesEndpoint(services: services)
+        let models = ModelsEndpoint(services: services)
+
+        let router = Router()
+        router.add(middleware: AnthropicErrorMiddleware())
+        router.post("/v1/messages") { request, _ in await messages.createMessage(request) }
+        router.post("/v1/messages/count_tokens") { request, _ in await messages.countTokens(request) }
+        router.get("/v1/models") { _, _ in models.list() }
+        router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
+        router.get("/health") { _, _ in Response.json(["status": "ok"]) }
+        // Claude Code's gateway probe.
+        router.on("/api/hello", method: .head) { _, _ in Response(status: .ok) }
+        router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
+
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    /// Whether any upstream key or key-less endpoint is configured; without one every request
+    /// would be refused, which start-up warns about once.
+    public static func hasUpstreamCredentials(_ configuration: ProxyConfiguration) -> Bool {
+        !configuration.secrets.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
+    }
+}

@@ -1,0 +1,34 @@
+import Logging
+import ProxyCore
+
+/// What every endpoint and backend shares: settings, routing, the upstream client, logging.
+struct ProxyServices: Sendable {
+    let configuration: ProxyConfiguration
+    let router: ModelRouter
+    let catalog: ModelCatalog
+    let upstream: UpstreamClient
+    let logger: Logger
+    let redactor: SecretRedactor
+
+    init(configuration: ProxyConfiguration, upstream: UpstreamClient, logger: Logger) {
+        self.configuration = configuration
+        self.router = ModelRouter(configuration: configuration)
+        self.catalog = ModelCatalog(configuration: configuration)
+        self.upstream = upstream
+        self.logger = logger
+        self.redactor = SecretRedactor(secrets: configuration.secrets)
+    }
+
+    /// Logs a body at debug level, with every secret redacted.
+    func debugBody(_ label: String, _ bytes: [UInt8]) {
+        guard logger.logLevel <= .debug else { return }
+        logger.debug("\(label): \(redactor.redact(String(decoding: bytes, as: UTF8.self)))")
+    }
+}
+
+extension RouteTarget {
+    /// `openai/gpt-4.1`, or `openai/gpt-4.1:channel`: what the `x-proxy-upstream-model` header says.
+    var qualifiedModel: String {
+        "\(provider.rawValue)/\(model)" + (channel.map { ":\($0)" } ?? "")
+    }
+}

@@ -1,0 +1,39 @@
+import Hummingbird
+import ProxyCore
+
+/// Writing Anthropic stream events to the client, batched per upstream chunk.
+extension ResponseBodyWriter {
+    mutating func write(_ events: [AnthropicStreamEvent]) async throws {
+        guard !events.isEmpty else { return }
+        var writer = JSONWriter(reservingCapacity: 512)
+        for event in events { event.write(to: &writer) }
+        try await write(ByteBuffer(bytes: writer.bytes))
+    }
+}
+
+extension HTTPFields {
+    /// Headers of an event stream, as Anthropic sends them.
+    static func eventStream(upstreamModel: String) -> HTTPFields {
+        [
+            .contentType: "text/event-stream; charset=utf-8",
+            .cacheControl: "no-cache",
+            .upstreamModel: upstreamModel,
+        ]
+    }
+}
+
+/// What a finished stream reports to the access log.
+struct StreamOutcome: Sendable {
+    var usage: Usage?
+    var error: AnthropicError?
+
+    mutating func record(_ events: [AnthropicStreamEvent]) {
+        for event in events {
+            switch event {
+            case .messageDelta(_, _, let usage): self.usage = usage
+            case .error(let error): self.error = error
+            default: continue
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ProxyCore
+
+struct UndecodableEvent: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension AnthropicStreamEvent {
+    /// Reads an event back from the wire, strictly: anything off-grammar throws.
+    init(sse: SSEEvent) throws {
+        let json = try JSONParser.parse(sse.data)
+        guard let type = json["type"]?.stringValue, type == sse.event else {
+            throw UndecodableEvent(description: "event name \(sse.event ?? "nil") does not match payload type in \(sse.data)")
+        }
+        func int(_ value: JSONValue?) throws -> Int {
+            guard let number = value?.intValue else { throw UndecodableEvent(description: "missing integer in \(sse.data)") }
+            return number
+        }
+        switch type {
+        case "message_start":
+            guard let message = json["message"], message["content"] == [], message["stop_reason"] == .null else {
+                throw UndecodableEvent(description: "message_start must carry an empty message: \(sse.data)")
+            }
+            self = .messageStart(
+                AnthropicMessage(
+                    id: message["id"]?.stringValue ?? "", model: message["model"]?.stringValue ?? "", content: [], stopReason: nil,
+                    usage: try Usage(json: message["usage"])))
+        case "content_block_start":
+            let block = json["content_block"]
+            switch block?["type"]?.stringValue {
+            case "text"?: self = .contentBlockStart(index: try int(json["index"]), block: .text)
+            case "thinking"?: self = .contentBlockStart(index: try int(json["index"]), block: .thinking)
+            case "tool_use"?:
+                guard block?["input"] == [:] else { throw UndecodableEvent(description: "tool_use must start with empty input: \(sse.data)") }
+                self = .contentBlockStart(
+                    index: try int(json["index"]), block: .toolUse(id: block?["id"]?.stringValue ?? "", name: block?["name"]?.stringValue ?? ""))
+            default: throw UndecodableEvent(description: "unknown block \(sse.data)")
+            }
+        case "content_block_delta":
+            let delta = json["delta"]
+            let index = try int(json["index"])
+            switch delta?["type"]?.stringValue {
+            case "text_delta"?: self = .contentBlockDelta(index: index, delta: .text(delta?["text"]?.stringValue ?? ""))
+            case "thinking_delta"?: self = .contentBlockDelta(index: index, delta: .thinking(delta?["thinking"]?.stringValue ?? ""))
+            case "signature_delta"?: self = .contentBlockDelta(index: index, delta: .signature(delta?["signature"]?.stringValue ?? ""))
+            case "input_json_delta"?: self = .contentBlockDelta(index: index, delta: .inputJSON(delta?["partial_json"]?.stringValue ?? ""))
+            default: throw UndecodableEvent(description: "unknown delta \(sse.data)")
+            }
+        case "content_block_stop":
+            self = .contentBlockStop(index: try int(json["index"]))
+        case "message_delta":
+            guard let reason = json["delta"]?["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)) else {
+                throw UndecodableEvent(description: "message_delta without stop_reason: \(sse.data)")
+            }
+            self = .messageDelta(stopReason: reason, stopSequence: json["delta"]?["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
+        case "message_stop":
+            self = .messageStop
+        case "ping":
+            self = .ping
+        case "error":
+            let kind = json["error"]?["type"]?.stringValue.flatMap(AnthropicError.Kind.init(rawValue:)) ?? .api
+            self = .error(AnthropicError(kind, json["error"]?["message"]?.stringValue ?? ""))
+        default:
+            throw UndecodableEvent(description: "unknown event \(sse.data)")
+        }
+    }
+}
+
+extension Usage {
+    init(json: JSONValue?) throws {
+        guard let json, let output = json["output_tokens"]?.intValue else { throw UndecodableEvent(description: "usage without output_tokens") }
+        self.init(
+            inputTokens: json["input_tokens"]?.intValue ?? 0, outputTokens: output,
+            cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
+            cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0)
+    }
+}
+
+extension AnthropicMessage {
+    /// Reads a whole reply back from the wire.
+    init(json: JSONValue) throws {
+        guard json["type"] == "message", json["role"] == "assistant", let id = json["id"]?.stringValue, id.hasPrefix("msg_") else {
+            throw UndecodableEvent(description: "not a message: \(JSONWriter.string(json))")
+        }
+        let content: [ContentBlock] = try (json["content"]?.arrayValue ?? []).map { block in
+            switch block["type"]?.stringValue {
+            case "text"?: return .text(block["text"]?.stringValue ?? "")
+            case "thinking"?: return .thinking(block["thinking"]?.stringValue ?? "", signature: block["signature"]?.stringValue ?? "")
+            case "tool_use"?:
+                return .toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", input: block["input"] ?? .null)
+            default: throw UndecodableEvent(description: "unknown block \(JSONWriter.string(block))")
+            }
+        }
+        self.init(
+            id: id, model: json["model"]?.stringValue ?? "", content: content,
+            stopReason: json["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)),
+            stopSequence: json["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
+    }
+}

@@ -1,0 +1,107 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+import Synchronization
+
+/// A strict stand-in for the OpenAI Chat Completions API on 127.0.0.1: checks the key, rejects what
+/// the real API rejects (see `StrictOpenAIValidator`), and answers from a queue of scripted replies
+/// (a default text reply when the queue is empty). It records every request it accepted.
+///
+/// Control endpoints for out-of-process clients: `POST /_script` `{"replies": [...]}` replaces the
+/// queue, `GET /_requests` lists the recorded request bodies.
+final class FakeOpenAIUpstream: Sendable {
+    static let apiKey = "sk-fake-upstream-key-0123456789abcdef"
+
+    private struct State {
+        var replies: [FakeReply] = []
+        var requests: [JSONValue] = []
+    }
+
+    private let state = Mutex(State())
+
+    func enqueue(_ replies: FakeReply...) {
+        state.withLock { $0.replies += replies }
+    }
+
+    var receivedRequests: [JSONValue] {
+        state.withLock { $0.requests }
+    }
+
+    private func nextReply(for body: JSONValue) -> FakeReply {
+        state.withLock { state in
+            state.requests.append(body)
+            return state.replies.isEmpty ? FakeReply(text: FakeReply.defaultText) : state.replies.removeFirst()
+        }
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/chat/completions") { request, _ in
+            try await self.complete(request)
+        }
+        router.post("/_script") { request, _ in
+            let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 1 << 20).readableBytesView))
+            let replies = (body["replies"]?.arrayValue ?? []).map(FakeReply.init(json:))
+            self.state.withLock { $0 = State(replies: replies) }
+            return Response(status: .noContent)
+        }
+        router.get("/_requests") { _, _ in
+            Self.json(.array(self.receivedRequests))
+        }
+        return router
+    }
+
+    private func complete(_ request: Request) async throws -> Response {
+        guard request.headers[.authorization] == "Bearer \(Self.apiKey)" else {
+            return Self.error(401, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
+        }
+        let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
+        guard let body = try? JSONParser.parse(bytes) else {
+            return Self.error(400, "We could not parse the JSON body of your request.", type: "invalid_request_error")
+        }
+        if let problem = StrictOpenAIValidator.problem(with: body) {
+            return Self.error(400, problem, type: "invalid_request_error")
+        }
+        let reply = nextReply(for: body)
+        if let failure = reply.failure {
+            var response = Self.error(failure.status, failure.message, type: failure.status == 429 ? "rate_limit_error" : "server_error")
+            if let retryAfter = failure.retryAfter { response.headers[.retryAfter] = retryAfter }
+            return response
+        }
+        let model = body["model"]?.stringValue ?? ""
+        guard body["stream"]?.boolValue == true else { return Self.json(reply.completion(model: model)) }
+        let includeUsage = body["stream_options"]?["include_usage"]?.boolValue == true
+        let chunks = reply.chunks(model: model).filter { includeUsage || !($0["choices"]?.arrayValue?.isEmpty ?? false) }
+        let cut = reply.cutStream
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream"],
+            body: ResponseBody { writer in
+                // One write per event, so that the proxy sees the stream arrive piece by piece.
+                for chunk in chunks {
+                    var event = JSONWriter()
+                    event.append(raw: "data: ".utf8)
+                    event.write(chunk)
+                    event.append(raw: "\n\n".utf8)
+                    try await writer.write(ByteBuffer(bytes: event.bytes))
+                }
+                if !cut { try await writer.write(ByteBuffer(string: "data: [DONE]\n\n")) }
+                try await writer.finish(nil)
+            })
+    }
+
+    private static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(value))))
+    }
+
+    private static func error(_ status: Int, _ message: String, type: String, code: String? = nil) -> Response {
+        json(
+            ["error": ["message": .string(message), "type": .string(type), "param": .null, "code": code.map { .string($0) } ?? .null]],
+            status: HTTPResponse.Status(code: status))
+    }
+}
+
+extension HTTPField.Name {
+    static let retryAfter = Self("retry-after")!
+}

@@ -1,0 +1,139 @@
+import ProxyCore
+
+/// What a fake upstream answers with, written once and served whole or streamed.
+///
+/// Its JSON form (used by the Python SDK tests through `POST /_script`):
+/// `{"text": "...", "reasoning": "...", "tool_calls": [{"id": "...", "name": "...", "arguments": "..."}],
+///   "finish_reason": "stop", "usage": {"prompt_tokens": 1, "completion_tokens": 1, "cached_tokens": 0},
+///   "error": {"status": 429, "message": "...", "retry_after": "3"}, "cut_stream": true}`
+struct FakeReply: Sendable {
+    struct ToolCall: Sendable {
+        var id: String?
+        var name: String
+        var arguments: String
+    }
+
+    struct Failure: Sendable {
+        var status: Int
+        var message: String
+        var retryAfter: String?
+    }
+
+    var text = ""
+    var reasoning = ""
+    var toolCalls: [ToolCall] = []
+    var finishReason: String?
+    var promptTokens = 100
+    var completionTokens = 20
+    var cachedTokens = 0
+    var failure: Failure?
+    /// Streams stop halfway with no finish_reason and no `[DONE]`, as a dropped upstream does.
+    var cutStream = false
+
+    static let defaultText = "Hello from the fake upstream."
+
+    init(text: String = "", reasoning: String = "", toolCalls: [ToolCall] = [], finishReason: String? = nil) {
+        self.text = text
+        self.reasoning = reasoning
+        self.toolCalls = toolCalls
+        self.finishReason = finishReason
+    }
+
+    init(json: JSONValue) {
+        text = json["text"]?.stringValue ?? ""
+        reasoning = json["reasoning"]?.stringValue ?? ""
+        toolCalls = (json["tool_calls"]?.arrayValue ?? []).map {
+            ToolCall(id: $0["id"]?.stringValue, name: $0["name"]?.stringValue ?? "", arguments: $0["arguments"]?.stringValue ?? "{}")
+        }
+        finishReason = json["finish_reason"]?.stringValue
+        promptTokens = json["usage"]?["prompt_tokens"]?.intValue ?? promptTokens
+        completionTokens = json["usage"]?["completion_tokens"]?.intValue ?? completionTokens
+        cachedTokens = json["usage"]?["cached_tokens"]?.intValue ?? cachedTokens
+        if let error = json["error"] {
+            failure = Failure(
+                status: error["status"]?.intValue ?? 500, message: error["message"]?.stringValue ?? "fake failure",
+                retryAfter: error["retry_after"]?.stringValue)
+        }
+        cutStream = json["cut_stream"]?.boolValue ?? false
+    }
+
+    private var resolvedFinishReason: String {
+        finishReason ?? (toolCalls.isEmpty ? "stop" : "tool_calls")
+    }
+
+    private var usage: JSONValue {
+        [
+            "prompt_tokens": .int(promptTokens), "completion_tokens": .int(completionTokens),
+            "total_tokens": .int(promptTokens + completionTokens),
+            "prompt_tokens_details": ["cached_tokens": .int(cachedTokens)],
+        ]
+    }
+
+    private func callID(_ index: Int) -> String {
+        toolCalls[index].id ?? "call_fake_\(index)"
+    }
+
+    /// The whole Chat Completions response.
+    func completion(model: String) -> JSONValue {
+        var message: JSONObject = ["role": "assistant", "content": text.isEmpty ? .null : .string(text)]
+        if !reasoning.isEmpty { message["reasoning_content"] = .string(reasoning) }
+        if !toolCalls.isEmpty {
+            message["tool_calls"] = .array(
+                toolCalls.indices.map { index in
+                    [
+                        "id": .string(callID(index)), "type": "function",
+                        "function": ["name": .string(toolCalls[index].name), "arguments": .string(toolCalls[index].arguments)],
+                    ]
+                })
+        }
+        return [
+            "id": "chatcmpl-fake", "object": "chat.completion", "created": 1_700_000_000, "model": .string(model),
+            "choices": [["index": 0, "message": .object(message), "finish_reason": .string(resolvedFinishReason)]],
+            "usage": usage,
+        ]
+    }
+
+    /// The stream's chunks, as OpenAI sends them: a role chunk, reasoning and text a few characters
+    /// at a time, each tool call's id and name first and its arguments in fragments, the finish
+    /// reason, then usage in a chunk with no choices.
+    func chunks(model: String) -> [JSONValue] {
+        func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
+            [
+                "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": .string(model),
+                "choices": [["index": 0, "delta": delta, "finish_reason": finishReason]],
+            ]
+        }
+        var chunks: [JSONValue] = [chunk(["role": "assistant", "content": ""])]
+        for piece in Self.pieces(reasoning) { chunks.append(chunk(["reasoning_content": .string(piece)])) }
+        for piece in Self.pieces(text) { chunks.append(chunk(["content": .string(piece)])) }
+        for index in toolCalls.indices {
+            chunks.append(
+                chunk([
+                    "tool_calls": [
+                        ["index": .int(index), "id": .string(callID(index)), "type": "function", "function": ["name": .string(toolCalls[index].name), "arguments": ""]]
+                    ]
+                ]))
+            for piece in Self.pieces(toolCalls[index].arguments) {
+                chunks.append(chunk(["tool_calls": [["index": .int(index), "function": ["arguments": .string(piece)]]]]))
+            }
+        }
+        if cutStream { return Array(chunks.prefix(max(2, chunks.count / 2))) }
+        chunks.append(chunk([:], finishReason: .string(resolvedFinishReason)))
+        chunks.append([
+            "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": .string(model),
+            "choices": [], "usage": usage,
+        ])
+        return chunks
+    }
+
+    /// Splits text into pieces of up to 4 characters, as tokens arrive.
+    private static func pieces(_ text: String) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            pieces.append(String(rest.prefix(4)))
+            rest = rest.dropFirst(4)
+        }
+        return pieces
+    }
+}

@@ -1,0 +1,99 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ProxyCore
+import ProxyServer
+import Testing
+
+/// The real proxy on 127.0.0.1 in front of a strict fake OpenAI upstream, and a client for it.
+struct ProxyHarness: Sendable {
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: [UInt8]
+
+        var json: JSONValue {
+            get throws { try JSONParser.parse(body) }
+        }
+
+        /// The body's server-sent events, as Anthropic stream events.
+        var events: [AnthropicStreamEvent] {
+            get throws {
+                var parser = SSEParser()
+                return try (parser.feed(body) + parser.finish()).map(AnthropicStreamEvent.init(sse:))
+            }
+        }
+    }
+
+    let proxyURL: String
+    let upstreamURL: String
+    let fake: FakeOpenAIUpstream
+    let client: HTTPClient
+
+    /// Settings every harness starts from: the fake as the OpenAI upstream, with its key.
+    static func baseEnvironment(upstreamURL: String) -> [String: String] {
+        ["OPENAI_API_KEY": FakeOpenAIUpstream.apiKey, "OPENAI_BASE_URL": upstreamURL + "/v1", "BIG_MODEL": "gpt-4.1", "SMALL_MODEL": "gpt-4.1-mini"]
+    }
+
+    /// Runs `body` with a fresh fake upstream and proxy. `environment` adds to or overrides the
+    /// base settings (a value of "" removes one).
+    static func run<Result: Sendable>(
+        environment: [String: String] = [:],
+        extraUpstream: (@Sendable () -> Router<BasicRequestContext>)? = nil,
+        _ body: (ProxyHarness) async throws -> Result
+    ) async throws -> Result {
+        let fake = FakeOpenAIUpstream()
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        do {
+            let result = try await withLiveApplication({ onRunning in
+                Application(router: fake.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
+            }) { upstreamPort in
+                let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
+                var settings = baseEnvironment(upstreamURL: upstreamURL).merging(environment) { $1 }
+                settings = settings.filter { !$0.value.isEmpty }
+                settings["PORT"] = "1"
+                var configuration = try ProxyConfiguration(environment: settings)
+                configuration.port = 0
+                return try await withLiveApplication({ onRunning in
+                    ProxyServer.makeApplication(configuration: configuration, httpClient: client, logger: logger, onServerRunning: onRunning)
+                }) { proxyPort in
+                    try await body(ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, client: client))
+                }
+            }
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    func send(_ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = HTTPClientRequest(url: proxyURL + path)
+        request.method = method
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var buffer = try await response.body.collect(upTo: 64 << 20)
+        var replyHeaders: [String: String] = [:]
+        for (name, value) in response.headers { replyHeaders[name.lowercased()] = value }
+        return Reply(status: Int(response.status.code), headers: replyHeaders, body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+    }
+
+    func post(_ path: String, json: JSONValue, headers: [String: String] = [:]) async throws -> Reply {
+        try await send(.POST, path, body: JSONWriter.encode(json), headers: headers)
+    }
+}
+
+/// The body of a recorded Claude Code request, from the core tests' fixtures, as sent.
+func claudeCodeFixture(_ name: String) throws -> JSONValue {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("ProxyCoreTests/Fixtures/\(name).json")
+    let fixture = try JSONParser.parse(Array(try Data(contentsOf: url)))
+    return try #require(fixture["body"])
+}
