@@ -25,7 +25,7 @@ struct AnthropicPassthroughBackend: Sendable {
     ///   - requestedModel: the model the client named, restored in the reply.
     func forward(
         body: [UInt8], path: String, requestedModel: String, stream: Bool, target: RouteTarget, request: Request, log: AccessLogEntry
-    ) async throws(AnthropicError) -> Response {
+    ) async throws(AnthropicError) -> ExchangeOutcome {
         let upstreamBody = try AnthropicPassthrough.replacingModel(in: body, with: target.model)
         var headers: HTTPHeaders = ["content-type": "application/json", "x-anthropic-proxy-hop": "1"]
         for field in request.headers where Self.forwards(field.name.canonicalName) {
@@ -57,38 +57,32 @@ struct AnthropicPassthroughBackend: Sendable {
             log.write(
                 status: Int(response.status.code), usage: usage,
                 error: succeeded ? nil : UpstreamErrorMapping.upstreamMessage(reply), to: services.logger, redactor: services.redactor)
-            return Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply)))
+            return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))))
         }
         let services = services
-        return Response(
-            status: status, headers: replyHeaders,
-            body: ResponseBody { writer in
-                var failure: AnthropicError?
-                defer { log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor) }
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    var rewriter = AnthropicStreamModelRewriter(model: requestedModel)
-                    var iterator = response.body.makeAsyncIterator()
-                    while true {
-                        let chunk: ByteBuffer?
-                        do {
-                            chunk = try await iterator.next()
-                        } catch {
-                            try Task.checkCancellation()
-                            let error = UpstreamClient.transportError(error, target: target)
-                            failure = error
-                            try await writer.write([.error(error)])
-                            break
-                        }
-                        guard let chunk else {
-                            try await writer.write(ByteBuffer(bytes: rewriter.finish()))
-                            break
-                        }
-                        let bytes = rewriter.feed(chunk.readableBytesView)
-                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-                    }
+        return .stream(status: status, headers: replyHeaders) { sink in
+            var failure: AnthropicError?
+            defer { log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor) }
+            var rewriter = AnthropicStreamModelRewriter(model: requestedModel)
+            var iterator = response.body.makeAsyncIterator()
+            while true {
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await iterator.next()
+                } catch {
+                    try Task.checkCancellation()
+                    let error = UpstreamClient.transportError(error, target: target)
+                    failure = error
+                    try sink.write([.error(error)])
+                    return
                 }
-                try await writer.finish(nil)
-            })
+                guard let chunk else {
+                    try sink.write(rewriter.finish())
+                    return
+                }
+                try sink.write(rewriter.feed(chunk.readableBytesView))
+            }
+        }
     }
 
     private static func usage(_ json: JSONValue?) -> Usage? {

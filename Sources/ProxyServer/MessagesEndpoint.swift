@@ -18,10 +18,18 @@ struct MessagesEndpoint: Sendable {
         self.passthrough = AnthropicPassthroughBackend(services: services)
     }
 
-    func createMessage(_ request: Request) async -> Response {
+    func createMessage(_ request: Request) async throws -> Response {
+        try await ClientWatchedExchange.run(request) { requestBody in await createMessage(request, body: requestBody) }
+    }
+
+    func countTokens(_ request: Request) async throws -> Response {
+        try await ClientWatchedExchange.run(request) { requestBody in await countTokens(request, body: requestBody) }
+    }
+
+    private func createMessage(_ request: Request, body requestBody: RequestBody) async -> ExchangeOutcome {
         var log = AccessLogEntry(method: "POST", path: request.uri.path)
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request)
+            let (body, json) = try await readBody(request, requestBody)
             let model = try Self.modelName(json)
             log.clientModel = model
             let target = try services.router.route(model)
@@ -37,18 +45,18 @@ struct MessagesEndpoint: Sendable {
                 throw Self.geminiUnavailable(target)
             case .openAI:
                 let messages = try MessagesRequest(json: json)
-                return try await openAIChat.respond(to: messages, target: target, request: request, log: log)
+                return try await openAIChat.respond(to: messages, target: target, log: log)
             }
         } catch {
             log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
-            return .anthropicError(error)
+            return .response(.anthropicError(error))
         }
     }
 
-    func countTokens(_ request: Request) async -> Response {
+    private func countTokens(_ request: Request, body requestBody: RequestBody) async -> ExchangeOutcome {
         var log = AccessLogEntry(method: "POST", path: request.uri.path)
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request)
+            let (body, json) = try await readBody(request, requestBody)
             let model = try Self.modelName(json)
             log.clientModel = model
             let target = try services.router.route(model)
@@ -59,23 +67,22 @@ struct MessagesEndpoint: Sendable {
             }
             let estimate = TokenEstimator.estimate(try MessagesRequest(json: json, countingTokens: true))
             log.write(status: 200, usage: Usage(inputTokens: estimate), to: services.logger, redactor: services.redactor)
-            return .json(["input_tokens": .int(estimate)])
+            return .response(.json(["input_tokens": .int(estimate)]))
         } catch {
             log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
-            return .anthropicError(error)
+            return .response(.anthropicError(error))
         }
     }
 
     /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.
-    private func readBody(_ request: Request) async throws(AnthropicError) -> ([UInt8], JSONValue) {
+    private func readBody(_ request: Request, _ requestBody: RequestBody) async throws(AnthropicError) -> ([UInt8], JSONValue) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
         }
         let buffer: ByteBuffer
         do {
-            // Not `collectBody`: the body must stay unedited so that streams can watch for the client leaving.
-            buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
+            buffer = try await requestBody.collect(upTo: Self.maximumBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw AnthropicError(.requestTooLarge, "The request body is larger than \(Self.maximumBodyBytes / 1024 / 1024) MB.")
         } catch {

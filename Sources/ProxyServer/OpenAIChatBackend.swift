@@ -7,7 +7,7 @@ import ProxyCore
 struct OpenAIChatBackend: Sendable {
     let services: ProxyServices
 
-    func respond(to messages: MessagesRequest, target: RouteTarget, request: Request, log: AccessLogEntry) async throws(AnthropicError) -> Response {
+    func respond(to messages: MessagesRequest, target: RouteTarget, log: AccessLogEntry) async throws(AnthropicError) -> ExchangeOutcome {
         let profile = services.catalog.profile(for: target.model)
         let body = JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile).translate(messages))
         let context = OpenAIChatReplyContext(
@@ -27,7 +27,7 @@ struct OpenAIChatBackend: Sendable {
                 headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable)
         }
         if messages.stream {
-            return stream(response, translator: OpenAIChatStreamTranslator(context: context), target: target, request: request, log: log)
+            return stream(response, translator: OpenAIChatStreamTranslator(context: context), target: target, log: log)
         }
         let replyBytes = try await services.upstream.collect(response, describing: target)
         services.debugBody("upstream reply", replyBytes)
@@ -39,45 +39,40 @@ struct OpenAIChatBackend: Sendable {
         }
         let message = try OpenAIChatResponseTranslator(context: context).translate(reply)
         log.write(status: 200, usage: message.usage, to: services.logger, redactor: services.redactor)
-        return .json(message.json, headers: [.upstreamModel: target.qualifiedModel])
+        return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]))
     }
 
     /// Translates the upstream's event stream event by event. The upstream request is cancelled as
     /// soon as the client goes away; an upstream failure after the stream began becomes an
     /// `event: error` frame, never a silent end.
     private func stream(
-        _ response: HTTPClientResponse, translator: OpenAIChatStreamTranslator, target: RouteTarget, request: Request, log: AccessLogEntry
-    ) -> Response {
+        _ response: HTTPClientResponse, translator: OpenAIChatStreamTranslator, target: RouteTarget, log: AccessLogEntry
+    ) -> ExchangeOutcome {
         let services = services
-        return Response(
-            status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel),
-            body: ResponseBody { writer in
-                var translator = translator
-                var outcome = StreamOutcome()
-                defer {
-                    log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
-                }
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    var parser = SSEParser()
-                    var iterator = response.body.makeAsyncIterator()
-                    try await writer.write(translator.start())
-                    while !translator.isFinished {
-                        var events: [AnthropicStreamEvent]
-                        do {
-                            if let chunk = try await iterator.next() {
-                                events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
-                            } else {
-                                events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
-                            }
-                        } catch {
-                            try Task.checkCancellation()
-                            events = translator.fail(UpstreamClient.transportError(error, target: target))
-                        }
-                        outcome.record(events)
-                        try await writer.write(events)
+        return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
+            var translator = translator
+            var outcome = StreamOutcome()
+            defer {
+                log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
+            }
+            var parser = SSEParser()
+            var iterator = response.body.makeAsyncIterator()
+            try sink.write(translator.start())
+            while !translator.isFinished {
+                var events: [AnthropicStreamEvent]
+                do {
+                    if let chunk = try await iterator.next() {
+                        events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
+                    } else {
+                        events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
                     }
+                } catch {
+                    try Task.checkCancellation()
+                    events = translator.fail(UpstreamClient.transportError(error, target: target))
                 }
-                try await writer.finish(nil)
-            })
+                outcome.record(events)
+                try sink.write(events)
+            }
+        }
     }
 }

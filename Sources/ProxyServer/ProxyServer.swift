@@ -27,8 +27,8 @@ public enum ProxyServer {
 
         let router = Router()
         router.add(middleware: AnthropicErrorMiddleware())
-        router.post("/v1/messages") { request, _ in await messages.createMessage(request) }
-        router.post("/v1/messages/count_tokens") { request, _ in await messages.countTokens(request) }
+        router.post("/v1/messages") { request, _ in try await messages.createMessage(request) }
+        router.post("/v1/messages/count_tokens") { request, _ in try await messages.countTokens(request) }
         router.get("/v1/models") { _, _ in models.list() }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }

@@ -1,16 +1,6 @@
 import Hummingbird
 import ProxyCore
 
-/// Writing Anthropic stream events to the client, batched per upstream chunk.
-extension ResponseBodyWriter {
-    mutating func write(_ events: [AnthropicStreamEvent]) async throws {
-        guard !events.isEmpty else { return }
-        var writer = JSONWriter(reservingCapacity: 512)
-        for event in events { event.write(to: &writer) }
-        try await write(ByteBuffer(bytes: writer.bytes))
-    }
-}
-
 extension HTTPFields {
     /// Headers of an event stream, as Anthropic sends them.
     static func eventStream(upstreamModel: String) -> HTTPFields {

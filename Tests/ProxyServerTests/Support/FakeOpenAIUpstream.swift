@@ -17,6 +17,8 @@ final class FakeOpenAIUpstream: Sendable {
     private struct State {
         var replies: [FakeReply] = []
         var requests: [JSONValue] = []
+        /// Streams whose client (the proxy) went away before the end.
+        var abandonedStreams = 0
     }
 
     private let state = Mutex(State())
@@ -29,6 +31,10 @@ final class FakeOpenAIUpstream: Sendable {
         state.withLock { $0.requests }
     }
 
+    var abandonedStreams: Int {
+        state.withLock { $0.abandonedStreams }
+    }
+
     private func nextReply(for body: JSONValue) -> FakeReply {
         state.withLock { state in
             state.requests.append(body)
@@ -36,8 +42,7 @@ final class FakeOpenAIUpstream: Sendable {
         }
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ in
             try await self.complete(request)
         }
@@ -50,7 +55,6 @@ final class FakeOpenAIUpstream: Sendable {
         router.get("/_requests") { _, _ in
             Self.json(.array(self.receivedRequests))
         }
-        return router
     }
 
     private func complete(_ request: Request) async throws -> Response {
@@ -75,6 +79,7 @@ final class FakeOpenAIUpstream: Sendable {
         let includeUsage = body["stream_options"]?["include_usage"]?.boolValue == true
         let chunks = reply.chunks(model: model).filter { includeUsage || !($0["choices"]?.arrayValue?.isEmpty ?? false) }
         let cut = reply.cutStream
+        let pause = reply.pauseBetweenChunks
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream"],
             body: ResponseBody { writer in
@@ -84,7 +89,13 @@ final class FakeOpenAIUpstream: Sendable {
                     event.append(raw: "data: ".utf8)
                     event.write(chunk)
                     event.append(raw: "\n\n".utf8)
-                    try await writer.write(ByteBuffer(bytes: event.bytes))
+                    do {
+                        try await writer.write(ByteBuffer(bytes: event.bytes))
+                        if let pause { try await Task.sleep(for: pause) }
+                    } catch {
+                        self.state.withLock { $0.abandonedStreams += 1 }
+                        throw error
+                    }
                 }
                 if !cut { try await writer.write(ByteBuffer(string: "data: [DONE]\n\n")) }
                 try await writer.finish(nil)

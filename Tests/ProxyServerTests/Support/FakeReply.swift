@@ -29,6 +29,8 @@ struct FakeReply: Sendable {
     var failure: Failure?
     /// Streams stop halfway with no finish_reason and no `[DONE]`, as a dropped upstream does.
     var cutStream = false
+    /// Streams pause this long after each chunk, as a model producing tokens does.
+    var pauseBetweenChunks: Duration?
 
     static let defaultText = "Hello from the fake upstream."
 

@@ -31,29 +31,37 @@ struct ProxyHarness: Sendable {
     let proxyURL: String
     let upstreamURL: String
     let fake: FakeOpenAIUpstream
+    let anthropic: FakeAnthropicUpstream
     let client: HTTPClient
 
-    /// Settings every harness starts from: the fake as the OpenAI upstream, with its key.
+    /// Settings every harness starts from: the fakes as the OpenAI and Anthropic upstreams.
     static func baseEnvironment(upstreamURL: String) -> [String: String] {
-        ["OPENAI_API_KEY": FakeOpenAIUpstream.apiKey, "OPENAI_BASE_URL": upstreamURL + "/v1", "BIG_MODEL": "gpt-4.1", "SMALL_MODEL": "gpt-4.1-mini"]
+        [
+            "OPENAI_API_KEY": FakeOpenAIUpstream.apiKey, "OPENAI_BASE_URL": upstreamURL + "/v1", "ANTHROPIC_BASE_URL": upstreamURL,
+            "BIG_MODEL": "gpt-4.1", "SMALL_MODEL": "gpt-4.1-mini",
+        ]
     }
 
     /// Runs `body` with a fresh fake upstream and proxy. `environment` adds to or overrides the
-    /// base settings (a value of "" removes one).
+    /// base settings (a value of "" removes one; `{upstream}` in a value is the fakes' URL).
     static func run<Result: Sendable>(
         environment: [String: String] = [:],
-        extraUpstream: (@Sendable () -> Router<BasicRequestContext>)? = nil,
         _ body: (ProxyHarness) async throws -> Result
     ) async throws -> Result {
         let fake = FakeOpenAIUpstream()
+        let anthropic = FakeAnthropicUpstream()
+        let upstreamRouter = Router()
+        fake.register(on: upstreamRouter)
+        anthropic.register(on: upstreamRouter)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         do {
             let result = try await withLiveApplication({ onRunning in
-                Application(router: fake.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
+                Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
             }) { upstreamPort in
                 let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
                 var settings = baseEnvironment(upstreamURL: upstreamURL).merging(environment) { $1 }
+                    .mapValues { $0.replacing("{upstream}", with: upstreamURL) }
                 settings = settings.filter { !$0.value.isEmpty }
                 settings["PORT"] = "1"
                 var configuration = try ProxyConfiguration(environment: settings)
@@ -61,7 +69,7 @@ struct ProxyHarness: Sendable {
                 return try await withLiveApplication({ onRunning in
                     ProxyServer.makeApplication(configuration: configuration, httpClient: client, logger: logger, onServerRunning: onRunning)
                 }) { proxyPort in
-                    try await body(ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, client: client))
+                    try await body(ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, anthropic: anthropic, client: client))
                 }
             }
             try await client.shutdown()

@@ -1,0 +1,58 @@
+import ProxyCore
+import Testing
+
+/// `anthropic/` models reach Anthropic with the body untouched but for the model, the API's headers
+/// passed on, and the client's model name restored in the reply.
+@Suite struct AnthropicPassthroughEndToEndTests {
+    @Test func wholeRequestIsForwardedByteForByteButForTheModel() async throws {
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000"]) { harness in
+            let body = Array(#"{"model" : "anthropic/claude-sonnet-4-5",  "max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u"}}"#.utf8)
+            let reply = try await harness.send(
+                .POST, "/v1/messages?beta=true", body: body,
+                headers: ["anthropic-version": "2023-06-01", "anthropic-beta": "claude-code-20250219", "x-api-key": "client-key"])
+            #expect(reply.status == 200)
+            let sent = try #require(harness.anthropic.requests.first)
+            #expect(sent.path == "/v1/messages?beta=true")
+            #expect(String(decoding: sent.body, as: UTF8.self) == #"{"model" : "claude-sonnet-4-5",  "max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u"}}"#)
+            #expect(sent.headers["anthropic-version"] == "2023-06-01")
+            #expect(sent.headers["anthropic-beta"] == "claude-code-20250219")
+            #expect(sent.headers["x-api-key"] == "sk-ant-configured-key-000000000000")
+            #expect(try reply.json["model"] == "anthropic/claude-sonnet-4-5")
+            #expect(try reply.json["content"]?[0]?["text"] == "Hi from claude-sonnet-4-5")
+            #expect(reply.headers["request-id"] == "req_fake")
+        }
+    }
+
+    @Test func withoutAConfiguredKeyTheClientsOwnKeyGoesToAnthropic() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try await harness.post(
+                "/v1/messages", json: ["model": "anthropic/claude-haiku-4-5", "max_tokens": 10, "messages": [["role": "user", "content": "hi"]]],
+                headers: ["x-api-key": "sk-ant-client-own-key"])
+            #expect(reply.status == 200)
+            #expect(harness.anthropic.requests.first?.headers["x-api-key"] == "sk-ant-client-own-key")
+        }
+    }
+
+    @Test func streamIsForwardedWithTheModelRestoredInMessageStart() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try await harness.post(
+                "/v1/messages", json: ["model": "anthropic/claude-opus-4-1", "max_tokens": 10, "stream": true, "messages": [["role": "user", "content": "hi"]]])
+            #expect(reply.status == 200)
+            var accumulator = StreamAccumulator()
+            for event in try reply.events { try accumulator.consume(event) }
+            let message = try #require(accumulator.finalMessage)
+            #expect(message.model == "anthropic/claude-opus-4-1")
+            #expect(message.content == [.text("Hi from claude-opus-4-1")])
+            #expect(message.usage.outputTokens == 3)
+        }
+    }
+
+    @Test func countTokensIsAnsweredByAnthropic() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try await harness.post(
+                "/v1/messages/count_tokens", json: ["model": "anthropic/claude-sonnet-4-5", "messages": [["role": "user", "content": "hi"]]])
+            #expect(try reply.json["input_tokens"] == 4242)
+            #expect(harness.anthropic.requests.first?.path == "/v1/messages/count_tokens")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ProxyCore
+import Synchronization
+
+/// A stand-in for Anthropic's API: records each request's raw body and headers, answers with a
+/// message (or a short event stream) naming the model it received.
+final class FakeAnthropicUpstream: Sendable {
+    struct Received: Sendable {
+        var path: String
+        var body: [UInt8]
+        var headers: [String: String]
+    }
+
+    private let received = Mutex<[Received]>([])
+
+    var requests: [Received] {
+        received.withLock { $0 }
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/messages") { request, _ in try await self.answer(request) }
+        router.post("/v1/messages/count_tokens") { request, _ in
+            _ = try await self.record(request)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":4242}"#)))
+        }
+    }
+
+    private func record(_ request: Request) async throws -> JSONValue {
+        let body = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        received.withLock { $0.append(Received(path: request.uri.description, body: body, headers: headers)) }
+        return try JSONParser.parse(body)
+    }
+
+    private func answer(_ request: Request) async throws -> Response {
+        let body = try await record(request)
+        let model = body["model"]?.stringValue ?? ""
+        if body["stream"]?.boolValue == true {
+            let events = [
+                #"event: message_start"# + "\n" + #"data: {"type":"message_start","message":{"id":"msg_up","type":"message","role":"assistant","model":"\#(model)","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":1}}}"#,
+                #"event: content_block_start"# + "\n" + #"data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+                #"event: content_block_delta"# + "\n" + #"data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi from \#(model)"}}"#,
+                #"event: content_block_stop"# + "\n" + #"data: {"type":"content_block_stop","index":0}"#,
+                #"event: message_delta"# + "\n" + #"data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":3}}"#,
+                #"event: message_stop"# + "\n" + #"data: {"type":"message_stop"}"#,
+            ]
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream", HTTPField.Name("request-id")!: "req_fake"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: events.joined(separator: "\n\n") + "\n\n")))
+        }
+        let reply = #"{"id":"msg_up","type":"message","role":"assistant","model":"\#(model)","content":[{"type":"text","text":"Hi from \#(model)"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":3}}"#
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", HTTPField.Name("request-id")!: "req_fake"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
+    }
+}
