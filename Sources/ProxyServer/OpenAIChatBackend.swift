@@ -10,9 +10,10 @@ struct OpenAIChatBackend: Sendable {
     func respond(to messages: MessagesRequest, target: RouteTarget, log: AccessLogEntry) async throws(AnthropicError) -> ExchangeOutcome {
         let profile = services.catalog.profile(for: target.model)
         let body = JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile).translate(messages))
+        let estimatedInputTokens = TokenEstimator.estimate(messages)
         let context = OpenAIChatReplyContext(
             requestedModel: messages.model, messageID: MessageIdentifier.newMessageID(), toolNames: ToolNameMapping(request: messages),
-            stopSequences: messages.stopSequences, estimatedInputTokens: TokenEstimator.estimate(messages))
+            stopSequences: messages.stopSequences, estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
         var headers: HTTPHeaders = ["content-type": "application/json"]
         if let key = target.apiKey { headers.add(name: "authorization", value: "Bearer \(key)") }
         if messages.stream { headers.add(name: "accept", value: "text/event-stream") }
@@ -24,7 +25,8 @@ struct OpenAIChatBackend: Sendable {
             services.debugBody("upstream error", errorBody)
             throw UpstreamErrorMapping.error(
                 status: Int(response.status.code), provider: target.provider, model: target.model, body: errorBody,
-                headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable)
+                headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable,
+                prompt: (estimatedInputTokens, profile.contextWindow))
         }
         if messages.stream {
             return stream(response, translator: OpenAIChatStreamTranslator(context: context), target: target, log: log)
@@ -49,29 +51,35 @@ struct OpenAIChatBackend: Sendable {
         _ response: HTTPClientResponse, translator: OpenAIChatStreamTranslator, target: RouteTarget, log: AccessLogEntry
     ) -> ExchangeOutcome {
         let services = services
+        let pingInterval = services.configuration.pingInterval
         return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             var translator = translator
             var outcome = StreamOutcome()
             defer {
                 log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
             }
-            var parser = SSEParser()
-            var iterator = response.body.makeAsyncIterator()
-            try sink.write(translator.start())
-            while !translator.isFinished {
-                var events: [AnthropicStreamEvent]
-                do {
-                    if let chunk = try await iterator.next() {
-                        events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
-                    } else {
-                        events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
+            let output = KeepAliveSink(sink, interval: pingInterval)
+            try output.write(translator.start())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await output.keepAlive() }
+                var parser = SSEParser()
+                var iterator = response.body.makeAsyncIterator()
+                while !translator.isFinished {
+                    var events: [AnthropicStreamEvent]
+                    do {
+                        if let chunk = try await iterator.next() {
+                            events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
+                        } else {
+                            events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
+                        }
+                    } catch {
+                        try Task.checkCancellation()
+                        events = translator.fail(UpstreamClient.transportError(error, target: target))
                     }
-                } catch {
-                    try Task.checkCancellation()
-                    events = translator.fail(UpstreamClient.transportError(error, target: target))
+                    outcome.record(events)
+                    try output.write(events)
                 }
-                outcome.record(events)
-                try sink.write(events)
+                group.cancelAll()
             }
         }
     }

@@ -33,7 +33,7 @@ extension MessagesRequest {
         let reader = try FieldReader(json, path: path)
         let roleName = try reader.string("role")
         guard let role = Role(rawValue: roleName) else {
-            throw FieldReader.problem("\(path).role", "must be 'user' or 'assistant', not '\(roleName)'")
+            throw FieldReader.problem("\(path).role", "must be 'user', 'assistant' or 'system', not '\(roleName)'")
         }
         let content = try contentBlocks(reader.required("content"), path: "\(path).content", allowed: nil)
         return Message(role: role, content: content)

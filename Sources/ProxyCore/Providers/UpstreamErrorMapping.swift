@@ -25,11 +25,20 @@ public enum UpstreamErrorMapping {
     ///   - headers: upstream response headers; `retry-after` (as whole seconds) and
     ///     `x-should-retry` are passed on.
     ///   - keyVariable: the setting that held the key, named when the upstream rejects it.
+    ///   - prompt: the prompt's local token estimate and the model's context window, for restating a
+    ///     context overflow in the form Claude Code compacts on (see `ContextOverflow`).
     public static func error(
-        status: Int, provider: Provider, model: String, body: [UInt8], headers: [String: String], keyVariable: String?
+        status: Int, provider: Provider, model: String, body: [UInt8], headers: [String: String], keyVariable: String?,
+        prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
     ) -> AnthropicError {
+        let upstreamText = upstreamMessage(body)
+        if let prompt, (400..<500).contains(status), status != 429,
+            let figures = ContextOverflow.figures(message: upstreamText, body: try? JSONParser.parse(body))
+        {
+            return ContextOverflow.error(figures, estimatedTokens: prompt.estimatedTokens, contextWindow: prompt.contextWindow)
+        }
         let (kind, clientStatus) = kindAndStatus(forUpstreamStatus: status)
-        var message = "\(provider.displayName) upstream (model '\(model)') answered HTTP \(status): \(upstreamMessage(body))"
+        var message = "\(provider.displayName) upstream (model '\(model)') answered HTTP \(status): \(upstreamText)"
         if status == 401 || status == 403, let keyVariable {
             message += " Check \(keyVariable)."
         }

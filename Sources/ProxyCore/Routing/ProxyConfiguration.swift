@@ -43,6 +43,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var modelOutputLimits: [String: Int] = [:]
     /// The output ceiling for models the catalog does not know (`DEFAULT_MAX_OUTPUT_TOKENS`).
     public var defaultMaxOutputTokens = 16384
+    /// How long a stream may be silent before a `ping` is sent (`PING_INTERVAL_SECONDS`).
+    public var pingInterval = Duration.seconds(10)
 
     /// Settings from an environment, with `.env` values under it.
     public init(environment: [String: String], dotEnv: [String: String] = [:]) throws(ConfigurationError) {
@@ -88,12 +90,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
             logLevel = level.lowercased()
         }
         if let limits = value("MODEL_OUTPUT_LIMITS") { modelOutputLimits = try Self.limits(limits) }
-        if let limit = value("DEFAULT_MAX_OUTPUT_TOKENS") {
-            guard let tokens = Int(limit), tokens > 0 else {
-                throw ConfigurationError(variable: "DEFAULT_MAX_OUTPUT_TOKENS", problem: "'\(limit)' is not a positive whole number")
-            }
-            defaultMaxOutputTokens = tokens
-        }
+        if let limit = value("DEFAULT_MAX_OUTPUT_TOKENS") { defaultMaxOutputTokens = try Self.positiveInteger(limit, variable: "DEFAULT_MAX_OUTPUT_TOKENS") }
+        if let seconds = value("PING_INTERVAL_SECONDS") { pingInterval = .seconds(try Self.positiveInteger(seconds, variable: "PING_INTERVAL_SECONDS")) }
     }
 
     /// Every key the configuration holds, for redacting them from logs.
@@ -119,6 +117,13 @@ public struct ProxyConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: variable, problem: "'\(text)' is not an http:// or https:// URL")
         }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    private static func positiveInteger(_ text: String, variable: String) throws(ConfigurationError) -> Int {
+        guard let number = Int(text), number > 0 else {
+            throw ConfigurationError(variable: variable, problem: "'\(text)' is not a positive whole number")
+        }
+        return number
     }
 
     private static func flag(_ text: String, variable: String) throws(ConfigurationError) -> Bool {

@@ -70,7 +70,9 @@ final class FakeOpenAIUpstream: Sendable {
         }
         let reply = nextReply(for: body)
         if let failure = reply.failure {
-            var response = Self.error(failure.status, failure.message, type: failure.status == 429 ? "rate_limit_error" : "server_error")
+            var response = Self.error(
+                failure.status, failure.message, type: failure.status == 429 ? "rate_limit_error" : failure.status < 500 ? "invalid_request_error" : "server_error",
+                code: failure.code)
             if let retryAfter = failure.retryAfter { response.headers[.retryAfter] = retryAfter }
             return response
         }
@@ -80,11 +82,12 @@ final class FakeOpenAIUpstream: Sendable {
         let chunks = reply.chunks(model: model).filter { includeUsage || !($0["choices"]?.arrayValue?.isEmpty ?? false) }
         let cut = reply.cutStream
         let pause = reply.pauseBetweenChunks
+        let silence = reply.pauseAfterFirstChunk
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream"],
             body: ResponseBody { writer in
                 // One write per event, so that the proxy sees the stream arrive piece by piece.
-                for chunk in chunks {
+                for (index, chunk) in chunks.enumerated() {
                     var event = JSONWriter()
                     event.append(raw: "data: ".utf8)
                     event.write(chunk)
@@ -92,6 +95,7 @@ final class FakeOpenAIUpstream: Sendable {
                     do {
                         try await writer.write(ByteBuffer(bytes: event.bytes))
                         if let pause { try await Task.sleep(for: pause) }
+                        if index == 0, let silence { try await Task.sleep(for: silence) }
                     } catch {
                         self.state.withLock { $0.abandonedStreams += 1 }
                         throw error

@@ -17,6 +17,7 @@ struct FakeReply: Sendable {
         var status: Int
         var message: String
         var retryAfter: String?
+        var code: String?
     }
 
     var text = ""
@@ -31,6 +32,8 @@ struct FakeReply: Sendable {
     var cutStream = false
     /// Streams pause this long after each chunk, as a model producing tokens does.
     var pauseBetweenChunks: Duration?
+    /// Streams go silent this long after their first chunk, as a reasoning model thinking does.
+    var pauseAfterFirstChunk: Duration?
 
     static let defaultText = "Hello from the fake upstream."
 
@@ -54,9 +57,10 @@ struct FakeReply: Sendable {
         if let error = json["error"] {
             failure = Failure(
                 status: error["status"]?.intValue ?? 500, message: error["message"]?.stringValue ?? "fake failure",
-                retryAfter: error["retry_after"]?.stringValue)
+                retryAfter: error["retry_after"]?.stringValue, code: error["code"]?.stringValue)
         }
         cutStream = json["cut_stream"]?.boolValue ?? false
+        pauseAfterFirstChunk = json["pause_after_first_chunk_seconds"]?.doubleValue.map { .milliseconds(Int($0 * 1000)) }
     }
 
     private var resolvedFinishReason: String {

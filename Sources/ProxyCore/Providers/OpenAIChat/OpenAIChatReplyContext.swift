@@ -8,13 +8,19 @@ public struct OpenAIChatReplyContext: Sendable {
     public var stopSequences: [String]
     /// The local estimate of the prompt, used until (or unless) the upstream reports usage.
     public var estimatedInputTokens: Int
+    /// The model's context window when known, for restating overflow errors.
+    public var contextWindow: Int?
 
-    public init(requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0) {
+    public init(
+        requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0,
+        contextWindow: Int? = nil
+    ) {
         self.requestedModel = requestedModel
         self.messageID = messageID
         self.toolNames = toolNames
         self.stopSequences = stopSequences
         self.estimatedInputTokens = estimatedInputTokens
+        self.contextWindow = contextWindow
     }
 
     /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as

@@ -68,6 +68,9 @@ public struct OpenAIChatStreamTranslator: Sendable {
         }
         if let error = chunk["error"], error.objectValue != nil {
             let message = error["message"]?.stringValue ?? "unknown error"
+            if let overflow = ContextOverflow.figures(message: message, body: chunk) {
+                return events + fail(ContextOverflow.error(overflow, estimatedTokens: context.estimatedInputTokens, contextWindow: context.contextWindow))
+            }
             return events + fail(AnthropicError(.api, "The upstream failed mid-stream: \(message)", status: 502))
         }
         if let reported = OpenAIChatReplyContext.usage(chunk["usage"]) { usage = reported }
