@@ -1,0 +1,199 @@
+"""The official `anthropic` Python SDK as the proxy's client.
+
+Run by ProxyServerTests/AnthropicSDKTests.swift, which starts the real proxy in front of the strict
+fake OpenAI upstream and passes their URLs in PROXY_URL and FAKE_UPSTREAM_URL. Each test scripts
+the fake upstream's replies through its control endpoint, then talks to the proxy as a user would.
+"""
+
+import json
+import os
+import urllib.request
+
+import anthropic
+import pytest
+
+PROXY_URL = os.environ["PROXY_URL"]
+FAKE_UPSTREAM_URL = os.environ["FAKE_UPSTREAM_URL"]
+
+BASH_TOOL = {
+    "name": "Bash",
+    "description": "Runs a shell command.",
+    "input_schema": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"command": {"type": "string"}, "description": {"type": "string"}},
+        "required": ["command"],
+        "additionalProperties": False,
+    },
+}
+
+READ_TOOL = {
+    "name": "Read",
+    "description": "Reads a file.",
+    "input_schema": {"type": "object", "properties": {"file_path": {"type": "string"}}, "required": ["file_path"]},
+}
+
+
+def script(*replies):
+    """Replaces the fake upstream's queue of replies (see FakeReply for their form)."""
+    request = urllib.request.Request(
+        FAKE_UPSTREAM_URL + "/_script",
+        data=json.dumps({"replies": list(replies)}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()
+
+
+def upstream_requests():
+    """The request bodies the fake upstream accepted since the last script."""
+    return json.loads(urllib.request.urlopen(FAKE_UPSTREAM_URL + "/_requests").read())
+
+
+@pytest.fixture
+def client():
+    # The SDK sends its key as `Authorization: Bearer`; the proxy has its own upstream key.
+    return anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0)
+
+
+def ask(**overrides):
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "messages": [{"role": "user", "content": "What is in this directory?"}],
+    }
+    request.update(overrides)
+    return request
+
+
+def test_create_returns_an_anthropic_message(client):
+    script({"text": "Two files: README.md and main.swift.", "usage": {"prompt_tokens": 57, "completion_tokens": 11}})
+    message = client.messages.create(**ask(system="You are terse."))
+    assert message.type == "message"
+    assert message.role == "assistant"
+    assert message.id.startswith("msg_")
+    assert message.model == "claude-sonnet-4-6"
+    assert [block.type for block in message.content] == ["text"]
+    assert message.content[0].text == "Two files: README.md and main.swift."
+    assert message.stop_reason == "end_turn"
+    assert message.usage.input_tokens == 57
+    assert message.usage.output_tokens == 11
+    sent = upstream_requests()[0]
+    assert sent["model"] == "gpt-4.1"
+    assert sent["messages"][0] == {"role": "system", "content": "You are terse."}
+
+
+def test_text_stream_arrives_in_pieces_and_its_final_message_equals_the_whole_reply(client):
+    reply = {"text": "The quick brown fox jumps over the lazy dog.", "usage": {"prompt_tokens": 40, "completion_tokens": 10}}
+    script(reply, reply)
+    whole = client.messages.create(**ask())
+    with client.messages.stream(**ask()) as stream:
+        pieces = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert len(pieces) > 1, "text arrives token by token, not in one piece"
+    assert "".join(pieces) == "The quick brown fox jumps over the lazy dog."
+    assert final.model_dump(exclude={"id"}) == whole.model_dump(exclude={"id"})
+
+
+def test_tool_use_streamed_and_whole_agree_and_carry_parsed_input(client):
+    reply = {
+        "text": "Let me look.",
+        "tool_calls": [
+            {"id": "call_1", "name": "Bash", "arguments": '{"command": "ls -la", "description": "List files"}'},
+            {"id": "call_2", "name": "Read", "arguments": '{"file_path": "/tmp/README.md"}'},
+        ],
+    }
+    script(reply, reply)
+    request = ask(tools=[BASH_TOOL, READ_TOOL])
+    whole = client.messages.create(**request)
+    with client.messages.stream(**request) as stream:
+        final = stream.get_final_message()
+    assert whole.stop_reason == "tool_use"
+    assert [block.type for block in whole.content] == ["text", "tool_use", "tool_use"]
+    assert whole.content[1].id == "call_1"
+    assert whole.content[1].name == "Bash"
+    assert whole.content[1].input == {"command": "ls -la", "description": "List files"}
+    assert whole.content[2].input == {"file_path": "/tmp/README.md"}
+    assert final.model_dump(exclude={"id"}) == whole.model_dump(exclude={"id"})
+    sent = upstream_requests()[0]
+    assert "$schema" not in sent["tools"][0]["function"]["parameters"]
+
+
+def test_tool_results_go_back_as_tool_messages(client):
+    script({"text": "The directory holds two files."})
+    client.messages.create(
+        **ask(
+            tools=[BASH_TOOL],
+            messages=[
+                {"role": "user", "content": "List the files."},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "call_9", "name": "Bash", "input": {"command": "ls"}}]},
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": "call_9", "content": "README.md\nmain.swift"},
+                        {"type": "text", "text": "Summarise."},
+                    ],
+                },
+            ],
+        )
+    )
+    messages = upstream_requests()[0]["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "tool", "user"]
+    assert messages[1]["tool_calls"][0]["function"] == {"name": "Bash", "arguments": '{"command":"ls"}'}
+    assert messages[2] == {"role": "tool", "tool_call_id": "call_9", "content": "README.md\nmain.swift"}
+    assert messages[3] == {"role": "user", "content": "Summarise."}
+
+
+def test_count_tokens_answers_with_an_estimate(client):
+    script()
+    small = client.messages.count_tokens(model="claude-sonnet-4-6", messages=[{"role": "user", "content": "hi"}])
+    large = client.messages.count_tokens(
+        model="claude-sonnet-4-6", messages=[{"role": "user", "content": "hi " * 2000}], tools=[BASH_TOOL]
+    )
+    assert 0 < small.input_tokens < 50
+    assert large.input_tokens > 1000
+    assert upstream_requests() == [], "count_tokens is answered locally for OpenAI models"
+
+
+def test_upstream_rate_limit_raises_the_sdks_rate_limit_error_with_retry_after(client):
+    # A retry-after longer than the proxy waits out itself is passed to the client.
+    failure = {"error": {"status": 429, "message": "Rate limit reached for gpt-4.1", "retry_after": "90"}}
+    script(failure, failure, failure)
+    with pytest.raises(anthropic.RateLimitError) as raised:
+        client.messages.create(**ask())
+    assert raised.value.status_code == 429
+    assert raised.value.response.headers["retry-after"] == "90"
+    assert raised.value.body["error"]["type"] == "rate_limit_error"
+    assert "Rate limit reached for gpt-4.1" in raised.value.message
+
+
+def test_upstream_bad_request_raises_the_sdks_bad_request_error(client):
+    script({"error": {"status": 400, "message": "Invalid value for 'temperature'"}})
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(**ask())
+    assert raised.value.status_code == 400
+    assert raised.value.body["error"]["type"] == "invalid_request_error"
+    assert "Invalid value for 'temperature'" in raised.value.message
+
+
+def test_invalid_request_is_a_bad_request_naming_the_field(client):
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(**ask(messages=[{"role": "user", "content": [{"type": "text"}]}]))
+    assert "messages.0.content.0.text" in raised.value.message
+
+
+def test_streamed_error_before_the_first_event_raises_from_the_stream(client):
+    script({"error": {"status": 529, "message": "Overloaded"}}, {"error": {"status": 529, "message": "Overloaded"}}, {"error": {"status": 529, "message": "Overloaded"}})
+    with pytest.raises(anthropic.APIStatusError) as raised:
+        with client.messages.stream(**ask()) as stream:
+            stream.get_final_message()
+    assert raised.value.status_code == 529
+    assert raised.value.body["error"]["type"] == "overloaded_error"
+
+
+def test_context_overflow_is_the_error_claude_code_compacts_on(client):
+    message = "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens."
+    script({"error": {"status": 400, "message": message, "code": "context_length_exceeded"}})
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(**ask())
+    assert raised.value.body["error"]["message"] == "prompt is too long: 131072 tokens > 128000 maximum"
