@@ -11,6 +11,8 @@ struct AccessLogEntry: Sendable {
     var messageCount = 0
     var toolCount = 0
     var stream = false
+    /// Which attempt served (or last failed) the request; retries and fallbacks make it more than 1.
+    var attempts = 1
 
     init(method: String, path: String) {
         self.method = method
@@ -23,6 +25,7 @@ struct AccessLogEntry: Sendable {
         if let target {
             line += " → \(target.provider.rawValue)/\(target.model)"
             if let channel = target.channel { line += " via \(channel)" }
+            if attempts > 1 { line += " (attempt \(attempts))" }
         }
         if messageCount > 0 { line += " \(messageCount) messages" }
         if toolCount > 0 { line += " \(toolCount) tools" }

@@ -23,21 +23,26 @@ struct AnthropicPassthroughBackend: Sendable {
     /// - Parameters:
     ///   - path: `/v1/messages` or `/v1/messages/count_tokens`.
     ///   - requestedModel: the model the client named, restored in the reply.
+    ///   - key: the configured key for this attempt; without one the client's own credentials go
+    ///     to Anthropic (and only there), unless they are the proxy's own `PROXY_API_KEY`.
+    /// - Throws: failures worth another attempt (see `RetryPolicy`); Anthropic's other errors are
+    ///   answered as they came.
     func forward(
-        body: [UInt8], path: String, requestedModel: String, stream: Bool, target: RouteTarget, request: Request, log: AccessLogEntry
+        body: [UInt8], path: String, requestedModel: String, stream: Bool, target: RouteTarget, key: String?, request: Request, log: AccessLogEntry
     ) async throws(AnthropicError) -> ExchangeOutcome {
         let upstreamBody = try AnthropicPassthrough.replacingModel(in: body, with: target.model)
         var headers: HTTPHeaders = ["content-type": "application/json", "x-anthropic-proxy-hop": "1"]
         for field in request.headers where Self.forwards(field.name.canonicalName) {
             headers.add(name: field.name.canonicalName, value: field.value)
         }
-        if let key = target.apiKey {
+        if let key {
             headers.add(name: "x-api-key", value: key)
-        } else if let clientKey = request.headers[.xAPIKey] {
-            // No ANTHROPIC_API_KEY: the client's own credentials go to Anthropic, and only there.
-            headers.add(name: "x-api-key", value: clientKey)
-        } else if let authorization = request.headers[.authorization] {
-            headers.add(name: "authorization", value: authorization)
+        } else if services.configuration.proxyAPIKey == nil {
+            if let clientKey = request.headers[.xAPIKey] {
+                headers.add(name: "x-api-key", value: clientKey)
+            } else if let authorization = request.headers[.authorization] {
+                headers.add(name: "authorization", value: authorization)
+            }
         }
         let query = request.uri.query.map { "?\($0)" } ?? ""
         let response = try await services.upstream.post(target.baseURL + path + query, headers: headers, body: upstreamBody, describing: target)
@@ -49,6 +54,12 @@ struct AnthropicPassthroughBackend: Sendable {
         replyHeaders[.upstreamModel] = target.qualifiedModel
         let status = HTTPResponse.Status(code: Int(response.status.code))
         let succeeded = (200..<300).contains(response.status.code)
+        if !succeeded, Self.worthAnotherAttempt(Int(response.status.code), rotatingKeys: key != nil && target.apiKeys.count > 1) {
+            let errorBody = try await services.upstream.collect(response, describing: target)
+            throw UpstreamErrorMapping.error(
+                status: Int(response.status.code), provider: target.provider, model: target.model, body: errorBody,
+                headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable)
+        }
 
         guard stream, succeeded else {
             var reply = try await services.upstream.collect(response, describing: target)
@@ -59,29 +70,52 @@ struct AnthropicPassthroughBackend: Sendable {
                 error: succeeded ? nil : UpstreamErrorMapping.upstreamMessage(reply), to: services.logger, redactor: services.redactor)
             return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))))
         }
-        let services = services
         return .stream(status: status, headers: replyHeaders) { sink in
-            var failure: AnthropicError?
-            defer { log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor) }
-            var rewriter = AnthropicStreamModelRewriter(model: requestedModel)
-            var iterator = response.body.makeAsyncIterator()
-            while true {
-                let chunk: ByteBuffer?
-                do {
-                    chunk = try await iterator.next()
-                } catch {
-                    try Task.checkCancellation()
-                    let error = UpstreamClient.transportError(error, target: target)
-                    failure = error
-                    try sink.write([.error(error)])
-                    return
-                }
-                guard let chunk else {
-                    try sink.write(rewriter.finish())
-                    return
-                }
-                try sink.write(rewriter.feed(chunk.readableBytesView))
+            let output = StreamOutput(sink, pingInterval: services.configuration.pingInterval)
+            defer {
+                let failure = output.outcome.error
+                log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor)
             }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await output.watchUpstream(timeout: services.configuration.idleTimeout) }
+                group.addTask { try await Self.relay(response, requestedModel: requestedModel, to: output, target: target) }
+                do {
+                    try await group.next()
+                } catch is StreamOutput.UpstreamIdle {
+                    let seconds = services.configuration.idleTimeout.components.seconds
+                    try output.write([.error(AnthropicError(.timeout, "Anthropic sent nothing for \(seconds) s (IDLE_TIMEOUT_SECONDS); the reply is incomplete.", status: 504))])
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Statuses thrown for the caller to retry or fall back: throttling, overload, server errors,
+    /// and a rejected key when there are others to rotate to.
+    private static func worthAnotherAttempt(_ status: Int, rotatingKeys: Bool) -> Bool {
+        [408, 429, 500, 502, 503, 504, 529].contains(status) || (status == 401 && rotatingKeys)
+    }
+
+    /// Forwards the stream's bytes with the model restored, ending with an error event when the
+    /// connection fails.
+    private static func relay(_ response: HTTPClientResponse, requestedModel: String, to output: StreamOutput, target: RouteTarget) async throws {
+        var rewriter = AnthropicStreamModelRewriter(model: requestedModel)
+        var iterator = response.body.makeAsyncIterator()
+        while true {
+            let chunk: ByteBuffer?
+            do {
+                chunk = try await iterator.next()
+            } catch {
+                try Task.checkCancellation()
+                try output.write([.error(UpstreamClient.transportError(error, target: target))])
+                return
+            }
+            guard let chunk else {
+                try output.write(bytes: rewriter.finish(), ended: true)
+                return
+            }
+            output.noteUpstreamActivity()
+            try output.write(bytes: rewriter.feed(chunk.readableBytesView))
         }
     }
 

@@ -9,9 +9,6 @@ struct MessagesEndpoint: Sendable {
     let openAIChat: OpenAIChatBackend
     let passthrough: AnthropicPassthroughBackend
 
-    /// Large enough for Claude Code sessions with several images and PDFs.
-    static let maximumBodyBytes = 32 * 1024 * 1024
-
     init(services: ProxyServices) {
         self.services = services
         self.openAIChat = OpenAIChatBackend(services: services)
@@ -32,24 +29,53 @@ struct MessagesEndpoint: Sendable {
             let (body, json) = try await readBody(request, requestBody)
             let model = try Self.modelName(json)
             log.clientModel = model
-            let target = try services.router.route(model)
-            log.target = target
             log.stream = json["stream"]?.boolValue ?? false
             log.messageCount = json["messages"]?.arrayValue?.count ?? 0
             log.toolCount = json["tools"]?.arrayValue?.count ?? 0
-            switch target.provider {
-            case .anthropic:
-                return try await passthrough.forward(
-                    body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, request: request, log: log)
-            case .gemini:
-                throw Self.geminiUnavailable(target)
-            case .openAI:
-                let messages = try MessagesRequest(json: json)
-                return try await openAIChat.respond(to: messages, target: target, log: log)
+            var planner = AttemptPlanner(targets: try services.router.routes(model), policy: services.configuration.retryPolicy)
+            /// Decoded once, by the first target that needs it.
+            var messages: MessagesRequest?
+            while true {
+                let target = planner.currentTarget
+                log.target = target
+                log.attempts = planner.attempts
+                let key = services.keys.next(for: target)
+                do throws(AnthropicError) {
+                    switch target.provider {
+                    case .anthropic:
+                        return try await passthrough.forward(
+                            body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, key: key, request: request, log: log)
+                    case .gemini:
+                        throw Self.geminiUnavailable(target)
+                    case .openAI:
+                        if messages == nil { messages = try MessagesRequest(json: json) }
+                        return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
+                    }
+                } catch {
+                    let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
+                    switch planner.next(after: error, anotherKeyIsReady: anotherKeyIsReady, random: Double.random(in: 0..<1)) {
+                    case .giveUp(let error):
+                        throw error
+                    case .attempt(let index, let delay):
+                        try await retry(after: error, from: target, to: planner.targets[index], delay: delay)
+                    }
+                }
             }
         } catch {
             log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
             return .response(.anthropicError(error))
+        }
+    }
+
+    /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.
+    private func retry(after error: AnthropicError, from failed: RouteTarget, to next: RouteTarget, delay: Duration) async throws(AnthropicError) {
+        let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
+        let line = "\(failed.qualifiedModel) failed (\(error.status) \(error.kind.rawValue): \(error.message)); trying \(next.qualifiedModel) in \(milliseconds) ms"
+        services.logger.notice("\(services.redactor.redact(line))")
+        do {
+            try await Task.sleep(for: delay)
+        } catch {
+            throw AnthropicError(.api, "The client went away while the proxy waited to retry.", status: 499)
         }
     }
 
@@ -63,7 +89,8 @@ struct MessagesEndpoint: Sendable {
             log.target = target
             if target.provider == .anthropic {
                 return try await passthrough.forward(
-                    body: body, path: "/v1/messages/count_tokens", requestedModel: model, stream: false, target: target, request: request, log: log)
+                    body: body, path: "/v1/messages/count_tokens", requestedModel: model, stream: false, target: target,
+                    key: services.keys.next(for: target), request: request, log: log)
             }
             let estimate = TokenEstimator.estimate(try MessagesRequest(json: json, countingTokens: true))
             log.write(status: 200, usage: Usage(inputTokens: estimate), to: services.logger, redactor: services.redactor)
@@ -82,9 +109,10 @@ struct MessagesEndpoint: Sendable {
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await requestBody.collect(upTo: Self.maximumBodyBytes)
+            buffer = try await requestBody.collect(upTo: services.configuration.requestBodyLimit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw AnthropicError(.requestTooLarge, "The request body is larger than \(Self.maximumBodyBytes / 1024 / 1024) MB.")
+            throw AnthropicError(
+                .requestTooLarge, "The request body is larger than \(services.configuration.requestBodyLimit / 1024 / 1024) MB (REQUEST_BODY_LIMIT_MB).")
         } catch {
             throw .invalidRequest("The request body could not be read: \(error)")
         }

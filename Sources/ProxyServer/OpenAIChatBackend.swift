@@ -7,7 +7,9 @@ import ProxyCore
 struct OpenAIChatBackend: Sendable {
     let services: ProxyServices
 
-    func respond(to messages: MessagesRequest, target: RouteTarget, log: AccessLogEntry) async throws(AnthropicError) -> ExchangeOutcome {
+    /// One attempt: sends the translated request with `key` and answers once the upstream has
+    /// accepted it. Every failure before that is thrown, for the caller to retry or fall back.
+    func respond(to messages: MessagesRequest, target: RouteTarget, key: String?, log: AccessLogEntry) async throws(AnthropicError) -> ExchangeOutcome {
         let profile = services.catalog.profile(for: target.model)
         let body = JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile).translate(messages))
         let estimatedInputTokens = TokenEstimator.estimate(messages)
@@ -15,7 +17,7 @@ struct OpenAIChatBackend: Sendable {
             requestedModel: messages.model, messageID: MessageIdentifier.newMessageID(), toolNames: ToolNameMapping(request: messages),
             stopSequences: messages.stopSequences, estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
         var headers: HTTPHeaders = ["content-type": "application/json"]
-        if let key = target.apiKey { headers.add(name: "authorization", value: "Bearer \(key)") }
+        if let key { headers.add(name: "authorization", value: "Bearer \(key)") }
         if messages.stream { headers.add(name: "accept", value: "text/event-stream") }
         services.debugBody("upstream request", body)
 
@@ -29,7 +31,8 @@ struct OpenAIChatBackend: Sendable {
                 prompt: (estimatedInputTokens, profile.contextWindow))
         }
         if messages.stream {
-            return stream(response, translator: OpenAIChatStreamTranslator(context: context), target: target, log: log)
+            try await services.upstream.requireEventStream(response, target: target)
+            return TranslatedStream.outcome(response, translator: OpenAIChatStreamTranslator(context: context), target: target, services: services, log: log)
         }
         let replyBytes = try await services.upstream.collect(response, describing: target)
         services.debugBody("upstream reply", replyBytes)
@@ -42,45 +45,5 @@ struct OpenAIChatBackend: Sendable {
         let message = try OpenAIChatResponseTranslator(context: context).translate(reply)
         log.write(status: 200, usage: message.usage, to: services.logger, redactor: services.redactor)
         return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]))
-    }
-
-    /// Translates the upstream's event stream event by event. The upstream request is cancelled as
-    /// soon as the client goes away; an upstream failure after the stream began becomes an
-    /// `event: error` frame, never a silent end.
-    private func stream(
-        _ response: HTTPClientResponse, translator: OpenAIChatStreamTranslator, target: RouteTarget, log: AccessLogEntry
-    ) -> ExchangeOutcome {
-        let services = services
-        let pingInterval = services.configuration.pingInterval
-        return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
-            var translator = translator
-            var outcome = StreamOutcome()
-            defer {
-                log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
-            }
-            let output = KeepAliveSink(sink, interval: pingInterval)
-            try output.write(translator.start())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await output.keepAlive() }
-                var parser = SSEParser()
-                var iterator = response.body.makeAsyncIterator()
-                while !translator.isFinished {
-                    var events: [AnthropicStreamEvent]
-                    do {
-                        if let chunk = try await iterator.next() {
-                            events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
-                        } else {
-                            events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
-                        }
-                    } catch {
-                        try Task.checkCancellation()
-                        events = translator.fail(UpstreamClient.transportError(error, target: target))
-                    }
-                    outcome.record(events)
-                    try output.write(events)
-                }
-                group.cancelAll()
-            }
-        }
     }
 }

@@ -6,10 +6,12 @@ import ProxyCore
 
 /// Builds and runs the proxy's HTTP server.
 public enum ProxyServer {
-    /// An upstream client configured for model APIs: no redirects followed, a connect timeout, and
-    /// an idle read timeout long enough for a reasoning model that thinks for minutes.
-    public static func makeHTTPClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .minutes(5)))
+    /// An upstream client configured for model APIs: no redirects followed and the configured
+    /// connect timeout. The first-byte and idle timeouts are the proxy's own; the read timeout here
+    /// only backs them up.
+    public static func makeHTTPClient(configuration proxy: ProxyConfiguration) -> HTTPClient {
+        let readTimeout = max(proxy.firstByteTimeout, proxy.idleTimeout) + .seconds(5)
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: TimeAmount(proxy.connectTimeout), read: TimeAmount(readTimeout)))
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -21,7 +23,9 @@ public enum ProxyServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let services = ProxyServices(
-            configuration: configuration, upstream: UpstreamClient(httpClient: httpClient, responseHeadTimeout: .minutes(10)), logger: logger)
+            configuration: configuration,
+            upstream: UpstreamClient(httpClient: httpClient, firstByteTimeout: configuration.firstByteTimeout, idleTimeout: configuration.idleTimeout),
+            logger: logger)
         let messages = MessagesEndpoint(services: services)
         let models = ModelsEndpoint(services: services)
 

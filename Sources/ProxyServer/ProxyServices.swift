@@ -7,6 +7,7 @@ struct ProxyServices: Sendable {
     let router: ModelRouter
     let catalog: ModelCatalog
     let upstream: UpstreamClient
+    let keys = UpstreamKeys()
     let logger: Logger
     let redactor: SecretRedactor
 

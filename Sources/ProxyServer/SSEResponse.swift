@@ -11,19 +11,3 @@ extension HTTPFields {
         ]
     }
 }
-
-/// What a finished stream reports to the access log.
-struct StreamOutcome: Sendable {
-    var usage: Usage?
-    var error: AnthropicError?
-
-    mutating func record(_ events: [AnthropicStreamEvent]) {
-        for event in events {
-            switch event {
-            case .messageDelta(_, _, let usage): self.usage = usage
-            case .error(let error): self.error = error
-            default: continue
-            }
-        }
-    }
-}

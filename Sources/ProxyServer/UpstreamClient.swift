@@ -8,8 +8,13 @@ import ProxyCore
 /// Anthropic errors that say what went wrong and where.
 struct UpstreamClient: Sendable {
     let httpClient: HTTPClient
-    /// How long to wait for the upstream's response head (a whole reply, for non-streamed requests).
-    let responseHeadTimeout: TimeAmount
+    /// How long to wait for the upstream's response head (`FIRST_BYTE_TIMEOUT_SECONDS`).
+    let firstByteTimeout: Duration
+    /// How long a whole reply's body may take after its head (`IDLE_TIMEOUT_SECONDS`).
+    let idleTimeout: Duration
+
+    /// A deadline, elapsed, as the error message names it.
+    private struct BodyTimeout: Error {}
 
     /// The most bytes read from an upstream's whole (non-streamed) reply or error body.
     static let maximumReplyBytes = 64 * 1024 * 1024
@@ -20,20 +25,49 @@ struct UpstreamClient: Sendable {
         request.headers = headers
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            return try await httpClient.execute(request, timeout: responseHeadTimeout)
+            return try await httpClient.execute(request, timeout: TimeAmount(firstByteTimeout))
         } catch {
             throw Self.transportError(error, target: target)
         }
     }
 
     /// Reads a whole reply body, up to `maximumReplyBytes`.
+    /// Reads a whole reply body, up to `maximumReplyBytes`, within the idle timeout.
     func collect(_ response: HTTPClientResponse, describing target: RouteTarget) async throws(AnthropicError) -> [UInt8] {
+        let idleTimeout = idleTimeout
         do {
-            var buffer = try await response.body.collect(upTo: Self.maximumReplyBytes)
-            return buffer.readBytes(length: buffer.readableBytes) ?? []
+            return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask {
+                    var buffer = try await response.body.collect(upTo: Self.maximumReplyBytes)
+                    return buffer.readBytes(length: buffer.readableBytes) ?? []
+                }
+                group.addTask {
+                    try await Task.sleep(for: idleTimeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let body = try await group.next() ?? nil else { throw BodyTimeout() }
+                return body
+            }
+        } catch is BodyTimeout {
+            throw AnthropicError(
+                .timeout, "The \(target.provider.displayName) upstream at \(target.baseURL) did not finish its reply within \(idleTimeout.components.seconds) s (IDLE_TIMEOUT_SECONDS).",
+                status: 504)
         } catch {
             throw Self.transportError(error, target: target)
         }
+    }
+
+    /// A streamed request's successful reply must be an event stream. An HTML page or a JSON body
+    /// (some servers answer errors that way) becomes a clear error before the client's stream
+    /// starts, rather than a stream that ends with nothing in it.
+    func requireEventStream(_ response: HTTPClientResponse, target: RouteTarget) async throws(AnthropicError) {
+        guard let type = response.headers.first(name: "content-type")?.lowercased(), !type.hasPrefix("text/event-stream") else { return }
+        let body = try await collect(response, describing: target)
+        throw AnthropicError(
+            .api,
+            "The \(target.provider.displayName) upstream answered a streamed request with \(type) instead of an event stream: \(UpstreamErrorMapping.upstreamMessage(body))",
+            status: 502)
     }
 
     /// Response headers by lower-cased name, for error mapping.
@@ -50,7 +84,10 @@ struct UpstreamClient: Sendable {
             case .connectTimeout:
                 return AnthropicError(.timeout, "Could not connect to the \(upstream) in time.", status: 504)
             case .deadlineExceeded, .readTimeout:
-                return AnthropicError(.timeout, "The \(upstream) did not answer in time (model '\(target.model)').", status: 504)
+                // Not retried: waiting the whole timeout again would only double the wait.
+                return AnthropicError(
+                    .timeout, "The \(upstream) did not start its reply in time (model '\(target.model)', FIRST_BYTE_TIMEOUT_SECONDS).", status: 504,
+                    headers: ["x-should-retry": "false"])
             case .remoteConnectionClosed:
                 return AnthropicError(.api, "The \(upstream) closed the connection before answering.", status: 502)
             case .cancelled:

@@ -41,7 +41,7 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
             logger.warning(
                 "No upstream API key is set (OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY, or BASE_URL/API_KEY): requests will get 401 until one is set.")
         }
-        let httpClient = ProxyServer.makeHTTPClient()
+        let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
         do {
             try await app.runService()

@@ -12,8 +12,11 @@ import Testing
         return (try #require(json["error"]?["type"]?.stringValue), try #require(json["error"]?["message"]?.stringValue))
     }
 
+    /// Retries are off here, so the upstream's answer is what the client sees.
+    static let noRetries = ["MAX_RETRIES": "0"]
+
     @Test func upstreamRateLimitKeepsItsStatusAndRetryAfterInWholeSeconds() async throws {
-        try await ProxyHarness.run { harness in
+        try await ProxyHarness.run(environment: Self.noRetries) { harness in
             var reply = FakeReply()
             reply.failure = .init(status: 429, message: "Rate limit reached for gpt-4.1", retryAfter: "1.5")
             harness.fake.enqueue(reply)
@@ -27,7 +30,7 @@ import Testing
     }
 
     @Test func upstreamErrorBeforeAStreamStartsIsAStatusNotAnEventStream() async throws {
-        try await ProxyHarness.run { harness in
+        try await ProxyHarness.run(environment: Self.noRetries) { harness in
             var reply = FakeReply()
             reply.failure = .init(status: 503, message: "The server is overloaded")
             harness.fake.enqueue(reply)

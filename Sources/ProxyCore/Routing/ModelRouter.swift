@@ -7,17 +7,18 @@ public struct RouteTarget: Sendable, Equatable {
     public var channel: String?
     /// The API root, without a trailing slash (`https://api.openai.com/v1`).
     public var baseURL: String
-    /// The key to send; `nil` sends none (local servers; Anthropic then gets the client's own).
-    public var apiKey: String?
-    /// The setting the key comes from, named in errors about it.
+    /// The keys to rotate over; none sends no key (local servers; Anthropic then gets the
+    /// client's own).
+    public var apiKeys: [String]
+    /// The setting the keys come from, named in errors about them.
     public var keyVariable: String
 
-    public init(provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKey: String?, keyVariable: String) {
+    public init(provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKeys: [String], keyVariable: String) {
         self.provider = provider
         self.model = model
         self.channel = channel
         self.baseURL = baseURL
-        self.apiKey = apiKey
+        self.apiKeys = apiKeys
         self.keyVariable = keyVariable
     }
 }
@@ -26,7 +27,8 @@ public struct RouteTarget: Sendable, Equatable {
 ///
 /// Claude names map to the configured models (haiku → SMALL_MODEL, sonnet and other claude-* →
 /// BIG_MODEL, opus → OPUS_MODEL). A `provider/` prefix picks the protocol, a `:channel` suffix the
-/// endpoint; bare names of known OpenAI or Gemini models get their provider's prefix.
+/// endpoint; bare names of known OpenAI or Gemini models get their provider's prefix. A configured
+/// model may list fallbacks, comma-separated, tried in order when one fails.
 public struct ModelRouter: Sendable {
     private let configuration: ProxyConfiguration
 
@@ -34,13 +36,31 @@ public struct ModelRouter: Sendable {
         self.configuration = configuration
     }
 
+    /// The first target a model reaches.
     public func route(_ requestedModel: String) throws(AnthropicError) -> RouteTarget {
+        try routes(requestedModel)[0]
+    }
+
+    /// Every target a model reaches, in order: the first, then its fallbacks. Fallbacks that
+    /// cannot be used (no key, unknown channel) are left out; when none can, the first one's
+    /// error is thrown.
+    public func routes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
         let requested = requestedModel.trimmingWhitespace()
         guard !requested.isEmpty else { throw .invalidRequest("model: must not be empty") }
-        if Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) {
-            return try target(for: configured, fromConfiguredModel: true)
+        guard Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) else {
+            return [try target(for: requested, fromConfiguredModel: false)]
         }
-        return try target(for: requested, fromConfiguredModel: false)
+        var targets: [RouteTarget] = []
+        var firstError: AnthropicError?
+        for spec in configured.split(separator: ",").map({ $0.trimmingWhitespace() }) where !spec.isEmpty {
+            do {
+                targets.append(try target(for: spec, fromConfiguredModel: true))
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if targets.isEmpty { throw firstError ?? .invalidRequest("model: '\(requested)' maps to no model") }
+        return targets
     }
 
     /// The configured model a Claude name stands for, or `nil` for any other name.
@@ -86,31 +106,32 @@ public struct ModelRouter: Sendable {
                 )
             }
             return RouteTarget(
-                provider: provider, model: name, channel: channelName, baseURL: channel.baseURL, apiKey: channel.apiKey,
+                provider: provider, model: name, channel: channelName, baseURL: channel.baseURL, apiKeys: channel.apiKeys,
                 keyVariable: "CHANNEL_\(channelName.uppercased())_API_KEY")
         }
         switch provider {
         case .openAI:
             if let baseURL = configuration.baseURL {
-                let useGenericKey = configuration.apiKey != nil || configuration.openAIAPIKey == nil
+                let useGenericKeys = !configuration.apiKeys.isEmpty || configuration.openAIAPIKeys.isEmpty
                 return RouteTarget(
-                    provider: .openAI, model: name, baseURL: baseURL, apiKey: configuration.apiKey ?? configuration.openAIAPIKey,
-                    keyVariable: useGenericKey ? "API_KEY" : "OPENAI_API_KEY")
+                    provider: .openAI, model: name, baseURL: baseURL, apiKeys: useGenericKeys ? configuration.apiKeys : configuration.openAIAPIKeys,
+                    keyVariable: useGenericKeys ? "API_KEY" : "OPENAI_API_KEY")
             }
-            guard let key = configuration.openAIAPIKey else {
+            guard !configuration.openAIAPIKeys.isEmpty else {
                 throw AnthropicError(
                     .authentication,
                     "No API key for OpenAI (model '\(name)'): set OPENAI_API_KEY, or BASE_URL and API_KEY for another OpenAI-compatible server."
                 )
             }
-            return RouteTarget(provider: .openAI, model: name, baseURL: configuration.openAIBaseURL, apiKey: key, keyVariable: "OPENAI_API_KEY")
+            return RouteTarget(
+                provider: .openAI, model: name, baseURL: configuration.openAIBaseURL, apiKeys: configuration.openAIAPIKeys, keyVariable: "OPENAI_API_KEY")
         case .gemini:
             return RouteTarget(
-                provider: .gemini, model: name, baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKey: configuration.geminiAPIKey,
+                provider: .gemini, model: name, baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeys: configuration.geminiAPIKeys,
                 keyVariable: "GEMINI_API_KEY")
         case .anthropic:
             return RouteTarget(
-                provider: .anthropic, model: name, baseURL: configuration.anthropicBaseURL, apiKey: configuration.anthropicAPIKey,
+                provider: .anthropic, model: name, baseURL: configuration.anthropicBaseURL, apiKeys: configuration.anthropicAPIKeys,
                 keyVariable: "ANTHROPIC_API_KEY")
         }
     }

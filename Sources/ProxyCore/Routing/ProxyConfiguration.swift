@@ -18,21 +18,22 @@ public struct ProxyConfiguration: Sendable, Equatable {
     /// A named OpenAI-compatible endpoint, chosen with a `:name` model suffix.
     public struct Channel: Sendable, Equatable {
         public var baseURL: String
-        public var apiKey: String?
+        public var apiKeys: [String]
     }
 
     public var host = "127.0.0.1"
     public var port = 8082
-    public var openAIAPIKey: String?
-    public var geminiAPIKey: String?
-    public var anthropicAPIKey: String?
+    /// Keys may be comma-separated lists; requests rotate over them (see `KeyRing`).
+    public var openAIAPIKeys: [String] = []
+    public var geminiAPIKeys: [String] = []
+    public var anthropicAPIKeys: [String] = []
     public var preferredProvider = PreferredProvider.openAI
     public var bigModel: String
     public var smallModel: String
     public var opusModel: String
     /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
     public var baseURL: String?
-    public var apiKey: String?
+    public var apiKeys: [String] = []
     public var openAIBaseURL = "https://api.openai.com/v1"
     public var anthropicBaseURL = "https://api.anthropic.com"
     /// Channels by lower-cased name.
@@ -45,6 +46,20 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var defaultMaxOutputTokens = 16384
     /// How long a stream may be silent before a `ping` is sent (`PING_INTERVAL_SECONDS`).
     public var pingInterval = Duration.seconds(10)
+    /// Retries of failed upstream attempts (`MAX_RETRIES`, `RETRY_MAX_WAIT_SECONDS`).
+    public var retryPolicy = RetryPolicy()
+    /// Upstream timeouts: connecting, the response head (a whole reply when not streamed), and
+    /// silence between stream events (`CONNECT_TIMEOUT_SECONDS`, `FIRST_BYTE_TIMEOUT_SECONDS`,
+    /// `IDLE_TIMEOUT_SECONDS`).
+    public var connectTimeout = Duration.seconds(10)
+    public var firstByteTimeout = Duration.seconds(600)
+    public var idleTimeout = Duration.seconds(300)
+    /// The largest request body accepted (`REQUEST_BODY_LIMIT_MB`).
+    public var requestBodyLimit = 32 * 1024 * 1024
+    /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
+    public var shutdownGracePeriod = Duration.seconds(30)
+    /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
+    public var proxyAPIKey: String?
 
     /// Settings from an environment, with `.env` values under it.
     public init(environment: [String: String], dotEnv: [String: String] = [:]) throws(ConfigurationError) {
@@ -56,9 +71,9 @@ public struct ProxyConfiguration: Sendable, Equatable {
 
         if let host = value("HOST") { self.host = host }
         if let port = value("PORT") { self.port = try Self.port(port, variable: "PORT") }
-        openAIAPIKey = value("OPENAI_API_KEY")
-        geminiAPIKey = value("GEMINI_API_KEY")
-        anthropicAPIKey = value("ANTHROPIC_API_KEY")
+        openAIAPIKeys = Self.keyList(value("OPENAI_API_KEY"))
+        geminiAPIKeys = Self.keyList(value("GEMINI_API_KEY"))
+        anthropicAPIKeys = Self.keyList(value("ANTHROPIC_API_KEY"))
         if let preferred = value("PREFERRED_PROVIDER") {
             guard let provider = PreferredProvider(rawValue: preferred.lowercased()) else {
                 throw ConfigurationError(variable: "PREFERRED_PROVIDER", problem: "'\(preferred)' is not a provider; use openai or google")
@@ -70,7 +85,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
         smallModel = value("SMALL_MODEL") ?? (google ? "gemini-2.5-flash" : "gpt-4.1-mini")
         opusModel = value("OPUS_MODEL") ?? bigModel
         baseURL = try value("BASE_URL").map { url throws(ConfigurationError) in try Self.url(url, variable: "BASE_URL") }
-        apiKey = value("API_KEY")
+        apiKeys = Self.keyList(value("API_KEY"))
         if let url = value("OPENAI_BASE_URL") { openAIBaseURL = try Self.url(url, variable: "OPENAI_BASE_URL") }
         if let url = value("ANTHROPIC_BASE_URL") { anthropicBaseURL = try Self.url(url, variable: "ANTHROPIC_BASE_URL") }
         for (name, url) in settings where name.hasPrefix("CHANNEL_") && name.hasSuffix("_BASE_URL") {
@@ -78,7 +93,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
             guard !channel.isEmpty, !url.trimmingWhitespace().isEmpty else { continue }
             channels[channel.lowercased()] = Channel(
                 baseURL: try Self.url(url.trimmingWhitespace(), variable: name),
-                apiKey: value("CHANNEL_\(channel)_API_KEY")
+                apiKeys: Self.keyList(value("CHANNEL_\(channel)_API_KEY"))
             )
         }
         if let debug = value("DEBUG") { self.debug = try Self.flag(debug, variable: "DEBUG") }
@@ -92,11 +107,28 @@ public struct ProxyConfiguration: Sendable, Equatable {
         if let limits = value("MODEL_OUTPUT_LIMITS") { modelOutputLimits = try Self.limits(limits) }
         if let limit = value("DEFAULT_MAX_OUTPUT_TOKENS") { defaultMaxOutputTokens = try Self.positiveInteger(limit, variable: "DEFAULT_MAX_OUTPUT_TOKENS") }
         if let seconds = value("PING_INTERVAL_SECONDS") { pingInterval = .seconds(try Self.positiveInteger(seconds, variable: "PING_INTERVAL_SECONDS")) }
+        if let retries = value("MAX_RETRIES") {
+            guard let count = Int(retries), (0...10).contains(count) else {
+                throw ConfigurationError(variable: "MAX_RETRIES", problem: "'\(retries)' is not a whole number from 0 to 10")
+            }
+            retryPolicy.maximumRetries = count
+        }
+        if let wait = value("RETRY_MAX_WAIT_SECONDS") { retryPolicy.maximumWait = .seconds(try Self.positiveInteger(wait, variable: "RETRY_MAX_WAIT_SECONDS")) }
+        if let seconds = value("CONNECT_TIMEOUT_SECONDS") { connectTimeout = .seconds(try Self.positiveInteger(seconds, variable: "CONNECT_TIMEOUT_SECONDS")) }
+        if let seconds = value("FIRST_BYTE_TIMEOUT_SECONDS") { firstByteTimeout = .seconds(try Self.positiveInteger(seconds, variable: "FIRST_BYTE_TIMEOUT_SECONDS")) }
+        if let seconds = value("IDLE_TIMEOUT_SECONDS") { idleTimeout = .seconds(try Self.positiveInteger(seconds, variable: "IDLE_TIMEOUT_SECONDS")) }
+        if let megabytes = value("REQUEST_BODY_LIMIT_MB") { requestBodyLimit = try Self.positiveInteger(megabytes, variable: "REQUEST_BODY_LIMIT_MB") * 1024 * 1024 }
+        if let seconds = value("SHUTDOWN_GRACE_SECONDS") { shutdownGracePeriod = .seconds(try Self.positiveInteger(seconds, variable: "SHUTDOWN_GRACE_SECONDS")) }
+        proxyAPIKey = value("PROXY_API_KEY")
     }
 
     /// Every key the configuration holds, for redacting them from logs.
     public var secrets: [String] {
-        ([openAIAPIKey, geminiAPIKey, anthropicAPIKey, apiKey] + channels.values.map(\.apiKey)).compactMap { $0 }
+        openAIAPIKeys + geminiAPIKeys + anthropicAPIKeys + apiKeys + channels.values.flatMap(\.apiKeys) + (proxyAPIKey.map { [$0] } ?? [])
+    }
+
+    private static func keyList(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     private static func port(_ text: String, variable: String) throws(ConfigurationError) -> Int {

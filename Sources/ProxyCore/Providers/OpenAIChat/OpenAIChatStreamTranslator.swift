@@ -5,7 +5,7 @@
 /// tool-call deltas can (keyed by `index`), so only the first call streams live; later calls are
 /// held until the reply ends, as is text that arrives after a call began. The closing events wait
 /// for `[DONE]` (or the end of the stream) because usage arrives after `finish_reason`.
-public struct OpenAIChatStreamTranslator: Sendable {
+public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
         case notStarted, streaming, finished
     }
@@ -40,10 +40,8 @@ public struct OpenAIChatStreamTranslator: Sendable {
         self.context = context
     }
 
-    /// The reply is complete (or failed); later input is ignored.
     public var isFinished: Bool { phase == .finished }
 
-    /// `message_start` and a `ping`, sent as soon as the upstream accepted the request.
     public mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
@@ -107,7 +105,6 @@ public struct OpenAIChatStreamTranslator: Sendable {
         return events
     }
 
-    /// An error once the stream began: an `event: error` frame ends it.
     public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         phase = .finished

@@ -1,0 +1,13 @@
+/// What every provider's stream translator offers the server: a state machine fed one upstream
+/// server-sent event at a time, returning the Anthropic events to write.
+public protocol UpstreamStreamTranslator: Sendable {
+    /// The reply is complete (or failed); later input is ignored.
+    var isFinished: Bool { get }
+    /// `message_start` and a `ping`, sent as soon as the upstream accepted the request.
+    mutating func start() -> [AnthropicStreamEvent]
+    mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent]
+    /// The upstream's stream ended: the closing events, or an error when the reply is incomplete.
+    mutating func finish() -> [AnthropicStreamEvent]
+    /// An error once the stream began: an `event: error` frame ends it.
+    mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent]
+}

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import ProxyCore
+
+/// Relays an upstream's event stream to the client through a provider's stream translator, event by
+/// event: pings while the upstream is silent, an error event (and the upstream connection closed)
+/// when it stays silent past the idle timeout, cuts or transport failures, and the access log line
+/// when the stream ends. The upstream request is cancelled as soon as the client goes away.
+enum TranslatedStream {
+    static func outcome<Translator: UpstreamStreamTranslator>(
+        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, log: AccessLogEntry
+    ) -> ExchangeOutcome {
+        .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
+            let configuration = services.configuration
+            let output = StreamOutput(sink, pingInterval: configuration.pingInterval)
+            defer {
+                let outcome = output.outcome
+                log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
+            }
+            var translator = translator
+            try output.write(translator.start())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await output.keepAlive() }
+                group.addTask { try await output.watchUpstream(timeout: configuration.idleTimeout) }
+                group.addTask { [translator] in
+                    try await relay(response, translator: translator, to: output, target: target)
+                }
+                do {
+                    try await group.next()
+                } catch is StreamOutput.UpstreamIdle {
+                    let seconds = configuration.idleTimeout.components.seconds
+                    try output.write([
+                        .error(AnthropicError(.timeout, "The \(target.provider.displayName) upstream sent nothing for \(seconds) s (IDLE_TIMEOUT_SECONDS); the reply is incomplete.", status: 504))
+                    ])
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    private static func relay<Translator: UpstreamStreamTranslator>(
+        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget
+    ) async throws {
+        var translator = translator
+        var parser = SSEParser()
+        var iterator = response.body.makeAsyncIterator()
+        while !translator.isFinished {
+            var events: [AnthropicStreamEvent]
+            do {
+                if let chunk = try await iterator.next() {
+                    output.noteUpstreamActivity()
+                    events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
+                } else {
+                    events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
+                }
+            } catch {
+                try Task.checkCancellation()
+                events = translator.fail(UpstreamClient.transportError(error, target: target))
+            }
+            try output.write(events)
+        }
+    }
+}

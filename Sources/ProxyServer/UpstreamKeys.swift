@@ -1,0 +1,42 @@
+import ProxyCore
+import Synchronization
+
+/// The key rings of every upstream, shared by all requests: each request takes the next key of its
+/// target's ring, and a key the upstream refused rests for a while.
+final class UpstreamKeys: Sendable {
+    /// How long a key the upstream rejected as invalid (401) is left out.
+    static let rejectedKeyRest = Duration.seconds(600)
+    /// How long a throttled key (429) rests when the upstream did not say.
+    static let throttledKeyRest = Duration.seconds(30)
+
+    private let rings = Mutex<[String: KeyRing]>([:])
+
+    /// The key for the next request to `target`, or `nil` when it has none.
+    func next(for target: RouteTarget) -> String? {
+        guard !target.apiKeys.isEmpty else { return nil }
+        return rings.withLock { rings in
+            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
+            defer { rings[target.keyVariable] = ring }
+            return ring.next(at: .now)
+        }
+    }
+
+    /// Rests `key` when `error` says the upstream refused it, and tells whether another key of the
+    /// target is ready for a retry at once.
+    func refused(_ key: String?, of target: RouteTarget, with error: AnthropicError) -> Bool {
+        guard let key, target.apiKeys.count > 1 else { return false }
+        let rest: Duration
+        switch error.status {
+        case 401: rest = Self.rejectedKeyRest
+        case 429: rest = error.headers["retry-after"].flatMap(Int.init).map { .seconds($0) } ?? Self.throttledKeyRest
+        default: return false
+        }
+        let now = ContinuousClock.now
+        return rings.withLock { rings in
+            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
+            defer { rings[target.keyVariable] = ring }
+            ring.rest(key, until: now + rest)
+            return ring.hasAlternative(to: key, at: now)
+        }
+    }
+}
