@@ -71,13 +71,14 @@ struct AnthropicPassthroughBackend: Sendable {
             return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))))
         }
         return .stream(status: status, headers: replyHeaders) { sink in
-            let output = StreamOutput(sink, pingInterval: services.configuration.pingInterval)
+            let output = StreamOutput(sink, pingInterval: services.configuration.pingInterval, redactor: services.redactor)
             defer {
                 let failure = output.outcome.error
                 log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor)
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await output.watchUpstream(timeout: services.configuration.idleTimeout) }
+                group.addTask { await output.endBeforeShutdownDeadline(grace: services.configuration.shutdownGracePeriod) }
                 group.addTask { try await Self.relay(response, requestedModel: requestedModel, to: output, target: target) }
                 do {
                     try await group.next()

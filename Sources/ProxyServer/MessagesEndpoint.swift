@@ -62,9 +62,15 @@ struct MessagesEndpoint: Sendable {
                 }
             }
         } catch {
-            log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
-            return .response(.anthropicError(error))
+            return refusal(error, log: log)
         }
+    }
+
+    /// The error answer, logged, with any secret an upstream quoted removed.
+    private func refusal(_ error: AnthropicError, log: AccessLogEntry) -> ExchangeOutcome {
+        let error = services.redactor.redact(error)
+        log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
+        return .response(.anthropicError(error))
     }
 
     /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.
@@ -96,8 +102,7 @@ struct MessagesEndpoint: Sendable {
             log.write(status: 200, usage: Usage(inputTokens: estimate), to: services.logger, redactor: services.redactor)
             return .response(.json(["input_tokens": .int(estimate)]))
         } catch {
-            log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
-            return .response(.anthropicError(error))
+            return refusal(error, log: log)
         }
     }
 
@@ -110,7 +115,7 @@ struct MessagesEndpoint: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await requestBody.collect(upTo: services.configuration.requestBodyLimit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw AnthropicError(
                 .requestTooLarge, "The request body is larger than \(services.configuration.requestBodyLimit / 1024 / 1024) MB (REQUEST_BODY_LIMIT_MB).")
         } catch {

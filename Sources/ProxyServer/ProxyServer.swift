@@ -31,6 +31,7 @@ public enum ProxyServer {
 
         let router = Router()
         router.add(middleware: AnthropicErrorMiddleware())
+        router.add(middleware: ClientAuthenticationMiddleware(authenticator: ClientAuthenticator(proxyAPIKey: configuration.proxyAPIKey)))
         router.post("/v1/messages") { request, _ in try await messages.createMessage(request) }
         router.post("/v1/messages/count_tokens") { request, _ in try await messages.countTokens(request) }
         router.get("/v1/models") { _, _ in models.list() }
@@ -51,6 +52,7 @@ public enum ProxyServer {
     /// Whether any upstream key or key-less endpoint is configured; without one every request
     /// would be refused, which start-up warns about once.
     public static func hasUpstreamCredentials(_ configuration: ProxyConfiguration) -> Bool {
-        !configuration.secrets.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
+        let keys = configuration.openAIAPIKeys + configuration.geminiAPIKeys + configuration.anthropicAPIKeys + configuration.apiKeys
+        return !keys.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
     }
 }

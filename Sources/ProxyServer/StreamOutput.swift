@@ -1,4 +1,5 @@
 import ProxyCore
+import ServiceLifecycle
 import Synchronization
 
 /// The client side of a stream in flight: writes are serialised, a `ping` goes out whenever nothing
@@ -19,11 +20,14 @@ final class StreamOutput: Sendable {
 
     private let sink: StreamSink
     private let pingInterval: Duration
+    private let redactor: SecretRedactor
     private let state = Mutex(State())
 
-    init(_ sink: StreamSink, pingInterval: Duration) {
+    /// - Parameter redactor: clears error events of any secret an upstream quoted.
+    init(_ sink: StreamSink, pingInterval: Duration, redactor: SecretRedactor) {
         self.sink = sink
         self.pingInterval = pingInterval
+        self.redactor = redactor
     }
 
     /// What the stream ended with, for the access log.
@@ -31,6 +35,10 @@ final class StreamOutput: Sendable {
 
     func write(_ events: [AnthropicStreamEvent]) throws {
         guard !events.isEmpty else { return }
+        let events = events.map { event in
+            if case .error(let error) = event { return AnthropicStreamEvent.error(redactor.redact(error)) }
+            return event
+        }
         try state.withLock { state in
             guard !state.ended else { return }
             try sink.write(events)
@@ -72,6 +80,24 @@ final class StreamOutput: Sendable {
     /// upstream has been silent for `timeout`.
     func watchUpstream(timeout: Duration) async throws {
         if await whenQuiet(for: timeout, since: \.lastUpstreamActivity, { _ in true }) { throw UpstreamIdle() }
+    }
+
+    /// Once the server begins a graceful shutdown, lets the stream run on for the grace period but
+    /// for a last second, then ends it with an `overloaded_error` event (which clients retry),
+    /// rather than have it cut off when the server closes. Returns when cancelled.
+    func endBeforeShutdownDeadline(grace: Duration) async {
+        do {
+            try await gracefulShutdown()
+            try await Task.sleep(for: grace - min(.seconds(1), grace / 2))
+        } catch {
+            return
+        }
+        try? write([
+            .error(
+                AnthropicError(
+                    .overloaded, "The proxy is shutting down and this reply did not finish within its grace period (SHUTDOWN_GRACE_SECONDS); retry the request.",
+                    status: 529))
+        ])
     }
 
     /// Calls `action` each time `interval` has passed since the instant at `since`, until the

@@ -11,7 +11,7 @@ enum TranslatedStream {
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
-            let output = StreamOutput(sink, pingInterval: configuration.pingInterval)
+            let output = StreamOutput(sink, pingInterval: configuration.pingInterval, redactor: services.redactor)
             defer {
                 let outcome = output.outcome
                 log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
@@ -21,6 +21,7 @@ enum TranslatedStream {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await output.keepAlive() }
                 group.addTask { try await output.watchUpstream(timeout: configuration.idleTimeout) }
+                group.addTask { await output.endBeforeShutdownDeadline(grace: configuration.shutdownGracePeriod) }
                 group.addTask { [translator] in
                     try await relay(response, translator: translator, to: output, target: target)
                 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ProxyCore
 import ProxyServer
+import ServiceLifecycle
 
 /// Parses the command line and settings, then runs the server until SIGINT or SIGTERM.
 @main
@@ -43,8 +44,12 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
         }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
+        // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
+        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        lifecycle.maximumCancellationDuration = .seconds(5)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: lifecycle).run()
         } catch {
             try? await httpClient.shutdown()
             throw error

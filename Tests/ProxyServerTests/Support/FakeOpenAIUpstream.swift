@@ -13,10 +13,14 @@ import Synchronization
 /// queue, `GET /_requests` lists the recorded request bodies.
 final class FakeOpenAIUpstream: Sendable {
     static let apiKey = "sk-fake-upstream-key-0123456789abcdef"
+    /// Another valid key, for tests that rotate keys.
+    static let secondAPIKey = "sk-fake-upstream-key-second-9876543210"
 
     private struct State {
         var replies: [FakeReply] = []
         var requests: [JSONValue] = []
+        /// The bearer key of every request, accepted or not, in order.
+        var keys: [String] = []
         /// Streams whose client (the proxy) went away before the end.
         var abandonedStreams = 0
     }
@@ -29,6 +33,10 @@ final class FakeOpenAIUpstream: Sendable {
 
     var receivedRequests: [JSONValue] {
         state.withLock { $0.requests }
+    }
+
+    var receivedKeys: [String] {
+        state.withLock { $0.keys }
     }
 
     var abandonedStreams: Int {
@@ -58,7 +66,9 @@ final class FakeOpenAIUpstream: Sendable {
     }
 
     private func complete(_ request: Request) async throws -> Response {
-        guard request.headers[.authorization] == "Bearer \(Self.apiKey)" else {
+        let key = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
+        state.withLock { $0.keys.append(key) }
+        guard [Self.apiKey, Self.secondAPIKey].contains(key) else {
             return Self.error(401, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
         }
         let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
@@ -69,6 +79,12 @@ final class FakeOpenAIUpstream: Sendable {
             return Self.error(400, problem, type: "invalid_request_error")
         }
         let reply = nextReply(for: body)
+        if let delay = reply.delayBeforeHead { try await Task.sleep(for: delay) }
+        if reply.streamFault == .htmlPage {
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>Welcome to nginx!</h1></body></html>")))
+        }
         if let failure = reply.failure {
             var response = Self.error(
                 failure.status, failure.message, type: failure.status == 429 ? "rate_limit_error" : failure.status < 500 ? "invalid_request_error" : "server_error",
@@ -83,6 +99,7 @@ final class FakeOpenAIUpstream: Sendable {
         let cut = reply.cutStream
         let pause = reply.pauseBetweenChunks
         let silence = reply.pauseAfterFirstChunk
+        let fault = reply.streamFault
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream"],
             body: ResponseBody { writer in
@@ -93,9 +110,13 @@ final class FakeOpenAIUpstream: Sendable {
                     event.write(chunk)
                     event.append(raw: "\n\n".utf8)
                     do {
+                        if fault == .connectionReset, index == chunks.count / 2 { throw FakeConnectionReset() }
                         try await writer.write(ByteBuffer(bytes: event.bytes))
+                        if index == 0, fault == .invalidJSONChunk { try await writer.write(ByteBuffer(string: "data: {\"choices\": [{\"delta\": \n\n")) }
                         if let pause { try await Task.sleep(for: pause) }
                         if index == 0, let silence { try await Task.sleep(for: silence) }
+                    } catch is FakeConnectionReset {
+                        throw FakeConnectionReset()
                     } catch {
                         self.state.withLock { $0.abandonedStreams += 1 }
                         throw error
@@ -116,6 +137,9 @@ final class FakeOpenAIUpstream: Sendable {
             status: HTTPResponse.Status(code: status))
     }
 }
+
+/// Thrown from a response body writer, which makes the server drop the connection mid-stream.
+struct FakeConnectionReset: Error {}
 
 extension HTTPField.Name {
     static let retryAfter = Self("retry-after")!

@@ -34,6 +34,19 @@ struct FakeReply: Sendable {
     var pauseBetweenChunks: Duration?
     /// Streams go silent this long after their first chunk, as a reasoning model thinking does.
     var pauseAfterFirstChunk: Duration?
+    /// The response head is sent only after this long, as a slow or stuck upstream does.
+    var delayBeforeHead: Duration?
+    /// A fault in the middle of an otherwise good stream.
+    var streamFault: StreamFault?
+
+    enum StreamFault: Sendable {
+        /// A `data:` line that is not JSON, after the first chunk.
+        case invalidJSONChunk
+        /// The connection is dropped after half the chunks, with no finish and no `[DONE]`.
+        case connectionReset
+        /// A 200 answer that is an HTML page, as a captive portal or a misrouted proxy sends.
+        case htmlPage
+    }
 
     static let defaultText = "Hello from the fake upstream."
 

@@ -33,6 +33,8 @@ struct ProxyHarness: Sendable {
     let fake: FakeOpenAIUpstream
     let anthropic: FakeAnthropicUpstream
     let client: HTTPClient
+    /// Every line the proxy logged.
+    let logs: RecordingLogHandler.Lines
 
     /// Settings every harness starts from: the fakes as the OpenAI and Anthropic upstreams.
     static func baseEnvironment(upstreamURL: String) -> [String: String] {
@@ -66,10 +68,23 @@ struct ProxyHarness: Sendable {
                 settings["PORT"] = "1"
                 var configuration = try ProxyConfiguration(environment: settings)
                 configuration.port = 0
-                return try await withLiveApplication({ onRunning in
-                    ProxyServer.makeApplication(configuration: configuration, httpClient: client, logger: logger, onServerRunning: onRunning)
-                }) { proxyPort in
-                    try await body(ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, anthropic: anthropic, client: client))
+                let logs = RecordingLogHandler.Lines()
+                var proxyLogger = Logger(label: "anthropic-proxy") { _ in RecordingLogHandler(lines: logs, logLevel: .info) }
+                proxyLogger.logLevel = configuration.debug ? .debug : .info
+                // The proxy's own upstream client, with the configured timeouts, as main.swift makes it.
+                let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
+                do {
+                    let result = try await withLiveApplication({ onRunning in
+                        ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, onServerRunning: onRunning)
+                    }) { proxyPort in
+                        try await body(
+                            ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, anthropic: anthropic, client: client, logs: logs))
+                    }
+                    try await upstreamClient.shutdown()
+                    return result
+                } catch {
+                    try? await upstreamClient.shutdown()
+                    throw error
                 }
             }
             try await client.shutdown()

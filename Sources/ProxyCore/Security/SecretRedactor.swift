@@ -52,3 +52,12 @@ public struct SecretRedactor: Sendable {
         character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "_")
     }
 }
+
+extension SecretRedactor {
+    /// The error with its message redacted: upstreams sometimes quote the key they refused.
+    public func redact(_ error: AnthropicError) -> AnthropicError {
+        var redacted = error
+        redacted.message = redact(error.message)
+        return redacted
+    }
+}

@@ -1,0 +1,213 @@
+import ProxyCore
+import Testing
+
+/// One fake-upstream fault per test: what the client receives, and that the server keeps serving.
+@Suite struct FaultInjectionEndToEndTests {
+    static let request: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]]
+    static let streamedRequest: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "stream": true, "messages": [["role": "user", "content": "hi"]]]
+
+    private func failure(_ status: Int, _ message: String, retryAfter: String? = nil) -> FakeReply {
+        var reply = FakeReply()
+        reply.failure = .init(status: status, message: message, retryAfter: retryAfter)
+        return reply
+    }
+
+    /// The server still answers a plain request after whatever the test did.
+    private func expectStillServing(_ harness: ProxyHarness) async throws {
+        let reply = try await harness.post("/v1/messages", json: Self.request)
+        #expect(reply.status == 200)
+        #expect(try reply.json["content"]?[0]?["text"] == .string(FakeReply.defaultText))
+    }
+
+    private func lastEventError(_ reply: ProxyHarness.Reply) throws -> AnthropicError? {
+        let events = try reply.events
+        #expect(!events.contains(.messageStop), "a failed stream never ends with message_stop")
+        guard case .error(let error)? = events.last else { return nil }
+        return error
+    }
+
+    // MARK: - Retries, fallbacks, keys
+
+    @Test func overloadedUpstreamIsRetriedAndTheClientSeesOnlyTheAnswer() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(failure(503, "The engine is currently overloaded"), failure(502, "Bad gateway"))
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            #expect(reply.status == 200)
+            #expect(harness.fake.receivedRequests.count == 3)
+            #expect(harness.logs.all.contains { $0.contains("→ openai/gpt-4.1 (attempt 3)") && $0.contains("→ 200") })
+            #expect(harness.logs.all.filter { $0.contains("failed (") && $0.contains("trying openai/gpt-4.1") }.count == 2)
+        }
+    }
+
+    @Test func streamedRequestIsRetriedBeforeItsStreamBegins() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(failure(500, "Internal error"))
+            let reply = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            #expect(reply.status == 200)
+            var accumulator = StreamAccumulator()
+            for event in try reply.events { try accumulator.consume(event) }
+            #expect(accumulator.finalMessage?.content == [.text(FakeReply.defaultText)])
+            #expect(harness.fake.receivedRequests.count == 2)
+        }
+    }
+
+    @Test func retriesStopWhenTheBudgetIsSpent() async throws {
+        try await ProxyHarness.run(environment: ["MAX_RETRIES": "1"]) { harness in
+            harness.fake.enqueue(failure(500, "Internal error one"), failure(500, "Internal error two"), failure(500, "Internal error three"))
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            #expect(reply.status == 500)
+            #expect(try reply.json["error"]?["type"] == "api_error")
+            #expect(try reply.json["error"]?["message"]?.stringValue?.contains("Internal error two") == true)
+            #expect(harness.fake.receivedRequests.count == 2)
+        }
+    }
+
+    @Test func clientErrorsAreNotRetried() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(failure(400, "Invalid 'messages'"))
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            #expect(reply.status == 400)
+            #expect(harness.fake.receivedRequests.count == 1)
+        }
+    }
+
+    @Test func fallbackTargetServesWhenThePrimaryFails() async throws {
+        let environment = [
+            "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1",
+            "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
+        ]
+        try await ProxyHarness.run(environment: environment) { harness in
+            harness.fake.enqueue(failure(529, "Overloaded"))
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            #expect(reply.status == 200)
+            #expect(reply.headers["x-proxy-upstream-model"] == "openai/gpt-4o:backup")
+            #expect(try reply.json["model"] == "claude-sonnet-4-6")
+            #expect(harness.fake.receivedRequests.map { $0["model"] } == ["gpt-4.1", "gpt-4o"])
+        }
+    }
+
+    @Test func rejectedKeyRestsAndTheNextKeyServes() async throws {
+        let revoked = "sk-revoked-0000000000000000000000"
+        try await ProxyHarness.run(environment: ["OPENAI_API_KEY": "\(revoked), \(FakeOpenAIUpstream.apiKey)"]) { harness in
+            let first = try await harness.post("/v1/messages", json: Self.request)
+            let second = try await harness.post("/v1/messages", json: Self.request)
+            #expect(first.status == 200 && second.status == 200)
+            // The revoked key was tried once, then rested; the second request went straight to the good one.
+            #expect(harness.fake.receivedKeys == [revoked, FakeOpenAIUpstream.apiKey, FakeOpenAIUpstream.apiKey])
+        }
+    }
+
+    @Test func throttledKeyRestsForItsRetryAfterWhileTheOtherKeyServes() async throws {
+        try await ProxyHarness.run(environment: ["OPENAI_API_KEY": "\(FakeOpenAIUpstream.apiKey),\(FakeOpenAIUpstream.secondAPIKey)"]) { harness in
+            harness.fake.enqueue(failure(429, "Rate limit reached", retryAfter: "60"))
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            // A 60 s retry-after is beyond what the proxy waits out, but another key was ready.
+            #expect(reply.status == 200)
+            #expect(harness.fake.receivedKeys == [FakeOpenAIUpstream.apiKey, FakeOpenAIUpstream.secondAPIKey])
+        }
+    }
+
+    // MARK: - Timeouts
+
+    @Test func upstreamSilentMidStreamEndsWithATimeoutErrorAndIsClosed() async throws {
+        try await ProxyHarness.run(environment: ["IDLE_TIMEOUT_SECONDS": "1"]) { harness in
+            var reply = FakeReply(text: "This reply stalls after its first chunk, then goes on slowly.")
+            reply.pauseAfterFirstChunk = .seconds(3)
+            reply.pauseBetweenChunks = .milliseconds(50)
+            harness.fake.enqueue(reply)
+            let streamed = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            let error = try #require(try lastEventError(streamed))
+            #expect(error.kind == .timeout)
+            #expect(error.message.contains("IDLE_TIMEOUT_SECONDS"))
+            // The proxy closed the upstream stream: the fake fails on its next write.
+            var waited = 0
+            while harness.fake.abandonedStreams == 0, waited < 100 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(harness.fake.abandonedStreams == 1)
+            try await expectStillServing(harness)
+        }
+    }
+
+    @Test func upstreamThatNeverAnswersIsAFirstByteTimeoutNotRetried() async throws {
+        try await ProxyHarness.run(environment: ["FIRST_BYTE_TIMEOUT_SECONDS": "1"]) { harness in
+            var slow = FakeReply()
+            slow.delayBeforeHead = .seconds(3)
+            harness.fake.enqueue(slow)
+            let reply = try await harness.post("/v1/messages", json: Self.request)
+            #expect(reply.status == 504)
+            #expect(try reply.json["error"]?["type"] == "timeout_error")
+            #expect(try reply.json["error"]?["message"]?.stringValue?.contains("FIRST_BYTE_TIMEOUT_SECONDS") == true)
+            #expect(harness.fake.receivedRequests.count == 1)
+            try await expectStillServing(harness)
+        }
+    }
+
+    // MARK: - Malformed upstream data
+
+    @Test(arguments: [false, true])
+    func htmlPageInsteadOfAnAnswerIsABadGatewayError(stream: Bool) async throws {
+        try await ProxyHarness.run { harness in
+            var page = FakeReply()
+            page.streamFault = .htmlPage
+            // A bad gateway may pass, so it is retried like one: every attempt gets the page.
+            harness.fake.enqueue(page, page, page)
+            let reply = try await harness.post("/v1/messages", json: stream ? Self.streamedRequest : Self.request)
+            #expect(reply.status == 502)
+            #expect(harness.fake.receivedRequests.count == 3)
+            #expect(reply.headers["content-type"] == "application/json")
+            let message = try #require(try reply.json["error"]?["message"]?.stringValue)
+            #expect(message.contains("Welcome to nginx!") || message.contains("not JSON"), "\(message)")
+            try await expectStillServing(harness)
+        }
+    }
+
+    @Test func invalidJSONInAStreamChunkEndsTheStreamWithAnError() async throws {
+        try await ProxyHarness.run { harness in
+            var reply = FakeReply(text: "Some text that never finishes.")
+            reply.streamFault = .invalidJSONChunk
+            harness.fake.enqueue(reply)
+            let streamed = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            let error = try #require(try lastEventError(streamed))
+            #expect(error.kind == .api)
+            #expect(error.message.contains("not JSON"))
+            try await expectStillServing(harness)
+        }
+    }
+
+    @Test func connectionResetMidStreamEndsTheStreamWithAnError() async throws {
+        try await ProxyHarness.run { harness in
+            var reply = FakeReply(text: String(repeating: "words ", count: 40))
+            reply.streamFault = .connectionReset
+            harness.fake.enqueue(reply)
+            let streamed = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            let error = try #require(try lastEventError(streamed))
+            #expect(error.kind == .api)
+            try await expectStillServing(harness)
+        }
+    }
+
+    // MARK: - Client side
+
+    @Test func bodyOverTheLimitIsA413NamingTheSetting() async throws {
+        try await ProxyHarness.run(environment: ["REQUEST_BODY_LIMIT_MB": "1"]) { harness in
+            let huge: JSONValue = [
+                "model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": .string(String(repeating: "a", count: 2 << 20))]],
+            ]
+            let reply = try await harness.post("/v1/messages", json: huge)
+            #expect(reply.status == 413, "\(String(decoding: reply.body, as: UTF8.self))")
+            #expect(try reply.json["error"]?["type"] == "request_too_large")
+            #expect(try reply.json["error"]?["message"]?.stringValue?.contains("REQUEST_BODY_LIMIT_MB") == true)
+            try await expectStillServing(harness)
+        }
+    }
+
+    @Test func oversizedHeadersAreRefusedAndTheServerKeepsServing() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try? await harness.post("/v1/messages", json: Self.request, headers: ["x-padding": String(repeating: "p", count: 200_000)])
+            if let reply { #expect((400..<500).contains(reply.status)) }
+            try await expectStillServing(harness)
+        }
+    }
+}
