@@ -1,0 +1,252 @@
+import ProxyCore
+import Testing
+
+/// A Chat Completions stream becomes exactly the Anthropic event sequence Claude would have sent.
+@Suite struct OpenAIChatStreamTranslatorTests {
+    private static let usage = ChatCompletion.usage(prompt: 100, completion: 20)
+
+    /// `message_start`, carrying the prompt estimate as usage, and a `ping`.
+    private func opening(estimatedInputTokens: Int = 120) -> [AnthropicStreamEvent] {
+        [
+            .messageStart(
+                AnthropicMessage(
+                    id: "msg_01TestReply", model: "claude-sonnet-4-5", content: [], stopReason: nil, usage: Usage(inputTokens: estimatedInputTokens))),
+            .ping,
+        ]
+    }
+
+    /// `message_delta` and `message_stop`, by default with the usage the upstream reported.
+    private func closing(_ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> [AnthropicStreamEvent] {
+        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop]
+    }
+
+    /// The upstream's last events: the finishing chunk, the usage chunk and `[DONE]`.
+    private func finishing(_ finishReason: JSONValue = "stop") -> [SSEEvent] {
+        [ChatCompletion.chunk([:], finishReason: finishReason), ChatCompletion.usageChunk(Self.usage), ChatCompletion.done]
+    }
+
+    private func translate(_ events: [SSEEvent], context: OpenAIChatReplyContext = .forTesting()) -> [AnthropicStreamEvent] {
+        var translator = OpenAIChatStreamTranslator(context: context)
+        return translator.translateAll(events)
+    }
+
+    private func toolCalls(_ calls: JSONValue...) -> JSONValue {
+        ["tool_calls": .array(calls)]
+    }
+
+    // MARK: - Content
+
+    @Test func messageStartWithTheEstimatedUsageAndAPingComeFirst() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        #expect(translator.consume(ChatCompletion.chunk(["role": "assistant", "content": ""])) == opening())
+        #expect(translator.start() == [])
+    }
+
+    @Test func textDeltasStreamIntoOneTextBlock() {
+        let events = translate(
+            [
+                ChatCompletion.chunk(["role": "assistant", "content": ""]), ChatCompletion.chunk(["content": "Hello"]),
+                ChatCompletion.chunk(["content": ", world"]),
+            ] + finishing())
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hello")),
+                .contentBlockDelta(index: 0, delta: .text(", world")), .contentBlockStop(index: 0),
+            ] + closing())
+    }
+
+    @Test(arguments: ["reasoning_content", "reasoning"])
+    func reasoningThenTextBecomeAThinkingBlockThenATextBlock(field: String) {
+        func delta(content: JSONValue, reasoning: JSONValue) -> JSONValue {
+            .object(JSONObject([(key: "content", value: content), (key: field, value: reasoning)]))
+        }
+        let events = translate(
+            [
+                ChatCompletion.chunk(delta(content: nil, reasoning: "Six times")), ChatCompletion.chunk(delta(content: nil, reasoning: " seven.")),
+                ChatCompletion.chunk(delta(content: "42.", reasoning: nil)),
+            ] + finishing())
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .thinking), .contentBlockDelta(index: 0, delta: .thinking("Six times")),
+                .contentBlockDelta(index: 0, delta: .thinking(" seven.")), .contentBlockStop(index: 0),
+                .contentBlockStart(index: 1, block: .text), .contentBlockDelta(index: 1, delta: .text("42.")), .contentBlockStop(index: 1),
+            ] + closing())
+    }
+
+    @Test func toolCallArgumentsStreamAsInputJSONFragments() {
+        let events = translate(
+            [
+                ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Bash", arguments: ""))),
+                ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, arguments: #"{"comm"#))),
+                ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, arguments: #"and":"ls"}"#))),
+            ] + finishing("tool_calls"))
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .toolUse(id: "call_a", name: "Bash")),
+                .contentBlockDelta(index: 0, delta: .inputJSON(#"{"comm"#)), .contentBlockDelta(index: 0, delta: .inputJSON(#"and":"ls"}"#)),
+                .contentBlockStop(index: 0),
+            ] + closing(.toolUse))
+    }
+
+    /// Anthropic blocks cannot interleave: the first call streams live, the second is held whole.
+    @Test func interleavedToolCallsStreamTheFirstLiveAndTheSecondAtTheEnd() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        func consume(_ call: JSONValue) -> [AnthropicStreamEvent] {
+            translator.consume(ChatCompletion.chunk(toolCalls(call)))
+        }
+        #expect(
+            consume(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Read", arguments: "")) == opening() + [
+                .contentBlockStart(index: 0, block: .toolUse(id: "call_a", name: "Read"))
+            ])
+        #expect(consume(ChatCompletion.toolCallDelta(index: 1, id: "call_b", name: "Bash", arguments: "")) == [])
+        #expect(
+            consume(ChatCompletion.toolCallDelta(index: 0, arguments: #"{"file_path":"#)) == [
+                .contentBlockDelta(index: 0, delta: .inputJSON(#"{"file_path":"#))
+            ])
+        #expect(consume(ChatCompletion.toolCallDelta(index: 1, arguments: #"{"command":"ls"}"#)) == [])
+        #expect(consume(ChatCompletion.toolCallDelta(index: 0, arguments: #""/a"}"#)) == [.contentBlockDelta(index: 0, delta: .inputJSON(#""/a"}"#))])
+        #expect(
+            finishing("tool_calls").flatMap { translator.consume($0) } == [
+                .contentBlockStop(index: 0),
+                .contentBlockStart(index: 1, block: .toolUse(id: "call_b", name: "Bash")),
+                .contentBlockDelta(index: 1, delta: .inputJSON(#"{"command":"ls"}"#)),
+                .contentBlockStop(index: 1),
+            ] + closing(.toolUse))
+    }
+
+    @Test func wholeToolCallInOneChunkFollowsTheText() {
+        let events = translate(
+            [
+                ChatCompletion.chunk(["role": "assistant", "content": "Listing."]),
+                ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Bash", arguments: #"{"command":"ls"}"#))),
+            ] + finishing("tool_calls"))
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Listing.")), .contentBlockStop(index: 0),
+                .contentBlockStart(index: 1, block: .toolUse(id: "call_a", name: "Bash")),
+                .contentBlockDelta(index: 1, delta: .inputJSON(#"{"command":"ls"}"#)), .contentBlockStop(index: 1),
+            ] + closing(.toolUse))
+    }
+
+    @Test func toolCallWithoutIDOrWithAnUpstreamNameGetsTheClientsForms() {
+        let events = translate(
+            [ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, name: "mcp__github_create_issue_d5f23d1c", arguments: "{}")))]
+                + finishing("tool_calls"),
+            context: .forTesting(tools: ["mcp__github.create_issue"]))
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .toolUse(id: "toolu_01TestReply_0", name: "mcp__github.create_issue")),
+                .contentBlockDelta(index: 0, delta: .inputJSON("{}")), .contentBlockStop(index: 0),
+            ] + closing(.toolUse))
+    }
+
+    @Test func emptyReplyStillHasOneEmptyTextBlock() {
+        let events = translate([ChatCompletion.chunk(["role": "assistant", "content": ""])] + finishing())
+        #expect(events == opening() + [.contentBlockStart(index: 0, block: .text), .contentBlockStop(index: 0)] + closing())
+    }
+
+    // MARK: - Finishing
+
+    @Test func finishReasonMayArriveWithTheLastContent() {
+        let events = translate([
+            ChatCompletion.chunk(["role": "assistant", "content": "Done."], finishReason: "stop"), ChatCompletion.usageChunk(Self.usage), ChatCompletion.done,
+        ])
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Done.")), .contentBlockStop(index: 0),
+            ]
+                + closing())
+    }
+
+    /// Usage comes in a chunk of its own after `finish_reason`, so the reply ends only at `[DONE]`.
+    @Test func stopWaitsForDoneSoUsageInALastChunkIsReported() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        #expect(
+            translator.consume(ChatCompletion.chunk(["content": "Hi"]))
+                == opening() + [.contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hi"))])
+        #expect(translator.consume(ChatCompletion.chunk([:], finishReason: "stop")) == [])
+        #expect(translator.consume(ChatCompletion.usageChunk(ChatCompletion.usage(prompt: 100, completion: 20, cached: 64))) == [])
+        #expect(
+            translator.consume(ChatCompletion.done)
+                == [.contentBlockStop(index: 0)] + closing(usage: Usage(inputTokens: 36, outputTokens: 20, cacheReadInputTokens: 64)))
+    }
+
+    /// The context's prompt estimate, and the output at four characters a token.
+    @Test func missingUsageIsEstimated() {
+        let events = translate(
+            [ChatCompletion.chunk(["content": "Hello, world"]), ChatCompletion.chunk([:], finishReason: "stop"), ChatCompletion.done],
+            context: .forTesting(estimatedInputTokens: 345))
+        #expect(
+            events == opening(estimatedInputTokens: 345) + [
+                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hello, world")), .contentBlockStop(index: 0),
+            ] + closing(usage: Usage(inputTokens: 345, outputTokens: 3)))
+    }
+
+    /// A reply cut off without `finish_reason` must not look complete.
+    @Test func streamEndingWithoutAFinishReasonIsAnErrorWithoutMessageStop() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        let events = translator.translateAll([ChatCompletion.chunk(["content": "Hel"])])
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hel")),
+                .error(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502)),
+            ])
+        #expect(translator.isFinished)
+    }
+
+    // MARK: - Errors
+
+    @Test func chunkThatIsNotJSONIsAnError() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        _ = translator.consume(ChatCompletion.chunk(["content": "Hi"]))
+        let events = translator.consume(SSEEvent(data: #"{"choices": ["#))
+        #expect(events.count == 1)
+        guard case .error(let error)? = events.first else {
+            Issue.record("expected an error event, got \(events)")
+            return
+        }
+        #expect(error.kind == .api)
+        #expect(error.status == 502)
+        #expect(error.message.hasPrefix("The upstream sent a stream event that is not JSON ("))
+        #expect(translator.finish() == [])
+    }
+
+    @Test func errorChunkIsAnErrorEvent() {
+        let events = translate([
+            SSEEvent(data: #"{"error":{"message":"Rate limit reached for gpt-4.1","type":"requests","code":"rate_limit_exceeded"}}"#)
+        ])
+        #expect(events == opening() + [.error(AnthropicError(.api, "The upstream failed mid-stream: Rate limit reached for gpt-4.1", status: 502))])
+    }
+
+    /// Restated in the one wording Claude Code compacts on.
+    @Test(arguments: [
+        (
+            #"{"error":{"message":"This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens.","code":"context_length_exceeded"}}"#,
+            "prompt is too long: 131072 tokens > 128000 maximum"
+        ),
+        (#"{"error":{"message":"Context length exceeded.","code":"context_length_exceeded"}}"#, "prompt is too long: 140000 tokens > 128000 maximum"),
+    ])
+    func contextOverflowChunkSaysThePromptIsTooLong(chunk: String, message: String) {
+        let events = translate([SSEEvent(data: chunk)], context: .forTesting(estimatedInputTokens: 140_000, contextWindow: 128_000))
+        #expect(events == opening(estimatedInputTokens: 140_000) + [.error(.invalidRequest(message))])
+    }
+
+    // MARK: - After the end
+
+    @Test func nothingFollowsTheEndOfTheReply() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        _ = translator.translateAll([ChatCompletion.chunk(["content": "Hi"])] + finishing())
+        #expect(translator.isFinished)
+        #expect(translator.consume(ChatCompletion.chunk(["content": "more"])) == [])
+        #expect(translator.consume(ChatCompletion.done) == [])
+        #expect(translator.finish() == [])
+    }
+
+    @Test func nothingFollowsAnError() {
+        var translator = OpenAIChatStreamTranslator(context: .forTesting())
+        _ = translator.consume(SSEEvent(data: #"{"error":{"message":"Internal error"}}"#))
+        #expect(translator.isFinished)
+        #expect(translator.consume(ChatCompletion.chunk(["content": "late"])) == [])
+        #expect(translator.finish() == [])
+    }
+}
