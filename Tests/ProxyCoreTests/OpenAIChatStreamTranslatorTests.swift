@@ -114,6 +114,35 @@ import Testing
             ] + closing(.toolUse))
     }
 
+    /// Gemini's OpenAI-compatible endpoint leaves `index` out: a new id starts a new call.
+    @Test func toolCallDeltasWithoutIndexAreToldApartByTheirIDs() {
+        func call(id: String?, name: String?, arguments: String) -> SSEEvent {
+            var delta: JSONObject = ["function": .object(name.map { ["name": .string($0), "arguments": .string(arguments)] } ?? ["arguments": .string(arguments)])]
+            if let id { delta["id"] = .string(id) }
+            return ChatCompletion.chunk(["tool_calls": [.object(delta)]])
+        }
+        let events = translate(
+            [
+                call(id: "call_a", name: "Read", arguments: #"{"file_path":"#), call(id: nil, name: nil, arguments: #""/a"}"#),
+                call(id: "call_b", name: "Bash", arguments: #"{"command":"ls"}"#),
+            ] + finishing("tool_calls"))
+        #expect(
+            events == opening() + [
+                .contentBlockStart(index: 0, block: .toolUse(id: "call_a", name: "Read")), .contentBlockDelta(index: 0, delta: .inputJSON(#"{"file_path":"#)),
+                .contentBlockDelta(index: 0, delta: .inputJSON(#""/a"}"#)), .contentBlockStop(index: 0),
+                .contentBlockStart(index: 1, block: .toolUse(id: "call_b", name: "Bash")), .contentBlockDelta(index: 1, delta: .inputJSON(#"{"command":"ls"}"#)),
+                .contentBlockStop(index: 1),
+            ] + closing(.toolUse))
+    }
+
+    /// A call cut off by the output limit has broken input: `max_tokens`, as Anthropic says, so the
+    /// client does not run it.
+    @Test func toolCallCutOffByTheOutputLimitStopsWithMaxTokens() {
+        let events = translate(
+            [ChatCompletion.chunk(toolCalls(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Bash", arguments: #"{"command":"l"#)))] + finishing("length"))
+        #expect(events.suffix(2) == closing(.maxTokens))
+    }
+
     @Test func wholeToolCallInOneChunkFollowsTheText() {
         let events = translate(
             [

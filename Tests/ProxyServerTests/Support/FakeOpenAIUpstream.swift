@@ -28,6 +28,10 @@ final class FakeOpenAIUpstream: Sendable {
     private let state = Mutex(State())
 
     func enqueue(_ replies: FakeReply...) {
+        enqueue(contentsOf: replies)
+    }
+
+    func enqueue(contentsOf replies: [FakeReply]) {
         state.withLock { $0.replies += replies }
     }
 

@@ -24,12 +24,14 @@ public struct OpenAIChatReplyContext: Sendable {
     }
 
     /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as
-    /// some servers finish tool calls with `stop`. The matched stop string is reported by vLLM as
-    /// `stop_reason` and by SGLang as `matched_stop`; plain OpenAI does not say which one matched.
+    /// some servers finish tool calls with `stop`, unless the output ran out: a call cut off by
+    /// `length` has broken input, and Anthropic says `max_tokens` then too. The matched stop
+    /// string is reported by vLLM as `stop_reason` and by SGLang as `matched_stop`; plain OpenAI
+    /// does not say which one matched.
     func stopReason(finishReason: String?, hasToolCalls: Bool, choice: JSONValue?) -> (StopReason, String?) {
+        if finishReason == "length" { return (.maxTokens, nil) }
         if hasToolCalls { return (.toolUse, nil) }
         switch finishReason {
-        case "length": return (.maxTokens, nil)
         case "tool_calls", "function_call": return (.toolUse, nil)
         case "content_filter": return (.refusal, nil)
         default:

@@ -139,7 +139,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     }
 
     private mutating func appendToolCallDelta(_ delta: JSONValue, position: Int) -> [AnthropicStreamEvent] {
-        let upstreamIndex = delta["index"]?.intValue ?? position
+        let upstreamIndex = toolCallIndex(of: delta, position: position)
         let function = delta["function"]
         let fragment = function?["arguments"]?.stringValue ?? ""
         outputCharacters += fragment.count
@@ -163,6 +163,17 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             toolCalls[upstreamIndex]?.isOpened = true
         }
         return events
+    }
+
+    /// The call a delta belongs to: its `index`; or, from servers that leave `index` out (Gemini's
+    /// OpenAI-compatible endpoint), a new call when it brings an id not seen before, else the
+    /// latest call.
+    private func toolCallIndex(of delta: JSONValue, position: Int) -> Int {
+        if let index = delta["index"]?.intValue { return index }
+        if let id = delta["id"]?.stringValue, !id.isEmpty, !toolCalls.values.contains(where: { $0.id == id }) {
+            return (toolOrder.max() ?? -1) + 1
+        }
+        return toolOrder.last ?? position
     }
 
     private mutating func openToolBlock(id: String, name: String, arguments: String) -> [AnthropicStreamEvent] {

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+import ProxyServer
+import ServiceLifecycle
+import Testing
+
+/// SIGTERM or SIGINT (here: the service group's graceful shutdown, which they trigger): streams in
+/// flight finish within the grace period, and one that cannot gets an error event, not a cut.
+@Suite struct GracefulShutdownEndToEndTests {
+    static let streamedRequest: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 1000, "stream": true, "messages": [["role": "user", "content": "go"]]]
+
+    /// Starts the proxy in a service group with a 2 s grace period in front of a fake upstream
+    /// scripted with `replies`, runs `body`, and stops everything.
+    private func withProxy(replies: [FakeReply], _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
+        let fake = FakeOpenAIUpstream()
+        fake.enqueue(contentsOf: replies)
+        let upstreamRouter = Router()
+        fake.register(on: upstreamRouter)
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        try await withLiveApplication({ onRunning in
+            Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
+        }) { upstreamPort in
+            var configuration = try ProxyConfiguration(
+                environment: ProxyHarness.baseEnvironment(upstreamURL: "http://127.0.0.1:\(upstreamPort)").merging(["SHUTDOWN_GRACE_SECONDS": "2"]) { $1 })
+            configuration.port = 0
+            let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let app = ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: logger) { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }
+            var lifecycle = ServiceGroupConfiguration(services: [app], logger: logger)
+            lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+            let group = ServiceGroup(configuration: lifecycle)
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            do {
+                try await body("http://127.0.0.1:\(port)", group)
+            } catch {
+                running.cancel()
+                try? await upstreamClient.shutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try await upstreamClient.shutdown()
+        }
+    }
+
+    /// Sends a streamed request; returns once the response head has arrived.
+    private func startStream(proxyURL: String, timeout: TimeAmount = .seconds(30)) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: proxyURL + "/v1/messages")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(Self.streamedRequest)))
+        return try await HTTPClient.shared.execute(request, timeout: timeout)
+    }
+
+    /// Every event of a stream, read to its end.
+    private func events(_ response: HTTPClientResponse) async throws -> [AnthropicStreamEvent] {
+        var parser = SSEParser()
+        var events: [AnthropicStreamEvent] = []
+        for try await chunk in response.body {
+            events += try parser.feed(chunk.readableBytesView).map(AnthropicStreamEvent.init(sse:))
+        }
+        return events + (try parser.finish().map(AnthropicStreamEvent.init(sse:)))
+    }
+
+    @Test func streamThatFinishesWithinTheGracePeriodCompletes() async throws {
+        var reply = FakeReply(text: String(repeating: "word ", count: 8))
+        reply.pauseBetweenChunks = .milliseconds(40)
+        try await withProxy(replies: [reply]) { proxyURL, group in
+            let response = try await startStream(proxyURL: proxyURL)
+            await group.triggerGracefulShutdown()
+            let events = try await events(response)
+            #expect(events.last == .messageStop)
+            var accumulator = StreamAccumulator()
+            for event in events { try accumulator.consume(event) }
+            #expect(accumulator.finalMessage?.content == [.text(reply.text)])
+        }
+    }
+
+    @Test func streamStillRunningWhenTheGracePeriodEndsGetsAnOverloadedError() async throws {
+        var reply = FakeReply(text: String(repeating: "word ", count: 200))
+        reply.pauseBetweenChunks = .milliseconds(40)
+        try await withProxy(replies: [reply]) { proxyURL, group in
+            let response = try await startStream(proxyURL: proxyURL)
+            await group.triggerGracefulShutdown()
+            let events = try await events(response)
+            #expect(!events.contains(.messageStop))
+            guard case .error(let error)? = events.last else {
+                Issue.record("the stream must end with an error event, not be cut: \(events.suffix(3))")
+                return
+            }
+            #expect(error.kind == .overloaded)
+            #expect(error.message.contains("SHUTDOWN_GRACE_SECONDS"))
+            // No new requests are taken once shutting down (the client keeps retrying the refused
+            // connection until its deadline).
+            await #expect(throws: (any Error).self) { _ = try await startStream(proxyURL: proxyURL, timeout: .seconds(2)) }
+        }
+    }
+}
