@@ -81,3 +81,14 @@ import Testing
         #expect(events.last == .error(.invalidRequest("prompt is too long: 9000 tokens > 8192 maximum")))
     }
 }
+
+@Suite struct ContextWindowSettingTests {
+    @Test func modelContextWindowsOverridesTheTableAndNamesUnknownModels() throws {
+        let configuration = try ProxyConfiguration(environment: ["MODEL_CONTEXT_WINDOWS": "gpt-4.1=200000, My-Local-Model=32768"])
+        let catalog = ModelCatalog(configuration: configuration)
+        #expect(catalog.profile(for: "gpt-4.1").contextWindow == 200_000)
+        #expect(catalog.profile(for: "my-local-model").contextWindow == 32_768)
+        #expect(catalog.profile(for: "gpt-4o").contextWindow == 128_000)
+        #expect(throws: ConfigurationError.self) { try ProxyConfiguration(environment: ["MODEL_CONTEXT_WINDOWS": "gpt-4.1"]) }
+    }
+}

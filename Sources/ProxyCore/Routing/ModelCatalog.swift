@@ -41,18 +41,23 @@ public struct ModelCatalog: Sendable {
     ]
 
     private let outputLimitOverrides: [String: Int]
+    private let contextWindowOverrides: [String: Int]
     private let defaultMaxOutputTokens: Int
 
     /// - Parameters:
     ///   - outputLimitOverrides: ceilings by lower-cased model name, over the table's.
+    ///   - contextWindowOverrides: context windows by lower-cased model name, over the table's.
     ///   - defaultMaxOutputTokens: the ceiling for models the table does not know.
-    public init(outputLimitOverrides: [String: Int] = [:], defaultMaxOutputTokens: Int = 16_384) {
+    public init(outputLimitOverrides: [String: Int] = [:], contextWindowOverrides: [String: Int] = [:], defaultMaxOutputTokens: Int = 16_384) {
         self.outputLimitOverrides = outputLimitOverrides
+        self.contextWindowOverrides = contextWindowOverrides
         self.defaultMaxOutputTokens = defaultMaxOutputTokens
     }
 
     public init(configuration: ProxyConfiguration) {
-        self.init(outputLimitOverrides: configuration.modelOutputLimits, defaultMaxOutputTokens: configuration.defaultMaxOutputTokens)
+        self.init(
+            outputLimitOverrides: configuration.modelOutputLimits, contextWindowOverrides: configuration.modelContextWindows,
+            defaultMaxOutputTokens: configuration.defaultMaxOutputTokens)
     }
 
     public func profile(for model: String) -> ModelProfile {
@@ -64,6 +69,9 @@ public struct ModelCatalog: Sendable {
             ?? ModelProfile(maxOutputTokens: defaultMaxOutputTokens)
         if let override = outputLimitOverrides[lowered] ?? outputLimitOverrides[bareName] {
             profile.maxOutputTokens = override
+        }
+        if let override = contextWindowOverrides[lowered] ?? contextWindowOverrides[bareName] {
+            profile.contextWindow = override
         }
         return profile
     }

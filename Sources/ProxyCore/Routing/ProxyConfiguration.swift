@@ -42,6 +42,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     /// Output ceilings by upstream model name (`MODEL_OUTPUT_LIMITS=name=tokens,...`), over the catalog's.
     public var modelOutputLimits: [String: Int] = [:]
+    /// Context windows by lower-cased model name, over the catalog's (`MODEL_CONTEXT_WINDOWS`).
+    public var modelContextWindows: [String: Int] = [:]
     /// The output ceiling for models the catalog does not know (`DEFAULT_MAX_OUTPUT_TOKENS`).
     public var defaultMaxOutputTokens = 16384
     /// How long a stream may be silent before a `ping` is sent (`PING_INTERVAL_SECONDS`).
@@ -104,7 +106,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
             }
             logLevel = level.lowercased()
         }
-        if let limits = value("MODEL_OUTPUT_LIMITS") { modelOutputLimits = try Self.limits(limits) }
+        if let limits = value("MODEL_OUTPUT_LIMITS") { modelOutputLimits = try Self.limits(limits, variable: "MODEL_OUTPUT_LIMITS") }
+        if let windows = value("MODEL_CONTEXT_WINDOWS") { modelContextWindows = try Self.limits(windows, variable: "MODEL_CONTEXT_WINDOWS") }
         if let limit = value("DEFAULT_MAX_OUTPUT_TOKENS") { defaultMaxOutputTokens = try Self.positiveInteger(limit, variable: "DEFAULT_MAX_OUTPUT_TOKENS") }
         if let seconds = value("PING_INTERVAL_SECONDS") { pingInterval = .seconds(try Self.positiveInteger(seconds, variable: "PING_INTERVAL_SECONDS")) }
         if let retries = value("MAX_RETRIES") {
@@ -166,12 +169,13 @@ public struct ProxyConfiguration: Sendable, Equatable {
         }
     }
 
-    private static func limits(_ text: String) throws(ConfigurationError) -> [String: Int] {
+    /// `model=tokens,...`, by lower-cased model name.
+    private static func limits(_ text: String, variable: String) throws(ConfigurationError) -> [String: Int] {
         var limits: [String: Int] = [:]
         for entry in text.split(separator: ",") {
             let parts = entry.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let tokens = Int(parts[1].trimmingWhitespace()), tokens > 0 else {
-                throw ConfigurationError(variable: "MODEL_OUTPUT_LIMITS", problem: "'\(entry)' is not model=tokens")
+                throw ConfigurationError(variable: variable, problem: "'\(entry)' is not model=tokens")
             }
             limits[parts[0].trimmingWhitespace().lowercased()] = tokens
         }
