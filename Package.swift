@@ -44,6 +44,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// Benchmark tools (a stub upstream, a checked load of concurrent streams); see scripts/bench.
+        .executableTarget(
+            name: "anthropic-proxy-bench",
+            dependencies: [
+                "ProxyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProxyServerTests",
