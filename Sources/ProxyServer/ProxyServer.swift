@@ -6,12 +6,18 @@ import ProxyCore
 
 /// Builds and runs the proxy's HTTP server.
 public enum ProxyServer {
+    /// Upstream connections kept per host at most, as many streams as can be in flight at once.
+    static let maximumConnectionsPerHost = 4096
+
     /// An upstream client configured for model APIs: no redirects followed and the configured
     /// connect timeout. The first-byte and idle timeouts are the proxy's own; the read timeout here
     /// only backs them up.
     public static func makeHTTPClient(configuration proxy: ProxyConfiguration) -> HTTPClient {
         let readTimeout = max(proxy.firstByteTimeout, proxy.idleTimeout) + .seconds(5)
         var configuration = HTTPClient.Configuration(timeout: .init(connect: TimeAmount(proxy.connectTimeout), read: TimeAmount(readTimeout)))
+        // One HTTP/1 connection per stream in flight: AsyncHTTPClient's default of 8 per host would
+        // queue the ninth concurrent request (parallel subagents, say) behind streams that last minutes.
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnectionsPerHost)
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -188,6 +188,24 @@ import Testing
         }
     }
 
+    // MARK: - Load
+
+    /// Parallel subagents: many long streams to one upstream at once, none queued behind another.
+    @Test func manyConcurrentStreamsToOneUpstreamAllRunAtOnce() async throws {
+        try await ProxyHarness.run { harness in
+            let count = 24
+            var slow = FakeReply(text: "A long answer, slowly.")
+            slow.pauseAfterFirstChunk = .seconds(1)
+            harness.fake.enqueue(contentsOf: Array(repeating: slow, count: count))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<count { group.addTask { try await harness.post("/v1/messages", json: Self.streamedRequest).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: count))
+            #expect(harness.fake.mostConcurrentStreams == count)
+        }
+    }
+
     // MARK: - Client side
 
     @Test func bodyOverTheLimitIsA413NamingTheSetting() async throws {

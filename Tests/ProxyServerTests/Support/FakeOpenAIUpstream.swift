@@ -23,6 +23,9 @@ final class FakeOpenAIUpstream: Sendable {
         var keys: [String] = []
         /// Streams whose client (the proxy) went away before the end.
         var abandonedStreams = 0
+        /// Streams being written now, and the most there ever were at once.
+        var openStreams = 0
+        var mostOpenStreams = 0
     }
 
     private let state = Mutex(State())
@@ -41,6 +44,10 @@ final class FakeOpenAIUpstream: Sendable {
 
     var receivedKeys: [String] {
         state.withLock { $0.keys }
+    }
+
+    var mostConcurrentStreams: Int {
+        state.withLock { $0.mostOpenStreams }
     }
 
     var abandonedStreams: Int {
@@ -107,6 +114,11 @@ final class FakeOpenAIUpstream: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream"],
             body: ResponseBody { writer in
+                self.state.withLock { state in
+                    state.openStreams += 1
+                    state.mostOpenStreams = max(state.mostOpenStreams, state.openStreams)
+                }
+                defer { self.state.withLock { $0.openStreams -= 1 } }
                 // One write per event, so that the proxy sees the stream arrive piece by piece.
                 for (index, chunk) in chunks.enumerated() {
                     var event = JSONWriter()

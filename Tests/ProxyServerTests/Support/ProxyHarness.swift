@@ -55,7 +55,10 @@ struct ProxyHarness: Sendable {
         let upstreamRouter = Router()
         fake.register(on: upstreamRouter)
         anthropic.register(on: upstreamRouter)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The test's own client, allowed as many connections as the tests run requests at once.
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         do {
             let result = try await withLiveApplication({ onRunning in
