@@ -69,6 +69,7 @@ struct FieldReader {
     func optionalDouble(_ key: String) throws(AnthropicError) -> Double? {
         guard let value = optional(key) else { return nil }
         guard let number = value.doubleValue else { throw mistyped(key, "a number", value) }
+        guard number.isFinite else { throw Self.problem(fieldPath(key), "must be a finite number") }
         return number
     }
 

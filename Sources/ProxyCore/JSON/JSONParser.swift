@@ -196,23 +196,23 @@ public struct JSONParser {
         case UInt8(ascii: "t"): scratch.append(0x09)
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
-            if (0xD800..<0xDC00).contains(scalar) {
-                // A high surrogate must be followed by an escaped low surrogate.
-                if peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") {
-                    position += 2
-                    let low = try parseHex4()
-                    if (0xDC00..<0xE000).contains(low) {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else {
-                        appendUTF8(0xFFFD, to: &scratch)
-                        scalar = low
-                    }
-                } else {
+            // A high surrogate must be followed by an escaped low surrogate; an unpaired one is
+            // U+FFFD, and the escape after it may itself start a pair.
+            while (0xD800..<0xDC00).contains(scalar) {
+                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
                     scalar = 0xFFFD
+                    break
                 }
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                scalar = 0xFFFD
+                position += 2
+                let next = try parseHex4()
+                if (0xDC00..<0xE000).contains(next) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (next - 0xDC00)
+                    break
+                }
+                appendUTF8(0xFFFD, to: &scratch)
+                scalar = next
             }
+            if (0xDC00..<0xE000).contains(scalar) { scalar = 0xFFFD }
             appendUTF8(scalar, to: &scratch)
         default:
             position -= 1

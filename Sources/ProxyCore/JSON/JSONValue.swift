@@ -12,8 +12,10 @@ public enum JSONValue: Sendable, Hashable {
     /// A number from an integer.
     public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
-    /// A number from a floating-point value, written in its shortest exact form.
+    /// A number from a floating-point value, written in its shortest exact form. JSON has no
+    /// infinity or NaN: those are written as `null`.
     public static func double(_ value: Double) -> JSONValue {
+        guard value.isFinite else { return .null }
         if value == value.rounded(), abs(value) < 1e15 { return .number(String(Int(value))) }
         return .number(String(value))
     }

@@ -43,7 +43,7 @@ public enum UpstreamErrorMapping {
             message += " Check \(keyVariable)."
         }
         var clientHeaders: [String: String] = [:]
-        if let retryAfter = headers["retry-after"].flatMap(wholeSeconds) ?? headers["retry-after-ms"].flatMap(Double.init).map({ Int(($0 / 1000).rounded(.up)) }) {
+        if let retryAfter = headers["retry-after"].flatMap({ wholeSeconds($0, unit: 1) }) ?? headers["retry-after-ms"].flatMap({ wholeSeconds($0, unit: 1000) }) {
             clientHeaders["retry-after"] = String(retryAfter)
         }
         if let shouldRetry = headers["x-should-retry"] { clientHeaders["x-should-retry"] = shouldRetry }
@@ -62,9 +62,12 @@ public enum UpstreamErrorMapping {
         return "a non-JSON body: \(text.count > 200 ? String(text.prefix(200)) + "…" : text)"
     }
 
-    private static func wholeSeconds(_ text: String) -> Int? {
-        guard let seconds = Double(text.trimmingWhitespace()), seconds >= 0 else { return nil }
-        return Int(seconds.rounded(.up))
+    /// A retry delay in whole seconds, rounded up; `nil` for anything that is not a finite,
+    /// non-negative number (an upstream's header must never be able to crash the proxy).
+    /// - Parameter unit: how many of the header's units make a second.
+    private static func wholeSeconds(_ text: String, unit: Double) -> Int? {
+        guard let value = Double(text.trimmingWhitespace()), value.isFinite, value >= 0 else { return nil }
+        return Int(min((value / unit).rounded(.up), 86_400))
     }
 }
 

@@ -15,10 +15,25 @@ public enum DotEnv {
         return values
     }
 
+    /// The quote that closes a value; in double quotes, `\"` is an escaped quote, not the end.
+    private static func closingQuote(_ quote: Character, in body: Substring) -> Substring.Index? {
+        var escaping = false
+        for index in body.indices {
+            if escaping {
+                escaping = false
+            } else if quote == "\"", body[index] == "\\" {
+                escaping = true
+            } else if body[index] == quote {
+                return index
+            }
+        }
+        return nil
+    }
+
     private static func value(_ raw: String) -> String {
         if let quote = raw.first, quote == "\"" || quote == "'" {
             let body = raw.dropFirst()
-            guard let end = body.firstIndex(of: quote) else { return String(body) }
+            guard let end = closingQuote(quote, in: body) else { return String(body) }
             let inner = String(body[..<end])
             guard quote == "\"" else { return inner }
             return inner.replacingEscapes()
@@ -32,7 +47,8 @@ public enum DotEnv {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        // "\r\n" is one Character, equal to neither "\r" nor "\n".
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
     }

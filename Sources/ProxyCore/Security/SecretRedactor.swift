@@ -8,8 +8,13 @@ public struct SecretRedactor: Sendable {
     private let secrets: [String]
 
     public init(secrets: [String]) {
-        // Longest first, so that a key containing another is replaced whole.
-        self.secrets = Set(secrets.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        // Each secret also as it reads inside a JSON string (a logged body), with `/` escaped too
+        // as some encoders write it; longest first, so that a key containing another is replaced whole.
+        let forms = secrets.filter { $0.count >= 4 }.flatMap { secret -> [String] in
+            let escaped = String(JSONWriter.string(.string(secret)).dropFirst().dropLast())
+            return [secret, escaped, escaped.replacing("/", with: "\\/")]
+        }
+        self.secrets = Set(forms).sorted { $0.count > $1.count }
     }
 
     public func redact(_ text: String) -> String {

@@ -46,10 +46,12 @@ public struct AnthropicStreamModelRewriter: Sendable {
         return held
     }
 
+    /// Where the first event ends: a blank line in any of SSE's three line endings.
     private static func endOfFirstEvent(_ bytes: [UInt8]) -> Int? {
         var index = 0
         while index + 1 < bytes.count {
             if bytes[index] == 0x0A, bytes[index + 1] == 0x0A { return index + 2 }
+            if bytes[index] == 0x0D, bytes[index + 1] == 0x0D { return index + 2 }
             if index + 3 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A {
                 return index + 4
             }
