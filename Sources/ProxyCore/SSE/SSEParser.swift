@@ -12,22 +12,39 @@ public struct SSEParser: Sendable {
     public init() {}
 
     public mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [SSEEvent] {
+        if let events = bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0)) }) { return events }
+        return Array(bytes).withUnsafeBytes { feed($0) }
+    }
+
+    /// Scans for line ends and copies each line's bytes at once: a stream's chunks pass through
+    /// here byte for byte, so this is the hottest loop of a translated stream.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        for byte in bytes {
-            if pendingCarriageReturn {
-                pendingCarriageReturn = false
-                if byte == 0x0A { continue }
-            }
-            switch byte {
-            case 0x0A:
-                processLine(into: &events)
-            case 0x0D:
-                processLine(into: &events)
-                pendingCarriageReturn = true
-            default:
-                line.append(byte)
-            }
+        var index = 0
+        if pendingCarriageReturn, !bytes.isEmpty {
+            pendingCarriageReturn = false
+            if bytes[0] == 0x0A { index = 1 }
         }
+        var lineStart = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index += 1
+                continue
+            }
+            line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<index]))
+            processLine(into: &events)
+            index += 1
+            if byte == 0x0D {
+                if index == bytes.count {
+                    pendingCarriageReturn = true
+                } else if bytes[index] == 0x0A {
+                    index += 1
+                }
+            }
+            lineStart = index
+        }
+        line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<bytes.count]))
         return events
     }
 
