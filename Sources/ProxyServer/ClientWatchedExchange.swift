@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import ProxyCore
+import Synchronization
 
 /// How a request ends: a whole response, or a stream whose events are produced after the head.
 enum ExchangeOutcome: Sendable {
@@ -25,41 +26,34 @@ struct StreamSink: Sendable {
     }
 }
 
-/// Runs a request's whole exchange (reading its body, the upstream call, and any stream that
-/// follows) under Hummingbird's watch for the client closing its side, so that a client that leaves
-/// cancels the upstream request at once, even while the upstream is silent.
-///
-/// The body must be read inside the watch: Hummingbird 2.28's watch traps when the client closes
-/// after the body was read outside it. The watch runs in its own task because it has to outlive the
-/// handler, which returns the response head while the stream goes on; the stream's end is signalled
-/// only after the watch has finished, as Hummingbird reads the connection again once it ends.
-/// Hummingbird closes the connection after a watched exchange, so every response says
-/// `Connection: close` and clients open a new connection rather than reuse a dead one.
+/// Runs a request's exchange (the upstream call, and any stream that follows) in a task of its own
+/// that is cancelled the moment the client leaves, even while the upstream is silent, so that
+/// nobody pays for tokens nobody reads. The task outlives the handler, which returns the response
+/// head while the stream goes on.
 enum ClientWatchedExchange {
-    static func run(_ request: Request, _ handle: @escaping @Sendable (RequestBody) async -> ExchangeOutcome) async throws -> Response {
+    static func run(connection: ClientConnections.Connection?, _ handle: @escaping @Sendable () async -> ExchangeOutcome) async throws -> Response {
         let (heads, headContinuation) = AsyncStream<Response>.makeStream()
         let (body, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let cancellation = LateCancellation()
+        let watch = connection?.onClientLeft { cancellation.cancel() }
         let exchange = Task {
-            var completed: Response?
-            do {
-                try await request.body.consumeWithCancellationOnInboundClose { requestBody in
-                    switch await handle(requestBody) {
-                    case .response(var response):
-                        response.headers[.connection] = "close"
-                        completed = response
-                    case .stream(let status, var headers, let produce):
-                        headers[.connection] = "close"
-                        headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
-                        try await produce(StreamSink(continuation: bodyContinuation))
-                    }
+            defer { connection?.remove(watch) }
+            switch await handle() {
+            case .response(let response):
+                headContinuation.yield(response)
+                headContinuation.finish()
+            case .stream(let status, let headers, let produce):
+                headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
+                headContinuation.finish()
+                do {
+                    try await produce(StreamSink(continuation: bodyContinuation))
+                    bodyContinuation.finish()
+                } catch {
+                    bodyContinuation.finish(throwing: error)
                 }
-            } catch {
-                bodyContinuation.finish(throwing: error)
             }
-            bodyContinuation.finish()
-            if let completed { headContinuation.yield(completed) }
-            headContinuation.finish()
         }
+        cancellation.attach(exchange)
         bodyContinuation.onTermination = { _ in exchange.cancel() }
         return try await withTaskCancellationHandler {
             for await head in heads { return head }
@@ -67,5 +61,25 @@ enum ClientWatchedExchange {
         } onCancel: {
             exchange.cancel()
         }
+    }
+}
+
+/// A cancellation that may be asked for before its task exists.
+private final class LateCancellation: Sendable {
+    private let state = Mutex<(task: Task<Void, Never>?, cancelled: Bool)>((nil, false))
+
+    func attach(_ task: Task<Void, Never>) {
+        let cancelled = state.withLock { state in
+            state.task = task
+            return state.cancelled
+        }
+        if cancelled { task.cancel() }
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }?.cancel()
     }
 }

@@ -15,18 +15,18 @@ struct MessagesEndpoint: Sendable {
         self.passthrough = AnthropicPassthroughBackend(services: services)
     }
 
-    func createMessage(_ request: Request) async throws -> Response {
-        try await ClientWatchedExchange.run(request) { requestBody in await createMessage(request, body: requestBody) }
+    func createMessage(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel)) { await createMessage(request) }
     }
 
-    func countTokens(_ request: Request) async throws -> Response {
-        try await ClientWatchedExchange.run(request) { requestBody in await countTokens(request, body: requestBody) }
+    func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel)) { await countTokens(request) }
     }
 
-    private func createMessage(_ request: Request, body requestBody: RequestBody) async -> ExchangeOutcome {
+    private func createMessage(_ request: Request) async -> ExchangeOutcome {
         var log = AccessLogEntry(method: "POST", path: request.uri.path)
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request, requestBody)
+            let (body, json) = try await readBody(request)
             let model = try Self.modelName(json)
             log.clientModel = model
             log.stream = json["stream"]?.boolValue ?? false
@@ -52,6 +52,7 @@ struct MessagesEndpoint: Sendable {
                         return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
                     }
                 } catch {
+                    if Task.isCancelled { throw Self.clientLeft }
                     let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
                     switch planner.next(after: error, anotherKeyIsReady: anotherKeyIsReady, random: Double.random(in: 0..<1)) {
                     case .giveUp(let error):
@@ -81,14 +82,17 @@ struct MessagesEndpoint: Sendable {
         do {
             try await Task.sleep(for: delay)
         } catch {
-            throw AnthropicError(.api, "The client went away while the proxy waited to retry.", status: 499)
+            throw Self.clientLeft
         }
     }
 
-    private func countTokens(_ request: Request, body requestBody: RequestBody) async -> ExchangeOutcome {
+    /// What the log says of a request whose client went away before its answer (nobody reads it).
+    private static let clientLeft = AnthropicError(.api, "The client went away; the upstream request was cancelled.", status: 499)
+
+    private func countTokens(_ request: Request) async -> ExchangeOutcome {
         var log = AccessLogEntry(method: "POST", path: request.uri.path)
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request, requestBody)
+            let (body, json) = try await readBody(request)
             let model = try Self.modelName(json)
             log.clientModel = model
             let target = try services.router.route(model)
@@ -107,14 +111,14 @@ struct MessagesEndpoint: Sendable {
     }
 
     /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.
-    private func readBody(_ request: Request, _ requestBody: RequestBody) async throws(AnthropicError) -> ([UInt8], JSONValue) {
+    private func readBody(_ request: Request) async throws(AnthropicError) -> ([UInt8], JSONValue) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await requestBody.collect(upTo: services.configuration.requestBodyLimit)
+            buffer = try await request.body.collect(upTo: services.configuration.requestBodyLimit)
         } catch is NIOTooManyBytesError {
             throw AnthropicError(
                 .requestTooLarge, "The request body is larger than \(services.configuration.requestBodyLimit / 1024 / 1024) MB (REQUEST_BODY_LIMIT_MB).")

@@ -35,11 +35,11 @@ public enum ProxyServer {
         let messages = MessagesEndpoint(services: services)
         let models = ModelsEndpoint(services: services)
 
-        let router = Router()
+        let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
         router.add(middleware: ClientAuthenticationMiddleware(authenticator: ClientAuthenticator(proxyAPIKey: configuration.proxyAPIKey)))
-        router.post("/v1/messages") { request, _ in try await messages.createMessage(request) }
-        router.post("/v1/messages/count_tokens") { request, _ in try await messages.countTokens(request) }
+        router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
+        router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { _, _ in models.list() }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
@@ -47,8 +47,10 @@ public enum ProxyServer {
         router.on("/api/hello", method: .head) { _, _ in Response(status: .ok) }
         router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
 
+        let connections = services.connections
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeDetector()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy"),
             onServerRunning: onServerRunning,
             logger: logger

@@ -8,6 +8,7 @@ struct ProxyServices: Sendable {
     let catalog: ModelCatalog
     let upstream: UpstreamClient
     let keys = UpstreamKeys()
+    let connections = ClientConnections()
     let logger: Logger
     let redactor: SecretRedactor
 

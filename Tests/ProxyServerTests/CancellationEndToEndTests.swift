@@ -36,3 +36,40 @@ import Testing
         }
     }
 }
+
+/// The exchange is cancelled when its client leaves even before any byte of the reply exists, and
+/// connections are kept for the client's next request.
+@Suite struct ClientConnectionEndToEndTests {
+    static let request: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]]
+
+    @Test(arguments: [false, true])
+    func clientLeavingWhileTheUpstreamIsSilentCancelsTheUpstreamRequest(stream: Bool) async throws {
+        try await ProxyHarness.run { harness in
+            var silent = FakeReply()
+            silent.delayBeforeHead = .seconds(60)
+            harness.fake.enqueue(silent)
+            var body = try #require(Self.request.objectValue)
+            body["stream"] = .bool(stream)
+            let waiting = Task { try await harness.post("/v1/messages", json: .object(body)) }
+            while harness.fake.receivedRequests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            waiting.cancel()
+            // The proxy logs the request as soon as it gives up on it, long before the upstream's minute.
+            var polls = 0
+            while !harness.logs.all.contains(where: { $0.contains("POST /v1/messages") }), polls < 250 {
+                try await Task.sleep(for: .milliseconds(20))
+                polls += 1
+            }
+            let line = try #require(harness.logs.all.first { $0.contains("POST /v1/messages") })
+            #expect(line.contains("cancelled"), "\(line)")
+        }
+    }
+
+    @Test func connectionsAreKeptAliveBetweenRequests() async throws {
+        try await ProxyHarness.run { harness in
+            let first = try await harness.post("/v1/messages", json: Self.request)
+            let second = try await harness.post("/v1/messages", json: Self.request)
+            #expect(first.status == 200 && second.status == 200)
+            #expect(first.headers["connection"] == nil && second.headers["connection"] == nil)
+        }
+    }
+}
