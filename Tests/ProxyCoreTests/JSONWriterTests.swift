@@ -102,3 +102,17 @@ import Testing
         #expect(reparsed.objectValue?.keys == body.objectValue?.keys)
     }
 }
+
+@Suite struct JSONWriterEncodedCountTests {
+    @Test func encodedCountIsTheLengthOfTheEncoding() throws {
+        let values: [JSONValue] = [
+            .null, true, false, 42, .number("-1.5e3"), "", "plain", "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀",
+            [], [1, "two", [3]], [:], ["a": 1, "b": ["c": [nil, true]], "ключ": "значение"],
+        ]
+        for value in values {
+            #expect(JSONWriter.encodedCount(value) == JSONWriter.encode(value).count, "\(JSONWriter.string(value))")
+        }
+        let fixture = try loadClaudeCodeFixture(.firstTurn)
+        #expect(JSONWriter.encodedCount(fixture) == JSONWriter.encode(fixture).count)
+    }
+}

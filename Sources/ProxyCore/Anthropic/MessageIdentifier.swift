@@ -4,8 +4,17 @@ public enum MessageIdentifier {
 
     /// A fresh random reply id: `msg_` and 24 base-62 characters.
     public static func newMessageID() -> String {
+        // Eight characters from each 64-bit draw: each draw is a system call here.
         var generator = SystemRandomNumberGenerator()
-        let characters = (0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        var characters: [UInt8] = []
+        characters.reserveCapacity(24)
+        for _ in 0..<3 {
+            var draw = generator.next()
+            for _ in 0..<8 {
+                characters.append(alphabet[Int(draw % UInt64(alphabet.count))])
+                draw /= UInt64(alphabet.count)
+            }
+        }
         return "msg_" + String(decoding: characters, as: UTF8.self)
     }
 

@@ -19,6 +19,31 @@ public struct JSONWriter {
         String(decoding: encode(value), as: UTF8.self)
     }
 
+    /// How many bytes `encode(value)` would write, without writing them.
+    public static func encodedCount(_ value: JSONValue) -> Int {
+        switch value {
+        case .null: return 4
+        case .bool(let flag): return flag ? 4 : 5
+        case .number(let text): return text.utf8.count
+        case .string(let text): return encodedCount(string: text)
+        case .array(let elements): return 2 + max(elements.count - 1, 0) + elements.reduce(0) { $0 + encodedCount($1) }
+        case .object(let object):
+            return 2 + max(object.count - 1, 0) + object.members.reduce(0) { $0 + encodedCount(string: $1.key) + 1 + encodedCount($1.value) }
+        }
+    }
+
+    private static func encodedCount(string: String) -> Int {
+        var count = 2
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: count += 2
+            case 0..<0x20: count += 6
+            default: count += 1
+            }
+        }
+        return count
+    }
+
     public mutating func write(_ value: JSONValue) {
         switch value {
         case .null: appendASCII("null")

@@ -3,58 +3,86 @@
 /// client's header, say) is not written either.
 public struct SecretRedactor: Sendable {
     public static let replacement = "[REDACTED]"
-    private static let keyPrefixes = ["sk-", "AIza", "xai-", "gsk_"]
+    private static let keyPrefixes = ["sk-", "AIza", "xai-", "gsk_"].map { Array($0.utf8) }
 
-    private let secrets: [String]
+    /// The secrets' UTF-8 bytes, longest first, so that a key containing another is replaced whole.
+    private let secrets: [[UInt8]]
 
     public init(secrets: [String]) {
         // Each secret also as it reads inside a JSON string (a logged body), with `/` escaped too
-        // as some encoders write it; longest first, so that a key containing another is replaced whole.
+        // as some encoders write it.
         let forms = secrets.filter { $0.count >= 4 }.flatMap { secret -> [String] in
             let escaped = String(JSONWriter.string(.string(secret)).dropFirst().dropLast())
             return [secret, escaped, escaped.replacing("/", with: "\\/")]
         }
-        self.secrets = Set(forms).sorted { $0.count > $1.count }
+        self.secrets = Set(forms).sorted { $0.utf8.count > $1.utf8.count }.map { Array($0.utf8) }
     }
 
+    /// Works on UTF-8 bytes: it runs on every log line, and string searching costs more than the
+    /// rest of the line's making.
     public func redact(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacing(secret, with: Self.replacement)
-        }
-        return Self.redactKeyShapes(result)
+        var bytes = Array(text.utf8)
+        var changed = false
+        for secret in secrets where Self.replaceAll(secret, in: &bytes) { changed = true }
+        if Self.redactKeyShapes(&bytes) { changed = true }
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 
-    /// Replaces runs that start with a known key prefix and continue with 16 or more key characters.
-    private static func redactKeyShapes(_ text: String) -> String {
-        guard keyPrefixes.contains(where: { text.contains($0) }) else { return text }
-        let characters = Array(text)
-        var output = ""
+    private static func replaceAll(_ secret: [UInt8], in bytes: inout [UInt8]) -> Bool {
+        var output: [UInt8] = []
         var index = 0
-        while index < characters.count {
-            if let prefix = keyPrefixes.first(where: { matches($0, in: characters, at: index) }) {
+        var copiedUpTo = 0
+        while index + secret.count <= bytes.count {
+            if bytes[index] == secret[0], bytes[index..<(index + secret.count)].elementsEqual(secret) {
+                output += bytes[copiedUpTo..<index]
+                output += replacement.utf8
+                index += secret.count
+                copiedUpTo = index
+            } else {
+                index += 1
+            }
+        }
+        guard copiedUpTo > 0 else { return false }
+        output += bytes[copiedUpTo...]
+        bytes = output
+        return true
+    }
+
+    /// Replaces runs that start a word with a known key prefix and go on with 16 or more key
+    /// characters.
+    private static func redactKeyShapes(_ bytes: inout [UInt8]) -> Bool {
+        var output: [UInt8] = []
+        var index = 0
+        var copiedUpTo = 0
+        while index < bytes.count {
+            let startsWord = index == 0 || !isKeyCharacter(bytes[index - 1])
+            if startsWord, let prefix = keyPrefixes.first(where: { bytes[index...].starts(with: $0) }) {
                 var end = index + prefix.count
-                while end < characters.count, isKeyCharacter(characters[end]) { end += 1 }
-                let startsWord = index == 0 || !isKeyCharacter(characters[index - 1])
-                if startsWord, end - index - prefix.count >= 16 {
-                    output += replacement
+                while end < bytes.count, isKeyCharacter(bytes[end]) { end += 1 }
+                if end - index - prefix.count >= 16 {
+                    output += bytes[copiedUpTo..<index]
+                    output += replacement.utf8
                     index = end
+                    copiedUpTo = end
                     continue
                 }
             }
-            output.append(characters[index])
             index += 1
         }
-        return output
+        guard copiedUpTo > 0 else { return false }
+        output += bytes[copiedUpTo...]
+        bytes = output
+        return true
     }
 
-    private static func matches(_ prefix: String, in characters: [Character], at index: Int) -> Bool {
-        guard index + prefix.count <= characters.count else { return false }
-        return zip(prefix, characters[index...]).allSatisfy { $0 == $1 }
-    }
-
-    private static func isKeyCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || character == "-" || character == "_")
+    private static func isKeyCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default:
+            false
+        }
     }
 }
 

@@ -39,6 +39,6 @@ public enum TokenEstimator {
     }
 
     private static func json(_ value: JSONValue) -> Int {
-        (JSONWriter.encode(value).count + 2) / 3
+        (JSONWriter.encodedCount(value) + 2) / 3
     }
 }
