@@ -52,7 +52,7 @@ public struct GeminiReplyContext: Sendable {
         (response["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []).map { part in
             let signature = part["thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             if let call = part["functionCall"] {
-                let arguments = call["args"].flatMap { $0.objectValue != nil ? $0 : nil } ?? .object([:])
+                let arguments: JSONValue = call["args"]?.objectValue.map(JSONValue.object) ?? .object([:])
                 return .functionCall(
                     FunctionCall(name: call["name"]?.stringValue ?? "", arguments: arguments, id: call["id"]?.stringValue, signature: signature))
             }

@@ -263,7 +263,8 @@ public enum GeminiSchemaSanitizer {
                 if node["example"] == nil, let first = value.arrayValue?.first { result["example"] = first }
             case "exclusiveMinimum", "exclusiveMaximum":
                 let isMinimum = key == "exclusiveMinimum"
-                let bound = value.boolValue == true ? node[isMinimum ? "minimum" : "maximum"] : value.boolValue == false ? nil : value
+                // Draft 4 writes `exclusiveMinimum: true` beside `minimum`; 2020-12 the bound itself.
+                let bound: JSONValue? = value.boolValue == nil ? value : value.boolValue == true ? node[isMinimum ? "minimum" : "maximum"] : nil
                 guard let bound, bound.doubleValue != nil else { continue }
                 if type == "integer", let whole = bound.intValue {
                     result[isMinimum ? "minimum" : "maximum"] = .int(isMinimum ? whole + 1 : whole - 1)
