@@ -44,3 +44,20 @@ import Testing
         #expect(GeminiThoughtSignature.signature(inThinkingSignature: "gemini:") == nil)
     }
 }
+
+/// Ids that carry a signature still fit OpenAI's limit when the conversation moves there.
+@Suite struct ToolCallIDLimitTests {
+    @Test func idsWithinTheLimitAreKept() {
+        #expect(ToolCallIDLimit.fitting("call_2d93f099778048b1") == "call_2d93f099778048b1")
+        #expect(ToolCallIDLimit.fitting(String(repeating: "a", count: 40)) == String(repeating: "a", count: 40))
+    }
+
+    @Test func longerIdsBecomeAStableDistinctShortForm() {
+        let first = GeminiThoughtSignature.toolUseID(base: "toolu_01TestReply_0", signature: "CiQBjz1rX+/9kL2a/b+cQw==")
+        let second = GeminiThoughtSignature.toolUseID(base: "toolu_01TestReply_0", signature: "CiQBjz1rX+/9kL2a/b+cQx==")
+        #expect(ToolCallIDLimit.fitting(first).utf8.count == 40)
+        #expect(ToolCallIDLimit.fitting(first).hasPrefix("toolu_01TestReply_0_sig_"))
+        #expect(ToolCallIDLimit.fitting(first) == ToolCallIDLimit.fitting(first))
+        #expect(ToolCallIDLimit.fitting(first) != ToolCallIDLimit.fitting(second))
+    }
+}

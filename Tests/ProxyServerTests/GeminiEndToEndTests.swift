@@ -208,6 +208,24 @@ import Testing
         }
     }
 
+    @Test func aSessionStartedOnGeminiGoesOnWithOpenAI() async throws {
+        try await ProxyHarness.run(environment: Self.environment()) { harness in
+            harness.gemini.enqueue(FakeGeminiReply(calls: [Self.bash]))
+            let first = try await reply(harness, [["role": "user", "content": "List."]], stream: false)
+            let messages: JSONValue = [
+                ["role": "user", "content": "List."], ["role": "assistant", "content": first["content"] ?? []],
+                ["role": "user", "content": toolResults(for: first, outputs: ["a.txt"])],
+            ]
+            // /model switched to an OpenAI model: Gemini's long, signed ids must still be accepted.
+            let switched = try await harness.post("/v1/messages", json: ["model": "openai/gpt-4.1", "max_tokens": 1_000, "tools": Self.tools, "messages": messages])
+            #expect(switched.status == 200, "\(String(decoding: switched.body, as: UTF8.self))")
+            let sent = try #require(harness.fake.receivedRequests.last?["messages"]?.arrayValue)
+            let callID = try #require(sent[1]["tool_calls"]?[0]?["id"]?.stringValue)
+            #expect(callID.count <= 40)
+            #expect(sent[2]["tool_call_id"]?.stringValue == callID)
+        }
+    }
+
     // MARK: - The fake is as strict as Gemini
 
     @Test func theFakeRejectsWhatGeminiRejects() async throws {
