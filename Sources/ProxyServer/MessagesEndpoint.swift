@@ -7,11 +7,13 @@ import ProxyCore
 struct MessagesEndpoint: Sendable {
     let services: ProxyServices
     let openAIChat: OpenAIChatBackend
+    let gemini: GeminiBackend
     let passthrough: AnthropicPassthroughBackend
 
     init(services: ProxyServices) {
         self.services = services
         self.openAIChat = OpenAIChatBackend(services: services)
+        self.gemini = GeminiBackend(services: services)
         self.passthrough = AnthropicPassthroughBackend(services: services)
     }
 
@@ -46,7 +48,8 @@ struct MessagesEndpoint: Sendable {
                         return try await passthrough.forward(
                             body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, key: key, request: request, log: log)
                     case .gemini:
-                        throw Self.geminiUnavailable(target)
+                        if messages == nil { messages = try MessagesRequest(json: json) }
+                        return try await gemini.respond(to: messages!, target: target, key: key, log: log)
                     case .openAI:
                         if messages == nil { messages = try MessagesRequest(json: json) }
                         return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
@@ -102,9 +105,14 @@ struct MessagesEndpoint: Sendable {
                     body: body, path: "/v1/messages/count_tokens", requestedModel: model, stream: false, target: target,
                     key: services.keys.next(for: target), request: request, log: log)
             }
-            let estimate = TokenEstimator.estimate(try MessagesRequest(json: json, countingTokens: true))
-            log.write(status: 200, usage: Usage(inputTokens: estimate), to: services.logger, redactor: services.redactor)
-            return .response(.json(["input_tokens": .int(estimate)]))
+            let messages = try MessagesRequest(json: json, countingTokens: true)
+            var tokens: Int?
+            if target.provider == .gemini {
+                tokens = await gemini.countTokens(messages, target: target, key: services.keys.next(for: target))
+            }
+            let count = tokens ?? TokenEstimator.estimate(messages)
+            log.write(status: 200, usage: Usage(inputTokens: count), to: services.logger, redactor: services.redactor)
+            return .response(.json(["input_tokens": .int(count)]))
         } catch {
             return refusal(error, log: log)
         }
@@ -139,11 +147,5 @@ struct MessagesEndpoint: Sendable {
         guard let model = object["model"], !model.isNull else { throw .invalidRequest("model: Field required") }
         guard let name = model.stringValue else { throw .invalidRequest("model: must be a string, not \(model.typeName)") }
         return name
-    }
-
-    private static func geminiUnavailable(_ target: RouteTarget) -> AnthropicError {
-        .invalidRequest(
-            "Gemini's native API is not supported yet (model '\(target.model)'). Reach Gemini through its OpenAI-compatible endpoint instead: "
-                + "use the model 'openai/\(target.model)' with BASE_URL=https://generativelanguage.googleapis.com/v1beta/openai and API_KEY set to your Gemini key.")
     }
 }

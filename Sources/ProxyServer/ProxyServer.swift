@@ -62,5 +62,6 @@ public enum ProxyServer {
     public static func hasUpstreamCredentials(_ configuration: ProxyConfiguration) -> Bool {
         let keys = configuration.openAIAPIKeys + configuration.geminiAPIKeys + configuration.anthropicAPIKeys + configuration.apiKeys
         return !keys.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
+            || configuration.geminiBaseURL != ProxyConfiguration.publicGeminiBaseURL
     }
 }

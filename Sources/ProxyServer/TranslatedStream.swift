@@ -6,8 +6,12 @@ import ProxyCore
 /// when it stays silent past the idle timeout, cuts or transport failures, and the access log line
 /// when the stream ends. The upstream request is cancelled as soon as the client goes away.
 enum TranslatedStream {
+    /// Sends the upstream request again, for a translator that wants another upstream stream.
+    typealias Resend = @Sendable () async throws(AnthropicError) -> HTTPClientResponse
+
     static func outcome<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, log: AccessLogEntry
+        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, log: AccessLogEntry,
+        resend: Resend? = nil
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
@@ -23,7 +27,7 @@ enum TranslatedStream {
                 group.addTask { try await output.watchUpstream(timeout: configuration.idleTimeout) }
                 group.addTask { await output.endBeforeShutdownDeadline(grace: configuration.shutdownGracePeriod) }
                 group.addTask { [translator] in
-                    try await relay(response, translator: translator, to: output, target: target)
+                    try await relay(response, translator: translator, to: output, target: target, resend: resend)
                 }
                 do {
                     try await group.next()
@@ -39,25 +43,40 @@ enum TranslatedStream {
     }
 
     private static func relay<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget
+        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, resend: Resend?
     ) async throws {
         var translator = translator
         var parser = SSEParser()
         var iterator = response.body.makeAsyncIterator()
         while !translator.isFinished {
             var events: [AnthropicStreamEvent]
+            var upstreamEnded = false
             do {
                 if let chunk = try await iterator.next() {
                     output.noteUpstreamActivity()
                     events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
                 } else {
-                    events = parser.finish().flatMap { translator.consume($0) } + translator.finish()
+                    upstreamEnded = true
+                    events = parser.finish().flatMap { translator.consume($0) }
+                    if !translator.wantsAnotherUpstreamStream || resend == nil { events += translator.finish() }
                 }
             } catch {
                 try Task.checkCancellation()
                 events = translator.fail(UpstreamClient.transportError(error, target: target))
             }
             try output.write(events)
+            if upstreamEnded, translator.wantsAnotherUpstreamStream, let resend {
+                // The reply goes on from a second upstream stream, in the same message.
+                do {
+                    let another = try await resend()
+                    output.noteUpstreamActivity()
+                    translator.continueWithAnotherUpstreamStream()
+                    parser = SSEParser()
+                    iterator = another.body.makeAsyncIterator()
+                } catch {
+                    try output.write(translator.fail(error))
+                }
+            }
         }
     }
 }

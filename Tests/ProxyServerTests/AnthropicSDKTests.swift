@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Runs the Python tests in `Tests/sdk` (the official `anthropic` SDK as the client) against the
-/// real proxy and the strict fake upstream, passing their URLs in PROXY_URL and FAKE_UPSTREAM_URL.
+/// real proxy and the strict fake upstreams (OpenAI and Gemini, on one server), passing their URLs in
+/// PROXY_URL and FAKE_UPSTREAM_URL.
 @Suite struct AnthropicSDKTests {
     @Test func officialPythonSDKPassesItsSuiteAgainstTheProxy() async throws {
         let sdkTests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sdk")

@@ -93,16 +93,6 @@ import Testing
         }
     }
 
-    @Test func geminiModelsGetAClearErrorUntilTheirBackendExists() async throws {
-        try await ProxyHarness.run { harness in
-            var request = try #require(Self.simpleRequest.objectValue)
-            request["model"] = "gemini/gemini-2.5-pro"
-            let response = try await harness.post("/v1/messages", json: .object(request))
-            #expect(response.status == 400)
-            #expect(try error(response).message.contains("BASE_URL=https://generativelanguage.googleapis.com/v1beta/openai"))
-        }
-    }
-
     @Test func invalidClientInputIsA400NamingTheProblemAndTheServerKeepsServing() async throws {
         try await ProxyHarness.run { harness in
             let notJSON = try await harness.send(.POST, "/v1/messages", body: Array("{\"model\": ".utf8))

@@ -1,8 +1,9 @@
 """The official `anthropic` Python SDK as the proxy's client.
 
 Run by ProxyServerTests/AnthropicSDKTests.swift, which starts the real proxy in front of the strict
-fake OpenAI upstream and passes their URLs in PROXY_URL and FAKE_UPSTREAM_URL. Each test scripts
-the fake upstream's replies through its control endpoint, then talks to the proxy as a user would.
+fake OpenAI and Gemini upstreams (one server) and passes their URLs in PROXY_URL and
+FAKE_UPSTREAM_URL. Each test scripts a fake upstream's replies through its control endpoint
+(`/_script` for OpenAI, `/_gemini/script` for Gemini), then talks to the proxy as a user would.
 """
 
 import json
@@ -197,3 +198,128 @@ def test_context_overflow_is_the_error_claude_code_compacts_on(client):
     with pytest.raises(anthropic.BadRequestError) as raised:
         client.messages.create(**ask())
     assert raised.value.body["error"]["message"] == "prompt is too long: 131072 tokens > 128000 maximum"
+
+
+# --- Gemini's native API, through the strict fake Gemini upstream --------------------------------
+
+GEMINI_MODEL = "gemini/gemini-3-pro-preview"
+
+
+def gemini_script(*replies, count_tokens_error=None):
+    """Replaces the fake Gemini upstream's queue of replies (see FakeGeminiReply for their form)."""
+    body = {"replies": list(replies)}
+    if count_tokens_error is not None:
+        body["count_tokens_error"] = count_tokens_error
+    request = urllib.request.Request(
+        FAKE_UPSTREAM_URL + "/_gemini/script",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()
+
+
+def gemini_requests():
+    """The requests the fake Gemini upstream accepted since the last script: method, model, body."""
+    return json.loads(urllib.request.urlopen(FAKE_UPSTREAM_URL + "/_gemini/requests").read())
+
+
+def without_signatures(message):
+    """A message's dump without what differs between two replies: ids and fresh signatures."""
+    dump = message.model_dump(exclude={"id"})
+    for block in dump["content"]:
+        block.pop("signature", None)
+        if block["type"] == "tool_use":
+            block.pop("id")
+    return dump
+
+
+def test_gemini_thinking_whole_and_streamed_agree(client):
+    reply = {"thought": "Six times seven.", "text": "The answer is 42.", "usage": {"prompt": 30, "candidates": 6, "thoughts": 4}}
+    gemini_script(reply, reply)
+    request = ask(model=GEMINI_MODEL, system="Be exact.", thinking={"type": "enabled", "budget_tokens": 2048})
+    whole = client.messages.create(**request)
+    with client.messages.stream(**request) as stream:
+        thinking = [event.thinking for event in stream if event.type == "thinking"]
+        final = stream.get_final_message()
+    assert [block.type for block in whole.content] == ["thinking", "text"]
+    assert whole.content[0].thinking == "Six times seven."
+    assert whole.content[0].signature.startswith("gemini:")
+    assert whole.content[1].text == "The answer is 42."
+    assert (whole.usage.input_tokens, whole.usage.output_tokens) == (30, 10)
+    assert len(thinking) > 1, "thinking streams in pieces"
+    assert without_signatures(final) == without_signatures(whole)
+    sent = gemini_requests()[0]
+    assert sent["method"] == "generateContent"
+    assert sent["body"]["systemInstruction"] == {"parts": [{"text": "Be exact."}]}
+    assert sent["body"]["generationConfig"]["thinkingConfig"] == {"thinkingLevel": "low", "includeThoughts": True}
+
+
+def test_gemini_multi_turn_tool_session_keeps_thought_signatures(client):
+    gemini_script(
+        {
+            "thought": "Look first.",
+            "text": "Let me look.",
+            "calls": [{"name": "Bash", "args": {"command": "ls"}}, {"name": "Read", "args": {"file_path": "/tmp/README.md"}}],
+        },
+        {"calls": [{"name": "Bash", "args": {"command": "git log -1"}}], "late_signature": True},
+        {"text": "It is a Swift package."},
+    )
+    tools = [BASH_TOOL, READ_TOOL]
+    messages = [{"role": "user", "content": "What is this project?"}]
+
+    first = client.messages.create(model=GEMINI_MODEL, max_tokens=16000, tools=tools, messages=messages)
+    assert first.stop_reason == "tool_use"
+    calls = [block for block in first.content if block.type == "tool_use"]
+    assert [(call.name, call.input) for call in calls] == [("Bash", {"command": "ls"}), ("Read", {"file_path": "/tmp/README.md"})]
+    messages += [
+        {"role": "assistant", "content": first.content},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "output"} for call in calls]},
+    ]
+
+    with client.messages.stream(model=GEMINI_MODEL, max_tokens=16000, tools=tools, messages=messages) as stream:
+        second = stream.get_final_message()
+    assert second.stop_reason == "tool_use"
+    messages += [
+        {"role": "assistant", "content": second.content},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": second.content[-1].id, "content": "abc123 Initial commit"}]},
+    ]
+
+    third = client.messages.create(model=GEMINI_MODEL, max_tokens=16000, tools=tools, messages=messages)
+    assert third.content[0].text == "It is a Swift package."
+
+    # The fake accepted every turn, so every step's first call came back with its signature.
+    contents = gemini_requests()[-1]["body"]["contents"]
+    assert [content["role"] for content in contents] == ["user", "model", "user", "model", "user"]
+    first_step = [part for part in contents[1]["parts"] if "functionCall" in part]
+    assert first_step[0]["thoughtSignature"] not in ("", "skip_thought_signature_validator")
+    assert "thoughtSignature" not in first_step[1]
+    assert contents[3]["parts"][0]["thoughtSignature"] not in ("", "skip_thought_signature_validator")
+    assert [part["functionResponse"]["name"] for part in contents[2]["parts"]] == ["Bash", "Read"]
+
+
+def test_gemini_rate_limit_raises_the_sdks_rate_limit_error(client):
+    failure = {"error": {"status": 429, "status_name": "RESOURCE_EXHAUSTED", "message": "Quota exceeded for gemini-3-pro", "retry_delay": "90s"}}
+    gemini_script(failure, failure, failure)
+    with pytest.raises(anthropic.RateLimitError) as raised:
+        client.messages.create(**ask(model=GEMINI_MODEL))
+    assert raised.value.response.headers["retry-after"] == "90"
+    assert raised.value.body["error"]["type"] == "rate_limit_error"
+    assert "Quota exceeded for gemini-3-pro" in raised.value.message
+
+
+def test_gemini_context_overflow_is_the_error_claude_code_compacts_on(client):
+    message = "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."
+    gemini_script({"error": {"status": 400, "status_name": "INVALID_ARGUMENT", "message": message}})
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(**ask(model=GEMINI_MODEL))
+    assert raised.value.body["error"]["message"] == "prompt is too long: 1200000 tokens > 1048576 maximum"
+
+
+def test_gemini_count_tokens_is_geminis_own_count(client):
+    gemini_script()
+    counted = client.messages.count_tokens(model=GEMINI_MODEL, messages=[{"role": "user", "content": "hi"}], tools=[BASH_TOOL])
+    assert counted.input_tokens == 4321
+    asked = gemini_requests()[0]
+    assert asked["method"] == "countTokens"
+    assert asked["body"]["generateContentRequest"]["model"] == "models/gemini-3-pro-preview"

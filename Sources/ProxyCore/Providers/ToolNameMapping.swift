@@ -44,7 +44,7 @@ public struct ToolNameMapping: Sendable, Equatable {
     }
 
     /// 32-bit FNV-1a: stable across runs and platforms, unlike `Hasher`.
-    private static func fnv1a(_ text: String) -> UInt32 {
+    static func fnv1a(_ text: String) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         for byte in text.utf8 {
             hash ^= UInt32(byte)

@@ -10,4 +10,16 @@ public protocol UpstreamStreamTranslator: Sendable {
     mutating func finish() -> [AnthropicStreamEvent]
     /// An error once the stream began: an `event: error` frame ends it.
     mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent]
+    /// The upstream's reply failed in a way the same request sent again may fix, and the client's
+    /// stream can go on with the new reply (Gemini's malformed function calls). When the upstream
+    /// stream has ended, the server sends the request again and calls
+    /// `continueWithAnotherUpstreamStream()` before feeding the new stream; without a way to send
+    /// it again, `finish()` ends the stream with an error.
+    var wantsAnotherUpstreamStream: Bool { get }
+    mutating func continueWithAnotherUpstreamStream()
+}
+
+extension UpstreamStreamTranslator {
+    public var wantsAnotherUpstreamStream: Bool { false }
+    public mutating func continueWithAnotherUpstreamStream() {}
 }

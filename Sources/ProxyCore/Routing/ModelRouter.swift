@@ -27,7 +27,9 @@ public struct RouteTarget: Sendable, Equatable {
 ///
 /// Claude names map to the configured models (haiku → SMALL_MODEL, sonnet and other claude-* →
 /// BIG_MODEL, opus → OPUS_MODEL). A `provider/` prefix picks the protocol, a `:channel` suffix the
-/// endpoint; bare names of known OpenAI or Gemini models get their provider's prefix. A configured
+/// endpoint; bare names of known OpenAI or Gemini models get their provider's prefix. A channel
+/// serves the prefix's protocol; a Gemini name without a prefix whose channel URL ends in
+/// `/openai` (Gemini's OpenAI-compatible endpoint) is sent there as OpenAI Chat. A configured
 /// model may list fallbacks, comma-separated, tried in order when one fails.
 public struct ModelRouter: Sendable {
     private let configuration: ProxyConfiguration
@@ -84,7 +86,7 @@ public struct ModelRouter: Sendable {
             channelName = String(name[name.index(after: colon)...]).lowercased()
             name = String(name[..<colon])
         }
-        let provider: Provider
+        var provider: Provider
         if let explicit = Self.explicitProvider(of: name) {
             provider = explicit
             name = String(name[name.index(after: name.firstIndex(of: "/")!)...])
@@ -104,6 +106,10 @@ public struct ModelRouter: Sendable {
                 throw .invalidRequest(
                     "model: unknown channel '\(channelName)' in '\(spec)': define CHANNEL_\(variable)_BASE_URL (and CHANNEL_\(variable)_API_KEY if it needs a key)"
                 )
+            }
+            if provider == .gemini, Self.explicitProvider(of: spec) == nil, channel.baseURL.lowercased().hasSuffix("/openai") {
+                // Gemini's OpenAI-compatible endpoint, named by its path: keep to that protocol.
+                provider = .openAI
             }
             return RouteTarget(
                 provider: provider, model: name, channel: channelName, baseURL: channel.baseURL, apiKeys: channel.apiKeys,
@@ -126,9 +132,11 @@ public struct ModelRouter: Sendable {
             return RouteTarget(
                 provider: .openAI, model: name, baseURL: configuration.openAIBaseURL, apiKeys: configuration.openAIAPIKeys, keyVariable: "OPENAI_API_KEY")
         case .gemini:
+            if configuration.geminiAPIKeys.isEmpty, configuration.geminiBaseURL == ProxyConfiguration.publicGeminiBaseURL {
+                throw AnthropicError(.authentication, "No API key for Gemini (model '\(name)'): set GEMINI_API_KEY.")
+            }
             return RouteTarget(
-                provider: .gemini, model: name, baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeys: configuration.geminiAPIKeys,
-                keyVariable: "GEMINI_API_KEY")
+                provider: .gemini, model: name, baseURL: configuration.geminiBaseURL, apiKeys: configuration.geminiAPIKeys, keyVariable: "GEMINI_API_KEY")
         case .anthropic:
             return RouteTarget(
                 provider: .anthropic, model: name, baseURL: configuration.anthropicBaseURL, apiKeys: configuration.anthropicAPIKeys,

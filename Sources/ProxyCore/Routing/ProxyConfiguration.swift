@@ -35,6 +35,8 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var baseURL: String?
     public var apiKeys: [String] = []
     public var openAIBaseURL = "https://api.openai.com/v1"
+    /// Gemini's native API root (`GEMINI_BASE_URL`), for `gemini/` models without a channel.
+    public var geminiBaseURL = ProxyConfiguration.publicGeminiBaseURL
     public var anthropicBaseURL = "https://api.anthropic.com"
     /// Channels by lower-cased name.
     public var channels: [String: Channel] = [:]
@@ -89,6 +91,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
         baseURL = try value("BASE_URL").map { url throws(ConfigurationError) in try Self.url(url, variable: "BASE_URL") }
         apiKeys = Self.keyList(value("API_KEY"))
         if let url = value("OPENAI_BASE_URL") { openAIBaseURL = try Self.url(url, variable: "OPENAI_BASE_URL") }
+        if let url = value("GEMINI_BASE_URL") { geminiBaseURL = try Self.url(url, variable: "GEMINI_BASE_URL") }
         if let url = value("ANTHROPIC_BASE_URL") { anthropicBaseURL = try Self.url(url, variable: "ANTHROPIC_BASE_URL") }
         for (name, url) in settings where name.hasPrefix("CHANNEL_") && name.hasSuffix("_BASE_URL") {
             let channel = String(name.dropFirst("CHANNEL_".count).dropLast("_BASE_URL".count))
@@ -124,6 +127,9 @@ public struct ProxyConfiguration: Sendable, Equatable {
         if let seconds = value("SHUTDOWN_GRACE_SECONDS") { shutdownGracePeriod = .seconds(try Self.positiveInteger(seconds, variable: "SHUTDOWN_GRACE_SECONDS")) }
         proxyAPIKey = value("PROXY_API_KEY")
     }
+
+    /// Google's public endpoint for the Gemini API.
+    public static let publicGeminiBaseURL = "https://generativelanguage.googleapis.com/v1beta"
 
     /// Every key the configuration holds, for redacting them from logs.
     public var secrets: [String] {

@@ -8,7 +8,8 @@ import ProxyCore
 import ProxyServer
 import Testing
 
-/// The real proxy on 127.0.0.1 in front of a strict fake OpenAI upstream, and a client for it.
+/// The real proxy on 127.0.0.1 in front of strict fake OpenAI and Gemini upstreams (and a fake
+/// Anthropic), and a client for it.
 struct ProxyHarness: Sendable {
     struct Reply: Sendable {
         var status: Int
@@ -31,15 +32,17 @@ struct ProxyHarness: Sendable {
     let proxyURL: String
     let upstreamURL: String
     let fake: FakeOpenAIUpstream
+    let gemini: FakeGeminiUpstream
     let anthropic: FakeAnthropicUpstream
     let client: HTTPClient
     /// Every line the proxy logged.
     let logs: RecordingLogHandler.Lines
 
-    /// Settings every harness starts from: the fakes as the OpenAI and Anthropic upstreams.
+    /// Settings every harness starts from: the fakes as the OpenAI, Gemini and Anthropic upstreams.
     static func baseEnvironment(upstreamURL: String) -> [String: String] {
         [
             "OPENAI_API_KEY": FakeOpenAIUpstream.apiKey, "OPENAI_BASE_URL": upstreamURL + "/v1", "ANTHROPIC_BASE_URL": upstreamURL,
+            "GEMINI_API_KEY": FakeGeminiUpstream.apiKey, "GEMINI_BASE_URL": upstreamURL + "/v1beta",
             "BIG_MODEL": "gpt-4.1", "SMALL_MODEL": "gpt-4.1-mini",
         ]
     }
@@ -51,9 +54,11 @@ struct ProxyHarness: Sendable {
         _ body: (ProxyHarness) async throws -> Result
     ) async throws -> Result {
         let fake = FakeOpenAIUpstream()
+        let gemini = FakeGeminiUpstream()
         let anthropic = FakeAnthropicUpstream()
         let upstreamRouter = Router()
         fake.register(on: upstreamRouter)
+        gemini.register(on: upstreamRouter)
         anthropic.register(on: upstreamRouter)
         // The test's own client, allowed as many connections as the tests run requests at once.
         var clientConfiguration = HTTPClient.Configuration()
@@ -81,7 +86,7 @@ struct ProxyHarness: Sendable {
                         ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
-                            ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, anthropic: anthropic, client: client, logs: logs))
+                            ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, gemini: gemini, anthropic: anthropic, client: client, logs: logs))
                     }
                     try await upstreamClient.shutdown()
                     return result

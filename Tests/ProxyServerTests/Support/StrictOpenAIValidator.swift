@@ -76,6 +76,9 @@ enum StrictOpenAIValidator {
                         let arguments = call["function"]?["arguments"]?.stringValue
                     else { return "Missing required parameter: 'messages[\(index)].tool_calls'." }
                     if !isValidFunctionName(name) { return "Invalid 'messages[\(index)].tool_calls.function.name': string does not match pattern." }
+                    if id.count > 40 {
+                        return "Invalid 'messages[\(index)].tool_calls[0].id': string too long. Expected a string with maximum length 40, but got a string with length \(id.count) instead."
+                    }
                     if (try? JSONParser.parse(arguments)) == nil { return "Invalid 'messages[\(index)].tool_calls.function.arguments': not valid JSON." }
                     unanswered.append(id)
                 }

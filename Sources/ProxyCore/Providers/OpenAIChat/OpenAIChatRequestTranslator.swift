@@ -95,7 +95,7 @@ public struct OpenAIChatRequestTranslator: Sendable {
                 texts.append(text)
             case .toolUse(let id, let name, let input):
                 toolCalls.append([
-                    "id": .string(id), "type": "function",
+                    "id": .string(ToolCallIDLimit.fitting(id)), "type": "function",
                     "function": ["name": .string(ToolNameMapping.upstreamName(for: name)), "arguments": .string(JSONWriter.string(input))],
                 ])
             default:
@@ -134,7 +134,7 @@ public struct OpenAIChatRequestTranslator: Sendable {
                     toolAttachments.append(["type": "text", "text": .string("Content returned by tool call \(id):")])
                     toolAttachments.append(contentsOf: attachments)
                 }
-                toolMessages.append(["role": "tool", "tool_call_id": .string(id), "content": .string(text)])
+                toolMessages.append(["role": "tool", "tool_call_id": .string(ToolCallIDLimit.fitting(id)), "content": .string(text)])
             case .thinking, .redactedThinking:
                 continue
             default:

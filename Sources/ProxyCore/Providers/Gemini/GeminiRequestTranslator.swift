@@ -1,0 +1,291 @@
+/// Translates an Anthropic Messages request into a Gemini `GenerateContentRequest` body
+/// (ai.google.dev/api/generate-content).
+///
+/// Only fields the Gemini API defines are written; Anthropic-only fields never reach it, and what
+/// it cannot take is a 400 naming the block, never silently dropped.
+public struct GeminiRequestTranslator: Sendable {
+    /// Gemini takes at most this many stop sequences.
+    public static let maximumStopSequences = 5
+
+    private let model: String
+    private let profile: ModelProfile
+    private let family: GeminiModelFamily
+
+    /// - Parameters:
+    ///   - model: the upstream model name.
+    ///   - profile: what the catalog knows about it (its output ceiling).
+    public init(model: String, profile: ModelProfile) {
+        self.model = model
+        self.profile = profile
+        self.family = GeminiModelFamily(model: model)
+    }
+
+    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        var body = try promptBody(request)
+        body.append("generationConfig", .object(try generationConfig(request)))
+        return .object(body)
+    }
+
+    /// The body of `models/{model}:countTokens`: the request's prompt, system instruction and
+    /// tools as a `generateContentRequest`, so that all of them are counted.
+    public func countTokensBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        var prompt = JSONObject()
+        prompt.append("model", .string(model.contains("/") ? model : "models/\(model)"))
+        for member in try promptBody(request).members { prompt.append(member.key, member.value) }
+        return ["generateContentRequest": .object(prompt)]
+    }
+
+    /// Contents, system instruction, tools and tool config.
+    private func promptBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
+        var body = JSONObject()
+        let (contents, system) = try contents(request)
+        body.append("contents", contents)
+        if !system.isEmpty { body.append("systemInstruction", ["parts": .array(system)]) }
+        if !request.tools.isEmpty {
+            body.append("tools", [["functionDeclarations": .array(request.tools.map(functionDeclaration))]])
+            if let choice = request.toolChoice { body.append("toolConfig", ["functionCallingConfig": Self.functionCallingConfig(choice)]) }
+        }
+        return body
+    }
+
+    // MARK: - Contents
+
+    /// The conversation as `user` and `model` contents, consecutive turns of one role merged (the
+    /// API wants them alternating) and empty ones left out; and the system instruction's parts:
+    /// the system prompt, then the text of `system`-role messages, which keep their meaning as
+    /// instructions this way (Gemini has no system role inside `contents`).
+    private func contents(_ request: MessagesRequest) throws(AnthropicError) -> (JSONValue, [JSONValue]) {
+        var system: [JSONValue] = request.system.filter { !$0.isEmpty }.map { ["text": .string($0)] }
+        var contents: [(role: String, parts: [JSONValue])] = []
+        /// The upstream function name of every tool_use so far, for the results that answer them.
+        var functionNames: [String: String] = [:]
+        for (index, message) in request.messages.enumerated() {
+            let path = "messages.\(index).content"
+            let role: String
+            let parts: [JSONValue]
+            switch message.role {
+            case .system:
+                system += try Self.systemParts(message.content, path: path)
+                continue
+            case .assistant:
+                role = "model"
+                parts = modelParts(message.content, functionNames: &functionNames)
+            case .user:
+                role = "user"
+                parts = try Self.userParts(message.content, path: path, functionNames: functionNames)
+            }
+            guard !parts.isEmpty else { continue }
+            if contents.last?.role == role {
+                contents[contents.count - 1].parts += parts
+            } else {
+                contents.append((role, parts))
+            }
+        }
+        guard !contents.isEmpty else { throw .invalidRequest("messages: every message is empty; Gemini needs at least one with content") }
+        return (.array(contents.map { ["role": .string($0.role), "parts": .array($0.parts)] }), system)
+    }
+
+    private static func systemParts(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> [JSONValue] {
+        var parts: [JSONValue] = []
+        for (index, block) in blocks.enumerated() {
+            guard case .text(let text) = block else { throw .invalidRequest("\(path).\(index): system messages may hold only text") }
+            if !text.isEmpty { parts.append(["text": .string(text)]) }
+        }
+        return parts
+    }
+
+    /// Text, function calls with their restored signatures, and thought parts whose signature
+    /// Gemini issued. A step's first call must carry a signature for Gemini 3: one from another
+    /// model (or lost by the client) gets Google's documented stand-in.
+    private func modelParts(_ blocks: [ContentBlock], functionNames: inout [String: String]) -> [JSONValue] {
+        var parts: [JSONValue] = []
+        var isFirstCall = true
+        for block in blocks {
+            switch block {
+            case .text(let text) where !text.isEmpty:
+                parts.append(["text": .string(text)])
+            case .thinking(let text, let signature):
+                guard !text.isEmpty, let thoughtSignature = GeminiThoughtSignature.signature(inThinkingSignature: signature) else { continue }
+                parts.append(["text": .string(text), "thought": true, "thoughtSignature": .string(thoughtSignature)])
+            case .toolUse(let id, let name, let input):
+                let upstreamName = ToolNameMapping.upstreamName(for: name)
+                functionNames[id] = upstreamName
+                var part: JSONObject = ["functionCall": ["name": .string(upstreamName), "args": input]]
+                var signature = GeminiThoughtSignature.signature(inToolUseID: id)
+                if signature == nil, isFirstCall, family.requiresThoughtSignatures { signature = GeminiThoughtSignature.skipValidator }
+                if let signature { part["thoughtSignature"] = .string(signature) }
+                isFirstCall = false
+                parts.append(.object(part))
+            default:
+                continue
+            }
+        }
+        return parts
+    }
+
+    /// Tool results become `functionResponse` parts first, named after the call they answer, with
+    /// the result under `output` (or `error` when `is_error`, so the model sees it failed); images
+    /// and documents a tool returned follow as parts of their own. Then the rest of the turn.
+    private static func userParts(_ blocks: [ContentBlock], path: String, functionNames: [String: String]) throws(AnthropicError) -> [JSONValue] {
+        var responses: [JSONValue] = []
+        var attachments: [JSONValue] = []
+        var parts: [JSONValue] = []
+        for (index, block) in blocks.enumerated() {
+            let blockPath = "\(path).\(index)"
+            switch block {
+            case .toolResult(let id, let content, let isError):
+                guard let name = functionNames[id] else {
+                    throw .invalidRequest("\(blockPath).tool_use_id: no earlier tool_use has the id '\(id)' (Gemini needs the function's name for each result)")
+                }
+                var texts: [String] = []
+                var media: [JSONValue] = []
+                for (inner, item) in content.enumerated() {
+                    if case .text(let text) = item {
+                        texts.append(text)
+                    } else if let part = try part(item, path: "\(blockPath).content.\(inner)") {
+                        media.append(part)
+                    }
+                }
+                var text = texts.joined(separator: "\n")
+                if !media.isEmpty {
+                    if text.isEmpty { text = "(see the attached content below)" }
+                    attachments.append(["text": .string("Content returned by the \(name) call:")])
+                    attachments += media
+                }
+                let response: JSONValue = isError ? ["error": .string(text)] : ["output": .string(text)]
+                responses.append(["functionResponse": ["name": .string(name), "response": response]])
+            case .thinking, .redactedThinking:
+                continue
+            default:
+                if let part = try part(block, path: blockPath) { parts.append(part) }
+            }
+        }
+        return responses + attachments + parts
+    }
+
+    /// One user part: text, or `inlineData` for base64 images and documents; `nil` for empty text.
+    private static func part(_ block: ContentBlock, path: String) throws(AnthropicError) -> JSONValue? {
+        switch block {
+        case .text(let text):
+            return text.isEmpty ? nil : ["text": .string(text)]
+        case .image(.base64(let mediaType, let data)), .document(.base64(let mediaType, let data), _):
+            return ["inlineData": ["mimeType": .string(mediaType), "data": .string(data)]]
+        case .document(.text(let text), let title):
+            let full = title.map { "\($0)\n\n\(text)" } ?? text
+            return full.isEmpty ? nil : ["text": .string(full)]
+        case .image(.url), .document(.url, _):
+            throw .invalidRequest("\(path).source: Gemini cannot fetch images or documents by URL; send them as base64")
+        case .image(.text):
+            throw .invalidRequest("\(path).source.type: images cannot have a text source")
+        case .toolUse:
+            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
+        case .toolResult, .thinking, .redactedThinking:
+            throw .invalidRequest("\(path).type: this block is not allowed here")
+        }
+    }
+
+    // MARK: - Tools
+
+    /// JSON Schema in `parametersJsonSchema` where the model takes it, else the OpenAPI subset in
+    /// `parameters` (see `GeminiSchemaSanitizer`).
+    private func functionDeclaration(_ tool: MessagesRequest.Tool) -> JSONValue {
+        var declaration: JSONObject = ["name": .string(ToolNameMapping.upstreamName(for: tool.name))]
+        if let description = tool.description, !description.isEmpty { declaration["description"] = .string(description) }
+        if family.takesJSONSchemaParameters {
+            declaration["parametersJsonSchema"] = GeminiSchemaSanitizer.jsonSchema(tool.inputSchema)
+        } else if let parameters = GeminiSchemaSanitizer.openAPISchema(tool.inputSchema) {
+            declaration["parameters"] = parameters
+        }
+        return .object(declaration)
+    }
+
+    /// `tool_choice` auto / any / tool / none → `AUTO` / `ANY` / `ANY` with that name allowed /
+    /// `NONE`. Gemini has no switch for parallel calls.
+    private static func functionCallingConfig(_ choice: MessagesRequest.ToolChoice) -> JSONValue {
+        switch choice {
+        case .auto: ["mode": "AUTO"]
+        case .any: ["mode": "ANY"]
+        case .none: ["mode": "NONE"]
+        case .tool(let name): ["mode": "ANY", "allowedFunctionNames": [.string(ToolNameMapping.upstreamName(for: name))]]
+        }
+    }
+
+    // MARK: - Generation
+
+    private func generationConfig(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
+        var config = JSONObject()
+        config.append("maxOutputTokens", .int(min(request.maxTokens, profile.maxOutputTokens)))
+        if let temperature = request.temperature { config.append("temperature", .double(temperature)) }
+        if let topP = request.topP { config.append("topP", .double(topP)) }
+        if let topK = request.topK { config.append("topK", .int(topK)) }
+        if !request.stopSequences.isEmpty {
+            guard request.stopSequences.count <= Self.maximumStopSequences else {
+                throw .invalidRequest("stop_sequences: Gemini takes at most \(Self.maximumStopSequences), not \(request.stopSequences.count)")
+            }
+            config.append("stopSequences", .array(request.stopSequences.map(JSONValue.string)))
+        }
+        if let thinking = thinkingConfig(request) { config.append("thinkingConfig", .object(thinking)) }
+        return config
+    }
+
+    /// Thinking as the model family takes it: a budget for Gemini 2.5, a level for Gemini 3, and
+    /// thoughts asked back (`includeThoughts`) whenever the client asked for thinking.
+    /// `output_config.effort` decides first (low, medium, high, max); else the client's budget;
+    /// adaptive thinking without an effort leaves the amount to the model. Thinking turned off is
+    /// a budget of 0 where the model allows it, else the least it takes.
+    private func thinkingConfig(_ request: MessagesRequest) -> JSONObject? {
+        let effort = request.effort?.lowercased()
+        var config = JSONObject()
+        switch family.thinking {
+        case .none:
+            return nil
+        case .budget(let range, let canTurnOff):
+            let budget: Int
+            switch request.thinking {
+            case .disabled: budget = canTurnOff ? 0 : range.lowerBound
+            case .enabled(let tokens): budget = Self.budget(effort: effort, range: range) ?? min(max(tokens, range.lowerBound), range.upperBound)
+            case .adaptive: budget = Self.budget(effort: effort, range: range) ?? -1
+            }
+            config.append("thinkingBudget", .int(budget))
+        case .level(let levels):
+            let wanted: String?
+            switch request.thinking {
+            case .disabled: wanted = levels.first
+            case .enabled(let tokens): wanted = Self.level(effort: effort) ?? (tokens <= 4_096 ? "low" : tokens <= 16_384 ? "medium" : "high")
+            case .adaptive: wanted = Self.level(effort: effort)
+            }
+            if let wanted { config.append("thinkingLevel", .string(Self.closest(wanted, in: levels))) }
+        }
+        if request.thinking != .disabled { config.append("includeThoughts", true) }
+        return config.isEmpty ? nil : config
+    }
+
+    private static func budget(effort: String?, range: ClosedRange<Int>) -> Int? {
+        let tokens: Int
+        switch effort {
+        case "low"?: tokens = 1_024
+        case "medium"?: tokens = 8_192
+        case "high"?: tokens = 24_576
+        case "max"?: tokens = range.upperBound
+        default: return nil
+        }
+        return min(max(tokens, range.lowerBound), range.upperBound)
+    }
+
+    private static func level(effort: String?) -> String? {
+        switch effort {
+        case "low"?: "low"
+        case "medium"?: "medium"
+        case "high"?, "max"?: "high"
+        default: nil
+        }
+    }
+
+    /// `wanted`, or the next level up the model takes (the highest when none is above).
+    private static func closest(_ wanted: String, in levels: [String]) -> String {
+        let order = ["minimal", "low", "medium", "high"]
+        if levels.contains(wanted) { return wanted }
+        let rank = order.firstIndex(of: wanted) ?? order.count
+        return levels.first { (order.firstIndex(of: $0) ?? 0) > rank } ?? levels.last ?? wanted
+    }
+}

@@ -1,0 +1,66 @@
+/// Translates a whole `GenerateContentResponse` into an Anthropic message, by the rules
+/// `GeminiReplyContext` describes: thinking and text blocks in order, then one tool_use block per
+/// function call.
+public struct GeminiResponseTranslator: Sendable {
+    private let context: GeminiReplyContext
+
+    public init(context: GeminiReplyContext) {
+        self.context = context
+    }
+
+    /// - Throws: Gemini's error when the response is one; the malformed-function-call error when
+    ///   the reply is one (the caller retries once before translating).
+    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        if response["error"]?.objectValue != nil { throw context.upstreamError(response) }
+        let candidate = response["candidates"]?[0]
+        let finishReason = candidate?["finishReason"]?.stringValue
+        let finishMessage = candidate?["finishMessage"]?.stringValue
+        if finishReason == GeminiReplyContext.malformedFunctionCall { throw context.malformedFunctionCallError(finishMessage: finishMessage) }
+        let blockReason = response["promptFeedback"]?["blockReason"]?.stringValue
+        guard candidate != nil || blockReason != nil else {
+            throw AnthropicError(.api, "Gemini's reply has no candidates and says no reason.", status: 502)
+        }
+
+        var content: [ContentBlock] = []
+        var calls: [GeminiReplyContext.FunctionCall] = []
+        var looseSignature: String?
+        /// Counted as the stream translator counts, for the usage estimate when none is reported.
+        var outputCharacters = 0
+        for part in GeminiReplyContext.parts(of: response) {
+            switch part {
+            case .thought(let text, let signature):
+                outputCharacters += text.count
+                if case .thinking(let held, "")? = content.last, !text.isEmpty || signature != nil {
+                    content[content.count - 1] = .thinking(held + text, signature: GeminiThoughtSignature.thinkingSignature(signature))
+                } else if !text.isEmpty {
+                    content.append(.thinking(text, signature: GeminiThoughtSignature.thinkingSignature(signature)))
+                } else if let signature {
+                    looseSignature = looseSignature ?? signature
+                }
+            case .text(let text, let signature):
+                outputCharacters += text.count
+                if case .text(let held)? = content.last, !text.isEmpty {
+                    content[content.count - 1] = .text(held + text)
+                } else if !text.isEmpty {
+                    content.append(.text(text))
+                } else if let signature {
+                    looseSignature = looseSignature ?? signature
+                }
+            case .functionCall(let call):
+                outputCharacters += JSONWriter.encode(call.arguments).count
+                calls.append(call)
+            case .other(let signature):
+                if let signature { looseSignature = looseSignature ?? signature }
+            }
+        }
+        if let looseSignature, calls.first?.signature == nil, !calls.isEmpty { calls[0].signature = looseSignature }
+        content += calls.enumerated().map { index, call in context.toolUse(call, index: index) }
+        if content.isEmpty {
+            content.append(.text(GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason) ?? ""))
+        }
+        return AnthropicMessage(
+            id: context.messageID, model: context.requestedModel, content: content,
+            stopReason: GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty),
+            usage: GeminiReplyContext.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters))
+    }
+}

@@ -1,0 +1,184 @@
+/// Translates a `streamGenerateContent?alt=sse` stream into Anthropic stream events, one upstream
+/// event at a time.
+///
+/// Each Gemini event is a whole response object holding only the new parts. Thought and text parts
+/// stream live as thinking and text deltas. Function calls arrive whole; they are held until the
+/// stream ends and then become tool_use blocks, each input in one `input_json_delta`: a call's
+/// signature may come in a later event, and the client cannot act on a call before the reply ends
+/// anyway. The closing events wait for the end of the stream, as usage and signatures may follow
+/// the `finishReason`.
+///
+/// A `MALFORMED_FUNCTION_CALL` finish asks for one more upstream stream
+/// (`wantsAnotherUpstreamStream`): the reply goes on from it, in the same message. A second one is
+/// an error event.
+public struct GeminiStreamTranslator: UpstreamStreamTranslator {
+    private enum Phase {
+        case notStarted, streaming, awaitingAnotherStream, finished
+    }
+
+    private enum OpenBlock {
+        case text, thinking
+    }
+
+    private let context: GeminiReplyContext
+    private var phase = Phase.notStarted
+    private var openBlock: OpenBlock?
+    private var nextBlockIndex = 0
+    private var calls: [GeminiReplyContext.FunctionCall] = []
+    /// A signature that came on a part with nothing else in it.
+    private var looseSignature: String?
+    private var finishReason: String?
+    private var finishMessage: String?
+    private var blockReason: String?
+    private var usage: Usage?
+    private var outputCharacters = 0
+    private var retriesLeft = 1
+
+    public init(context: GeminiReplyContext) {
+        self.context = context
+    }
+
+    public var isFinished: Bool { phase == .finished }
+
+    public var wantsAnotherUpstreamStream: Bool { phase == .awaitingAnotherStream }
+
+    public mutating func continueWithAnotherUpstreamStream() {
+        guard phase == .awaitingAnotherStream else { return }
+        phase = .streaming
+        calls = []
+        looseSignature = nil
+        finishReason = nil
+        finishMessage = nil
+        blockReason = nil
+        usage = nil
+    }
+
+    public mutating func start() -> [AnthropicStreamEvent] {
+        guard phase == .notStarted else { return [] }
+        phase = .streaming
+        let message = AnthropicMessage(
+            id: context.messageID, model: context.requestedModel, content: [], stopReason: nil, usage: Usage(inputTokens: context.estimatedInputTokens))
+        return [.messageStart(message), .ping]
+    }
+
+    public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+        var events = start()
+        guard phase == .streaming else { return events }
+        let chunk: JSONValue
+        do {
+            chunk = try JSONParser.parse(event.data)
+        } catch {
+            return events + fail(AnthropicError(.api, "Gemini sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502))
+        }
+        if chunk["error"]?.objectValue != nil { return events + fail(context.upstreamError(chunk)) }
+        if let reported = GeminiReplyContext.usage(chunk["usageMetadata"]) { usage = reported }
+        if let reason = chunk["promptFeedback"]?["blockReason"]?.stringValue { blockReason = reason }
+        for part in GeminiReplyContext.parts(of: chunk) { events += append(part) }
+        guard let candidate = chunk["candidates"]?[0], let reason = candidate["finishReason"]?.stringValue else { return events }
+        finishReason = reason
+        finishMessage = candidate["finishMessage"]?.stringValue
+        if reason == GeminiReplyContext.malformedFunctionCall {
+            guard retriesLeft > 0 else { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
+            retriesLeft -= 1
+            events += closeOpenBlock()
+            phase = .awaitingAnotherStream
+        }
+        return events
+    }
+
+    /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
+    /// cut off, and the client gets an error rather than half an answer that looks whole.
+    public mutating func finish() -> [AnthropicStreamEvent] {
+        guard phase != .finished else { return [] }
+        var events = start()
+        if phase == .awaitingAnotherStream { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
+        if finishReason != nil || blockReason != nil { return events + complete() }
+        events += fail(AnthropicError(.api, "Gemini's stream ended before the reply was complete; the answer is cut off.", status: 502))
+        return events
+    }
+
+    public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
+        guard phase != .finished else { return [] }
+        phase = .finished
+        return [.error(error)]
+    }
+
+    // MARK: - Blocks
+
+    private mutating func append(_ part: GeminiReplyContext.Part) -> [AnthropicStreamEvent] {
+        var events: [AnthropicStreamEvent] = []
+        switch part {
+        case .thought(let text, let signature):
+            outputCharacters += text.count
+            guard !text.isEmpty || (signature != nil && openBlock == .thinking) else {
+                if let signature { looseSignature = looseSignature ?? signature }
+                return []
+            }
+            events += open(.thinking)
+            if !text.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .thinking(text))) }
+            if let signature {
+                // The signature seals the block: later thought text opens another.
+                events.append(.contentBlockDelta(index: nextBlockIndex, delta: .signature(GeminiThoughtSignature.thinkingSignature(signature))))
+                events += closeOpenBlock()
+            }
+        case .text(let text, let signature):
+            outputCharacters += text.count
+            guard !text.isEmpty else {
+                if let signature { looseSignature = looseSignature ?? signature }
+                return []
+            }
+            events += open(.text)
+            events.append(.contentBlockDelta(index: nextBlockIndex, delta: .text(text)))
+        case .functionCall(let call):
+            outputCharacters += JSONWriter.encode(call.arguments).count
+            calls.append(call)
+        case .other(let signature):
+            if let signature { looseSignature = looseSignature ?? signature }
+        }
+        return events
+    }
+
+    private mutating func open(_ kind: OpenBlock) -> [AnthropicStreamEvent] {
+        guard openBlock != kind else { return [] }
+        var events = closeOpenBlock()
+        events.append(.contentBlockStart(index: nextBlockIndex, block: kind == .thinking ? .thinking : .text))
+        openBlock = kind
+        return events
+    }
+
+    private mutating func closeOpenBlock() -> [AnthropicStreamEvent] {
+        guard openBlock != nil else { return [] }
+        openBlock = nil
+        defer { nextBlockIndex += 1 }
+        return [.contentBlockStop(index: nextBlockIndex)]
+    }
+
+    /// Closes the live block, emits the function calls, then the final `message_delta`.
+    private mutating func complete() -> [AnthropicStreamEvent] {
+        var events = closeOpenBlock()
+        if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
+        for (index, call) in calls.enumerated() {
+            guard case .toolUse(let id, let name, let input) = context.toolUse(call, index: index) else { continue }
+            events += [
+                .contentBlockStart(index: nextBlockIndex, block: .toolUse(id: id, name: name)),
+                .contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(JSONWriter.string(input))),
+                .contentBlockStop(index: nextBlockIndex),
+            ]
+            nextBlockIndex += 1
+        }
+        if nextBlockIndex == 0 {
+            // An empty reply still carries one block: clients stall on a message with no content.
+            events.append(.contentBlockStart(index: 0, block: .text))
+            if let notice = GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason) {
+                events.append(.contentBlockDelta(index: 0, delta: .text(notice)))
+            }
+            events.append(.contentBlockStop(index: 0))
+            nextBlockIndex = 1
+        }
+        let stopReason = GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty)
+        phase = .finished
+        return events + [
+            .messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage ?? context.estimatedUsage(outputCharacters: outputCharacters)), .messageStop,
+        ]
+    }
+}
