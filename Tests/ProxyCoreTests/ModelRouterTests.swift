@@ -109,14 +109,14 @@ import Testing
         ("llama-3.3-70b", .openAI), ("qwen3-coder", .openAI), ("mistral-large", .openAI),
     ])
     func bareNamesGetTheirProvidersPrefixAndUnknownOnesGoToOpenAI(name: String, provider: Provider) throws {
-        let target = try router(["OPENAI_API_KEY": "k"]).route(name)
+        let target = try router(["OPENAI_API_KEY": "k", "GEMINI_API_KEY": "g"]).route(name)
         #expect(target.provider == provider)
         #expect(target.model == name)
         #expect(target.channel == nil)
     }
 
     @Test func bareGeminiNamesGoToGeminiWhateverTheProviderPreference() throws {
-        #expect(try router(["PREFERRED_PROVIDER": "openai", "OPENAI_API_KEY": "k"]).route("gemini-2.5-flash").provider == .gemini)
+        #expect(try router(["PREFERRED_PROVIDER": "openai", "OPENAI_API_KEY": "k", "GEMINI_API_KEY": "g"]).route("gemini-2.5-flash").provider == .gemini)
     }
 
     @Test func emptyModelsAndEmptyNamesAfterAPrefixAreRejected() throws {
@@ -246,7 +246,9 @@ import Testing
     }
 
     @Test func anExplicitPrefixInAMappingWinsOverThePreference() throws {
-        let router = try router(["PREFERRED_PROVIDER": "openai", "BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "anthropic/claude-haiku-4-5"])
+        let router = try router([
+            "PREFERRED_PROVIDER": "openai", "BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "anthropic/claude-haiku-4-5", "GEMINI_API_KEY": "g",
+        ])
         #expect(try router.route("claude-sonnet-4-6").provider == .gemini)
         let small = try router.route("claude-haiku-4-5")
         #expect(small.provider == .anthropic)

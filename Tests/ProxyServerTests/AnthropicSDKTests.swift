@@ -19,13 +19,24 @@ import Testing
             process.standardOutput = output
             process.standardError = output
             try process.run()
-            // Read while it runs, so a full pipe cannot block it.
-            let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-            process.waitUntilExit()
+            let (data, status) = await Self.outputAndStatus(of: process, reading: output)
             let report = String(decoding: data, as: UTF8.self)
             print(report)
-            #expect(process.terminationStatus == 0, "pytest failed:\n\(report)")
+            #expect(status == 0, "pytest failed:\n\(report)")
             #expect(report.contains(" passed"), "pytest ran no test:\n\(report)")
+        }
+    }
+
+    /// Reads the process's output while it runs (so a full pipe cannot block it) and waits for its
+    /// end on a thread of its own: both calls block, and blocking one of the two cooperative threads
+    /// of this machine for the suite's 15 s starved every test running beside it.
+    private static func outputAndStatus(of process: Process, reading output: Pipe) async -> (Data, Int32) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (data, process.terminationStatus))
+            }.start()
         }
     }
 }

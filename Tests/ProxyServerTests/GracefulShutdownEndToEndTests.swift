@@ -12,7 +12,7 @@ import Testing
 @Suite struct GracefulShutdownEndToEndTests {
     static let streamedRequest: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 1000, "stream": true, "messages": [["role": "user", "content": "go"]]]
 
-    /// Starts the proxy in a service group with a 2 s grace period in front of a fake upstream
+    /// Starts the proxy in a service group with a 3 s grace period in front of a fake upstream
     /// scripted with `replies`, runs `body`, and stops everything.
     private func withProxy(replies: [FakeReply], _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
         let fake = FakeOpenAIUpstream()
@@ -24,7 +24,7 @@ import Testing
             Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
         }) { upstreamPort in
             var configuration = try ProxyConfiguration(
-                environment: ProxyHarness.baseEnvironment(upstreamURL: "http://127.0.0.1:\(upstreamPort)").merging(["SHUTDOWN_GRACE_SECONDS": "2"]) { $1 })
+                environment: ProxyHarness.baseEnvironment(upstreamURL: "http://127.0.0.1:\(upstreamPort)").merging(["SHUTDOWN_GRACE_SECONDS": "3"]) { $1 })
             configuration.port = 0
             let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
             let (ports, portContinuation) = AsyncStream<Int>.makeStream()
