@@ -26,21 +26,11 @@ public struct ToolNameMapping: Sendable, Equatable {
     }
 
     public static func upstreamName(for name: String) -> String {
-        if !name.isEmpty, name.utf8.count <= maximumLength, name.utf8.allSatisfy(isAllowed) { return name }
-        let cleaned = String(decoding: name.utf8.map { isAllowed($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+        if !name.isEmpty, name.utf8.count <= maximumLength, name.utf8.allSatisfy(\.isIdentifierCharacter) { return name }
+        let cleaned = String(decoding: name.utf8.map { $0.isIdentifierCharacter ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
         let hash = String(fnv1a(name), radix: 16)
         let suffix = "_" + String(repeating: "0", count: 8 - hash.count) + hash
         return String(cleaned.prefix(maximumLength - suffix.count)) + suffix
-    }
-
-    private static func isAllowed(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "_"), UInt8(ascii: "-"):
-            true
-        default:
-            false
-        }
     }
 
     /// 32-bit FNV-1a: stable across runs and platforms, unlike `Hasher`.

@@ -55,10 +55,10 @@ public struct SecretRedactor: Sendable {
         var index = 0
         var copiedUpTo = 0
         while index < bytes.count {
-            let startsWord = index == 0 || !isKeyCharacter(bytes[index - 1])
+            let startsWord = index == 0 || !bytes[index - 1].isIdentifierCharacter
             if startsWord, let prefix = keyPrefixes.first(where: { bytes[index...].starts(with: $0) }) {
                 var end = index + prefix.count
-                while end < bytes.count, isKeyCharacter(bytes[end]) { end += 1 }
+                while end < bytes.count, bytes[end].isIdentifierCharacter { end += 1 }
                 if end - index - prefix.count >= 16 {
                     output += bytes[copiedUpTo..<index]
                     output += replacement.utf8
@@ -73,16 +73,6 @@ public struct SecretRedactor: Sendable {
         output += bytes[copiedUpTo...]
         bytes = output
         return true
-    }
-
-    private static func isKeyCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default:
-            false
-        }
     }
 }
 

@@ -61,16 +61,7 @@ public enum GeminiThoughtSignature {
 
     /// Whether `id` may carry a signature after it: ids with the marker in them already cannot.
     static func isUsableBase(_ id: String) -> Bool {
-        !id.isEmpty && !id.contains(toolUseMarker)
-            && id.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                    UInt8(ascii: "_"), UInt8(ascii: "-"):
-                    true
-                default:
-                    false
-                }
-            }
+        !id.isEmpty && !id.contains(toolUseMarker) && id.utf8.allSatisfy(\.isIdentifierCharacter)
     }
 
     /// A thinking block's `signature` for a thought part's signature (empty when it has none).
