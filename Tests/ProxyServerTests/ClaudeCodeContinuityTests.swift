@@ -78,7 +78,9 @@ import Testing
                 Issue.record("the stream must open with message_start")
                 return
             }
-            #expect(arrivals[0].at < .seconds(1))
+            // At once: before the 25 s silence, not after it (a bound of a second measured the
+            // load of the machine running the suite as much as the proxy).
+            #expect(arrivals[0].at + .seconds(20) < arrivals[arrivals.count - 1].at)
             let gaps = zip(arrivals.dropFirst(), arrivals).map { $0.at - $1.at }
             #expect(gaps.allSatisfy { $0 < .seconds(12) }, "gaps: \(gaps)")
             #expect(arrivals.filter { $0.event == .ping }.count >= 3)

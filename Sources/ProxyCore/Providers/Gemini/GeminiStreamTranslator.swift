@@ -22,8 +22,7 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
 
     private let context: GeminiReplyContext
     private var phase = Phase.notStarted
-    private var openBlock: OpenBlock?
-    private var nextBlockIndex = 0
+    private var blocks = ContentBlockCursor<OpenBlock>()
     private var calls: [GeminiReplyContext.FunctionCall] = []
     /// A signature that came on a part with nothing else in it.
     private var looseSignature: String?
@@ -80,7 +79,7 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
         if reason == GeminiReplyContext.malformedFunctionCall {
             guard retriesLeft > 0 else { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
             retriesLeft -= 1
-            events += closeOpenBlock()
+            events += blocks.close()
             phase = .awaitingAnotherStream
         }
         return events
@@ -110,16 +109,16 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
         switch part {
         case .thought(let text, let signature):
             outputCharacters += text.count
-            guard !text.isEmpty || (signature != nil && openBlock == .thinking) else {
+            guard !text.isEmpty || (signature != nil && blocks.openKind == .thinking) else {
                 if let signature { looseSignature = looseSignature ?? signature }
                 return []
             }
-            events += open(.thinking)
-            if !text.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .thinking(text))) }
+            events += blocks.continue(.thinking, .thinking)
+            if !text.isEmpty { events.append(blocks.delta(.thinking(text))) }
             if let signature {
                 // The signature seals the block: later thought text opens another.
-                events.append(.contentBlockDelta(index: nextBlockIndex, delta: .signature(GeminiThoughtSignature.thinkingSignature(signature))))
-                events += closeOpenBlock()
+                events.append(blocks.delta(.signature(GeminiThoughtSignature.thinkingSignature(signature))))
+                events += blocks.close()
             }
         case .text(let text, let signature):
             outputCharacters += text.count
@@ -127,8 +126,8 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
                 if let signature { looseSignature = looseSignature ?? signature }
                 return []
             }
-            events += open(.text)
-            events.append(.contentBlockDelta(index: nextBlockIndex, delta: .text(text)))
+            events += blocks.continue(.text, .text)
+            events.append(blocks.delta(.text(text)))
         case .functionCall(let call):
             outputCharacters += JSONWriter.encode(call.arguments).count
             calls.append(call)
@@ -138,42 +137,18 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
         return events
     }
 
-    private mutating func open(_ kind: OpenBlock) -> [AnthropicStreamEvent] {
-        guard openBlock != kind else { return [] }
-        var events = closeOpenBlock()
-        events.append(.contentBlockStart(index: nextBlockIndex, block: kind == .thinking ? .thinking : .text))
-        openBlock = kind
-        return events
-    }
-
-    private mutating func closeOpenBlock() -> [AnthropicStreamEvent] {
-        guard openBlock != nil else { return [] }
-        openBlock = nil
-        defer { nextBlockIndex += 1 }
-        return [.contentBlockStop(index: nextBlockIndex)]
-    }
-
     /// Closes the live block, emits the function calls, then the final `message_delta`.
     private mutating func complete() -> [AnthropicStreamEvent] {
-        var events = closeOpenBlock()
+        var events = blocks.close()
         if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
         for (index, call) in calls.enumerated() {
             guard case .toolUse(let id, let name, let input) = context.toolUse(call, index: index) else { continue }
-            events += [
-                .contentBlockStart(index: nextBlockIndex, block: .toolUse(id: id, name: name)),
-                .contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(JSONWriter.string(input))),
-                .contentBlockStop(index: nextBlockIndex),
-            ]
-            nextBlockIndex += 1
+            events += blocks.whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
         }
-        if nextBlockIndex == 0 {
+        if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
-            events.append(.contentBlockStart(index: 0, block: .text))
-            if let notice = GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason) {
-                events.append(.contentBlockDelta(index: 0, delta: .text(notice)))
-            }
-            events.append(.contentBlockStop(index: 0))
-            nextBlockIndex = 1
+            let notice = GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason)
+            events += blocks.whole(.text, notice.map { [.text($0)] } ?? [])
         }
         let stopReason = GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty)
         phase = .finished

@@ -24,8 +24,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
 
     private let context: OpenAIChatReplyContext
     private var phase = Phase.notStarted
-    private var openBlock: OpenBlock?
-    private var nextBlockIndex = 0
+    private var blocks = ContentBlockCursor<OpenBlock>()
     private var toolOrder: [Int] = []
     private var toolCalls: [Int: ToolCall] = [:]
     /// Text and thinking that arrived after the first tool call, emitted after the calls.
@@ -119,14 +118,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             hold(text, as: kind)
             return []
         }
-        var events: [AnthropicStreamEvent] = []
-        if openBlock != kind {
-            events += closeOpenBlock()
-            events.append(.contentBlockStart(index: nextBlockIndex, block: kind == .thinking ? .thinking : .text))
-            openBlock = kind
-        }
-        events.append(.contentBlockDelta(index: nextBlockIndex, delta: kind == .thinking ? .thinking(text) : .text(text)))
-        return events
+        return blocks.continue(kind, kind == .thinking ? .thinking : .text) + [blocks.delta(kind == .thinking ? .thinking(text) : .text(text))]
     }
 
     private mutating func hold(_ text: String, as kind: OpenBlock) {
@@ -155,11 +147,11 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         toolCalls[upstreamIndex]?.arguments += fragment
         guard let call = toolCalls[upstreamIndex] else { return events }
         if call.isOpened {
-            if !fragment.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(fragment))) }
+            if !fragment.isEmpty { events.append(blocks.delta(.inputJSON(fragment))) }
         } else if upstreamIndex == toolOrder.first, let name = call.name {
             // The first call streams live once its name is known, with what it has gathered so far.
-            events += closeOpenBlock()
-            events += openToolBlock(id: call.id, name: name, arguments: call.arguments)
+            events += blocks.start(.tool, .toolUse(id: call.id, name: context.toolNames.originalName(for: name)))
+            if !call.arguments.isEmpty { events.append(blocks.delta(.inputJSON(call.arguments))) }
             toolCalls[upstreamIndex]?.isOpened = true
         }
         return events
@@ -176,46 +168,24 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         return toolOrder.last ?? position
     }
 
-    private mutating func openToolBlock(id: String, name: String, arguments: String) -> [AnthropicStreamEvent] {
-        openBlock = .tool
-        var events: [AnthropicStreamEvent] = [
-            .contentBlockStart(index: nextBlockIndex, block: .toolUse(id: id, name: context.toolNames.originalName(for: name)))
-        ]
-        if !arguments.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .inputJSON(arguments))) }
-        return events
-    }
-
-    private mutating func closeOpenBlock() -> [AnthropicStreamEvent] {
-        guard openBlock != nil else { return [] }
-        openBlock = nil
-        defer { nextBlockIndex += 1 }
-        return [.contentBlockStop(index: nextBlockIndex)]
-    }
-
     /// Closes the live block, emits held calls and text, then the final `message_delta`.
     private mutating func complete() -> [AnthropicStreamEvent] {
-        var events = closeOpenBlock()
+        var events = blocks.close()
         for upstreamIndex in toolOrder {
             guard let call = toolCalls[upstreamIndex], !call.isOpened else { continue }
-            events += openToolBlock(id: call.id, name: call.name ?? "", arguments: call.arguments)
-            events += closeOpenBlock()
+            let start = AnthropicStreamEvent.BlockStart.toolUse(id: call.id, name: context.toolNames.originalName(for: call.name ?? ""))
+            events += blocks.whole(start, call.arguments.isEmpty ? [] : [.inputJSON(call.arguments)])
         }
         for block in heldBlocks {
             switch block {
-            case .thinking(let text, _):
-                events += [.contentBlockStart(index: nextBlockIndex, block: .thinking), .contentBlockDelta(index: nextBlockIndex, delta: .thinking(text))]
-            case .text(let text):
-                events += [.contentBlockStart(index: nextBlockIndex, block: .text), .contentBlockDelta(index: nextBlockIndex, delta: .text(text))]
-            default:
-                continue
+            case .thinking(let text, _): events += blocks.whole(.thinking, [.thinking(text)])
+            case .text(let text): events += blocks.whole(.text, [.text(text)])
+            default: continue
             }
-            openBlock = .text
-            events += closeOpenBlock()
         }
-        if nextBlockIndex == 0 {
+        if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
-            events += [.contentBlockStart(index: 0, block: .text), .contentBlockStop(index: 0)]
-            nextBlockIndex = 1
+            events += blocks.whole(.text, [])
         }
         var (stopReason, stopSequence) = context.stopReason(finishReason: finishReason, hasToolCalls: !toolOrder.isEmpty, choice: finishingChoice)
         if refused { stopReason = .refusal }
