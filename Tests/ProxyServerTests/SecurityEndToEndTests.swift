@@ -67,6 +67,9 @@ import Testing
             replies.append(try await harness.post("/v1/messages", json: Self.request))
 
             #expect(replies.map(\.status) == [200, 200, 200, 400, 401, 401])
+            // The client's own key went nowhere: OpenAI-compatible upstreams got the configured keys only.
+            #expect(!harness.fake.receivedKeys.isEmpty)
+            #expect(harness.fake.receivedKeys.allSatisfy { [rejectedKey, FakeOpenAIUpstream.apiKey, FakeOpenAIUpstream.secondAPIKey].contains($0) })
             let logs = harness.logs.all.joined(separator: "\n")
             #expect(logs.contains("client request"), "DEBUG logged the bodies")
             let everything = [logs] + replies.map { String(decoding: $0.body, as: UTF8.self) + "\($0.headers)" }
