@@ -8,11 +8,13 @@ struct MessagesEndpoint: Sendable {
     let services: ProxyServices
     let openAIChat: OpenAIChatBackend
     let passthrough: AnthropicPassthroughBackend
+    let openAIResponses: OpenAIResponsesBackend
 
     init(services: ProxyServices) {
         self.services = services
         self.openAIChat = OpenAIChatBackend(services: services)
         self.passthrough = AnthropicPassthroughBackend(services: services)
+        self.openAIResponses = OpenAIResponsesBackend(services: services)
     }
 
     func createMessage(_ request: Request) async throws -> Response {
@@ -50,6 +52,9 @@ struct MessagesEndpoint: Sendable {
                     case .openAI:
                         if messages == nil { messages = try MessagesRequest(json: json) }
                         return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
+                    case .openAIResponses:
+                        if messages == nil { messages = try MessagesRequest(json: json) }
+                        return try await openAIResponses.respond(to: messages!, target: target, key: key, log: log)
                     }
                 } catch {
                     let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
