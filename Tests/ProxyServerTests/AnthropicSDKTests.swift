@@ -18,9 +18,16 @@ import Testing
             process.standardOutput = output
             process.standardError = output
             try process.run()
-            // Read while it runs, so a full pipe cannot block it.
-            let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-            process.waitUntilExit()
+            // Read while it runs, so a full pipe cannot block it, on a thread of its own: blocking one
+            // of Swift's few cooperative threads for the whole run would starve the other suites'
+            // servers (and their timing tests) meanwhile.
+            let data = await withCheckedContinuation { continuation in
+                Thread {
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(returning: data)
+                }.start()
+            }
             let report = String(decoding: data, as: UTF8.self)
             print(report)
             #expect(process.terminationStatus == 0, "pytest failed:\n\(report)")
