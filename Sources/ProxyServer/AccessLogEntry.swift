@@ -23,7 +23,7 @@ struct AccessLogEntry: Sendable {
         var line = "\(method) \(path)"
         if let clientModel { line += " \(clientModel)" }
         if let target {
-            line += " → \(target.provider.rawValue)/\(target.model)"
+            line += " → \(target.preset?.name ?? target.provider.rawValue)/\(target.model)"
             if let channel = target.channel { line += " via \(channel)" }
             if attempts > 1 { line += " (attempt \(attempts))" }
         }

@@ -9,12 +9,14 @@ struct MessagesEndpoint: Sendable {
     let openAIChat: OpenAIChatBackend
     let gemini: GeminiBackend
     let passthrough: AnthropicPassthroughBackend
+    let openAIResponses: OpenAIResponsesBackend
 
     init(services: ProxyServices) {
         self.services = services
         self.openAIChat = OpenAIChatBackend(services: services)
         self.gemini = GeminiBackend(services: services)
         self.passthrough = AnthropicPassthroughBackend(services: services)
+        self.openAIResponses = OpenAIResponsesBackend(services: services)
     }
 
     func createMessage(_ request: Request, context: ProxyRequestContext) async throws -> Response {
@@ -53,6 +55,9 @@ struct MessagesEndpoint: Sendable {
                     case .openAI:
                         if messages == nil { messages = try MessagesRequest(json: json) }
                         return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
+                    case .openAIResponses:
+                        if messages == nil { messages = try MessagesRequest(json: json) }
+                        return try await openAIResponses.respond(to: messages!, target: target, key: key, log: log)
                     }
                 } catch {
                     if Task.isCancelled { throw Self.clientLeft }

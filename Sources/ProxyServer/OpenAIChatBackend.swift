@@ -10,18 +10,23 @@ struct OpenAIChatBackend: Sendable {
     /// One attempt: sends the translated request with `key` and answers once the upstream has
     /// accepted it. Every failure before that is thrown, for the caller to retry or fall back.
     func respond(to messages: MessagesRequest, target: RouteTarget, key: String?, log: AccessLogEntry) async throws(AnthropicError) -> ExchangeOutcome {
-        let profile = services.catalog.profile(for: target.model)
-        let body = JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile).translate(messages))
+        let profile = services.catalog.profile(for: target.model, preset: target.preset)
+        let options = target.preset?.chat ?? .standard
+        let body = JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options).translate(messages))
         let estimatedInputTokens = TokenEstimator.estimate(messages)
         let context = OpenAIChatReplyContext(
             requestedModel: messages.model, messageID: MessageIdentifier.newMessageID(), toolNames: ToolNameMapping(request: messages),
-            stopSequences: messages.stopSequences, estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
+            stopSequences: messages.stopSequences, estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow,
+            reasoningField: options.reasoningField)
         var headers: HTTPHeaders = ["content-type": "application/json"]
-        if let key { headers.add(name: "authorization", value: "Bearer \(key)") }
+        if let key {
+            let header = target.keyHeader(key)
+            headers.add(name: header.name, value: header.value)
+        }
         if messages.stream { headers.add(name: "accept", value: "text/event-stream") }
         services.debugBody("upstream request", body)
 
-        let response = try await services.upstream.post(target.baseURL + "/chat/completions", headers: headers, body: body, describing: target)
+        let response = try await services.upstream.post(target.chatCompletionsURL, headers: headers, body: body, describing: target)
         guard (200..<300).contains(response.status.code) else {
             let errorBody = try await services.upstream.collect(response, describing: target)
             services.debugBody("upstream error", errorBody)

@@ -61,6 +61,7 @@ public enum ProxyServer {
     /// would be refused, which start-up warns about once.
     public static func hasUpstreamCredentials(_ configuration: ProxyConfiguration) -> Bool {
         let keys = configuration.openAIAPIKeys + configuration.geminiAPIKeys + configuration.anthropicAPIKeys + configuration.apiKeys
+            + configuration.presetEndpoints.values.flatMap(\.apiKeys)
         return !keys.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
             || configuration.geminiBaseURL != ProxyConfiguration.publicGeminiBaseURL
     }

@@ -29,8 +29,10 @@ struct ProxyServices: Sendable {
 }
 
 extension RouteTarget {
-    /// `openai/gpt-4.1`, or `openai/gpt-4.1:channel`: what the `x-proxy-upstream-model` header says.
+    /// `openai/gpt-4.1`, `openai/gpt-4.1:channel`, `deepseek/deepseek-chat`: what the
+    /// `x-proxy-upstream-model` header says.
     var qualifiedModel: String {
-        "\(provider.rawValue)/\(model)" + (channel.map { ":\($0)" } ?? "")
+        let prefix = channel == nil ? preset?.name ?? provider.rawValue : provider.rawValue
+        return "\(prefix)/\(model)" + (channel.map { ":\($0)" } ?? "")
     }
 }

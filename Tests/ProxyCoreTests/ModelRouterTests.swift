@@ -98,14 +98,16 @@ import Testing
     @Test func vendorPathsAfterThePrefixReachTheUpstreamWhole() throws {
         let router = try router(["OPENAI_API_KEY": "k"])
         #expect(try router.route("openai/deepseek/deepseek-chat").model == "deepseek/deepseek-chat")
-        let bare = try router.route("deepseek/deepseek-chat")
+        // A vendor that is not a provider preset (deepseek/ is one: see ProviderPresetRoutingTests).
+        let bare = try router.route("meta-llama/llama-3.3-70b-instruct")
         #expect(bare.provider == .openAI)
-        #expect(bare.model == "deepseek/deepseek-chat")
+        #expect(bare.model == "meta-llama/llama-3.3-70b-instruct")
     }
 
+    /// (codex-mini-latest is served by the Responses API only.)
     @Test(arguments: [
         ("gpt-4o", Provider.openAI), ("gpt-5-mini", .openAI), ("o3", .openAI), ("o1-mini", .openAI), ("o4-mini", .openAI),
-        ("chatgpt-4o-latest", .openAI), ("codex-mini-latest", .openAI), ("gemini-2.5-pro", .gemini), ("Gemini-2.0-Flash", .gemini),
+        ("chatgpt-4o-latest", .openAI), ("codex-mini-latest", .openAIResponses), ("gemini-2.5-pro", .gemini), ("Gemini-2.0-Flash", .gemini),
         ("llama-3.3-70b", .openAI), ("qwen3-coder", .openAI), ("mistral-large", .openAI),
     ])
     func bareNamesGetTheirProvidersPrefixAndUnknownOnesGoToOpenAI(name: String, provider: Provider) throws {

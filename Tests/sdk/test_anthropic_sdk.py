@@ -323,3 +323,103 @@ def test_gemini_count_tokens_is_geminis_own_count(client):
     asked = gemini_requests()[0]
     assert asked["method"] == "countTokens"
     assert asked["body"]["generateContentRequest"]["model"] == "models/gemini-3-pro-preview"
+
+
+# --- The OpenAI Responses API backend (responses/ models), against the fake's /v1/responses ---
+
+
+def script_responses(*replies):
+    """Replaces the fake Responses API's queue (FakeReply forms; "failed" ends a stream in response.failed)."""
+    request = urllib.request.Request(
+        FAKE_UPSTREAM_URL + "/_responses/script",
+        data=json.dumps({"replies": list(replies)}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()
+
+
+def responses_requests():
+    """The request bodies the fake Responses API accepted since the last script."""
+    return json.loads(urllib.request.urlopen(FAKE_UPSTREAM_URL + "/_responses/requests").read())
+
+
+def test_responses_reply_carries_thinking_with_its_encrypted_reasoning(client):
+    script_responses({"text": "Two files.", "reasoning": "List, then count.", "usage": {"prompt_tokens": 57, "completion_tokens": 11}})
+    message = client.messages.create(
+        **ask(model="responses/gpt-5", system="You are terse.", thinking={"type": "enabled", "budget_tokens": 2048})
+    )
+    assert message.model == "responses/gpt-5"
+    assert [block.type for block in message.content] == ["thinking", "text"]
+    assert message.content[0].thinking == "List, then count."
+    assert message.content[0].signature.startswith("openai-responses:gpt-5#")
+    assert message.content[1].text == "Two files."
+    assert message.usage.input_tokens == 57 and message.usage.output_tokens == 11
+    sent = responses_requests()[0]
+    assert sent["instructions"] == "You are terse."
+    assert sent["reasoning"] == {"effort": "low", "summary": "auto"}
+    assert sent["include"] == ["reasoning.encrypted_content"]
+    assert sent["store"] is False
+
+
+def test_responses_stream_and_whole_agree_on_tool_calls(client):
+    reply = {
+        "reasoning": "Look first.",
+        "tool_calls": [
+            {"id": "call_1", "name": "Bash", "arguments": '{"command": "ls -la"}'},
+            {"id": "call_2", "name": "Read", "arguments": '{"file_path": "/tmp/README.md"}'},
+        ],
+    }
+    script_responses(reply, reply)
+    request = ask(model="responses/gpt-5", tools=[BASH_TOOL, READ_TOOL], thinking={"type": "enabled", "budget_tokens": 8000})
+    whole = client.messages.create(**request)
+    with client.messages.stream(**request) as stream:
+        final = stream.get_final_message()
+    assert whole.stop_reason == "tool_use"
+    assert [block.type for block in whole.content] == ["thinking", "tool_use", "tool_use"]
+    assert whole.content[1].input == {"command": "ls -la"}
+    # Each reply carries its own encrypted reasoning; the rest is identical.
+    assert final.model_dump(exclude={"id", "content"}) == whole.model_dump(exclude={"id", "content"})
+    assert [b.model_dump(exclude={"signature"}) for b in final.content] == [b.model_dump(exclude={"signature"}) for b in whole.content]
+    assert "$schema" not in responses_requests()[0]["tools"][0]["parameters"]
+
+
+def test_responses_reasoning_goes_back_upstream_on_the_next_turn(client):
+    script_responses(
+        {"reasoning": "Run ls.", "tool_calls": [{"id": "call_9", "name": "Bash", "arguments": '{"command": "ls"}'}]},
+        {"text": "Two files."},
+    )
+    first = client.messages.create(**ask(model="responses/gpt-5", tools=[BASH_TOOL], thinking={"type": "adaptive"}))
+    signature = first.content[0].signature
+    client.messages.create(
+        **ask(
+            model="responses/gpt-5",
+            tools=[BASH_TOOL],
+            messages=[
+                {"role": "user", "content": "What is in this directory?"},
+                {"role": "assistant", "content": first.content},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "call_9", "content": "a.txt b.txt"}]},
+            ],
+        )
+    )
+    items = responses_requests()[1]["input"]
+    assert [item["type"] for item in items] == ["message", "reasoning", "function_call", "function_call_output"]
+    assert items[1]["encrypted_content"] == signature.split("#", 1)[1]
+    assert items[3] == {"type": "function_call_output", "call_id": "call_9", "output": "a.txt b.txt"}
+
+
+def test_responses_failure_mid_stream_raises_from_the_stream(client):
+    script_responses({"text": "Never finished.", "failed": {"code": "server_error", "message": "The model crashed."}})
+    with pytest.raises(anthropic.APIStatusError) as raised:
+        with client.messages.stream(**ask(model="responses/gpt-5")) as stream:
+            stream.get_final_message()
+    assert raised.value.body["error"]["type"] == "api_error"
+    assert "The model crashed." in raised.value.message
+
+
+def test_responses_context_overflow_is_the_error_claude_code_compacts_on(client):
+    message = "Your input exceeds the context window of this model. Please adjust your input and try again."
+    script_responses({"error": {"status": 400, "message": message, "code": "context_length_exceeded"}})
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(**ask(model="responses/gpt-5"))
+    assert raised.value.body["error"]["message"] == "prompt is too long: 400001 tokens > 400000 maximum"

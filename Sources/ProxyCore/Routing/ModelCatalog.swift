@@ -32,6 +32,7 @@ public struct ModelCatalog: Sendable {
         ("o1-mini", ModelProfile(maxOutputTokens: 65_536, contextWindow: 128_000, isOpenAIReasoningModel: true)),
         ("o3", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
         ("o4-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
+        ("codex-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
         ("deepseek-chat", ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072)),
         ("deepseek-reasoner", ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072)),
         ("gemini-1.5", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576)),
@@ -61,12 +62,18 @@ public struct ModelCatalog: Sendable {
     }
 
     public func profile(for model: String) -> ModelProfile {
+        profile(for: model, preset: nil)
+    }
+
+    /// The profile of a model a ready-made provider serves: the provider's own output ceiling
+    /// stands in for the default when the table does not know the model.
+    public func profile(for model: String, preset: ProviderPreset?) -> ModelProfile {
         let lowered = model.lowercased()
         let bareName = lowered.split(separator: "/").last.map(String.init) ?? lowered
         var profile = Self.known
             .filter { bareName.hasPrefix($0.prefix) }
             .max { $0.prefix.count < $1.prefix.count }?.profile
-            ?? ModelProfile(maxOutputTokens: defaultMaxOutputTokens)
+            ?? ModelProfile(maxOutputTokens: preset?.outputCeiling ?? defaultMaxOutputTokens)
         if let override = outputLimitOverrides[lowered] ?? outputLimitOverrides[bareName] {
             profile.maxOutputTokens = override
         }
@@ -74,6 +81,17 @@ public struct ModelCatalog: Sendable {
             profile.contextWindow = override
         }
         return profile
+    }
+
+    /// Whether OpenAI serves the model only through the Responses API, as its model pages say of
+    /// the pro models (o1-pro, o3-pro, gpt-5-pro), the codex models (gpt-5-codex, codex-mini),
+    /// deep research and computer use.
+    public static func requiresResponsesAPI(_ model: String) -> Bool {
+        let lowered = model.lowercased()
+        let name = lowered.split(separator: "/").last.map(String.init) ?? lowered
+        if name.hasPrefix("computer-use-preview") { return true }
+        guard provider(ofBareName: name) == .openAI else { return false }
+        return name.contains("codex") || name.contains("deep-research") || name.split(separator: "-").contains("pro")
     }
 
     /// The provider a bare model name belongs to, when the name says so.

@@ -12,14 +12,24 @@ public struct RouteTarget: Sendable, Equatable {
     public var apiKeys: [String]
     /// The setting the keys come from, named in errors about them.
     public var keyVariable: String
+    /// The ready-made provider the target is (`deepseek/`, a channel's `CHANNEL_<NAME>_PROVIDER`):
+    /// its key header, URL form and quirks.
+    public var preset: ProviderPreset?
+    /// Azure OpenAI's `api-version` query parameter.
+    public var apiVersion: String?
 
-    public init(provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKeys: [String], keyVariable: String) {
+    public init(
+        provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKeys: [String], keyVariable: String,
+        preset: ProviderPreset? = nil, apiVersion: String? = nil
+    ) {
         self.provider = provider
         self.model = model
         self.channel = channel
         self.baseURL = baseURL
         self.apiKeys = apiKeys
         self.keyVariable = keyVariable
+        self.preset = preset
+        self.apiVersion = apiVersion
     }
 }
 
@@ -32,7 +42,7 @@ public struct RouteTarget: Sendable, Equatable {
 /// `/openai` (Gemini's OpenAI-compatible endpoint) is sent there as OpenAI Chat. A configured
 /// model may list fallbacks, comma-separated, tried in order when one fails.
 public struct ModelRouter: Sendable {
-    private let configuration: ProxyConfiguration
+    let configuration: ProxyConfiguration
 
     public init(configuration: ProxyConfiguration) {
         self.configuration = configuration
@@ -50,13 +60,13 @@ public struct ModelRouter: Sendable {
         let requested = requestedModel.trimmingWhitespace()
         guard !requested.isEmpty else { throw .invalidRequest("model: must not be empty") }
         guard Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) else {
-            return [try target(for: requested, fromConfiguredModel: false)]
+            return [refined(try target(for: requested, fromConfiguredModel: false))]
         }
         var targets: [RouteTarget] = []
         var firstError: AnthropicError?
         for spec in configured.split(separator: ",").map({ $0.trimmingWhitespace() }) where !spec.isEmpty {
             do {
-                targets.append(try target(for: spec, fromConfiguredModel: true))
+                targets.append(refined(try target(for: spec, fromConfiguredModel: true)))
             } catch {
                 firstError = firstError ?? error
             }
@@ -80,6 +90,7 @@ public struct ModelRouter: Sendable {
     }
 
     private func target(for spec: String, fromConfiguredModel: Bool) throws(AnthropicError) -> RouteTarget {
+        if let preset = try presetTarget(for: spec) { return preset }
         var name = spec
         var channelName: String?
         if let colon = name.lastIndex(of: ":") {
@@ -116,11 +127,11 @@ public struct ModelRouter: Sendable {
                 keyVariable: "CHANNEL_\(channelName.uppercased())_API_KEY")
         }
         switch provider {
-        case .openAI:
+        case .openAI, .openAIResponses:
             if let baseURL = configuration.baseURL {
                 let useGenericKeys = !configuration.apiKeys.isEmpty || configuration.openAIAPIKeys.isEmpty
                 return RouteTarget(
-                    provider: .openAI, model: name, baseURL: baseURL, apiKeys: useGenericKeys ? configuration.apiKeys : configuration.openAIAPIKeys,
+                    provider: provider, model: name, baseURL: baseURL, apiKeys: useGenericKeys ? configuration.apiKeys : configuration.openAIAPIKeys,
                     keyVariable: useGenericKeys ? "API_KEY" : "OPENAI_API_KEY")
             }
             guard !configuration.openAIAPIKeys.isEmpty else {
@@ -130,7 +141,7 @@ public struct ModelRouter: Sendable {
                 )
             }
             return RouteTarget(
-                provider: .openAI, model: name, baseURL: configuration.openAIBaseURL, apiKeys: configuration.openAIAPIKeys, keyVariable: "OPENAI_API_KEY")
+                provider: provider, model: name, baseURL: configuration.openAIBaseURL, apiKeys: configuration.openAIAPIKeys, keyVariable: "OPENAI_API_KEY")
         case .gemini:
             if configuration.geminiAPIKeys.isEmpty, configuration.geminiBaseURL == ProxyConfiguration.publicGeminiBaseURL {
                 throw AnthropicError(.authentication, "No API key for Gemini (model '\(name)'): set GEMINI_API_KEY.")

@@ -1,5 +1,5 @@
-/// The upstream protocols the proxy speaks. A model's prefix (`openai/`, `gemini/`, `anthropic/`)
-/// chooses one.
+/// The upstream protocols the proxy speaks. A model's prefix (`openai/`, `gemini/`, `anthropic/`,
+/// `responses/`) chooses one.
 public enum Provider: String, Sendable, CaseIterable {
     /// OpenAI Chat Completions and every server compatible with it.
     case openAI = "openai"
@@ -7,6 +7,8 @@ public enum Provider: String, Sendable, CaseIterable {
     case gemini
     /// Anthropic itself: the request is passed through.
     case anthropic
+    /// OpenAI's Responses API (`POST /responses`), which keeps reasoning across turns.
+    case openAIResponses = "responses"
 
     /// The name people read in messages and logs.
     public var displayName: String {
@@ -14,6 +16,7 @@ public enum Provider: String, Sendable, CaseIterable {
         case .openAI: "OpenAI"
         case .gemini: "Gemini"
         case .anthropic: "Anthropic"
+        case .openAIResponses: "OpenAI Responses"
         }
     }
 }

@@ -19,6 +19,14 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public struct Channel: Sendable, Equatable {
         public var baseURL: String
         public var apiKeys: [String]
+        /// The ready-made provider it is (`CHANNEL_<NAME>_PROVIDER`), whose URL and key it
+        /// defaults to and whose quirks its requests get.
+        public var preset: ProviderPreset? = nil
+        /// The protocol it speaks (`CHANNEL_<NAME>_API`): `.openAI` (Chat Completions) or
+        /// `.openAIResponses`; `nil` leaves it to the model's prefix.
+        public var api: Provider? = nil
+        /// The setting its keys came from, when not `CHANNEL_<NAME>_API_KEY` (its preset's).
+        public var keyVariable: String? = nil
     }
 
     public var host = "127.0.0.1"
@@ -40,6 +48,10 @@ public struct ProxyConfiguration: Sendable, Equatable {
     public var anthropicBaseURL = "https://api.anthropic.com"
     /// Channels by lower-cased name.
     public var channels: [String: Channel] = [:]
+    /// The ready-made providers' API roots and keys, by preset name (see `ProviderPreset`).
+    public var presetEndpoints: [String: PresetEndpoint] = [:]
+    /// Azure OpenAI's `api-version` (`AZURE_API_VERSION`).
+    public var azureAPIVersion = ProviderPreset.defaultAzureAPIVersion
     public var debug = false
     public var logLevel = "info"
     /// Output ceilings by upstream model name (`MODEL_OUTPUT_LIMITS=name=tokens,...`), over the catalog's.
@@ -101,6 +113,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
                 apiKeys: Self.keyList(value("CHANNEL_\(channel)_API_KEY"))
             )
         }
+        try readPresets(settings, value: value)
         if let debug = value("DEBUG") { self.debug = try Self.flag(debug, variable: "DEBUG") }
         if let level = value("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -134,9 +147,10 @@ public struct ProxyConfiguration: Sendable, Equatable {
     /// Every key the configuration holds, for redacting them from logs.
     public var secrets: [String] {
         openAIAPIKeys + geminiAPIKeys + anthropicAPIKeys + apiKeys + channels.values.flatMap(\.apiKeys) + (proxyAPIKey.map { [$0] } ?? [])
+            + presetEndpoints.values.flatMap(\.apiKeys)
     }
 
-    private static func keyList(_ text: String?) -> [String] {
+    static func keyList(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
@@ -148,7 +162,7 @@ public struct ProxyConfiguration: Sendable, Equatable {
     }
 
     /// Accepts `http://` and `https://` URLs with a host, and drops a trailing slash.
-    private static func url(_ text: String, variable: String) throws(ConfigurationError) -> String {
+    static func url(_ text: String, variable: String) throws(ConfigurationError) -> String {
         let lowered = text.lowercased()
         let scheme = lowered.hasPrefix("https://") ? "https://" : lowered.hasPrefix("http://") ? "http://" : nil
         let rest = scheme.map { text.dropFirst($0.count) } ?? ""

@@ -34,6 +34,10 @@ struct ProxyHarness: Sendable {
     let fake: FakeOpenAIUpstream
     let gemini: FakeGeminiUpstream
     let anthropic: FakeAnthropicUpstream
+    /// OpenAI's Responses API, at `/v1/responses` on the same server.
+    let responses: FakeResponsesUpstream
+    /// The ready-made providers, under `/presets/<name>`.
+    let presets: FakePresetUpstreams
     let client: HTTPClient
     /// Every line the proxy logged.
     let logs: RecordingLogHandler.Lines
@@ -56,10 +60,14 @@ struct ProxyHarness: Sendable {
         let fake = FakeOpenAIUpstream()
         let gemini = FakeGeminiUpstream()
         let anthropic = FakeAnthropicUpstream()
+        let responses = FakeResponsesUpstream()
+        let presets = FakePresetUpstreams()
         let upstreamRouter = Router()
         fake.register(on: upstreamRouter)
         gemini.register(on: upstreamRouter)
         anthropic.register(on: upstreamRouter)
+        responses.register(on: upstreamRouter)
+        presets.register(on: upstreamRouter)
         // The test's own client, allowed as many connections as the tests run requests at once.
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
@@ -86,7 +94,9 @@ struct ProxyHarness: Sendable {
                         ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
-                            ProxyHarness(proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, gemini: gemini, anthropic: anthropic, client: client, logs: logs))
+                            ProxyHarness(
+                                proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, gemini: gemini, anthropic: anthropic,
+                                responses: responses, presets: presets, client: client, logs: logs))
                     }
                     try await upstreamClient.shutdown()
                     return result

@@ -10,10 +10,12 @@ public struct OpenAIChatReplyContext: Sendable {
     public var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
     public var contextWindow: Int?
+    /// The field the server returns reasoning in, read first (see `OpenAIChatOptions`).
+    public var reasoningField: String
 
     public init(
         requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0,
-        contextWindow: Int? = nil
+        contextWindow: Int? = nil, reasoningField: String = "reasoning_content"
     ) {
         self.requestedModel = requestedModel
         self.messageID = messageID
@@ -21,6 +23,7 @@ public struct OpenAIChatReplyContext: Sendable {
         self.stopSequences = stopSequences
         self.estimatedInputTokens = estimatedInputTokens
         self.contextWindow = contextWindow
+        self.reasoningField = reasoningField
     }
 
     /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as
@@ -65,7 +68,7 @@ public struct OpenAIChatReplyContext: Sendable {
     /// Usage for an upstream that reported none: the prompt estimate, and about four characters
     /// per output token.
     func estimatedUsage(outputCharacters: Int) -> Usage {
-        Usage(inputTokens: estimatedInputTokens, outputTokens: (outputCharacters + 3) / 4)
+        Usage.estimated(inputTokens: estimatedInputTokens, outputCharacters: outputCharacters)
     }
 
     func toolUseID(upstreamID: String?, index: Int) -> String {
@@ -74,8 +77,9 @@ public struct OpenAIChatReplyContext: Sendable {
     }
 
     /// The reasoning text of a message or delta: `reasoning_content` (DeepSeek, vLLM, llama.cpp)
-    /// or `reasoning` (OpenRouter).
-    static func reasoning(_ json: JSONValue?) -> String? {
-        json?["reasoning_content"]?.stringValue ?? json?["reasoning"]?.stringValue
+    /// or `reasoning` (OpenRouter, Ollama, Groq), the server's own field first.
+    func reasoning(_ json: JSONValue?) -> String? {
+        let other = reasoningField == "reasoning" ? "reasoning_content" : "reasoning"
+        return json?[reasoningField]?.stringValue ?? json?[other]?.stringValue
     }
 }

@@ -6,13 +6,16 @@
 public struct OpenAIChatRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
+    private let options: OpenAIChatOptions
 
     /// - Parameters:
     ///   - model: the upstream model name.
     ///   - profile: what the catalog knows about it (output ceiling, reasoning).
-    public init(model: String, profile: ModelProfile) {
+    ///   - options: the server's quirks (its provider preset's).
+    public init(model: String, profile: ModelProfile, options: OpenAIChatOptions = .standard) {
         self.model = model
         self.profile = profile
+        self.options = options
     }
 
     public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
@@ -24,7 +27,7 @@ public struct OpenAIChatRequestTranslator: Sendable {
         if !profile.isOpenAIReasoningModel {
             if let temperature = request.temperature { body.append("temperature", .double(temperature)) }
             if let topP = request.topP { body.append("top_p", .double(topP)) }
-        } else if let effort = reasoningEffort(request) {
+        } else if let effort = request.openAIReasoningEffort {
             body.append("reasoning_effort", .string(effort))
         }
         if !request.stopSequences.isEmpty {
@@ -39,19 +42,8 @@ public struct OpenAIChatRequestTranslator: Sendable {
             body.append("stream", true)
             body.append("stream_options", ["include_usage": true])
         }
+        for parameter in options.omittedParameters { body[parameter] = nil }
         return .object(body)
-    }
-
-    /// `reasoning_effort` from `output_config.effort`, else from the thinking budget.
-    private func reasoningEffort(_ request: MessagesRequest) -> String? {
-        if let effort = request.effort?.lowercased() {
-            return ["low", "medium", "high"].contains(effort) ? effort : effort == "max" ? "high" : "medium"
-        }
-        switch request.thinking {
-        case .disabled: return nil
-        case .adaptive: return "medium"
-        case .enabled(let budget): return budget <= 4_096 ? "low" : budget <= 16_384 ? "medium" : "high"
-        }
     }
 
     // MARK: - Messages
@@ -69,7 +61,8 @@ public struct OpenAIChatRequestTranslator: Sendable {
                 let text = try Self.plainText(message.content, path: path)
                 messages.append(["role": systemRole, "content": .string(text)])
             case .assistant:
-                if let assistant = Self.assistantMessage(message.content) { messages.append(assistant) }
+                let reasoningField = options.replaysReasoning ? options.reasoningField : nil
+                if let assistant = Self.assistantMessage(message.content, reasoningField: reasoningField) { messages.append(assistant) }
             case .user:
                 messages.append(contentsOf: try Self.userMessages(message.content, path: path))
             }
@@ -84,13 +77,17 @@ public struct OpenAIChatRequestTranslator: Sendable {
         }.joined(separator: "\n\n")
     }
 
-    /// Text joins into `content`; tool_use blocks become `tool_calls`. Thinking is not sent:
-    /// Chat Completions has no field for it.
-    private static func assistantMessage(_ blocks: [ContentBlock]) -> JSONValue? {
+    /// Text joins into `content`; tool_use blocks become `tool_calls`. Thinking is not sent
+    /// (Chat Completions has no field for it) unless the server wants its own reasoning back in
+    /// `reasoningField`: then thinking this adapter returned (with no signature) goes there.
+    private static func assistantMessage(_ blocks: [ContentBlock], reasoningField: String?) -> JSONValue? {
         var texts: [String] = []
         var toolCalls: [JSONValue] = []
+        var reasoning: [String] = []
         for block in blocks {
             switch block {
+            case .thinking(let thinking, let signature) where reasoningField != nil && signature.isEmpty && !thinking.isEmpty:
+                reasoning.append(thinking)
             case .text(let text) where !text.isEmpty:
                 texts.append(text)
             case .toolUse(let id, let name, let input):
@@ -105,6 +102,7 @@ public struct OpenAIChatRequestTranslator: Sendable {
         guard !texts.isEmpty || !toolCalls.isEmpty else { return nil }
         var message: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n\n"))]
         if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
+        if let reasoningField, !reasoning.isEmpty { message[reasoningField] = .string(reasoning.joined(separator: "\n\n")) }
         return .object(message)
     }
 

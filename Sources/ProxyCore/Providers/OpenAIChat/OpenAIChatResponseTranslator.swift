@@ -14,7 +14,7 @@ public struct OpenAIChatResponseTranslator: Sendable {
         var content: [ContentBlock] = []
         /// Counted as the stream translator counts, for the usage estimate when none is reported.
         var outputCharacters = 0
-        if let reasoning = OpenAIChatReplyContext.reasoning(message), !reasoning.isEmpty {
+        if let reasoning = context.reasoning(message), !reasoning.isEmpty {
             content.append(.thinking(reasoning, signature: ""))
             outputCharacters += reasoning.count
         }

@@ -73,7 +73,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         if let reported = OpenAIChatReplyContext.usage(chunk["usage"]) { usage = reported }
         guard let choice = chunk["choices"]?.arrayValue?.first else { return events }
         if let delta = choice["delta"] {
-            if let reasoning = OpenAIChatReplyContext.reasoning(delta), !reasoning.isEmpty {
+            if let reasoning = context.reasoning(delta), !reasoning.isEmpty {
                 events += appendText(reasoning, as: .thinking)
             }
             if let text = delta["content"]?.stringValue, !text.isEmpty {

@@ -1,0 +1,215 @@
+/// Translates an Anthropic Messages request into an OpenAI Responses API request body
+/// (`POST /responses`).
+///
+/// The system prompt becomes `instructions`; messages become input items in order: user and
+/// system messages (`input_text`, `input_image`, `input_file`), assistant text (`output_text`),
+/// tool calls (`function_call`), tool results (`function_call_output`), and the reasoning items
+/// this adapter returned earlier (see `OpenAIResponsesReasoningSignature`). Requests are never
+/// stored (`store: false`); reasoning models are asked for their encrypted reasoning, so that the
+/// next turn can send it back. What the API cannot take is a 400 naming the field.
+public struct OpenAIResponsesRequestTranslator: Sendable {
+    private let model: String
+    private let profile: ModelProfile
+
+    /// - Parameters:
+    ///   - model: the upstream model name; reasoning signatures are matched against it.
+    ///   - profile: what the catalog knows about it (output ceiling, reasoning).
+    public init(model: String, profile: ModelProfile) {
+        self.model = model
+        self.profile = profile
+    }
+
+    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        if !request.stopSequences.isEmpty {
+            throw .invalidRequest(
+                "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")
+        }
+        var body = JSONObject()
+        body.append("model", .string(model))
+        if !request.system.isEmpty { body.append("instructions", .string(request.system.joined(separator: "\n\n"))) }
+        body.append("input", .array(try input(request)))
+        body.append("max_output_tokens", .int(min(request.maxTokens, profile.maxOutputTokens)))
+        if profile.isOpenAIReasoningModel {
+            var reasoning = JSONObject()
+            if let effort = request.openAIReasoningEffort { reasoning.append("effort", .string(effort)) }
+            // Summaries are what a thinking block shows; only a client that asked for thinking gets them.
+            if request.thinking != .disabled { reasoning.append("summary", "auto") }
+            if !reasoning.isEmpty { body.append("reasoning", .object(reasoning)) }
+            body.append("include", ["reasoning.encrypted_content"])
+        } else {
+            if let temperature = request.temperature { body.append("temperature", .double(temperature)) }
+            if let topP = request.topP { body.append("top_p", .double(topP)) }
+        }
+        if !request.tools.isEmpty {
+            body.append("tools", .array(request.tools.map(Self.function)))
+            if let choice = request.toolChoice { body.append("tool_choice", Self.toolChoice(choice)) }
+            if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
+        }
+        body.append("store", false)
+        if request.stream { body.append("stream", true) }
+        return .object(body)
+    }
+
+    // MARK: - Input items
+
+    private var systemRole: JSONValue { profile.isOpenAIReasoningModel ? "developer" : "system" }
+
+    private func input(_ request: MessagesRequest) throws(AnthropicError) -> [JSONValue] {
+        var items: [JSONValue] = []
+        for (index, message) in request.messages.enumerated() {
+            let path = "messages.\(index).content"
+            switch message.role {
+            case .system:
+                let parts = try message.content.enumerated().map { inner, block throws(AnthropicError) -> JSONValue in
+                    guard case .text(let text) = block else { throw .invalidRequest("\(path).\(inner): system messages may hold only text") }
+                    return Self.inputText(text)
+                }
+                if !parts.isEmpty { items.append(Self.message(role: systemRole, parts)) }
+            case .assistant:
+                items += assistantItems(message.content)
+            case .user:
+                items += try Self.userItems(message.content, path: path)
+            }
+        }
+        return items
+    }
+
+    /// Text runs become assistant messages, tool_use blocks `function_call` items, and thinking
+    /// this model wrote its reasoning item again, in their order. A reasoning item must be
+    /// followed by the output it led to, so one that ends the message is left out (a reply cut
+    /// off while thinking).
+    private func assistantItems(_ blocks: [ContentBlock]) -> [JSONValue] {
+        var items: [JSONValue] = []
+        var texts: [JSONValue] = []
+        var pendingReasoning: [JSONValue] = []
+        func flush(_ item: JSONValue?) {
+            if !texts.isEmpty {
+                items += pendingReasoning
+                pendingReasoning = []
+                items.append(Self.message(role: "assistant", texts))
+                texts = []
+            }
+            if let item {
+                items += pendingReasoning
+                pendingReasoning = []
+                items.append(item)
+            }
+        }
+        for block in blocks {
+            switch block {
+            case .text(let text) where !text.isEmpty:
+                texts.append(["type": "output_text", "text": .string(text)])
+            case .toolUse(let id, let name, let input):
+                flush([
+                    "type": "function_call", "call_id": .string(id), "name": .string(ToolNameMapping.upstreamName(for: name)),
+                    "arguments": .string(JSONWriter.string(input)),
+                ])
+            case .thinking(let text, let signature):
+                guard let encrypted = OpenAIResponsesReasoningSignature.encryptedContent(in: signature, model: model) else { continue }
+                flush(nil)
+                let summary: JSONValue = text.isEmpty ? [] : [["type": "summary_text", "text": .string(text)]]
+                pendingReasoning.append(["type": "reasoning", "summary": summary, "encrypted_content": .string(encrypted)])
+            default:
+                continue
+            }
+        }
+        flush(nil)
+        return items
+    }
+
+    /// Tool results become `function_call_output` items first, as they answer the calls just
+    /// before them; the rest of the turn follows as one user message.
+    private static func userItems(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> [JSONValue] {
+        var outputs: [JSONValue] = []
+        var parts: [JSONValue] = []
+        for (index, block) in blocks.enumerated() {
+            let blockPath = "\(path).\(index)"
+            switch block {
+            case .toolResult(let id, let content, let isError):
+                outputs.append(["type": "function_call_output", "call_id": .string(id), "output": try toolOutput(content, isError: isError, path: blockPath)])
+            case .thinking, .redactedThinking:
+                continue
+            default:
+                parts.append(try part(block, path: blockPath))
+            }
+        }
+        return parts.isEmpty ? outputs : outputs + [message(role: "user", parts)]
+    }
+
+    /// A tool's answer: a string when it is only text (`is_error` results start with `Error:`),
+    /// else a list of input parts, which the API takes for images and files a tool returned.
+    private static func toolOutput(_ content: [ContentBlock], isError: Bool, path: String) throws(AnthropicError) -> JSONValue {
+        var texts: [String] = []
+        var attachments: [JSONValue] = []
+        for (index, item) in content.enumerated() {
+            if case .text(let text) = item {
+                texts.append(text)
+            } else {
+                attachments.append(try part(item, path: "\(path).content.\(index)"))
+            }
+        }
+        var text = texts.joined(separator: "\n")
+        if isError { text = "Error: " + text }
+        guard !attachments.isEmpty else { return .string(text) }
+        return .array((text.isEmpty ? [] : [inputText(text)]) + attachments)
+    }
+
+    private static func message(role: JSONValue, _ content: [JSONValue]) -> JSONValue {
+        ["type": "message", "role": role, "content": .array(content)]
+    }
+
+    private static func inputText(_ text: String) -> JSONValue {
+        ["type": "input_text", "text": .string(text)]
+    }
+
+    /// One input part: `input_text`, `input_image` (data URL or link), `input_file` (PDFs).
+    private static func part(_ block: ContentBlock, path: String) throws(AnthropicError) -> JSONValue {
+        switch block {
+        case .text(let text):
+            return inputText(text)
+        case .image(.base64(let mediaType, let data)):
+            return ["type": "input_image", "image_url": .string("data:\(mediaType);base64,\(data)"), "detail": "auto"]
+        case .image(.url(let url)):
+            return ["type": "input_image", "image_url": .string(url), "detail": "auto"]
+        case .document(.base64("application/pdf", let data), let title):
+            return ["type": "input_file", "filename": .string(title ?? "document.pdf"), "file_data": .string("data:application/pdf;base64,\(data)")]
+        case .document(.url(let url), _):
+            return ["type": "input_file", "file_url": .string(url)]
+        case .document(.text(let text), let title):
+            return inputText(title.map { "\($0)\n\n\(text)" } ?? text)
+        case .document(.base64(let mediaType, _), _):
+            throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to the OpenAI Responses API; only application/pdf")
+        case .image(.text):
+            throw .invalidRequest("\(path).source.type: images cannot have a text source")
+        case .toolUse:
+            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
+        case .toolResult, .thinking, .redactedThinking:
+            throw .invalidRequest("\(path).type: this block is not allowed here")
+        }
+    }
+
+    // MARK: - Tools
+
+    /// A function tool. `strict` is off: strict mode demands schemas Claude Code's tools do not
+    /// meet (every property required, `additionalProperties: false` throughout), and it is the
+    /// API's default.
+    private static func function(_ tool: MessagesRequest.Tool) -> JSONValue {
+        var parameters = tool.inputSchema.objectValue ?? [:]
+        // `$schema` names a dialect and constrains nothing; strict upstreams reject it.
+        parameters["$schema"] = nil
+        var function: JSONObject = ["type": "function", "name": .string(ToolNameMapping.upstreamName(for: tool.name))]
+        if let description = tool.description { function["description"] = .string(description) }
+        function["parameters"] = .object(parameters)
+        function["strict"] = false
+        return .object(function)
+    }
+
+    private static func toolChoice(_ choice: MessagesRequest.ToolChoice) -> JSONValue {
+        switch choice {
+        case .auto: "auto"
+        case .any: "required"
+        case .none: "none"
+        case .tool(let name): ["type": "function", "name": .string(ToolNameMapping.upstreamName(for: name))]
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// Translates a whole Responses API response into an Anthropic message, one block per output
+/// item in order: reasoning → a thinking block (summary as text, encrypted reasoning in the
+/// signature), message → a text block, function_call → a tool_use block. Items the proxy did not
+/// ask for (built-in tool calls) are skipped.
+public struct OpenAIResponsesResponseTranslator: Sendable {
+    private let context: OpenAIResponsesReplyContext
+
+    public init(context: OpenAIResponsesReplyContext) {
+        self.context = context
+    }
+
+    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        guard let output = response["output"]?.arrayValue else {
+            throw AnthropicError(.api, "The OpenAI Responses upstream's reply has no output.", status: 502)
+        }
+        if response["status"] == "failed" || response["error"]?.objectValue != nil {
+            throw context.failure(response["error"])
+        }
+        var content: [ContentBlock] = []
+        /// Counted as the stream translator counts, for the usage estimate when none is reported.
+        var outputCharacters = 0
+        var refused = false
+        var toolCalls = 0
+        for item in output {
+            switch item["type"]?.stringValue {
+            case "reasoning"?:
+                let text = OpenAIResponsesReplyContext.reasoningText(item)
+                let signature = context.thinkingSignature(encryptedContent: item["encrypted_content"]?.stringValue)
+                guard !text.isEmpty || !signature.isEmpty else { continue }
+                outputCharacters += text.count
+                content.append(.thinking(text, signature: signature))
+            case "message"?:
+                let (text, refusal) = OpenAIResponsesReplyContext.messageText(item)
+                refused = refused || refusal
+                guard !text.isEmpty else { continue }
+                outputCharacters += text.count
+                content.append(.text(text))
+            case "function_call"?:
+                let arguments = item["arguments"]?.stringValue ?? ""
+                outputCharacters += arguments.count
+                content.append(
+                    .toolUse(
+                        id: context.toolUseID(callID: item["call_id"]?.stringValue, index: toolCalls),
+                        name: context.toolNames.originalName(for: item["name"]?.stringValue ?? ""),
+                        input: OpenAIChatReplyContext.toolInput(arguments: arguments)))
+                toolCalls += 1
+            default:
+                continue
+            }
+        }
+        if content.isEmpty { content.append(.text("")) }
+        let stopReason = context.stopReason(
+            incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
+        let usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        return AnthropicMessage(id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, usage: usage)
+    }
+}

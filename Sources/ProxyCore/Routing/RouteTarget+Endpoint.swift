@@ -1,0 +1,42 @@
+extension RouteTarget {
+    /// Where a Chat Completions request for this target goes.
+    public var chatCompletionsURL: String {
+        guard preset?.addressing == .azureDeployments else { return baseURL + "/chat/completions" }
+        return "\(azureRoot)/deployments/\(Self.pathSegment(model))/chat/completions\(azureQuery)"
+    }
+
+    /// Where a Responses API request for this target goes (Azure names the deployment in the body).
+    public var responsesURL: String {
+        guard preset?.addressing == .azureDeployments else { return baseURL + "/responses" }
+        return "\(azureRoot)/responses\(azureQuery)"
+    }
+
+    /// The header that carries `key`: `Authorization: Bearer`, or Azure's `api-key`.
+    public func keyHeader(_ key: String) -> (name: String, value: String) {
+        preset?.keyHeader == .apiKey ? ("api-key", key) : ("authorization", "Bearer \(key)")
+    }
+
+    /// `AZURE_API_BASE` may be the resource (`https://x.openai.azure.com`) or its `/openai` path.
+    private var azureRoot: String {
+        baseURL.lowercased().hasSuffix("/openai") ? baseURL : baseURL + "/openai"
+    }
+
+    private var azureQuery: String {
+        "?api-version=\(Self.pathSegment(apiVersion ?? ProviderPreset.defaultAzureAPIVersion))"
+    }
+
+    /// `text` with everything but unreserved URL characters percent-encoded.
+    private static func pathSegment(_ text: String) -> String {
+        var encoded = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return encoded
+    }
+}
