@@ -20,14 +20,11 @@ struct GeminiBackend: Sendable {
             requestedModel: messages.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
             toolNames: ToolNameMapping(request: messages), estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
         let prompt = (estimatedTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
-        services.debugBody("upstream request", body)
 
         if messages.stream {
             let url = Self.url(target, method: "streamGenerateContent?alt=sse")
             let send: TranslatedStream.Resend = { () async throws(AnthropicError) -> HTTPClientResponse in
-                let response = try await post(url, body: body, stream: true, target: target, key: key, prompt: prompt)
-                try await services.upstream.requireEventStream(response, target: target)
-                return response
+                try await post(url, body: body, stream: true, target: target, key: key, prompt: prompt)
             }
             let response = try await send()
             return TranslatedStream.outcome(
@@ -69,30 +66,14 @@ struct GeminiBackend: Sendable {
     private func post(
         _ url: String, body: [UInt8], stream: Bool, target: RouteTarget, key: String?, prompt: (estimatedTokens: Int, contextWindow: Int?)?
     ) async throws(AnthropicError) -> HTTPClientResponse {
-        var headers: HTTPHeaders = ["content-type": "application/json"]
-        if let key { headers.add(name: "x-goog-api-key", value: key) }
-        if stream { headers.add(name: "accept", value: "text/event-stream") }
-        let response = try await services.upstream.post(url, headers: headers, body: body, describing: target)
-        guard (200..<300).contains(response.status.code) else {
-            let errorBody = try await services.upstream.collect(response, describing: target)
-            services.debugBody("upstream error", errorBody)
-            throw GeminiErrorMapping.error(
-                status: Int(response.status.code), model: target.model, body: errorBody, headers: UpstreamClient.headerDictionary(response.headers),
-                keyVariable: target.keyVariable, prompt: prompt)
+        try await services.sendTranslated(body, to: url, key: key.map { (name: "x-goog-api-key", value: $0) }, stream: stream, target: target) { status, body, headers in
+            GeminiErrorMapping.error(status: status, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable, prompt: prompt)
         }
-        return response
     }
 
     private func whole(
         _ url: String, body: [UInt8], target: RouteTarget, key: String?, prompt: (estimatedTokens: Int, contextWindow: Int?)
     ) async throws(AnthropicError) -> JSONValue {
-        let response = try await post(url, body: body, stream: false, target: target, key: key, prompt: prompt)
-        let replyBytes = try await services.upstream.collect(response, describing: target)
-        services.debugBody("upstream reply", replyBytes)
-        do {
-            return try JSONParser.parse(replyBytes)
-        } catch {
-            throw AnthropicError(.api, "The Gemini upstream's reply is not JSON (\(error)).", status: 502)
-        }
+        try await services.replyJSON(try await post(url, body: body, stream: false, target: target, key: key, prompt: prompt), target: target)
     }
 }

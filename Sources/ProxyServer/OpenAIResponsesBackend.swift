@@ -16,36 +16,16 @@ struct OpenAIResponsesBackend: Sendable {
         let context = OpenAIResponsesReplyContext(
             requestedModel: messages.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
             toolNames: ToolNameMapping(request: messages), estimatedInputTokens: estimatedInputTokens, contextWindow: profile.contextWindow)
-        var headers: HTTPHeaders = ["content-type": "application/json"]
-        if let key {
-            let header = target.keyHeader(key)
-            headers.add(name: header.name, value: header.value)
-        }
-        if messages.stream { headers.add(name: "accept", value: "text/event-stream") }
-        services.debugBody("upstream request", body)
-
-        let response = try await services.upstream.post(target.responsesURL, headers: headers, body: body, describing: target)
-        guard (200..<300).contains(response.status.code) else {
-            let errorBody = try await services.upstream.collect(response, describing: target)
-            services.debugBody("upstream error", errorBody)
-            throw UpstreamErrorMapping.error(
-                status: Int(response.status.code), provider: target.provider, model: target.model, body: errorBody,
-                headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable,
+        let key = key.map { target.keyHeader($0) }.map { (name: $0.name, value: $0.value) }
+        let response = try await services.sendTranslated(body, to: target.responsesURL, key: key, stream: messages.stream, target: target) { status, body, headers in
+            UpstreamErrorMapping.error(
+                status: status, provider: target.provider, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable,
                 prompt: (estimatedInputTokens, profile.contextWindow))
         }
         if messages.stream {
-            try await services.upstream.requireEventStream(response, target: target)
-            return TranslatedStream.outcome(
-                response, translator: OpenAIResponsesStreamTranslator(context: context), target: target, services: services, log: log)
+            return TranslatedStream.outcome(response, translator: OpenAIResponsesStreamTranslator(context: context), target: target, services: services, log: log)
         }
-        let replyBytes = try await services.upstream.collect(response, describing: target)
-        services.debugBody("upstream reply", replyBytes)
-        let reply: JSONValue
-        do {
-            reply = try JSONParser.parse(replyBytes)
-        } catch {
-            throw AnthropicError(.api, "The \(target.provider.displayName) upstream's reply is not JSON (\(error)).", status: 502)
-        }
+        let reply = try await services.replyJSON(response, target: target)
         let message = try OpenAIResponsesResponseTranslator(context: context).translate(reply)
         log.write(status: 200, usage: message.usage, to: services.logger, redactor: services.redactor)
         return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]))
