@@ -57,12 +57,27 @@ public enum ProxyServer {
         )
     }
 
-    /// Whether any upstream key or key-less endpoint is configured; without one every request
-    /// would be refused, which start-up warns about once.
-    public static func hasUpstreamCredentials(_ configuration: ProxyConfiguration) -> Bool {
-        let keys = configuration.openAIAPIKeys + configuration.geminiAPIKeys + configuration.anthropicAPIKeys + configuration.apiKeys
-            + configuration.presetEndpoints.values.flatMap(\.apiKeys)
-        return !keys.isEmpty || configuration.baseURL != nil || !configuration.channels.isEmpty
-            || configuration.geminiBaseURL != ProxyConfiguration.publicGeminiBaseURL
+    /// The one warning start-up gives when Claude's own model names cannot be served as configured
+    /// (a missing key, an unknown channel), with the router's explanation; `nil` when they can.
+    /// Asking the router, rather than looking for keys, keeps it right for key-less upstreams
+    /// (Ollama, a local BASE_URL) and for the client's own key going to Anthropic.
+    public static func startupWarning(_ configuration: ProxyConfiguration) -> String? {
+        let router = ModelRouter(configuration: configuration)
+        var problems: [(message: String, names: [String])] = []
+        for name in ["opus", "sonnet", "haiku"] {
+            do {
+                _ = try router.routes(name)
+            } catch {
+                if let index = problems.firstIndex(where: { $0.message == error.message }) {
+                    problems[index].names.append(name)
+                } else {
+                    problems.append((error.message, [name]))
+                }
+            }
+        }
+        guard !problems.isEmpty else { return nil }
+        let explanations = problems.map { "\($0.names.joined(separator: ", ")): \($0.message)" }
+        return "Claude's models cannot be served as configured, and requests for them will get this error until it is fixed: "
+            + explanations.joined(separator: "; ")
     }
 }

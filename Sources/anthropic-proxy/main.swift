@@ -42,10 +42,7 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "anthropic-proxy")
         logger.logLevel = configuration.debug ? .debug : Logger.Level(rawValue: configuration.logLevel) ?? .info
-        if !ProxyServer.hasUpstreamCredentials(configuration) {
-            logger.warning(
-                "No upstream API key is set (OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY, a provider's such as DEEPSEEK_API_KEY, or BASE_URL/API_KEY): requests to models that need one will get 401 until one is set.")
-        }
+        if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
