@@ -88,7 +88,7 @@ struct MessagesEndpoint: Sendable {
         let line = "\(failed.qualifiedModel) failed (\(error.status) \(error.kind.rawValue): \(error.message)); trying \(next.qualifiedModel) in \(milliseconds) ms"
         services.logger.notice("\(services.redactor.redact(line))")
         do {
-            try await Task.sleep(for: delay)
+            try await LoopTimer.sleep(for: delay)
         } catch {
             throw Self.clientLeft
         }

@@ -88,7 +88,7 @@ final class StreamOutput: Sendable {
     func endBeforeShutdownDeadline(grace: Duration) async {
         do {
             try await gracefulShutdown()
-            try await Task.sleep(for: grace - min(.seconds(1), grace / 2))
+            try await LoopTimer.sleep(for: grace - min(.seconds(1), grace / 2))
         } catch {
             return
         }
@@ -108,7 +108,7 @@ final class StreamOutput: Sendable {
         while !Task.isCancelled {
             let due = state.withLock { $0[keyPath: instant] } + interval
             do {
-                try await Task.sleep(until: due)
+                try await LoopTimer.sleep(until: due)
             } catch {
                 return false
             }

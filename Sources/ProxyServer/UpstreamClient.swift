@@ -42,7 +42,7 @@ struct UpstreamClient: Sendable {
                     return buffer.readBytes(length: buffer.readableBytes) ?? []
                 }
                 group.addTask {
-                    try await Task.sleep(for: idleTimeout)
+                    try await LoopTimer.sleep(for: idleTimeout)
                     return nil
                 }
                 defer { group.cancelAll() }
