@@ -37,8 +37,14 @@ struct MessagesEndpoint: Sendable {
             log.messageCount = json["messages"]?.arrayValue?.count ?? 0
             log.toolCount = json["tools"]?.arrayValue?.count ?? 0
             var planner = AttemptPlanner(targets: try services.router.routes(model), policy: services.configuration.retryPolicy)
-            /// Decoded once, by the first target that needs it.
+            /// Decoded once, by the first target that needs it (the passthrough does not).
             var messages: MessagesRequest?
+            func decoded() throws(AnthropicError) -> MessagesRequest {
+                if let messages { return messages }
+                let decoded = try MessagesRequest(json: json)
+                messages = decoded
+                return decoded
+            }
             while true {
                 let target = planner.currentTarget
                 log.target = target
@@ -50,14 +56,11 @@ struct MessagesEndpoint: Sendable {
                         return try await passthrough.forward(
                             body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, key: key, request: request, log: log)
                     case .gemini:
-                        if messages == nil { messages = try MessagesRequest(json: json) }
-                        return try await gemini.respond(to: messages!, target: target, key: key, log: log)
+                        return try await gemini.respond(to: decoded(), target: target, key: key, log: log)
                     case .openAI:
-                        if messages == nil { messages = try MessagesRequest(json: json) }
-                        return try await openAIChat.respond(to: messages!, target: target, key: key, log: log)
+                        return try await openAIChat.respond(to: decoded(), target: target, key: key, log: log)
                     case .openAIResponses:
-                        if messages == nil { messages = try MessagesRequest(json: json) }
-                        return try await openAIResponses.respond(to: messages!, target: target, key: key, log: log)
+                        return try await openAIResponses.respond(to: decoded(), target: target, key: key, log: log)
                     }
                 } catch {
                     if Task.isCancelled { throw Self.clientLeft }
