@@ -83,3 +83,13 @@ public struct MessagesRequest: Sendable, Equatable {
         self.effort = effort
     }
 }
+
+extension MessagesRequest.Tool {
+    /// The input schema as OpenAI's APIs take it: an object without `$schema`, which names a
+    /// dialect, constrains nothing, and makes strict upstreams refuse the tool.
+    var parametersWithoutDialect: JSONObject {
+        var parameters = inputSchema.objectValue ?? [:]
+        parameters["$schema"] = nil
+        return parameters
+    }
+}

@@ -178,9 +178,7 @@ public struct OpenAIChatRequestTranslator: Sendable {
     // MARK: - Tools
 
     private static func function(_ tool: MessagesRequest.Tool) -> JSONValue {
-        var parameters = tool.inputSchema.objectValue ?? [:]
-        // `$schema` names a dialect and constrains nothing; strict upstreams reject it.
-        parameters["$schema"] = nil
+        let parameters = tool.parametersWithoutDialect
         var function: JSONObject = ["name": .string(ToolNameMapping.upstreamName(for: tool.name))]
         if let description = tool.description { function["description"] = .string(description) }
         function["parameters"] = .object(parameters)

@@ -194,9 +194,7 @@ public struct OpenAIResponsesRequestTranslator: Sendable {
     /// meet (every property required, `additionalProperties: false` throughout), and it is the
     /// API's default.
     private static func function(_ tool: MessagesRequest.Tool) -> JSONValue {
-        var parameters = tool.inputSchema.objectValue ?? [:]
-        // `$schema` names a dialect and constrains nothing; strict upstreams reject it.
-        parameters["$schema"] = nil
+        let parameters = tool.parametersWithoutDialect
         var function: JSONObject = ["type": "function", "name": .string(ToolNameMapping.upstreamName(for: tool.name))]
         if let description = tool.description { function["description"] = .string(description) }
         function["parameters"] = .object(parameters)
