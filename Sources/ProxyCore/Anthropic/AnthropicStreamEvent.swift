@@ -27,6 +27,13 @@ public enum AnthropicStreamEvent: Sendable, Equatable {
     case ping
     case error(AnthropicError)
 
+    /// How every translated stream opens, as soon as the upstream has accepted the request:
+    /// `message_start` with an empty message whose usage is the prompt's local estimate, and a `ping`.
+    public static func opening(messageID: String, model: String, estimatedInputTokens: Int) -> [AnthropicStreamEvent] {
+        let message = AnthropicMessage(id: messageID, model: model, content: [], stopReason: nil, usage: Usage(inputTokens: estimatedInputTokens))
+        return [.messageStart(message), .ping]
+    }
+
     /// The SSE `event:` name.
     public var name: String {
         switch self {

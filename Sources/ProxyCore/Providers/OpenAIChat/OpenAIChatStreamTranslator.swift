@@ -44,10 +44,8 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     public mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
-        let message = AnthropicMessage(
-            id: context.messageID, model: context.requestedModel, content: [], stopReason: nil,
-            usage: Usage(inputTokens: context.estimatedInputTokens))
-        return [.messageStart(message), .ping]
+        return AnthropicStreamEvent.opening(
+            messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
     public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
