@@ -39,7 +39,7 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
     private var outputIndexByItemID: [String: Int] = [:]
     /// The position in `order` of the live item; those before it are written and closed.
     private var live = 0
-    private var nextBlockIndex = 0
+    private var blocks = ContentBlockCursor<Kind>()
     private var toolCalls = 0
     private var refused = false
     private var outputCharacters = 0
@@ -145,7 +145,7 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             return []
         }
         var events = item.isOpened ? [] : open(&item)
-        events.append(.contentBlockDelta(index: nextBlockIndex, delta: delta(item.kind, text)))
+        events.append(blocks.delta(delta(item.kind, text)))
         return events
     }
 
@@ -200,7 +200,7 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
         while live < order.count, var item = items[order[live]] {
             if !item.isOpened, item.kind == .functionCall || !item.pending.isEmpty { events += open(&item) }
             if !item.pending.isEmpty {
-                events.append(.contentBlockDelta(index: nextBlockIndex, delta: delta(item.kind, item.pending)))
+                events.append(blocks.delta(delta(item.kind, item.pending)))
                 item.pending = ""
             }
             items[order[live]] = item
@@ -212,12 +212,12 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
         return events
     }
 
-    private func open(_ item: inout Item) -> [AnthropicStreamEvent] {
+    private mutating func open(_ item: inout Item) -> [AnthropicStreamEvent] {
         item.isOpened = true
         switch item.kind {
-        case .reasoning: return [.contentBlockStart(index: nextBlockIndex, block: .thinking)]
-        case .message: return [.contentBlockStart(index: nextBlockIndex, block: .text)]
-        case .functionCall: return [.contentBlockStart(index: nextBlockIndex, block: .toolUse(id: item.toolUseID, name: item.name))]
+        case .reasoning: return blocks.start(item.kind, .thinking)
+        case .message: return blocks.start(item.kind, .text)
+        case .functionCall: return blocks.start(item.kind, .toolUse(id: item.toolUseID, name: item.name))
         }
     }
 
@@ -228,10 +228,8 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
         let signature = item.kind == .reasoning ? context.thinkingSignature(encryptedContent: item.encryptedContent) : ""
         if !item.isOpened, !signature.isEmpty { events += open(&item) }
         guard item.isOpened else { return events }
-        if !signature.isEmpty { events.append(.contentBlockDelta(index: nextBlockIndex, delta: .signature(signature))) }
-        events.append(.contentBlockStop(index: nextBlockIndex))
-        nextBlockIndex += 1
-        return events
+        if !signature.isEmpty { events.append(blocks.delta(.signature(signature))) }
+        return events + blocks.close()
     }
 
     private func delta(_ kind: Kind, _ text: String) -> AnthropicStreamEvent.Delta {
@@ -255,10 +253,9 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             items[index]?.isDone = true
         }
         events += advance()
-        if nextBlockIndex == 0 {
+        if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
-            events += [.contentBlockStart(index: 0, block: .text), .contentBlockStop(index: 0)]
-            nextBlockIndex = 1
+            events += blocks.whole(.text, [])
         }
         let stopReason = context.stopReason(
             incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
