@@ -14,11 +14,7 @@ final class UpstreamKeys: Sendable {
     /// The key for the next request to `target`, or `nil` when it has none.
     func next(for target: RouteTarget) -> String? {
         guard !target.apiKeys.isEmpty else { return nil }
-        return rings.withLock { rings in
-            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
-            defer { rings[target.keyVariable] = ring }
-            return ring.next(at: .now)
-        }
+        return withRing(of: target) { $0.next(at: .now) }
     }
 
     /// Rests `key` when `error` says the upstream refused it, and tells whether another key of the
@@ -32,11 +28,18 @@ final class UpstreamKeys: Sendable {
         default: return false
         }
         let now = ContinuousClock.now
-        return rings.withLock { rings in
-            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
-            defer { rings[target.keyVariable] = ring }
+        return withRing(of: target) { ring in
             ring.rest(key, until: now + rest)
             return ring.hasAlternative(to: key, at: now)
+        }
+    }
+
+    /// Runs `body` on the target's ring, made on first use from the target's keys.
+    private func withRing<Result>(of target: RouteTarget, _ body: (inout KeyRing) -> Result) -> Result {
+        rings.withLock { rings in
+            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
+            defer { rings[target.keyVariable] = ring }
+            return body(&ring)
         }
     }
 }
