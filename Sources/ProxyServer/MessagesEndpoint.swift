@@ -144,7 +144,7 @@ struct MessagesEndpoint: Sendable {
         let bytes = Array(buffer.readableBytesView)
         services.debugBody("client request", bytes)
         do {
-            return (bytes, try JSONParser.parse(bytes))
+            return (bytes, try JSONParser.parse(bytes, reusing: services.requestFragments))
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }

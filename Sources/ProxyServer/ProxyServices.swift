@@ -9,6 +9,8 @@ struct ProxyServices: Sendable {
     let upstream: UpstreamClient
     let keys = UpstreamKeys()
     let connections = ClientConnections()
+    /// The tool definitions and system prompts clients resend every turn, parsed once.
+    let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger
     let redactor: SecretRedactor
 

@@ -16,16 +16,19 @@ public struct JSONParser {
     public static let maximumDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
+    private let cache: JSONFragmentCache?
     private var position = 0
     private var depth = 0
 
-    private init(bytes: UnsafeRawBufferPointer) {
+    private init(bytes: UnsafeRawBufferPointer, cache: JSONFragmentCache? = nil) {
         self.bytes = bytes
+        self.cache = cache
     }
 
-    /// Parses one JSON document; anything but white space after it is an error.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses one JSON document; anything but white space after it is an error. The top-level
+    /// members that `cache` names are taken from it when their bytes were parsed before.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, cache: cache)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -33,12 +36,12 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(JSONParseError) -> JSONValue {
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            do throws(JSONParseError) { return .success(try parse(UnsafeRawBufferPointer(buffer))) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try parse(UnsafeRawBufferPointer(buffer), reusing: cache)) } catch { return .failure(error) }
         }
         if let result { return try result.get() }
-        return try parse(Array(bytes))
+        return try parse(Array(bytes), reusing: cache)
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -104,7 +107,12 @@ public struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            let value = try parseValue()
+            let value: JSONValue
+            if depth == 1, let cache, cache.memberNames.contains(key) {
+                value = try parseMember(reusing: cache)
+            } else {
+                value = try parseValue()
+            }
             members.append((key: key, value: value))
             skipWhitespace()
             guard let byte = peek() else { throw error("unterminated object") }
@@ -141,6 +149,18 @@ public struct JSONParser {
         }
         depth -= 1
         return .array(elements)
+    }
+
+    /// A top-level member's value from the cache when its bytes are there, else parsed and kept.
+    private mutating func parseMember(reusing cache: JSONFragmentCache) throws(JSONParseError) -> JSONValue {
+        let start = position
+        if let (value, count) = cache.value(prefixing: UnsafeRawBufferPointer(rebasing: bytes[start...])) {
+            position += count
+            return value
+        }
+        let value = try parseValue()
+        cache.insert(value, parsedFrom: UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+        return value
     }
 
     private mutating func enterContainer() throws(JSONParseError) {

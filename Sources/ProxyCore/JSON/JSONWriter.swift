@@ -33,15 +33,17 @@ public struct JSONWriter {
     }
 
     private static func encodedCount(string: String) -> Int {
-        var count = 2
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: count += 2
-            case 0..<0x20: count += 6
-            default: count += 1
+        var text = string
+        return text.withUTF8 { utf8 in
+            var count = utf8.count + 2
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: count += 1
+                default: count += 5
+                }
             }
+            return count
         }
-        return count
     }
 
     public mutating func write(_ value: JSONValue) {
