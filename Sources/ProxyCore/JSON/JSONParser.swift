@@ -171,33 +171,27 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         try expect(UInt8(ascii: "\""))
         let start = position
+        position = bytes.firstJSONStringSpecialByte(from: position)
         // Fast path: no escapes, so the bytes are the string.
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                position += 1
-                return value
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
             position += 1
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
         }
         var scratch = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
-            let byte = bytes[position]
-            position += 1
-            switch byte {
+            switch bytes[position] {
             case UInt8(ascii: "\""):
+                position += 1
                 return String(decoding: scratch, as: UTF8.self)
             case UInt8(ascii: "\\"):
+                position += 1
                 try parseEscape(into: &scratch)
-            case 0..<0x20:
-                position -= 1
-                throw error("control character in string")
             default:
-                scratch.append(byte)
+                throw error("control character in string")
             }
+            let runStart = position
+            position = bytes.firstJSONStringSpecialByte(from: position)
+            scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<position]))
         }
         throw error("unterminated string")
     }

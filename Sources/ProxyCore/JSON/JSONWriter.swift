@@ -35,12 +35,15 @@ public struct JSONWriter {
     private static func encodedCount(string: String) -> Int {
         var text = string
         return text.withUTF8 { utf8 in
+            let utf8 = UnsafeRawBufferPointer(utf8)
             var count = utf8.count + 2
-            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                switch byte {
+            var index = utf8.firstJSONStringSpecialByte(from: 0)
+            while index < utf8.count {
+                switch utf8[index] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: count += 1
                 default: count += 5
                 }
+                index = utf8.firstJSONStringSpecialByte(from: index + 1)
             }
             return count
         }
@@ -76,15 +79,16 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var text = string
         text.withUTF8 { utf8 in
+            let utf8 = UnsafeRawBufferPointer(utf8)
             var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                appendEscape(for: byte)
+            var index = utf8.firstJSONStringSpecialByte(from: 0)
+            while index < utf8.count {
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscape(for: utf8[index])
                 runStart = index + 1
+                index = utf8.firstJSONStringSpecialByte(from: runStart)
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
     }
