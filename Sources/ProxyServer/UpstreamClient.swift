@@ -23,7 +23,7 @@ struct UpstreamClient: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
-        request.body = .bytes(ByteBuffer(bytes: body))
+        request.body = .stream(SentOnceBody(ByteBuffer(bytes: body)), length: .known(Int64(body.count)))
         do {
             return try await httpClient.execute(request, timeout: TimeAmount(firstByteTimeout))
         } catch {

@@ -1,0 +1,39 @@
+import ProxyCore
+import Testing
+
+/// Requests far larger than a read buffer or a socket write arrive whole at the upstream, and
+/// turns that resend the same tool definitions get them translated from the same bytes.
+@Suite struct LargeRequestEndToEndTests {
+    /// A session's later turn: the first-turn fixture plus a 3 MB tool result, the size of a long
+    /// file Claude Code read.
+    private func requestWithLargeToolResult(_ text: String, stream: Bool) throws -> JSONValue {
+        var body = try #require(try claudeCodeFixture("first-turn").objectValue)
+        var messages = try #require(body["messages"]?.arrayValue)
+        messages.append(["role": "assistant", "content": [["type": "tool_use", "id": "toolu_big", "name": "Read", "input": ["file_path": "/tmp/big.txt"]]]])
+        messages.append(["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_big", "content": .string(text)]]])
+        body["messages"] = .array(messages)
+        body["stream"] = .bool(stream)
+        return .object(body)
+    }
+
+    @Test func aThreeMegabyteToolResultReachesTheUpstreamWholeAndStreamed() async throws {
+        let line = "line of a long file with \"quotes\", a back\\slash, a tab\there and ünïcödé €\n"
+        let text = String(repeating: line, count: 3 * 1024 * 1024 / line.utf8.count)
+        try await ProxyHarness.run { harness in
+            for stream in [false, true] {
+                harness.fake.enqueue(FakeReply(text: "Read it."))
+                let reply = try await harness.post("/v1/messages", json: try requestWithLargeToolResult(text, stream: stream))
+                #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(300), as: UTF8.self))")
+            }
+            let sent = harness.fake.receivedRequests
+            #expect(sent.count == 2)
+            for request in sent {
+                let toolMessage = request["messages"]?.arrayValue?.first { $0["role"] == "tool" }
+                #expect(toolMessage?["tool_call_id"] == "toolu_big")
+                #expect(toolMessage?["content"] == .string(text), "the tool result arrives byte for byte")
+                #expect(request["tools"]?.arrayValue?.count == 12)
+            }
+            #expect(sent[0]["tools"] == sent[1]["tools"], "the second turn's tools, from the parsed-once definitions, translate the same")
+        }
+    }
+}
