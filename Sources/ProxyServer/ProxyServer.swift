@@ -20,6 +20,8 @@ public enum ProxyServer {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnectionsPerHost)
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // No tracer is ever bootstrapped; without this, every request still builds span attributes.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

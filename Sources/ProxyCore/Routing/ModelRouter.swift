@@ -43,6 +43,7 @@ public struct RouteTarget: Sendable, Equatable {
 /// model may list fallbacks, comma-separated, tried in order when one fails.
 public struct ModelRouter: Sendable {
     let configuration: ProxyConfiguration
+    let known = KnownRoutes()
 
     public init(configuration: ProxyConfiguration) {
         self.configuration = configuration
@@ -57,6 +58,18 @@ public struct ModelRouter: Sendable {
     /// cannot be used (no key, unknown channel) are left out; when none can, the first one's
     /// error is thrown.
     public func routes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
+        if let known = known.routes(for: requestedModel) { return try known.get() }
+        let result: Result<[RouteTarget], AnthropicError>
+        do throws(AnthropicError) {
+            result = .success(try workOutRoutes(requestedModel))
+        } catch {
+            result = .failure(error)
+        }
+        known.keep(result, for: requestedModel)
+        return try result.get()
+    }
+
+    private func workOutRoutes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
         let requested = requestedModel.trimmingWhitespace()
         guard !requested.isEmpty else { throw .invalidRequest("model: must not be empty") }
         guard Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) else {
