@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import Hummingbird
 import ProxyCore
 import Synchronization
@@ -31,12 +32,14 @@ struct StreamSink: Sendable {
 /// nobody pays for tokens nobody reads. The task outlives the handler, which returns the response
 /// head while the stream goes on.
 enum ClientWatchedExchange {
-    static func run(connection: ClientConnections.Connection?, _ handle: @escaping @Sendable () async -> ExchangeOutcome) async throws -> Response {
+    static func run(
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, _ handle: @escaping @Sendable () async -> ExchangeOutcome
+    ) async throws -> Response {
         let (heads, headContinuation) = AsyncStream<Response>.makeStream()
         let (body, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let cancellation = LateCancellation()
         let watch = connection?.onClientLeft { cancellation.cancel() }
-        let exchange = Task {
+        let exchange = Task(executorPreference: EventLoopTaskExecutor(eventLoop)) {
             defer { connection?.remove(watch) }
             switch await handle() {
             case .response(let response):

@@ -20,11 +20,11 @@ struct MessagesEndpoint: Sendable {
     }
 
     func createMessage(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel)) { await createMessage(request) }
+        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop) { await createMessage(request) }
     }
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel)) { await countTokens(request) }
+        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop) { await countTokens(request) }
     }
 
     private func createMessage(_ request: Request) async -> ExchangeOutcome {
