@@ -8,6 +8,10 @@ import ProxyCore
 public enum ProxyServer {
     /// Upstream connections kept per host at most, as many streams as can be in flight at once.
     static let maximumConnectionsPerHost = 4096
+    /// Connections waiting to be accepted. Hummingbird's 256 overflowed when a thousand clients
+    /// connected at once (the kernel drops the overflow, and some clients then saw a reset); the
+    /// kernel caps this at `net.core.somaxconn`.
+    static let connectionBacklog = 4096
 
     /// An upstream client configured for model APIs: no redirects followed and the configured
     /// connect timeout. The first-byte and idle timeouts are the proxy's own; the read timeout here
@@ -53,7 +57,7 @@ public enum ProxyServer {
         return Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeDetector()])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -26,7 +26,7 @@ struct StubUpstreamCommand: AsyncParsableCommand {
             _ = try await request.body.collect(upTo: 64 << 20)
             return context.parameters.get("call")?.hasSuffix(":streamGenerateContent") == true ? replies.geminiStream : replies.geminiWhole
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "stub-upstream"))
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "stub-upstream", backlog: 4096))
         try await app.runService()
     }
 }

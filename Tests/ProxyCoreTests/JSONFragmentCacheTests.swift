@@ -109,6 +109,16 @@ import Testing
         #expect(isKept(texts[2]))
     }
 
+    @Test func theLeastRecentlyUsedValuesGoWhenTheKeptBytesPassTheirBudget() throws {
+        let texts = ["A", "B", "C"].map { toolsText(count: 10, marker: $0) }
+        let size = texts[0].utf8.count
+        let cache = JSONFragmentCache(memberNames: ["tools"], maximumTotalBytes: size * 2 + 10)
+        for text in texts { _ = try parse(#"{"tools":\#(text)}"#, cache: cache) }
+        #expect(cache.count == 2, "A went to make room for C")
+        let kept = texts.map { text in text.utf8.withContiguousStorageIfAvailable { cache.value(prefixing: UnsafeRawBufferPointer($0)) != nil } ?? false }
+        #expect(kept == [false, true, true])
+    }
+
     @Test func valuesLargerThanTheEntryLimitAreNotKept() throws {
         let cache = JSONFragmentCache(memberNames: ["tools"], maximumEntryBytes: 2000)
         _ = try parse(#"{"tools":\#(toolsText(count: 40))}"#, cache: cache)

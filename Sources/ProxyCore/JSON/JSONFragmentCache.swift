@@ -15,6 +15,7 @@ public final class JSONFragmentCache: Sendable {
     public let memberNames: Set<String>
     private let capacity: Int
     private let maximumEntryBytes: Int
+    private let maximumTotalBytes: Int
     /// Least recently used first.
     private let entries = Mutex<[Entry]>([])
 
@@ -45,10 +46,13 @@ public final class JSONFragmentCache: Sendable {
     /// - Parameters:
     ///   - capacity: how many distinct values are kept; the least recently used goes first.
     ///   - maximumEntryBytes: larger members are parsed every time rather than kept.
-    public init(memberNames: Set<String>, capacity: Int = 16, maximumEntryBytes: Int = 1024 * 1024) {
+    ///   - maximumTotalBytes: the kept members' bytes together stay within this (their parsed
+    ///     values take a few times as much again).
+    public init(memberNames: Set<String>, capacity: Int = 16, maximumEntryBytes: Int = 512 * 1024, maximumTotalBytes: Int = 4 * 1024 * 1024) {
         self.memberNames = memberNames
         self.capacity = capacity
         self.maximumEntryBytes = maximumEntryBytes
+        self.maximumTotalBytes = maximumTotalBytes
     }
 
     /// A kept value whose bytes begin `remaining`, and how many bytes it spans.
@@ -66,14 +70,17 @@ public final class JSONFragmentCache: Sendable {
 
     /// Keeps a value parsed from `source`.
     func insert(_ value: JSONValue, parsedFrom source: UnsafeRawBufferPointer) {
-        guard source.count >= Self.minimumBytes, source.count <= maximumEntryBytes, capacity > 0,
+        guard source.count >= Self.minimumBytes, source.count <= min(maximumEntryBytes, maximumTotalBytes), capacity > 0,
             let first = source.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "[") || first == UInt8(ascii: "{")
         else { return }
         let entry = Entry(bytes: Array(source), value: value)
         entries.withLock { entries in
             if entries.contains(where: { $0.bytes.count == source.count && $0.begins(source) }) { return }
-            if entries.count == capacity { entries.removeFirst() }
             entries.append(entry)
+            var totalBytes = entries.reduce(0) { $0 + $1.bytes.count }
+            while entries.count > capacity || totalBytes > maximumTotalBytes {
+                totalBytes -= entries.removeFirst().bytes.count
+            }
         }
     }
 
