@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "anthropic-proxy",
-    platforms: [.macOS(.v14)],
+    // Mutex (Synchronization) and task executors need macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "anthropic-proxy", targets: ["anthropic-proxy"]),
         .library(name: "ProxyCore", targets: ["ProxyCore"]),
