@@ -31,7 +31,6 @@ struct UpstreamClient: Sendable {
         }
     }
 
-    /// Reads a whole reply body, up to `maximumReplyBytes`.
     /// Reads a whole reply body, up to `maximumReplyBytes`, within the idle timeout.
     func collect(_ response: HTTPClientResponse, describing target: RouteTarget) async throws(AnthropicError) -> [UInt8] {
         let idleTimeout = idleTimeout

@@ -137,16 +137,9 @@ public struct GeminiRequestTranslator: Sendable {
                 guard let name = functionNames[id] else {
                     throw .invalidRequest("\(blockPath).tool_use_id: no earlier tool_use has the id '\(id)' (Gemini needs the function's name for each result)")
                 }
-                var texts: [String] = []
-                var media: [JSONValue] = []
-                for (inner, item) in content.enumerated() {
-                    if case .text(let text) = item {
-                        texts.append(text)
-                    } else if let part = try part(item, path: "\(blockPath).content.\(inner)") {
-                        media.append(part)
-                    }
+                var (text, media) = try ContentBlock.toolResultParts(content, path: blockPath) { item, path throws(AnthropicError) in
+                    try part(item, path: path)
                 }
-                var text = texts.joined(separator: "\n")
                 if !media.isEmpty {
                     if text.isEmpty { text = "(see the attached content below)" }
                     attachments.append(["text": .string("Content returned by the \(name) call:")])
@@ -171,16 +164,12 @@ public struct GeminiRequestTranslator: Sendable {
         case .image(.base64(let mediaType, let data)), .document(.base64(let mediaType, let data), _):
             return ["inlineData": ["mimeType": .string(mediaType), "data": .string(data)]]
         case .document(.text(let text), let title):
-            let full = title.map { "\($0)\n\n\(text)" } ?? text
+            let full = ContentBlock.documentText(text, title: title)
             return full.isEmpty ? nil : ["text": .string(full)]
         case .image(.url), .document(.url, _):
             throw .invalidRequest("\(path).source: Gemini cannot fetch images or documents by URL; send them as base64")
-        case .image(.text):
-            throw .invalidRequest("\(path).source.type: images cannot have a text source")
-        case .toolUse:
-            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
-        case .toolResult, .thinking, .redactedThinking:
-            throw .invalidRequest("\(path).type: this block is not allowed here")
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking:
+            throw block.misplacedInUserContent(at: path)
         }
     }
 

@@ -116,16 +116,9 @@ public struct OpenAIChatRequestTranslator: Sendable {
             let blockPath = "\(path).\(index)"
             switch block {
             case .toolResult(let id, let content, let isError):
-                var texts: [String] = []
-                var attachments: [JSONValue] = []
-                for (inner, item) in content.enumerated() {
-                    if case .text(let text) = item {
-                        texts.append(text)
-                    } else {
-                        attachments.append(try part(item, path: "\(blockPath).content.\(inner)"))
-                    }
+                var (text, attachments) = try ContentBlock.toolResultParts(content, path: blockPath) { item, path throws(AnthropicError) in
+                    try part(item, path: path)
                 }
-                var text = texts.joined(separator: "\n")
                 if isError { text = "Error: " + text }
                 if !attachments.isEmpty {
                     if text.isEmpty { text = "(see the attached content below)" }
@@ -161,17 +154,13 @@ public struct OpenAIChatRequestTranslator: Sendable {
         case .document(.base64("application/pdf", let data), let title):
             return ["type": "file", "file": ["filename": .string(title ?? "document.pdf"), "file_data": .string("data:application/pdf;base64,\(data)")]]
         case .document(.text(let text), let title):
-            return ["type": "text", "text": .string(title.map { "\($0)\n\n\(text)" } ?? text)]
+            return ["type": "text", "text": .string(ContentBlock.documentText(text, title: title))]
         case .document(.url, _):
             throw .invalidRequest("\(path).source: OpenAI-compatible upstreams cannot fetch documents by URL; send the PDF as base64")
         case .document(.base64(let mediaType, _), _):
             throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to OpenAI-compatible upstreams; only application/pdf")
-        case .image(.text):
-            throw .invalidRequest("\(path).source.type: images cannot have a text source")
-        case .toolUse:
-            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
-        case .toolResult, .thinking, .redactedThinking:
-            throw .invalidRequest("\(path).type: this block is not allowed here")
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking:
+            throw block.misplacedInUserContent(at: path)
         }
     }
 

@@ -139,16 +139,9 @@ public struct OpenAIResponsesRequestTranslator: Sendable {
     /// A tool's answer: a string when it is only text (`is_error` results start with `Error:`),
     /// else a list of input parts, which the API takes for images and files a tool returned.
     private static func toolOutput(_ content: [ContentBlock], isError: Bool, path: String) throws(AnthropicError) -> JSONValue {
-        var texts: [String] = []
-        var attachments: [JSONValue] = []
-        for (index, item) in content.enumerated() {
-            if case .text(let text) = item {
-                texts.append(text)
-            } else {
-                attachments.append(try part(item, path: "\(path).content.\(index)"))
-            }
+        var (text, attachments) = try ContentBlock.toolResultParts(content, path: path) { item, path throws(AnthropicError) in
+            try part(item, path: path)
         }
-        var text = texts.joined(separator: "\n")
         if isError { text = "Error: " + text }
         guard !attachments.isEmpty else { return .string(text) }
         return .array((text.isEmpty ? [] : [inputText(text)]) + attachments)
@@ -176,15 +169,11 @@ public struct OpenAIResponsesRequestTranslator: Sendable {
         case .document(.url(let url), _):
             return ["type": "input_file", "file_url": .string(url)]
         case .document(.text(let text), let title):
-            return inputText(title.map { "\($0)\n\n\(text)" } ?? text)
+            return inputText(ContentBlock.documentText(text, title: title))
         case .document(.base64(let mediaType, _), _):
             throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to the OpenAI Responses API; only application/pdf")
-        case .image(.text):
-            throw .invalidRequest("\(path).source.type: images cannot have a text source")
-        case .toolUse:
-            throw .invalidRequest("\(path).type: tool_use blocks belong in assistant messages")
-        case .toolResult, .thinking, .redactedThinking:
-            throw .invalidRequest("\(path).type: this block is not allowed here")
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking:
+            throw block.misplacedInUserContent(at: path)
         }
     }
 
