@@ -24,4 +24,11 @@ public enum MessageIdentifier {
         let suffix = messageID.hasPrefix("msg_") ? String(messageID.dropFirst(4)) : messageID
         return "toolu_\(suffix)_\(index)"
     }
+
+    /// The upstream's own id for a tool call when it gave a non-empty one, else one derived from
+    /// the reply's id.
+    static func toolUseID(upstreamID: String?, messageID: String, index: Int) -> String {
+        if let upstreamID, !upstreamID.isEmpty { return upstreamID }
+        return toolUseID(messageID: messageID, index: index)
+    }
 }

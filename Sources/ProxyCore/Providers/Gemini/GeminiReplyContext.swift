@@ -130,7 +130,7 @@ public struct GeminiReplyContext: Sendable {
     /// Usage for a reply that reported none: the prompt estimate, and about four characters per
     /// output token.
     func estimatedUsage(outputCharacters: Int) -> Usage {
-        Usage(inputTokens: estimatedInputTokens, outputTokens: (outputCharacters + 3) / 4)
+        Usage.estimated(inputTokens: estimatedInputTokens, outputCharacters: outputCharacters)
     }
 
     /// The tool_use id of the reply's `index`th call: Gemini's own id when it gave one, else one

@@ -72,8 +72,7 @@ public struct OpenAIChatReplyContext: Sendable {
     }
 
     func toolUseID(upstreamID: String?, index: Int) -> String {
-        if let upstreamID, !upstreamID.isEmpty { return upstreamID }
-        return MessageIdentifier.toolUseID(messageID: messageID, index: index)
+        MessageIdentifier.toolUseID(upstreamID: upstreamID, messageID: messageID, index: index)
     }
 
     /// The reasoning text of a message or delta: `reasoning_content` (DeepSeek, vLLM, llama.cpp)

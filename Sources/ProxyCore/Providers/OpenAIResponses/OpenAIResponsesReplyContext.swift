@@ -51,8 +51,7 @@ public struct OpenAIResponsesReplyContext: Sendable {
     }
 
     func toolUseID(callID: String?, index: Int) -> String {
-        if let callID, !callID.isEmpty { return callID }
-        return MessageIdentifier.toolUseID(messageID: messageID, index: index)
+        MessageIdentifier.toolUseID(upstreamID: callID, messageID: messageID, index: index)
     }
 
     /// The thinking block's signature for a reasoning item: its encrypted content, tagged with
