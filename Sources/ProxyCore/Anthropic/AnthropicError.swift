@@ -1,8 +1,8 @@
 /// An error as the client receives it: an HTTP status and Anthropic's
 /// `{"type":"error","error":{"type":...,"message":...}}` body (or an `event: error` frame mid-stream).
-public struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Anthropic's error types; the SDKs choose their exception class by status, and log the type.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         case invalidRequest = "invalid_request_error"
         case authentication = "authentication_error"
         case permission = "permission_error"
@@ -14,7 +14,7 @@ public struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertibl
         case overloaded = "overloaded_error"
 
         /// The status Anthropic answers with for this type.
-        public var defaultStatus: Int {
+        package var defaultStatus: Int {
             switch self {
             case .invalidRequest: 400
             case .authentication: 401
@@ -29,27 +29,27 @@ public struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
-    public var status: Int
-    public var kind: Kind
-    public var message: String
+    package var status: Int
+    package var kind: Kind
+    package var message: String
     /// Response headers that steer the client's retries (`retry-after`, `x-should-retry`).
-    public var headers: [String: String]
+    package var headers: [String: String]
 
-    public init(_ kind: Kind, _ message: String, status: Int? = nil, headers: [String: String] = [:]) {
+    package init(_ kind: Kind, _ message: String, status: Int? = nil, headers: [String: String] = [:]) {
         self.kind = kind
         self.message = message
         self.status = status ?? kind.defaultStatus
         self.headers = headers
     }
 
-    public static func invalidRequest(_ message: String) -> AnthropicError {
+    package static func invalidRequest(_ message: String) -> AnthropicError {
         AnthropicError(.invalidRequest, message)
     }
 
-    public var description: String { "\(status) \(kind.rawValue): \(message)" }
+    package var description: String { "\(status) \(kind.rawValue): \(message)" }
 
     /// The error body, as Anthropic sends it.
-    public var json: JSONValue {
+    package var json: JSONValue {
         ["type": "error", "error": ["type": .string(kind.rawValue), "message": .string(message)]]
     }
 }

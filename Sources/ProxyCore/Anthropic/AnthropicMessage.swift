@@ -1,5 +1,5 @@
 /// Why the model stopped, as Anthropic names it.
-public enum StopReason: String, Sendable {
+package enum StopReason: String, Sendable {
     case endTurn = "end_turn"
     case maxTokens = "max_tokens"
     case stopSequence = "stop_sequence"
@@ -9,20 +9,20 @@ public enum StopReason: String, Sendable {
 }
 
 /// Token counts of a reply. `inputTokens + cacheReadInputTokens` is the whole prompt.
-public struct Usage: Sendable, Equatable {
-    public var inputTokens: Int
-    public var outputTokens: Int
-    public var cacheCreationInputTokens: Int
-    public var cacheReadInputTokens: Int
+package struct Usage: Sendable, Equatable {
+    package var inputTokens: Int
+    package var outputTokens: Int
+    package var cacheCreationInputTokens: Int
+    package var cacheReadInputTokens: Int
 
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+    package init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens
         self.cacheReadInputTokens = cacheReadInputTokens
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         [
             "input_tokens": .int(inputTokens),
             "cache_creation_input_tokens": .int(cacheCreationInputTokens),
@@ -33,16 +33,16 @@ public struct Usage: Sendable, Equatable {
 }
 
 /// A whole reply to `POST /v1/messages`.
-public struct AnthropicMessage: Sendable, Equatable {
-    public var id: String
+package struct AnthropicMessage: Sendable, Equatable {
+    package var id: String
     /// The model name the client asked for, echoed back.
-    public var model: String
-    public var content: [ContentBlock]
-    public var stopReason: StopReason?
-    public var stopSequence: String?
-    public var usage: Usage
+    package var model: String
+    package var content: [ContentBlock]
+    package var stopReason: StopReason?
+    package var stopSequence: String?
+    package var usage: Usage
 
-    public init(id: String, model: String, content: [ContentBlock], stopReason: StopReason?, stopSequence: String? = nil, usage: Usage) {
+    package init(id: String, model: String, content: [ContentBlock], stopReason: StopReason?, stopSequence: String? = nil, usage: Usage) {
         self.id = id
         self.model = model
         self.content = content
@@ -51,7 +51,7 @@ public struct AnthropicMessage: Sendable, Equatable {
         self.usage = usage
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         [
             "id": .string(id),
             "type": "message",

@@ -1,13 +1,13 @@
 /// Why a stream event or a message read from the wire is not what Anthropic sends.
-public struct UndecodableEvent: Error, CustomStringConvertible {
-    public let description: String
+package struct UndecodableEvent: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// Reading Anthropic's own wire format back, strictly: what tests, the benchmark and
 /// Anthropic-compatible upstreams need to check a reply against the grammar.
 extension AnthropicStreamEvent {
     /// Reads an event back from the wire; anything off-grammar throws.
-    public init(sse: SSEEvent) throws {
+    package init(sse: SSEEvent) throws {
         let json = try JSONParser.parse(sse.data)
         guard let type = json["type"]?.stringValue, type == sse.event else {
             throw UndecodableEvent(description: "event name \(sse.event ?? "nil") does not match payload type in \(sse.data)")
@@ -67,7 +67,7 @@ extension AnthropicStreamEvent {
 }
 
 extension Usage {
-    public init(json: JSONValue?) throws {
+    package init(json: JSONValue?) throws {
         guard let json, let output = json["output_tokens"]?.intValue else { throw UndecodableEvent(description: "usage without output_tokens") }
         self.init(
             inputTokens: json["input_tokens"]?.intValue ?? 0, outputTokens: output,
@@ -78,7 +78,7 @@ extension Usage {
 
 extension AnthropicMessage {
     /// Reads a whole reply back from the wire.
-    public init(json: JSONValue) throws {
+    package init(json: JSONValue) throws {
         guard json["type"] == "message", json["role"] == "assistant", let id = json["id"]?.stringValue, id.hasPrefix("msg_") else {
             throw UndecodableEvent(description: "not a message: \(JSONWriter.string(json))")
         }

@@ -1,16 +1,16 @@
 /// One event of Anthropic's streaming grammar:
 /// `message_start`, then per block `content_block_start`, deltas, `content_block_stop` (indexes
 /// increasing from 0), then `message_delta` and `message_stop`; `ping` anywhere, `error` to abort.
-public enum AnthropicStreamEvent: Sendable, Equatable {
+package enum AnthropicStreamEvent: Sendable, Equatable {
     /// A block as it opens: text and thinking empty, tool_use with `input: {}`.
-    public enum BlockStart: Sendable, Equatable {
+    package enum BlockStart: Sendable, Equatable {
         case text
         case thinking
         case redactedThinking(data: String)
         case toolUse(id: String, name: String)
     }
 
-    public enum Delta: Sendable, Equatable {
+    package enum Delta: Sendable, Equatable {
         case text(String)
         case thinking(String)
         case signature(String)
@@ -29,13 +29,13 @@ public enum AnthropicStreamEvent: Sendable, Equatable {
 
     /// How every translated stream opens, as soon as the upstream has accepted the request:
     /// `message_start` with an empty message whose usage is the prompt's local estimate, and a `ping`.
-    public static func opening(messageID: String, model: String, estimatedInputTokens: Int) -> [AnthropicStreamEvent] {
+    package static func opening(messageID: String, model: String, estimatedInputTokens: Int) -> [AnthropicStreamEvent] {
         let message = AnthropicMessage(id: messageID, model: model, content: [], stopReason: nil, usage: Usage(inputTokens: estimatedInputTokens))
         return [.messageStart(message), .ping]
     }
 
     /// The SSE `event:` name.
-    public var name: String {
+    package var name: String {
         switch self {
         case .messageStart: "message_start"
         case .contentBlockStart: "content_block_start"
@@ -49,7 +49,7 @@ public enum AnthropicStreamEvent: Sendable, Equatable {
     }
 
     /// The event's `data:` payload.
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .messageStart(let message):
             return ["type": "message_start", "message": message.json]
@@ -75,7 +75,7 @@ public enum AnthropicStreamEvent: Sendable, Equatable {
     }
 
     /// The event framed for the wire: `event: NAME\ndata: JSON\n\n`.
-    public func write(to writer: inout JSONWriter) {
+    package func write(to writer: inout JSONWriter) {
         writer.append(raw: "event: ".utf8)
         writer.append(raw: name.utf8)
         writer.append(raw: "\ndata: ".utf8)
@@ -83,7 +83,7 @@ public enum AnthropicStreamEvent: Sendable, Equatable {
         writer.append(raw: "\n\n".utf8)
     }
 
-    public var sseBytes: [UInt8] {
+    package var sseBytes: [UInt8] {
         var writer = JSONWriter()
         write(to: &writer)
         return writer.bytes

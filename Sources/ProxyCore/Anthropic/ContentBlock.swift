@@ -1,5 +1,5 @@
 /// Where an image's or document's bytes come from.
-public enum MediaSource: Sendable, Equatable {
+package enum MediaSource: Sendable, Equatable {
     case base64(mediaType: String, data: String)
     case url(String)
     /// A plain-text document.
@@ -7,7 +7,7 @@ public enum MediaSource: Sendable, Equatable {
 }
 
 /// One block of a message's content, in a request's history or in a reply.
-public enum ContentBlock: Sendable, Equatable {
+package enum ContentBlock: Sendable, Equatable {
     case text(String)
     case image(MediaSource)
     case document(MediaSource, title: String?)
@@ -18,7 +18,7 @@ public enum ContentBlock: Sendable, Equatable {
     case redactedThinking(data: String)
 
     /// The block as Anthropic writes it in a reply.
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .text(let text):
             return ["type": "text", "text": .string(text)]

@@ -1,9 +1,9 @@
 /// Identifiers in Anthropic's forms: `msg_…` for replies, `toolu_…` for tool calls.
-public enum MessageIdentifier {
+package enum MessageIdentifier {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// A fresh random reply id: `msg_` and 24 base-62 characters.
-    public static func newMessageID() -> String {
+    package static func newMessageID() -> String {
         // Eight characters from each 64-bit draw: each draw is a system call here.
         var generator = SystemRandomNumberGenerator()
         var characters: [UInt8] = []
@@ -20,7 +20,7 @@ public enum MessageIdentifier {
 
     /// A tool-call id for an upstream that gave none, derived from the reply's id so that the
     /// streamed and the whole translation of one reply agree.
-    public static func toolUseID(messageID: String, index: Int) -> String {
+    package static func toolUseID(messageID: String, index: Int) -> String {
         let suffix = messageID.hasPrefix("msg_") ? String(messageID.dropFirst(4)) : messageID
         return "toolu_\(suffix)_\(index)"
     }

@@ -2,7 +2,7 @@ extension MessagesRequest {
     /// Validates and types a request body. Every problem is a 400 `invalid_request_error` whose
     /// message starts with the field's path, as Anthropic's own do (`messages.2.content.0.type: ...`).
     /// - Parameter countingTokens: a `count_tokens` body, which has no `max_tokens`.
-    public init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
+    package init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
         model = try body.string("model")
         maxTokens = countingTokens ? try body.optionalInt("max_tokens") ?? 1 : try body.int("max_tokens")

@@ -1,35 +1,35 @@
 /// A `POST /v1/messages` request body, validated and typed where the proxy needs to understand it.
 /// Tool schemas and tool inputs stay `JSONValue`: they are carried through, not interpreted.
-public struct MessagesRequest: Sendable, Equatable {
-    public enum Role: String, Sendable {
+package struct MessagesRequest: Sendable, Equatable {
+    package enum Role: String, Sendable {
         case user, assistant
         /// Claude Code places `system`-role messages inside `messages`; they keep their position.
         case system
     }
 
-    public struct Message: Sendable, Equatable {
-        public var role: Role
-        public var content: [ContentBlock]
+    package struct Message: Sendable, Equatable {
+        package var role: Role
+        package var content: [ContentBlock]
 
-        public init(role: Role, content: [ContentBlock]) {
+        package init(role: Role, content: [ContentBlock]) {
             self.role = role
             self.content = content
         }
     }
 
-    public struct Tool: Sendable, Equatable {
-        public var name: String
-        public var description: String?
-        public var inputSchema: JSONValue
+    package struct Tool: Sendable, Equatable {
+        package var name: String
+        package var description: String?
+        package var inputSchema: JSONValue
 
-        public init(name: String, description: String? = nil, inputSchema: JSONValue) {
+        package init(name: String, description: String? = nil, inputSchema: JSONValue) {
             self.name = name
             self.description = description
             self.inputSchema = inputSchema
         }
     }
 
-    public enum ToolChoice: Sendable, Equatable {
+    package enum ToolChoice: Sendable, Equatable {
         case auto
         /// The model must call some tool.
         case any
@@ -37,31 +37,31 @@ public struct MessagesRequest: Sendable, Equatable {
         case none
     }
 
-    public enum Thinking: Sendable, Equatable {
+    package enum Thinking: Sendable, Equatable {
         case disabled
         case enabled(budgetTokens: Int)
         /// The model decides how much to think (Claude Code's default).
         case adaptive
     }
 
-    public var model: String
-    public var maxTokens: Int
-    public var messages: [Message]
+    package var model: String
+    package var maxTokens: Int
+    package var messages: [Message]
     /// The system prompt's text blocks, in order.
-    public var system: [String]
-    public var tools: [Tool]
-    public var toolChoice: ToolChoice?
-    public var disableParallelToolUse: Bool
-    public var stream: Bool
-    public var temperature: Double?
-    public var topP: Double?
-    public var topK: Int?
-    public var stopSequences: [String]
-    public var thinking: Thinking
+    package var system: [String]
+    package var tools: [Tool]
+    package var toolChoice: ToolChoice?
+    package var disableParallelToolUse: Bool
+    package var stream: Bool
+    package var temperature: Double?
+    package var topP: Double?
+    package var topK: Int?
+    package var stopSequences: [String]
+    package var thinking: Thinking
     /// `output_config.effort`: low, medium, high or max.
-    public var effort: String?
+    package var effort: String?
 
-    public init(
+    package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],

@@ -1,11 +1,11 @@
 /// Builds the whole message a stream describes, the way the Anthropic SDKs' `get_final_message`
 /// does, and checks the stream's grammar on the way: an out-of-order event is an error.
-public struct StreamAccumulator: Sendable {
-    public enum GrammarError: Error, Equatable, CustomStringConvertible {
+package struct StreamAccumulator: Sendable {
+    package enum GrammarError: Error, Equatable, CustomStringConvertible {
         case unexpected(event: String, reason: String)
         case streamError(AnthropicError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unexpected(let event, let reason): "unexpected \(event): \(reason)"
             case .streamError(let error): "stream error: \(error)"
@@ -25,14 +25,14 @@ public struct StreamAccumulator: Sendable {
     private var open: OpenBlock?
     private var stopped = false
 
-    public init() {}
+    package init() {}
 
     /// The finished message, once `message_stop` has arrived.
-    public var finalMessage: AnthropicMessage? {
+    package var finalMessage: AnthropicMessage? {
         stopped ? message : nil
     }
 
-    public mutating func consume(_ event: AnthropicStreamEvent) throws(GrammarError) {
+    package mutating func consume(_ event: AnthropicStreamEvent) throws(GrammarError) {
         if stopped { throw .unexpected(event: event.name, reason: "after message_stop") }
         if message == nil, event != .ping {
             guard case .messageStart(let start) = event else {

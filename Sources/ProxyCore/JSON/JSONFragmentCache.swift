@@ -7,12 +7,12 @@ import Synchronization
 /// Used by `JSONParser.parse(_:reusing:)`. A hit needs the member's bytes to be identical to
 /// bytes that parsed successfully before, so it answers exactly what parsing would; finding one
 /// compares bytes (about 3 µs for 30 KB) where parsing them allocates every string and array.
-public final class JSONFragmentCache: Sendable {
+package final class JSONFragmentCache: Sendable {
     /// Members shorter than this parse about as fast as they are found, so they are not kept.
-    public static let minimumBytes = 1024
+    package static let minimumBytes = 1024
 
     /// The top-level members worth keeping (for the Messages API: `tools` and `system`).
-    public let memberNames: Set<String>
+    package let memberNames: Set<String>
     private let capacity: Int
     private let maximumEntryBytes: Int
     private let maximumTotalBytes: Int
@@ -48,7 +48,7 @@ public final class JSONFragmentCache: Sendable {
     ///   - maximumEntryBytes: larger members are parsed every time rather than kept.
     ///   - maximumTotalBytes: the kept members' bytes together stay within this (their parsed
     ///     values take a few times as much again).
-    public init(memberNames: Set<String>, capacity: Int = 16, maximumEntryBytes: Int = 512 * 1024, maximumTotalBytes: Int = 4 * 1024 * 1024) {
+    package init(memberNames: Set<String>, capacity: Int = 16, maximumEntryBytes: Int = 512 * 1024, maximumTotalBytes: Int = 4 * 1024 * 1024) {
         self.memberNames = memberNames
         self.capacity = capacity
         self.maximumEntryBytes = maximumEntryBytes
@@ -85,5 +85,5 @@ public final class JSONFragmentCache: Sendable {
     }
 
     /// How many values are kept, for tests.
-    public var count: Int { entries.withLock { $0.count } }
+    package var count: Int { entries.withLock { $0.count } }
 }

@@ -2,21 +2,21 @@
 ///
 /// Objects in API payloads are small, so lookups scan the members; that beats hashing every key of
 /// every object while parsing a 50 KB request.
-public struct JSONObject: Sendable, Hashable {
-    public typealias Member = (key: String, value: JSONValue)
+package struct JSONObject: Sendable, Hashable {
+    package typealias Member = (key: String, value: JSONValue)
 
-    public private(set) var members: [Member]
+    package private(set) var members: [Member]
 
-    public init(_ members: [Member] = []) {
+    package init(_ members: [Member] = []) {
         self.members = members
     }
 
-    public var isEmpty: Bool { members.isEmpty }
-    public var count: Int { members.count }
-    public var keys: [String] { members.map(\.key) }
+    package var isEmpty: Bool { members.isEmpty }
+    package var count: Int { members.count }
+    package var keys: [String] { members.map(\.key) }
 
     /// The member's value; setting `nil` removes the member, setting a new key appends it.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             for member in members where member.key == key { return member.value }
             return nil
@@ -31,11 +31,11 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     /// Appends a member without looking for an existing one; for builders that know keys are new.
-    public mutating func append(_ key: String, _ value: JSONValue) {
+    package mutating func append(_ key: String, _ value: JSONValue) {
         members.append((key: key, value: value))
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.members.count == rhs.members.count else { return false }
         for member in lhs.members {
             guard let other = rhs[member.key], other == member.value else { return false }
@@ -43,14 +43,14 @@ public struct JSONObject: Sendable, Hashable {
         return true
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(members.count)
         for key in members.map(\.key).sorted() { hasher.combine(key) }
     }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements.map { (key: $0.0, value: $0.1) })
     }
 }

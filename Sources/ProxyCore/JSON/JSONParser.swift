@@ -1,19 +1,19 @@
 /// Why a document is not valid JSON, and where.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset of the problem in the input.
-    public let offset: Int
-    public let reason: String
+    package let offset: Int
+    package let reason: String
 
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    package var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes, producing `JSONValue`s.
 ///
 /// Hand-written because decoding is the largest cost on the request path: it makes one pass, copies
 /// string bytes once, and keeps numbers as their literal text.
-public struct JSONParser {
+package struct JSONParser {
     /// Deeper nesting than this is rejected rather than risking the stack.
-    public static let maximumDepth = 512
+    package static let maximumDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
     private let cache: JSONFragmentCache?
@@ -27,7 +27,7 @@ public struct JSONParser {
 
     /// Parses one JSON document; anything but white space after it is an error. The top-level
     /// members that `cache` names are taken from it when their bytes were parsed before.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, cache: cache)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -36,7 +36,7 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
+    package static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             do throws(JSONParseError) { return .success(try parse(UnsafeRawBufferPointer(buffer), reusing: cache)) } catch { return .failure(error) }
         }
@@ -44,13 +44,13 @@ public struct JSONParser {
         return try parse(Array(bytes), reusing: cache)
     }
 
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
     /// The byte ranges of each member value of a top-level object, for editing a document in place
     /// (the passthrough rewrites only the `model` value and leaves every other byte as sent).
-    public static func topLevelMemberRanges(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> [(key: String, range: Range<Int>)] {
+    package static func topLevelMemberRanges(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> [(key: String, range: Range<Int>)] {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }

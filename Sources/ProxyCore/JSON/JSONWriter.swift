@@ -1,26 +1,26 @@
 /// Serialises `JSONValue`s to compact UTF-8 JSON, appending to a byte array.
-public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8]
 
-    public init(reservingCapacity capacity: Int = 256) {
+    package init(reservingCapacity capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Compact JSON bytes for a value.
-    public static func encode(_ value: JSONValue) -> [UInt8] {
+    package static func encode(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter()
         writer.write(value)
         return writer.bytes
     }
 
     /// Compact JSON text for a value.
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         String(decoding: encode(value), as: UTF8.self)
     }
 
     /// How many bytes `encode(value)` would write, without writing them.
-    public static func encodedCount(_ value: JSONValue) -> Int {
+    package static func encodedCount(_ value: JSONValue) -> Int {
         switch value {
         case .null: return 4
         case .bool(let flag): return flag ? 4 : 5
@@ -49,7 +49,7 @@ public struct JSONWriter {
         }
     }
 
-    public mutating func write(_ value: JSONValue) {
+    package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: appendASCII("null")
         case .bool(let flag): appendASCII(flag ? "true" : "false")
@@ -75,7 +75,7 @@ public struct JSONWriter {
     }
 
     /// Writes a string literal with the escapes JSON requires (quote, backslash, control characters).
-    public mutating func write(string: String) {
+    package mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = string
         text.withUTF8 { utf8 in
@@ -94,7 +94,7 @@ public struct JSONWriter {
     }
 
     /// Appends bytes that are already JSON (or SSE framing) as they are.
-    public mutating func append<Bytes: Sequence<UInt8>>(raw: Bytes) {
+    package mutating func append<Bytes: Sequence<UInt8>>(raw: Bytes) {
         bytes.append(contentsOf: raw)
     }
 

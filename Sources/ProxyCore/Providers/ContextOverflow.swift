@@ -1,13 +1,13 @@
 /// Recognises an upstream's "the prompt does not fit" error and restates it the one way Claude Code
 /// understands: a 400 `invalid_request_error` reading `prompt is too long: N tokens > M maximum`,
 /// which makes it compact the conversation and go on instead of stopping.
-public enum ContextOverflow {
+package enum ContextOverflow {
     /// The numbers an overflow error states; either may be missing.
-    public struct Figures: Sendable, Equatable {
-        public var tokens: Int?
-        public var maximum: Int?
+    package struct Figures: Sendable, Equatable {
+        package var tokens: Int?
+        package var maximum: Int?
 
-        public init(tokens: Int? = nil, maximum: Int? = nil) {
+        package init(tokens: Int? = nil, maximum: Int? = nil) {
             self.tokens = tokens
             self.maximum = maximum
         }
@@ -43,7 +43,7 @@ public enum ContextOverflow {
     ///   - message: the upstream's error message.
     ///   - body: the whole error body, for codes and fields (`code`, `type`, llama.cpp's
     ///     `n_prompt_tokens` and `n_ctx`).
-    public static func figures(message: String, body: JSONValue?) -> Figures? {
+    package static func figures(message: String, body: JSONValue?) -> Figures? {
         let error = body?["error"]
         if let tokens = error?["n_prompt_tokens"]?.intValue, let maximum = error?["n_ctx"]?.intValue {
             return Figures(tokens: tokens, maximum: maximum)
@@ -65,7 +65,7 @@ public enum ContextOverflow {
 
     /// The error Claude Code compacts on. Missing numbers come from the local estimate and the
     /// model's known context window, kept consistent (the first always above the second).
-    public static func error(_ figures: Figures, estimatedTokens: Int, contextWindow: Int?) -> AnthropicError {
+    package static func error(_ figures: Figures, estimatedTokens: Int, contextWindow: Int?) -> AnthropicError {
         let maximum = figures.maximum ?? contextWindow ?? max(estimatedTokens - 1, 1)
         let tokens = max(figures.tokens ?? estimatedTokens, maximum + 1)
         return .invalidRequest("prompt is too long: \(tokens) tokens > \(maximum) maximum")

@@ -3,7 +3,7 @@ extension MessagesRequest {
     /// `reasoning.effort` in the Responses API): `output_config.effort` when the client set it
     /// (`max` is OpenAI's `high`), else from the thinking budget (up to 4K low, up to 16K medium,
     /// more high; adaptive medium); `nil` when thinking is off, leaving the model's default.
-    public var openAIReasoningEffort: String? {
+    package var openAIReasoningEffort: String? {
         if let effort = effort?.lowercased() {
             return ["low", "medium", "high"].contains(effort) ? effort : effort == "max" ? "high" : "medium"
         }

@@ -5,11 +5,11 @@
 ///
 /// A longer id becomes its first characters and a hash of the whole id: the same id always maps
 /// the same way, so a call and its result still match, in every turn.
-public enum ToolCallIDLimit {
+package enum ToolCallIDLimit {
     /// OpenAI's limit on `tool_calls[].id`.
-    public static let openAI = 40
+    package static let openAI = 40
 
-    public static func fitting(_ id: String, within maximumLength: Int = openAI) -> String {
+    package static func fitting(_ id: String, within maximumLength: Int = openAI) -> String {
         guard id.utf8.count > maximumLength else { return id }
         let hash = String(ToolNameMapping.fnv1a(id), radix: 16)
         let suffix = "_" + String(repeating: "0", count: 8 - hash.count) + hash

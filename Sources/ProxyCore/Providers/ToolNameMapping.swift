@@ -3,13 +3,13 @@
 ///
 /// A valid name is kept. Any other is cleaned and given a hash of the original, so two names that
 /// clean to the same text stay distinct and the same name always maps the same way, in every turn.
-public struct ToolNameMapping: Sendable, Equatable {
-    public static let maximumLength = 64
+package struct ToolNameMapping: Sendable, Equatable {
+    package static let maximumLength = 64
 
     private var originalByUpstream: [String: String] = [:]
 
     /// A mapping that knows every tool the request declares or its history used.
-    public init(request: MessagesRequest) {
+    package init(request: MessagesRequest) {
         for tool in request.tools { register(tool.name) }
         for message in request.messages {
             for case .toolUse(_, let name, _) in message.content { register(name) }
@@ -21,11 +21,11 @@ public struct ToolNameMapping: Sendable, Equatable {
     }
 
     /// The client's name for a name the upstream used.
-    public func originalName(for upstreamName: String) -> String {
+    package func originalName(for upstreamName: String) -> String {
         originalByUpstream[upstreamName] ?? upstreamName
     }
 
-    public static func upstreamName(for name: String) -> String {
+    package static func upstreamName(for name: String) -> String {
         if !name.isEmpty, name.utf8.count <= maximumLength, name.utf8.allSatisfy(\.isIdentifierCharacter) { return name }
         let cleaned = String(decoding: name.utf8.map { $0.isIdentifierCharacter ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
         let hash = String(fnv1a(name), radix: 16)

@@ -1,9 +1,9 @@
 /// Turns an upstream's HTTP error into the Anthropic error the client receives: the status decides
 /// the SDK's exception class and whether it retries, the message names the upstream and says what
 /// it said.
-public enum UpstreamErrorMapping {
+package enum UpstreamErrorMapping {
     /// Anthropic's error type and status for an upstream status.
-    public static func kindAndStatus(forUpstreamStatus status: Int) -> (AnthropicError.Kind, Int) {
+    package static func kindAndStatus(forUpstreamStatus status: Int) -> (AnthropicError.Kind, Int) {
         switch status {
         case 400, 422: (.invalidRequest, 400)
         case 401: (.authentication, 401)
@@ -27,7 +27,7 @@ public enum UpstreamErrorMapping {
     ///   - keyVariable: the setting that held the key, named when the upstream rejects it.
     ///   - prompt: the prompt's local token estimate and the model's context window, for restating a
     ///     context overflow in the form Claude Code compacts on (see `ContextOverflow`).
-    public static func error(
+    package static func error(
         status: Int, provider: Provider, model: String, body: [UInt8], headers: [String: String], keyVariable: String?,
         prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
     ) -> AnthropicError {
@@ -51,7 +51,7 @@ public enum UpstreamErrorMapping {
     }
 
     /// The human part of an error body.
-    public static func upstreamMessage(_ body: [UInt8]) -> String {
+    package static func upstreamMessage(_ body: [UInt8]) -> String {
         if let json = try? JSONParser.parse(body) {
             let candidates = [json["error"]?["message"], json["error"], json["message"], json["detail"], json[0]?["error"]?["message"]]
             for case .string(let text)? in candidates where !text.isEmpty { return text }
@@ -73,7 +73,7 @@ public enum UpstreamErrorMapping {
 
 extension JSONValue {
     /// The element at `index` when this is an array.
-    public subscript(index: Int) -> JSONValue? {
+    package subscript(index: Int) -> JSONValue? {
         guard case .array(let elements) = self, elements.indices.contains(index) else { return nil }
         return elements[index]
     }

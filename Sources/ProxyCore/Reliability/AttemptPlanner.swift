@@ -6,35 +6,35 @@
 /// and every path is testable without a network. Fallbacks are the user's explicit choice, so
 /// moving to one is immediate and does not use the retry budget; waiting and retrying the same
 /// target does.
-public struct AttemptPlanner: Sendable {
-    public enum Action: Sendable, Equatable {
+package struct AttemptPlanner: Sendable {
+    package enum Action: Sendable, Equatable {
         /// Send the request to `targets[targetIndex]`, after waiting `delay`.
         case attempt(targetIndex: Int, delay: Duration)
         case giveUp(AnthropicError)
     }
 
-    public let targets: [RouteTarget]
+    package let targets: [RouteTarget]
     private let policy: RetryPolicy
-    public private(set) var targetIndex = 0
+    package private(set) var targetIndex = 0
     /// Retries used so far, out of `policy.maximumRetries`.
-    public private(set) var retriesUsed = 0
+    package private(set) var retriesUsed = 0
     /// Attempts made so far, the first included.
-    public private(set) var attempts = 1
+    package private(set) var attempts = 1
 
-    public init(targets: [RouteTarget], policy: RetryPolicy) {
+    package init(targets: [RouteTarget], policy: RetryPolicy) {
         precondition(!targets.isEmpty, "a request needs a target")
         self.targets = targets
         self.policy = policy
     }
 
-    public var currentTarget: RouteTarget { targets[targetIndex] }
+    package var currentTarget: RouteTarget { targets[targetIndex] }
 
     /// The next step after the current attempt failed with `error`.
     /// - Parameters:
     ///   - anotherKeyIsReady: the current target has a key other than the one just used that is
     ///     not resting, so a retry can go out at once (the failing key was rested before asking).
     ///   - random: a value in 0..<1, for the backoff's jitter.
-    public mutating func next(after error: AnthropicError, anotherKeyIsReady: Bool, random: Double) -> Action {
+    package mutating func next(after error: AnthropicError, anotherKeyIsReady: Bool, random: Double) -> Action {
         let keyProblem = error.status == 401 || error.status == 429
         guard RetryPolicy.isRetryable(error) || (keyProblem && anotherKeyIsReady) else { return .giveUp(error) }
         if keyProblem, anotherKeyIsReady, retriesUsed < policy.maximumRetries {

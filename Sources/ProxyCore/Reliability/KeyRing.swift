@@ -3,17 +3,17 @@
 /// Each request takes the next key in turn. A key the upstream rejected (401) or throttled (429)
 /// rests until a given time and is skipped meanwhile; when every key is resting, the one that
 /// wakes first is used, so requests never fail for want of a key.
-public struct KeyRing: Sendable, Equatable {
-    public let keys: [String]
+package struct KeyRing: Sendable, Equatable {
+    package let keys: [String]
     private var cursor = 0
     private var restingUntil: [String: ContinuousClock.Instant] = [:]
 
-    public init(keys: [String]) {
+    package init(keys: [String]) {
         self.keys = keys
     }
 
     /// The key for the next request, or `nil` when the ring holds none.
-    public mutating func next(at now: ContinuousClock.Instant) -> String? {
+    package mutating func next(at now: ContinuousClock.Instant) -> String? {
         guard !keys.isEmpty else { return nil }
         for offset in 0..<keys.count {
             let key = keys[(cursor + offset) % keys.count]
@@ -25,13 +25,13 @@ public struct KeyRing: Sendable, Equatable {
         return keys.min { restingUntil[$0, default: now] < restingUntil[$1, default: now] }
     }
 
-    public mutating func rest(_ key: String, until instant: ContinuousClock.Instant) {
+    package mutating func rest(_ key: String, until instant: ContinuousClock.Instant) {
         guard keys.contains(key) else { return }
         restingUntil[key] = max(restingUntil[key] ?? instant, instant)
     }
 
     /// Whether a key other than `key` is available now, so a retry can go out without waiting.
-    public func hasAlternative(to key: String, at now: ContinuousClock.Instant) -> Bool {
+    package func hasAlternative(to key: String, at now: ContinuousClock.Instant) -> Bool {
         keys.contains { $0 != key && (restingUntil[$0].map { $0 <= now } ?? true) }
     }
 }

@@ -6,15 +6,15 @@
 /// `x-should-retry: false`. Waits grow exponentially with full jitter; an upstream's Retry-After is
 /// honoured when it is within `maximumWait`, and a longer one is passed to the client instead of
 /// waited out.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// Attempts after the first, per request.
-    public var maximumRetries: Int
-    public var baseDelay: Duration
-    public var maximumDelay: Duration
+    package var maximumRetries: Int
+    package var baseDelay: Duration
+    package var maximumDelay: Duration
     /// The longest Retry-After the proxy waits out itself.
-    public var maximumWait: Duration
+    package var maximumWait: Duration
 
-    public init(maximumRetries: Int = 2, baseDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumWait: Duration = .seconds(20)) {
+    package init(maximumRetries: Int = 2, baseDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumWait: Duration = .seconds(20)) {
         self.maximumRetries = maximumRetries
         self.baseDelay = baseDelay
         self.maximumDelay = maximumDelay
@@ -24,14 +24,14 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Client-facing statuses of failures worth another attempt.
     private static let retryableStatuses: Set<Int> = [429, 500, 502, 504, 529]
 
-    public static func isRetryable(_ error: AnthropicError) -> Bool {
+    package static func isRetryable(_ error: AnthropicError) -> Bool {
         retryableStatuses.contains(error.status) && error.headers["x-should-retry"] != "false"
     }
 
     /// How long to wait before retry number `retry` (1 for the first retry) of the same target, or
     /// `nil` when the upstream asked for a longer wait than `maximumWait`.
     /// - Parameter random: a value in 0..<1, for jitter.
-    public func delay(beforeRetry retry: Int, after error: AnthropicError, random: Double) -> Duration? {
+    package func delay(beforeRetry retry: Int, after error: AnthropicError, random: Double) -> Duration? {
         if let retryAfter = error.headers["retry-after"].flatMap(Int.init) {
             let wait = Duration.seconds(retryAfter)
             return wait <= maximumWait ? wait : nil

@@ -1,15 +1,15 @@
 /// What the proxy knows about an upstream model: how much it may write, how much it can read,
 /// and how it wants reasoning and the system prompt asked for.
-public struct ModelProfile: Sendable, Equatable {
+package struct ModelProfile: Sendable, Equatable {
     /// The most output tokens the model accepts in one request.
-    public var maxOutputTokens: Int
+    package var maxOutputTokens: Int
     /// The context window, in tokens, when known.
-    public var contextWindow: Int?
+    package var contextWindow: Int?
     /// OpenAI reasoning models (o-series, gpt-5): `max_completion_tokens`, `reasoning_effort`,
     /// the `developer` role, and no sampling parameters.
-    public var isOpenAIReasoningModel: Bool
+    package var isOpenAIReasoningModel: Bool
 
-    public init(maxOutputTokens: Int, contextWindow: Int? = nil, isOpenAIReasoningModel: Bool = false) {
+    package init(maxOutputTokens: Int, contextWindow: Int? = nil, isOpenAIReasoningModel: Bool = false) {
         self.maxOutputTokens = maxOutputTokens
         self.contextWindow = contextWindow
         self.isOpenAIReasoningModel = isOpenAIReasoningModel
@@ -18,7 +18,7 @@ public struct ModelProfile: Sendable, Equatable {
 
 /// Known models by name prefix. The longest matching prefix wins, so `gpt-4o-mini` can differ
 /// from `gpt-4o`; names are matched without any `vendor/` path (as OpenRouter writes them).
-public struct ModelCatalog: Sendable {
+package struct ModelCatalog: Sendable {
     private static let known: [(prefix: String, profile: ModelProfile)] = [
         ("gpt-5", ModelProfile(maxOutputTokens: 128_000, contextWindow: 400_000, isOpenAIReasoningModel: true)),
         ("gpt-5-chat", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
@@ -49,25 +49,25 @@ public struct ModelCatalog: Sendable {
     ///   - outputLimitOverrides: ceilings by lower-cased model name, over the table's.
     ///   - contextWindowOverrides: context windows by lower-cased model name, over the table's.
     ///   - defaultMaxOutputTokens: the ceiling for models the table does not know.
-    public init(outputLimitOverrides: [String: Int] = [:], contextWindowOverrides: [String: Int] = [:], defaultMaxOutputTokens: Int = 16_384) {
+    package init(outputLimitOverrides: [String: Int] = [:], contextWindowOverrides: [String: Int] = [:], defaultMaxOutputTokens: Int = 16_384) {
         self.outputLimitOverrides = outputLimitOverrides
         self.contextWindowOverrides = contextWindowOverrides
         self.defaultMaxOutputTokens = defaultMaxOutputTokens
     }
 
-    public init(configuration: ProxyConfiguration) {
+    package init(configuration: ProxyConfiguration) {
         self.init(
             outputLimitOverrides: configuration.modelOutputLimits, contextWindowOverrides: configuration.modelContextWindows,
             defaultMaxOutputTokens: configuration.defaultMaxOutputTokens)
     }
 
-    public func profile(for model: String) -> ModelProfile {
+    package func profile(for model: String) -> ModelProfile {
         profile(for: model, preset: nil)
     }
 
     /// The profile of a model a ready-made provider serves: the provider's own output ceiling
     /// stands in for the default when the table does not know the model.
-    public func profile(for model: String, preset: ProviderPreset?) -> ModelProfile {
+    package func profile(for model: String, preset: ProviderPreset?) -> ModelProfile {
         let lowered = model.lowercased()
         let bareName = lowered.split(separator: "/").last.map(String.init) ?? lowered
         var profile = Self.known
@@ -86,7 +86,7 @@ public struct ModelCatalog: Sendable {
     /// Whether OpenAI serves the model only through the Responses API, as its model pages say of
     /// the pro models (o1-pro, o3-pro, gpt-5-pro), the codex models (gpt-5-codex, codex-mini),
     /// deep research and computer use.
-    public static func requiresResponsesAPI(_ model: String) -> Bool {
+    package static func requiresResponsesAPI(_ model: String) -> Bool {
         let lowered = model.lowercased()
         let name = lowered.split(separator: "/").last.map(String.init) ?? lowered
         if name.hasPrefix("computer-use-preview") { return true }
@@ -95,7 +95,7 @@ public struct ModelCatalog: Sendable {
     }
 
     /// The provider a bare model name belongs to, when the name says so.
-    public static func provider(ofBareName name: String) -> Provider? {
+    package static func provider(ofBareName name: String) -> Provider? {
         let lowered = name.lowercased()
         if lowered.hasPrefix("gemini-") { return .gemini }
         if lowered.hasPrefix("claude-") { return .anthropic }

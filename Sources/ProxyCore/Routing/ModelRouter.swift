@@ -1,24 +1,24 @@
 /// Where one request goes: the upstream protocol, model, endpoint and key.
-public struct RouteTarget: Sendable, Equatable {
-    public var provider: Provider
+package struct RouteTarget: Sendable, Equatable {
+    package var provider: Provider
     /// The model name as the upstream knows it.
-    public var model: String
+    package var model: String
     /// The channel chosen with a `:name` suffix, lower-cased.
-    public var channel: String?
+    package var channel: String?
     /// The API root, without a trailing slash (`https://api.openai.com/v1`).
-    public var baseURL: String
+    package var baseURL: String
     /// The keys to rotate over; none sends no key (local servers; Anthropic then gets the
     /// client's own).
-    public var apiKeys: [String]
+    package var apiKeys: [String]
     /// The setting the keys come from, named in errors about them.
-    public var keyVariable: String
+    package var keyVariable: String
     /// The ready-made provider the target is (`deepseek/`, a channel's `CHANNEL_<NAME>_PROVIDER`):
     /// its key header, URL form and quirks.
-    public var preset: ProviderPreset?
+    package var preset: ProviderPreset?
     /// Azure OpenAI's `api-version` query parameter.
-    public var apiVersion: String?
+    package var apiVersion: String?
 
-    public init(
+    package init(
         provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKeys: [String], keyVariable: String,
         preset: ProviderPreset? = nil, apiVersion: String? = nil
     ) {
@@ -41,23 +41,23 @@ public struct RouteTarget: Sendable, Equatable {
 /// serves the prefix's protocol; a Gemini name without a prefix whose channel URL ends in
 /// `/openai` (Gemini's OpenAI-compatible endpoint) is sent there as OpenAI Chat. A configured
 /// model may list fallbacks, comma-separated, tried in order when one fails.
-public struct ModelRouter: Sendable {
+package struct ModelRouter: Sendable {
     let configuration: ProxyConfiguration
     let known = KnownRoutes()
 
-    public init(configuration: ProxyConfiguration) {
+    package init(configuration: ProxyConfiguration) {
         self.configuration = configuration
     }
 
     /// The first target a model reaches.
-    public func route(_ requestedModel: String) throws(AnthropicError) -> RouteTarget {
+    package func route(_ requestedModel: String) throws(AnthropicError) -> RouteTarget {
         try routes(requestedModel)[0]
     }
 
     /// Every target a model reaches, in order: the first, then its fallbacks. Fallbacks that
     /// cannot be used (no key, unknown channel) are left out; when none can, the first one's
     /// error is thrown.
-    public func routes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
+    package func routes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
         if let known = known.routes(for: requestedModel) { return try known.get() }
         let result: Result<[RouteTarget], AnthropicError>
         do throws(AnthropicError) {

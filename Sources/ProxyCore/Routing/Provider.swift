@@ -1,6 +1,6 @@
 /// The upstream protocols the proxy speaks. A model's prefix (`openai/`, `gemini/`, `anthropic/`,
 /// `responses/`) chooses one.
-public enum Provider: String, Sendable, CaseIterable {
+package enum Provider: String, Sendable, CaseIterable {
     /// OpenAI Chat Completions and every server compatible with it.
     case openAI = "openai"
     /// Google Gemini's native API.
@@ -11,7 +11,7 @@ public enum Provider: String, Sendable, CaseIterable {
     case openAIResponses = "responses"
 
     /// The name people read in messages and logs.
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .openAI: "OpenAI"
         case .gemini: "Gemini"

@@ -4,9 +4,9 @@
 ///
 /// Presets are data: every one is served by the OpenAI Chat Completions translators, adjusted by
 /// its `chat` options and output ceiling.
-public struct ProviderPreset: Sendable, Equatable {
+package struct ProviderPreset: Sendable, Equatable {
     /// How the key travels.
-    public enum KeyHeader: Sendable, Equatable {
+    package enum KeyHeader: Sendable, Equatable {
         /// `Authorization: Bearer <key>`.
         case bearer
         /// `api-key: <key>` (Azure OpenAI).
@@ -14,7 +14,7 @@ public struct ProviderPreset: Sendable, Equatable {
     }
 
     /// How request URLs are built from the API root.
-    public enum Addressing: Sendable, Equatable {
+    package enum Addressing: Sendable, Equatable {
         /// `<root>/chat/completions`, the model in the body.
         case openAI
         /// Azure OpenAI: `<root>/openai/deployments/<deployment>/chat/completions?api-version=...`
@@ -23,26 +23,26 @@ public struct ProviderPreset: Sendable, Equatable {
     }
 
     /// The model prefix without its slash, and the preset's name in `CHANNEL_<NAME>_PROVIDER`.
-    public var name: String
+    package var name: String
     /// The name people read in messages.
-    public var displayName: String
+    package var displayName: String
     /// The API root when its variable is unset; `nil` when the user must say where the server is.
-    public var defaultBaseURL: String?
+    package var defaultBaseURL: String?
     /// The setting that moves the API root (`OLLAMA_BASE_URL`, `AZURE_API_BASE`).
-    public var baseURLVariable: String
+    package var baseURLVariable: String
     /// The setting that holds the keys; `nil` for servers that take none.
-    public var keyVariable: String?
+    package var keyVariable: String?
     /// Whether requests are refused without a key (hosted services), rather than sent without one
     /// (self-hosted servers, which may or may not check one).
-    public var requiresKey: Bool
-    public var keyHeader: KeyHeader
-    public var addressing: Addressing
+    package var requiresKey: Bool
+    package var keyHeader: KeyHeader
+    package var addressing: Addressing
     /// The provider's output ceiling for models the catalog does not know, where documented
     /// (deepseek-chat's 8192): Claude Code asks for 128000 and such servers answer 400.
-    public var outputCeiling: Int?
-    public var chat: OpenAIChatOptions
+    package var outputCeiling: Int?
+    package var chat: OpenAIChatOptions
 
-    public init(
+    package init(
         name: String, displayName: String, defaultBaseURL: String?, baseURLVariable: String, keyVariable: String?, requiresKey: Bool = true,
         keyHeader: KeyHeader = .bearer, addressing: Addressing = .openAI, outputCeiling: Int? = nil, chat: OpenAIChatOptions = .standard
     ) {
@@ -59,14 +59,14 @@ public struct ProviderPreset: Sendable, Equatable {
     }
 
     /// The preset a model prefix or `CHANNEL_<NAME>_PROVIDER` value names (case-insensitive).
-    public static func named(_ name: some StringProtocol) -> ProviderPreset? {
+    package static func named(_ name: some StringProtocol) -> ProviderPreset? {
         let lowered = name.lowercased()
         return all.first { $0.name == lowered }
     }
 
     /// Every preset. Sources: each provider's API reference (base URLs, key headers, parameters
     /// they reject or ignore, where reasoning comes back); see the README's routing section.
-    public static let all: [ProviderPreset] = [
+    package static let all: [ProviderPreset] = [
         // Returns reasoning as `reasoning`; takes OpenAI's parameters and passes them on.
         ProviderPreset(
             name: "openrouter", displayName: "OpenRouter", defaultBaseURL: "https://openrouter.ai/api/v1", baseURLVariable: "OPENROUTER_BASE_URL",
@@ -106,5 +106,5 @@ public struct ProviderPreset: Sendable, Equatable {
     /// The `api-version` Azure OpenAI requests carry unless `AZURE_API_VERSION` says otherwise:
     /// one that takes `max_completion_tokens`, `reasoning_effort`, `stream_options` and the
     /// Responses API.
-    public static let defaultAzureAPIVersion = "2025-04-01-preview"
+    package static let defaultAzureAPIVersion = "2025-04-01-preview"
 }

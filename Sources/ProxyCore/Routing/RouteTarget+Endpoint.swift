@@ -1,18 +1,18 @@
 extension RouteTarget {
     /// Where a Chat Completions request for this target goes.
-    public var chatCompletionsURL: String {
+    package var chatCompletionsURL: String {
         guard preset?.addressing == .azureDeployments else { return baseURL + "/chat/completions" }
         return "\(azureRoot)/deployments/\(Self.pathSegment(model))/chat/completions\(azureQuery)"
     }
 
     /// Where a Responses API request for this target goes (Azure names the deployment in the body).
-    public var responsesURL: String {
+    package var responsesURL: String {
         guard preset?.addressing == .azureDeployments else { return baseURL + "/responses" }
         return "\(azureRoot)/responses\(azureQuery)"
     }
 
     /// The header that carries `key`: `Authorization: Bearer`, or Azure's `api-key`.
-    public func keyHeader(_ key: String) -> (name: String, value: String) {
+    package func keyHeader(_ key: String) -> (name: String, value: String) {
         preset?.keyHeader == .apiKey ? ("api-key", key) : ("authorization", "Bearer \(key)")
     }
 

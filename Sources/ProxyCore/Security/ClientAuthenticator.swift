@@ -1,16 +1,16 @@
 /// Checks that a client presents the proxy's own key (`PROXY_API_KEY`), as `x-api-key` (Claude
 /// Code with ANTHROPIC_API_KEY) or `Authorization: Bearer` (ANTHROPIC_AUTH_TOKEN, and the Python
 /// SDK), comparing in constant time so that response timing reveals nothing of the key.
-public struct ClientAuthenticator: Sendable {
+package struct ClientAuthenticator: Sendable {
     private let expected: [UInt8]?
 
     /// - Parameter proxyAPIKey: the key clients must present; `nil` lets every client in.
-    public init(proxyAPIKey: String?) {
+    package init(proxyAPIKey: String?) {
         expected = proxyAPIKey.map { Array($0.utf8) }
     }
 
     /// `nil` when the client may go on, else the 401 to answer with.
-    public func check(apiKeyHeader: String?, authorizationHeader: String?) -> AnthropicError? {
+    package func check(apiKeyHeader: String?, authorizationHeader: String?) -> AnthropicError? {
         guard let expected else { return nil }
         let bearer = authorizationHeader.flatMap { header -> String? in
             let prefix = "bearer "

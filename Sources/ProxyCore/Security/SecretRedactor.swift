@@ -1,14 +1,14 @@
 /// Removes secrets from text before it is logged or returned: every configured key, and anything
 /// shaped like a common API key (`sk-…`, `AIza…`), so that a key the proxy never knew of (one in a
 /// client's header, say) is not written either.
-public struct SecretRedactor: Sendable {
-    public static let replacement = "[REDACTED]"
+package struct SecretRedactor: Sendable {
+    package static let replacement = "[REDACTED]"
     private static let keyPrefixes = ["sk-", "AIza", "xai-", "gsk_"].map { Array($0.utf8) }
 
     /// The secrets' UTF-8 bytes, longest first, so that a key containing another is replaced whole.
     private let secrets: [[UInt8]]
 
-    public init(secrets: [String]) {
+    package init(secrets: [String]) {
         // Each secret also as it reads inside a JSON string (a logged body), with `/` escaped too
         // as some encoders write it.
         let forms = secrets.filter { $0.count >= 4 }.flatMap { secret -> [String] in
@@ -20,7 +20,7 @@ public struct SecretRedactor: Sendable {
 
     /// Works on UTF-8 bytes: it runs on every log line, and string searching costs more than the
     /// rest of the line's making.
-    public func redact(_ text: String) -> String {
+    package func redact(_ text: String) -> String {
         var bytes = Array(text.utf8)
         var changed = false
         for secret in secrets where Self.replaceAll(secret, in: &bytes) { changed = true }
@@ -78,7 +78,7 @@ public struct SecretRedactor: Sendable {
 
 extension SecretRedactor {
     /// The error with its message redacted: upstreams sometimes quote the key they refused.
-    public func redact(_ error: AnthropicError) -> AnthropicError {
+    package func redact(_ error: AnthropicError) -> AnthropicError {
         var redacted = error
         redacted.message = redact(error.message)
         return redacted

@@ -6,8 +6,8 @@
 /// per message, block and tool; an image counts 1,600 tokens (Anthropic's cost of a full-size
 /// image), a PDF one token per 30 bytes of file. Every part of the request counts: system,
 /// messages, tool calls and results, thinking, and tool definitions.
-public enum TokenEstimator {
-    public static func estimate(_ request: MessagesRequest) -> Int {
+package enum TokenEstimator {
+    package static func estimate(_ request: MessagesRequest) -> Int {
         var total = 0
         for text in request.system { total += prose(text) + 4 }
         for message in request.messages {

@@ -1,8 +1,8 @@
 /// The only edits the Anthropic passthrough makes: the model name, in the request on the way up
 /// and in the reply on the way down. Every other byte is forwarded as sent.
-public enum AnthropicPassthrough {
+package enum AnthropicPassthrough {
     /// The body with its top-level `model` value replaced, all other bytes untouched.
-    public static func replacingModel(in body: [UInt8], with model: String) throws(AnthropicError) -> [UInt8] {
+    package static func replacingModel(in body: [UInt8], with model: String) throws(AnthropicError) -> [UInt8] {
         let ranges: [(key: String, range: Range<Int>)]
         do {
             ranges = try body.withUnsafeBytes { buffer throws(JSONParseError) in try JSONParser.topLevelMemberRanges(buffer) }
@@ -21,16 +21,16 @@ public enum AnthropicPassthrough {
 
 /// Rewrites the `model` of a passed-through Anthropic stream's `message_start` event, then gets out
 /// of the way: bytes before the first event ends are held, everything after flows through as is.
-public struct AnthropicStreamModelRewriter: Sendable {
+package struct AnthropicStreamModelRewriter: Sendable {
     private let model: String
     private var held: [UInt8] = []
     private var rewritten = false
 
-    public init(model: String) {
+    package init(model: String) {
         self.model = model
     }
 
-    public mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    package mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         if rewritten { return Array(bytes) }
         held += bytes
         guard let end = Self.endOfFirstEvent(held) else { return [] }
@@ -41,7 +41,7 @@ public struct AnthropicStreamModelRewriter: Sendable {
     }
 
     /// What is still held when the upstream closes.
-    public mutating func finish() -> [UInt8] {
+    package mutating func finish() -> [UInt8] {
         defer { held = [] }
         return held
     }

@@ -6,9 +6,9 @@
 /// `API_KEY_INVALID` (an `authentication_error` here), `RESOURCE_EXHAUSTED` is a rate limit,
 /// `UNAVAILABLE` an overload, whatever the code. The wait a `RetryInfo` detail asks for
 /// (`"retryDelay": "37s"`) becomes `retry-after`. The message keeps the upstream's HTTP status.
-public enum GeminiErrorMapping {
+package enum GeminiErrorMapping {
     /// - Parameters: as `UpstreamErrorMapping.error`, for a Gemini upstream.
-    public static func error(
+    package static func error(
         status: Int, model: String, body: [UInt8], headers: [String: String], keyVariable: String?,
         prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
     ) -> AnthropicError {
@@ -25,7 +25,7 @@ public enum GeminiErrorMapping {
     }
 
     /// An error object that arrived inside a stream (`data: {"error": {...}}`).
-    public static func streamError(_ chunk: JSONValue, model: String, prompt: (estimatedTokens: Int, contextWindow: Int?)?) -> AnthropicError {
+    package static func streamError(_ chunk: JSONValue, model: String, prompt: (estimatedTokens: Int, contextWindow: Int?)?) -> AnthropicError {
         let code = chunk["error"]?["code"]?.intValue ?? 500
         return error(status: code, model: model, body: JSONWriter.encode(chunk), headers: [:], keyVariable: nil, prompt: prompt)
     }

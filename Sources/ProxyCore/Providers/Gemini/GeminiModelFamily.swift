@@ -8,8 +8,8 @@
 /// or high; Flash also minimal and medium) and cannot turn thinking off either, and rejects a
 /// follow-up whose function calls lost their signatures. Sending both a level and a budget is a
 /// 400. Families the proxy does not know get no thinking settings and the conservative schema form.
-public struct GeminiModelFamily: Sendable, Equatable {
-    public enum ThinkingControl: Sendable, Equatable {
+package struct GeminiModelFamily: Sendable, Equatable {
+    package enum ThinkingControl: Sendable, Equatable {
         /// No thinking settings are sent (Gemini 1.5, 2.0, Gemma and names the proxy does not know).
         case none
         /// `thinkingBudget` within `range`; `0` turns thinking off only when `canTurnOff`.
@@ -19,21 +19,21 @@ public struct GeminiModelFamily: Sendable, Equatable {
         case level(levels: [String])
     }
 
-    public var thinking: ThinkingControl
+    package var thinking: ThinkingControl
     /// Gemini 3 and later validate the signature of the first function call of each step.
-    public var requiresThoughtSignatures: Bool
+    package var requiresThoughtSignatures: Bool
     /// Gemini 2.5 and later take full JSON Schema in `parametersJsonSchema`; older models only the
     /// OpenAPI subset in `parameters`.
-    public var takesJSONSchemaParameters: Bool
+    package var takesJSONSchemaParameters: Bool
 
-    public init(thinking: ThinkingControl, requiresThoughtSignatures: Bool, takesJSONSchemaParameters: Bool) {
+    package init(thinking: ThinkingControl, requiresThoughtSignatures: Bool, takesJSONSchemaParameters: Bool) {
         self.thinking = thinking
         self.requiresThoughtSignatures = requiresThoughtSignatures
         self.takesJSONSchemaParameters = takesJSONSchemaParameters
     }
 
     /// The family of `model` (`gemini-2.5-pro`, `models/gemini-3-flash-preview`, ...).
-    public init(model: String) {
+    package init(model: String) {
         let name = String(model.lowercased().split(separator: "/").last ?? "")
         guard name.hasPrefix("gemini-") else {
             self.init(thinking: .none, requiresThoughtSignatures: false, takesJSONSchemaParameters: false)

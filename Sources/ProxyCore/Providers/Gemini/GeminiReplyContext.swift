@@ -7,19 +7,19 @@
 /// blocks after all the others, as they close the reply. A signature on a part with nothing else
 /// in it (Gemini may send a call's signature that way, in a later stream chunk) goes to the first
 /// function call when that has none.
-public struct GeminiReplyContext: Sendable {
+package struct GeminiReplyContext: Sendable {
     /// The model the client asked for; the reply echoes it.
-    public var requestedModel: String
+    package var requestedModel: String
     /// The model as Gemini knows it, for error messages.
-    public var upstreamModel: String
-    public var messageID: String
-    public var toolNames: ToolNameMapping
+    package var upstreamModel: String
+    package var messageID: String
+    package var toolNames: ToolNameMapping
     /// The local estimate of the prompt, used until (or unless) the upstream reports usage.
-    public var estimatedInputTokens: Int
+    package var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
-    public var contextWindow: Int?
+    package var contextWindow: Int?
 
-    public init(
+    package init(
         requestedModel: String, upstreamModel: String, messageID: String, toolNames: ToolNameMapping, estimatedInputTokens: Int = 0,
         contextWindow: Int? = nil
     ) {
@@ -98,7 +98,7 @@ public struct GeminiReplyContext: Sendable {
     static let malformedFunctionCall = "MALFORMED_FUNCTION_CALL"
 
     /// Whether a reply ended in a function call Gemini could not form, which a second try fixes.
-    public static func isMalformedFunctionCall(_ response: JSONValue) -> Bool {
+    package static func isMalformedFunctionCall(_ response: JSONValue) -> Bool {
         response["candidates"]?[0]?["finishReason"]?.stringValue == malformedFunctionCall
     }
 

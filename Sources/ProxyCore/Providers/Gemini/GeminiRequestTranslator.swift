@@ -3,9 +3,9 @@
 ///
 /// Only fields the Gemini API defines are written; Anthropic-only fields never reach it, and what
 /// it cannot take is a 400 naming the block, never silently dropped.
-public struct GeminiRequestTranslator: Sendable {
+package struct GeminiRequestTranslator: Sendable {
     /// Gemini takes at most this many stop sequences.
-    public static let maximumStopSequences = 5
+    package static let maximumStopSequences = 5
 
     private let model: String
     private let profile: ModelProfile
@@ -14,13 +14,13 @@ public struct GeminiRequestTranslator: Sendable {
     /// - Parameters:
     ///   - model: the upstream model name.
     ///   - profile: what the catalog knows about it (its output ceiling).
-    public init(model: String, profile: ModelProfile) {
+    package init(model: String, profile: ModelProfile) {
         self.model = model
         self.profile = profile
         self.family = GeminiModelFamily(model: model)
     }
 
-    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+    package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         var body = try promptBody(request)
         body.append("generationConfig", .object(try generationConfig(request)))
         return .object(body)
@@ -28,7 +28,7 @@ public struct GeminiRequestTranslator: Sendable {
 
     /// The body of `models/{model}:countTokens`: the request's prompt, system instruction and
     /// tools as a `generateContentRequest`, so that all of them are counted.
-    public func countTokensBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+    package func countTokensBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         var prompt = JSONObject()
         prompt.append("model", .string(model.contains("/") ? model : "models/\(model)"))
         for member in try promptBody(request).members { prompt.append(member.key, member.value) }

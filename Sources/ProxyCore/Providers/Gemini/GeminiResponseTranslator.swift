@@ -1,16 +1,16 @@
 /// Translates a whole `GenerateContentResponse` into an Anthropic message, by the rules
 /// `GeminiReplyContext` describes: thinking and text blocks in order, then one tool_use block per
 /// function call.
-public struct GeminiResponseTranslator: Sendable {
+package struct GeminiResponseTranslator: Sendable {
     private let context: GeminiReplyContext
 
-    public init(context: GeminiReplyContext) {
+    package init(context: GeminiReplyContext) {
         self.context = context
     }
 
     /// - Throws: Gemini's error when the response is one; the malformed-function-call error when
     ///   the reply is one (the caller retries once before translating).
-    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+    package func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
         if response["error"]?.objectValue != nil { throw context.upstreamError(response) }
         let candidate = response["candidates"]?[0]
         let finishReason = candidate?["finishReason"]?.stringValue

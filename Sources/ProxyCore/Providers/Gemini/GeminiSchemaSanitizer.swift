@@ -18,9 +18,9 @@
 ///   not take, a number enum, ...) is stated in the description instead, where the model still
 ///   reads it; only annotations that constrain nothing (`$schema`, `$id`, `$comment`,
 ///   `deprecated`, ...) are dropped.
-public enum GeminiSchemaSanitizer {
+package enum GeminiSchemaSanitizer {
     /// The schema for `parametersJsonSchema`.
-    public static func jsonSchema(_ schema: JSONValue) -> JSONValue {
+    package static func jsonSchema(_ schema: JSONValue) -> JSONValue {
         let references = References(root: schema)
         var unresolved = false
         let inlined = inline(withoutDialect(schema), references: references, visiting: [], unresolved: &unresolved)
@@ -35,7 +35,7 @@ public enum GeminiSchemaSanitizer {
 
     /// The schema for `parameters`, or `nil` for a function that takes no parameters (Gemini
     /// rejects an object schema whose `properties` are empty).
-    public static func openAPISchema(_ schema: JSONValue) -> JSONValue? {
+    package static func openAPISchema(_ schema: JSONValue) -> JSONValue? {
         var unresolved = false
         let inlined = inline(schema, references: References(root: schema), visiting: [], unresolved: &unresolved)
         guard case .object(let root) = inlined else { return nil }

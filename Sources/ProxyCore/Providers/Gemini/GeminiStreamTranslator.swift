@@ -11,7 +11,7 @@
 /// A `MALFORMED_FUNCTION_CALL` finish asks for one more upstream stream
 /// (`wantsAnotherUpstreamStream`): the reply goes on from it, in the same message. A second one is
 /// an error event.
-public struct GeminiStreamTranslator: UpstreamStreamTranslator {
+package struct GeminiStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
         case notStarted, streaming, awaitingAnotherStream, finished
     }
@@ -33,15 +33,15 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
     private var outputCharacters = 0
     private var retriesLeft = 1
 
-    public init(context: GeminiReplyContext) {
+    package init(context: GeminiReplyContext) {
         self.context = context
     }
 
-    public var isFinished: Bool { phase == .finished }
+    package var isFinished: Bool { phase == .finished }
 
-    public var wantsAnotherUpstreamStream: Bool { phase == .awaitingAnotherStream }
+    package var wantsAnotherUpstreamStream: Bool { phase == .awaitingAnotherStream }
 
-    public mutating func continueWithAnotherUpstreamStream() {
+    package mutating func continueWithAnotherUpstreamStream() {
         guard phase == .awaitingAnotherStream else { return }
         phase = .streaming
         calls = []
@@ -52,14 +52,14 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
         usage = nil
     }
 
-    public mutating func start() -> [AnthropicStreamEvent] {
+    package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
         return AnthropicStreamEvent.opening(
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
         var events = start()
         guard phase == .streaming else { return events }
         let chunk: JSONValue
@@ -86,7 +86,7 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
 
     /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
     /// cut off, and the client gets an error rather than half an answer that looks whole.
-    public mutating func finish() -> [AnthropicStreamEvent] {
+    package mutating func finish() -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         var events = start()
         if phase == .awaitingAnotherStream { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
@@ -95,7 +95,7 @@ public struct GeminiStreamTranslator: UpstreamStreamTranslator {
         return events
     }
 
-    public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
+    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         phase = .finished
         return [.error(error)]

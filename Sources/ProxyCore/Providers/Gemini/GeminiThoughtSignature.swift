@@ -16,16 +16,16 @@
 ///   start that way, so other thinking blocks are left out of Gemini requests.
 ///
 /// Signatures are restored in standard base64 (Gemini reads both alphabets: the field is bytes).
-public enum GeminiThoughtSignature {
+package enum GeminiThoughtSignature {
     /// Separates a tool_use id's own part from the signature it carries.
     static let toolUseMarker = "_sig_"
     static let thinkingPrefix = "gemini:"
     /// Google's documented stand-in for a function call whose signature is unknown (history from
     /// another model, or from a client that lost it); Gemini 3 accepts it instead of a signature.
-    public static let skipValidator = "skip_thought_signature_validator"
+    package static let skipValidator = "skip_thought_signature_validator"
 
     /// The tool_use id for a call whose own id is `base`, carrying `signature` when there is one.
-    public static func toolUseID(base: String, signature: String?) -> String {
+    package static func toolUseID(base: String, signature: String?) -> String {
         guard let signature, !signature.isEmpty else { return base }
         var encoded = ""
         encoded.reserveCapacity(signature.utf8.count)
@@ -41,7 +41,7 @@ public enum GeminiThoughtSignature {
     }
 
     /// The signature a tool_use id carries, in standard base64, or `nil` (ids from other models).
-    public static func signature(inToolUseID id: String) -> String? {
+    package static func signature(inToolUseID id: String) -> String? {
         guard let marker = id.firstRange(of: toolUseMarker) else { return nil }
         let encoded = id[marker.upperBound...]
         guard !encoded.isEmpty else { return nil }
@@ -65,13 +65,13 @@ public enum GeminiThoughtSignature {
     }
 
     /// A thinking block's `signature` for a thought part's signature (empty when it has none).
-    public static func thinkingSignature(_ signature: String?) -> String {
+    package static func thinkingSignature(_ signature: String?) -> String {
         guard let signature, !signature.isEmpty else { return "" }
         return thinkingPrefix + signature
     }
 
     /// The Gemini signature a thinking block carries, or `nil` for blocks from other models.
-    public static func signature(inThinkingSignature signature: String) -> String? {
+    package static func signature(inThinkingSignature signature: String) -> String? {
         guard signature.hasPrefix(thinkingPrefix), signature.count > thinkingPrefix.count else { return nil }
         return String(signature.dropFirst(thinkingPrefix.count))
     }

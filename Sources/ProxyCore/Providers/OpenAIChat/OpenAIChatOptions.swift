@@ -1,25 +1,25 @@
 /// What one OpenAI-compatible server needs done differently from OpenAI itself, as data: a
 /// provider preset carries one, and the Chat Completions translators apply it, so that no
 /// translator has to know providers by name.
-public struct OpenAIChatOptions: Sendable, Equatable {
+package struct OpenAIChatOptions: Sendable, Equatable {
     /// Request parameters the server rejects (answering 400) or mishandles; they are left out of
     /// the body. xAI's reasoning models, for example, reject `stop` and `reasoning_effort`.
-    public var omittedParameters: Set<String>
+    package var omittedParameters: Set<String>
     /// The field the server returns reasoning in (`reasoning_content` or `reasoning`). Replies are
     /// read for both; this one is preferred when a server sends both.
-    public var reasoningField: String
+    package var reasoningField: String
     /// Whether earlier reasoning must be sent back in later turns, in `reasoningField` on the
     /// assistant message: DeepSeek's thinking models answer 400 when a turn that called tools
     /// comes back without its `reasoning_content`. The reasoning travels through the client in
     /// the thinking block this adapter returned (one with an empty signature).
-    public var replaysReasoning: Bool
+    package var replaysReasoning: Bool
 
-    public init(omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false) {
+    package init(omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false) {
         self.omittedParameters = omittedParameters
         self.reasoningField = reasoningField
         self.replaysReasoning = replaysReasoning
     }
 
     /// OpenAI's own behaviour: nothing left out, nothing replayed.
-    public static let standard = OpenAIChatOptions()
+    package static let standard = OpenAIChatOptions()
 }

@@ -1,19 +1,19 @@
 /// What translating one Chat Completions reply back needs to know, and the mappings the whole
 /// and the streamed translation share so that they always agree.
-public struct OpenAIChatReplyContext: Sendable {
+package struct OpenAIChatReplyContext: Sendable {
     /// The model the client asked for; the reply echoes it.
-    public var requestedModel: String
-    public var messageID: String
-    public var toolNames: ToolNameMapping
-    public var stopSequences: [String]
+    package var requestedModel: String
+    package var messageID: String
+    package var toolNames: ToolNameMapping
+    package var stopSequences: [String]
     /// The local estimate of the prompt, used until (or unless) the upstream reports usage.
-    public var estimatedInputTokens: Int
+    package var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
-    public var contextWindow: Int?
+    package var contextWindow: Int?
     /// The field the server returns reasoning in, read first (see `OpenAIChatOptions`).
-    public var reasoningField: String
+    package var reasoningField: String
 
-    public init(
+    package init(
         requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0,
         contextWindow: Int? = nil, reasoningField: String = "reasoning_content"
     ) {

@@ -3,7 +3,7 @@
 /// Only fields Chat Completions defines are written: Anthropic-only fields (`metadata`,
 /// `context_management`, `output_config`, `cache_control`, ...) never reach the upstream, and
 /// anything it cannot take is a 400 naming the block, never silently dropped.
-public struct OpenAIChatRequestTranslator: Sendable {
+package struct OpenAIChatRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
     private let options: OpenAIChatOptions
@@ -12,13 +12,13 @@ public struct OpenAIChatRequestTranslator: Sendable {
     ///   - model: the upstream model name.
     ///   - profile: what the catalog knows about it (output ceiling, reasoning).
     ///   - options: the server's quirks (its provider preset's).
-    public init(model: String, profile: ModelProfile, options: OpenAIChatOptions = .standard) {
+    package init(model: String, profile: ModelProfile, options: OpenAIChatOptions = .standard) {
         self.model = model
         self.profile = profile
         self.options = options
     }
 
-    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+    package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         var body = JSONObject()
         body.append("model", .string(model))
         body.append("messages", .array(try messages(request)))

@@ -1,13 +1,13 @@
 /// Translates a whole Chat Completions response into an Anthropic message:
 /// reasoning → a thinking block first, then text, then one tool_use block per call.
-public struct OpenAIChatResponseTranslator: Sendable {
+package struct OpenAIChatResponseTranslator: Sendable {
     private let context: OpenAIChatReplyContext
 
-    public init(context: OpenAIChatReplyContext) {
+    package init(context: OpenAIChatReplyContext) {
         self.context = context
     }
 
-    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+    package func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
         guard let choice = response["choices"]?.arrayValue?.first, let message = choice["message"] else {
             throw AnthropicError(.api, "The upstream's reply has no choices[0].message.", status: 502)
         }

@@ -5,7 +5,7 @@
 /// tool-call deltas can (keyed by `index`), so only the first call streams live; later calls are
 /// held until the reply ends, as is text that arrives after a call began. The closing events wait
 /// for `[DONE]` (or the end of the stream) because usage arrives after `finish_reason`.
-public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
+package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
         case notStarted, streaming, finished
     }
@@ -35,20 +35,20 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private var usage: Usage?
     private var outputCharacters = 0
 
-    public init(context: OpenAIChatReplyContext) {
+    package init(context: OpenAIChatReplyContext) {
         self.context = context
     }
 
-    public var isFinished: Bool { phase == .finished }
+    package var isFinished: Bool { phase == .finished }
 
-    public mutating func start() -> [AnthropicStreamEvent] {
+    package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
         return AnthropicStreamEvent.opening(
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
         var events = start()
         guard phase == .streaming else { return events }
         if event.data == "[DONE]" {
@@ -94,7 +94,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
 
     /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
     /// cut off, and the client gets an error rather than half an answer that looks whole.
-    public mutating func finish() -> [AnthropicStreamEvent] {
+    package mutating func finish() -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         var events = start()
         if finishReason != nil { return events + complete() }
@@ -102,7 +102,7 @@ public struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         return events
     }
 
-    public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
+    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         phase = .finished
         return [.error(error)]

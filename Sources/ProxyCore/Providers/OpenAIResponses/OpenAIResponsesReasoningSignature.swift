@@ -10,18 +10,18 @@
 /// Encrypted reasoning is only valid for the model that wrote it, so the signature names it and
 /// is replayed to that model only; signatures from Anthropic, Gemini or another model are left
 /// out of Responses requests.
-public enum OpenAIResponsesReasoningSignature {
+package enum OpenAIResponsesReasoningSignature {
     static let prefix = "openai-responses:"
     /// Never part of base64 (either alphabet), so the last one ends the model's name.
     static let separator: Character = "#"
 
     /// The signature for reasoning `model` wrote.
-    public static func signature(model: String, encryptedContent: String) -> String {
+    package static func signature(model: String, encryptedContent: String) -> String {
         prefix + model + String(separator) + encryptedContent
     }
 
     /// The encrypted content `signature` carries, when `model` wrote it; `nil` for any other signature.
-    public static func encryptedContent(in signature: String, model: String) -> String? {
+    package static func encryptedContent(in signature: String, model: String) -> String? {
         guard signature.hasPrefix(prefix), let end = signature.lastIndex(of: separator) else { return nil }
         let start = signature.index(signature.startIndex, offsetBy: prefix.count)
         guard start <= end, signature[start..<end].lowercased() == model.lowercased() else { return nil }

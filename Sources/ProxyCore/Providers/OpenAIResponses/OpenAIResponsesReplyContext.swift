@@ -1,18 +1,18 @@
 /// What translating one Responses API reply back needs to know, and the mappings the whole and
 /// the streamed translation share so that they always agree.
-public struct OpenAIResponsesReplyContext: Sendable {
+package struct OpenAIResponsesReplyContext: Sendable {
     /// The model the client asked for; the reply echoes it.
-    public var requestedModel: String
+    package var requestedModel: String
     /// The upstream model, named in the signatures that carry its encrypted reasoning.
-    public var upstreamModel: String
-    public var messageID: String
-    public var toolNames: ToolNameMapping
+    package var upstreamModel: String
+    package var messageID: String
+    package var toolNames: ToolNameMapping
     /// The local estimate of the prompt, used until (or unless) the upstream reports usage.
-    public var estimatedInputTokens: Int
+    package var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
-    public var contextWindow: Int?
+    package var contextWindow: Int?
 
-    public init(
+    package init(
         requestedModel: String, upstreamModel: String, messageID: String, toolNames: ToolNameMapping, estimatedInputTokens: Int = 0,
         contextWindow: Int? = nil
     ) {

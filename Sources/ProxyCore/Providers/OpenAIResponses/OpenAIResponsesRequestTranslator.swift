@@ -7,19 +7,19 @@
 /// this adapter returned earlier (see `OpenAIResponsesReasoningSignature`). Requests are never
 /// stored (`store: false`); reasoning models are asked for their encrypted reasoning, so that the
 /// next turn can send it back. What the API cannot take is a 400 naming the field.
-public struct OpenAIResponsesRequestTranslator: Sendable {
+package struct OpenAIResponsesRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
 
     /// - Parameters:
     ///   - model: the upstream model name; reasoning signatures are matched against it.
     ///   - profile: what the catalog knows about it (output ceiling, reasoning).
-    public init(model: String, profile: ModelProfile) {
+    package init(model: String, profile: ModelProfile) {
         self.model = model
         self.profile = profile
     }
 
-    public func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+    package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         if !request.stopSequences.isEmpty {
             throw .invalidRequest(
                 "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")

@@ -2,14 +2,14 @@
 /// item in order: reasoning → a thinking block (summary as text, encrypted reasoning in the
 /// signature), message → a text block, function_call → a tool_use block. Items the proxy did not
 /// ask for (built-in tool calls) are skipped.
-public struct OpenAIResponsesResponseTranslator: Sendable {
+package struct OpenAIResponsesResponseTranslator: Sendable {
     private let context: OpenAIResponsesReplyContext
 
-    public init(context: OpenAIResponsesReplyContext) {
+    package init(context: OpenAIResponsesReplyContext) {
         self.context = context
     }
 
-    public func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+    package func translate(_ response: JSONValue) throws(AnthropicError) -> AnthropicMessage {
         guard let output = response["output"]?.arrayValue else {
             throw AnthropicError(.api, "The OpenAI Responses upstream's reply has no output.", status: 502)
         }

@@ -7,7 +7,7 @@
 /// later item are held until the items before it are done, so blocks never interleave. The
 /// closing events wait for `response.completed` or `response.incomplete`; `response.failed` and
 /// `error` end the stream with an error, and so does a stream that stops before either.
-public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
+package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
         case notStarted, streaming, finished
     }
@@ -44,20 +44,20 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
     private var refused = false
     private var outputCharacters = 0
 
-    public init(context: OpenAIResponsesReplyContext) {
+    package init(context: OpenAIResponsesReplyContext) {
         self.context = context
     }
 
-    public var isFinished: Bool { phase == .finished }
+    package var isFinished: Bool { phase == .finished }
 
-    public mutating func start() -> [AnthropicStreamEvent] {
+    package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
         return AnthropicStreamEvent.opening(
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    public mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
         var events = start()
         guard phase == .streaming, event.data != "[DONE]" else { return events }
         let json: JSONValue
@@ -97,12 +97,12 @@ public struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
     }
 
     /// The upstream's stream ended; complete only when it said so (`response.completed`).
-    public mutating func finish() -> [AnthropicStreamEvent] {
+    package mutating func finish() -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         return start() + fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502))
     }
 
-    public mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
+    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
         guard phase != .finished else { return [] }
         phase = .finished
         return [.error(error)]

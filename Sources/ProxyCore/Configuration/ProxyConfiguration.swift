@@ -1,84 +1,84 @@
 /// A start-up setting whose value is unusable; the message names the variable and what it takes.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let variable: String
-    public let problem: String
+package struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package let variable: String
+    package let problem: String
 
-    public var description: String { "\(variable): \(problem)" }
+    package var description: String { "\(variable): \(problem)" }
 }
 
 /// Every setting, read once at start-up from the environment (which wins) and a `.env` file.
 /// Variable names are those of the seed proxy, plus the additions the README lists.
-public struct ProxyConfiguration: Sendable, Equatable {
+package struct ProxyConfiguration: Sendable, Equatable {
     /// Which provider un-prefixed Claude model mappings prefer (`PREFERRED_PROVIDER`).
-    public enum PreferredProvider: String, Sendable {
+    package enum PreferredProvider: String, Sendable {
         case openAI = "openai"
         case google
     }
 
     /// A named OpenAI-compatible endpoint, chosen with a `:name` model suffix.
-    public struct Channel: Sendable, Equatable {
-        public var baseURL: String
-        public var apiKeys: [String]
+    package struct Channel: Sendable, Equatable {
+        package var baseURL: String
+        package var apiKeys: [String]
         /// The ready-made provider it is (`CHANNEL_<NAME>_PROVIDER`), whose URL and key it
         /// defaults to and whose quirks its requests get.
-        public var preset: ProviderPreset? = nil
+        package var preset: ProviderPreset? = nil
         /// The protocol it speaks (`CHANNEL_<NAME>_API`): `.openAI` (Chat Completions) or
         /// `.openAIResponses`; `nil` leaves it to the model's prefix.
-        public var api: Provider? = nil
+        package var api: Provider? = nil
         /// The setting its keys came from, when not `CHANNEL_<NAME>_API_KEY` (its preset's).
-        public var keyVariable: String? = nil
+        package var keyVariable: String? = nil
     }
 
-    public var host = "127.0.0.1"
-    public var port = 8082
+    package var host = "127.0.0.1"
+    package var port = 8082
     /// Keys may be comma-separated lists; requests rotate over them (see `KeyRing`).
-    public var openAIAPIKeys: [String] = []
-    public var geminiAPIKeys: [String] = []
-    public var anthropicAPIKeys: [String] = []
-    public var preferredProvider = PreferredProvider.openAI
-    public var bigModel: String
-    public var smallModel: String
-    public var opusModel: String
+    package var openAIAPIKeys: [String] = []
+    package var geminiAPIKeys: [String] = []
+    package var anthropicAPIKeys: [String] = []
+    package var preferredProvider = PreferredProvider.openAI
+    package var bigModel: String
+    package var smallModel: String
+    package var opusModel: String
     /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
-    public var baseURL: String?
-    public var apiKeys: [String] = []
-    public var openAIBaseURL = "https://api.openai.com/v1"
+    package var baseURL: String?
+    package var apiKeys: [String] = []
+    package var openAIBaseURL = "https://api.openai.com/v1"
     /// Gemini's native API root (`GEMINI_BASE_URL`), for `gemini/` models without a channel.
-    public var geminiBaseURL = ProxyConfiguration.publicGeminiBaseURL
-    public var anthropicBaseURL = "https://api.anthropic.com"
+    package var geminiBaseURL = ProxyConfiguration.publicGeminiBaseURL
+    package var anthropicBaseURL = "https://api.anthropic.com"
     /// Channels by lower-cased name.
-    public var channels: [String: Channel] = [:]
+    package var channels: [String: Channel] = [:]
     /// The ready-made providers' API roots and keys, by preset name (see `ProviderPreset`).
-    public var presetEndpoints: [String: PresetEndpoint] = [:]
+    package var presetEndpoints: [String: PresetEndpoint] = [:]
     /// Azure OpenAI's `api-version` (`AZURE_API_VERSION`).
-    public var azureAPIVersion = ProviderPreset.defaultAzureAPIVersion
-    public var debug = false
-    public var logLevel = "info"
+    package var azureAPIVersion = ProviderPreset.defaultAzureAPIVersion
+    package var debug = false
+    package var logLevel = "info"
     /// Output ceilings by upstream model name (`MODEL_OUTPUT_LIMITS=name=tokens,...`), over the catalog's.
-    public var modelOutputLimits: [String: Int] = [:]
+    package var modelOutputLimits: [String: Int] = [:]
     /// Context windows by lower-cased model name, over the catalog's (`MODEL_CONTEXT_WINDOWS`).
-    public var modelContextWindows: [String: Int] = [:]
+    package var modelContextWindows: [String: Int] = [:]
     /// The output ceiling for models the catalog does not know (`DEFAULT_MAX_OUTPUT_TOKENS`).
-    public var defaultMaxOutputTokens = 16384
+    package var defaultMaxOutputTokens = 16384
     /// How long a stream may be silent before a `ping` is sent (`PING_INTERVAL_SECONDS`).
-    public var pingInterval = Duration.seconds(10)
+    package var pingInterval = Duration.seconds(10)
     /// Retries of failed upstream attempts (`MAX_RETRIES`, `RETRY_MAX_WAIT_SECONDS`).
-    public var retryPolicy = RetryPolicy()
+    package var retryPolicy = RetryPolicy()
     /// Upstream timeouts: connecting, the response head (a whole reply when not streamed), and
     /// silence between stream events (`CONNECT_TIMEOUT_SECONDS`, `FIRST_BYTE_TIMEOUT_SECONDS`,
     /// `IDLE_TIMEOUT_SECONDS`).
-    public var connectTimeout = Duration.seconds(10)
-    public var firstByteTimeout = Duration.seconds(600)
-    public var idleTimeout = Duration.seconds(300)
+    package var connectTimeout = Duration.seconds(10)
+    package var firstByteTimeout = Duration.seconds(600)
+    package var idleTimeout = Duration.seconds(300)
     /// The largest request body accepted (`REQUEST_BODY_LIMIT_MB`).
-    public var requestBodyLimit = 32 * 1024 * 1024
+    package var requestBodyLimit = 32 * 1024 * 1024
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
-    public var shutdownGracePeriod = Duration.seconds(30)
+    package var shutdownGracePeriod = Duration.seconds(30)
     /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
-    public var proxyAPIKey: String?
+    package var proxyAPIKey: String?
 
     /// Settings from an environment, with `.env` values under it.
-    public init(environment: [String: String], dotEnv: [String: String] = [:]) throws(ConfigurationError) {
+    package init(environment: [String: String], dotEnv: [String: String] = [:]) throws(ConfigurationError) {
         let settings = dotEnv.merging(environment) { _, fromEnvironment in fromEnvironment }
         func value(_ name: String) -> String? {
             guard let value = settings[name]?.trimmingWhitespace(), !value.isEmpty else { return nil }
@@ -142,10 +142,10 @@ public struct ProxyConfiguration: Sendable, Equatable {
     }
 
     /// Google's public endpoint for the Gemini API.
-    public static let publicGeminiBaseURL = "https://generativelanguage.googleapis.com/v1beta"
+    package static let publicGeminiBaseURL = "https://generativelanguage.googleapis.com/v1beta"
 
     /// Every key the configuration holds, for redacting them from logs.
-    public var secrets: [String] {
+    package var secrets: [String] {
         openAIAPIKeys + geminiAPIKeys + anthropicAPIKeys + apiKeys + channels.values.flatMap(\.apiKeys) + (proxyAPIKey.map { [$0] } ?? [])
             + presetEndpoints.values.flatMap(\.apiKeys)
     }

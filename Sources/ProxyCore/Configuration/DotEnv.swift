@@ -1,7 +1,7 @@
 /// Parses `.env` files: `KEY=value` lines, optional `export `, single or double quotes, and `#`
 /// comments (whole lines, or after white space in an unquoted value).
-public enum DotEnv {
-    public static func parse(_ text: String) -> [String: String] {
+package enum DotEnv {
+    package static func parse(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
         for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             var line = rawLine.trimmingWhitespace()

@@ -1,6 +1,6 @@
 /// What every provider's stream translator offers the server: a state machine fed one upstream
 /// server-sent event at a time, returning the Anthropic events to write.
-public protocol UpstreamStreamTranslator: Sendable {
+package protocol UpstreamStreamTranslator: Sendable {
     /// The reply is complete (or failed); later input is ignored.
     var isFinished: Bool { get }
     /// `message_start` and a `ping`, sent as soon as the upstream accepted the request.
@@ -20,6 +20,6 @@ public protocol UpstreamStreamTranslator: Sendable {
 }
 
 extension UpstreamStreamTranslator {
-    public var wantsAnotherUpstreamStream: Bool { false }
-    public mutating func continueWithAnotherUpstreamStream() {}
+    package var wantsAnotherUpstreamStream: Bool { false }
+    package mutating func continueWithAnotherUpstreamStream() {}
 }

@@ -1,7 +1,7 @@
 /// An incremental server-sent-events parser: feed it bytes as they arrive, in chunks of any size,
 /// and it returns each event as soon as its closing blank line is seen (per the WHATWG spec:
 /// `\n`, `\r\n` or `\r` line ends, `:` comments, multi-line `data:`).
-public struct SSEParser: Sendable {
+package struct SSEParser: Sendable {
     private var line: [UInt8] = []
     private var eventName: String?
     private var dataLines: [String] = []
@@ -9,16 +9,16 @@ public struct SSEParser: Sendable {
     /// A `\r` ended the last chunk, so a `\n` starting the next one belongs to it.
     private var pendingCarriageReturn = false
 
-    public init() {}
+    package init() {}
 
-    public mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [SSEEvent] {
+    package mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [SSEEvent] {
         if let events = bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0)) }) { return events }
         return Array(bytes).withUnsafeBytes { feed($0) }
     }
 
     /// Scans for line ends and copies each line's bytes at once: a stream's chunks pass through
     /// here byte for byte, so this is the hottest loop of a translated stream.
-    public mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [SSEEvent] {
+    package mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [SSEEvent] {
         var events: [SSEEvent] = []
         var index = 0
         if pendingCarriageReturn, !bytes.isEmpty {
@@ -50,7 +50,7 @@ public struct SSEParser: Sendable {
 
     /// The upstream closed: an event still missing its blank line is delivered if it has data,
     /// as lenient servers end their last event without one.
-    public mutating func finish() -> [SSEEvent] {
+    package mutating func finish() -> [SSEEvent] {
         var events: [SSEEvent] = []
         if !line.isEmpty { processLine(into: &events) }
         dispatch(into: &events)

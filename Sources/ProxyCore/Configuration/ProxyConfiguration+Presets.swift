@@ -1,12 +1,12 @@
 extension ProxyConfiguration {
     /// Where a ready-made provider's requests go, from its variables.
-    public struct PresetEndpoint: Sendable, Equatable {
+    package struct PresetEndpoint: Sendable, Equatable {
         /// Its `<NAME>_BASE_URL` (Azure: `AZURE_API_BASE`), else its default; `nil` when it has
         /// none and the variable is unset.
-        public var baseURL: String?
-        public var apiKeys: [String]
+        package var baseURL: String?
+        package var apiKeys: [String]
 
-        public init(baseURL: String?, apiKeys: [String]) {
+        package init(baseURL: String?, apiKeys: [String]) {
             self.baseURL = baseURL
             self.apiKeys = apiKeys
         }

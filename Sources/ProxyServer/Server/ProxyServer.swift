@@ -5,7 +5,7 @@ import NIOCore
 import ProxyCore
 
 /// Builds and runs the proxy's HTTP server.
-public enum ProxyServer {
+package enum ProxyServer {
     /// Upstream connections kept per host at most, as many streams as can be in flight at once.
     static let maximumConnectionsPerHost = 4096
     /// Connections waiting to be accepted. Hummingbird's 256 overflowed when a thousand clients
@@ -16,7 +16,7 @@ public enum ProxyServer {
     /// An upstream client configured for model APIs: no redirects followed and the configured
     /// connect timeout. The first-byte and idle timeouts are the proxy's own; the read timeout here
     /// only backs them up.
-    public static func makeHTTPClient(configuration proxy: ProxyConfiguration) -> HTTPClient {
+    package static func makeHTTPClient(configuration proxy: ProxyConfiguration) -> HTTPClient {
         let readTimeout = max(proxy.firstByteTimeout, proxy.idleTimeout) + .seconds(5)
         var configuration = HTTPClient.Configuration(timeout: .init(connect: TimeAmount(proxy.connectTimeout), read: TimeAmount(readTimeout)))
         // One HTTP/1 connection per stream in flight: AsyncHTTPClient's default of 8 per host would
@@ -30,7 +30,7 @@ public enum ProxyServer {
     }
 
     /// The application with every route, ready to run.
-    public static func makeApplication(
+    package static func makeApplication(
         configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -67,7 +67,7 @@ public enum ProxyServer {
     /// (a missing key, an unknown channel), with the router's explanation; `nil` when they can.
     /// Asking the router, rather than looking for keys, keeps it right for key-less upstreams
     /// (Ollama, a local BASE_URL) and for the client's own key going to Anthropic.
-    public static func startupWarning(_ configuration: ProxyConfiguration) -> String? {
+    package static func startupWarning(_ configuration: ProxyConfiguration) -> String? {
         let router = ModelRouter(configuration: configuration)
         var problems: [(message: String, names: [String])] = []
         for name in ["opus", "sonnet", "haiku"] {
