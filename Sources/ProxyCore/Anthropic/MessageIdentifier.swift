@@ -1,9 +1,19 @@
-/// Identifiers in Anthropic's forms: `msg_…` for replies, `toolu_…` for tool calls.
+/// Identifiers in Anthropic's forms: `msg_…` for replies, `toolu_…` for tool calls, `req_…` for
+/// requests.
 package enum MessageIdentifier {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// A fresh random reply id: `msg_` and 24 base-62 characters.
     package static func newMessageID() -> String {
+        newID(prefix: "msg_")
+    }
+
+    /// A fresh random request id: `req_` and 24 base-62 characters.
+    package static func newRequestID() -> String {
+        newID(prefix: "req_")
+    }
+
+    private static func newID(prefix: String) -> String {
         // Eight characters from each 64-bit draw: each draw is a system call here.
         var generator = SystemRandomNumberGenerator()
         var characters: [UInt8] = []
@@ -15,7 +25,7 @@ package enum MessageIdentifier {
                 draw /= UInt64(alphabet.count)
             }
         }
-        return "msg_" + String(decoding: characters, as: UTF8.self)
+        return prefix + String(decoding: characters, as: UTF8.self)
     }
 
     /// A tool-call id for an upstream that gave none, derived from the reply's id so that the

@@ -50,6 +50,15 @@ package enum UpstreamErrorMapping {
         return AnthropicError(kind, message, status: clientStatus, headers: clientHeaders)
     }
 
+    /// `error(...)` as a failure of the attempt, with the upstream's retry advice.
+    package static func failure(
+        status: Int, provider: Provider, model: String, body: [UInt8], headers: [String: String], keyVariable: String?,
+        prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
+    ) -> UpstreamFailure {
+        let clientError = error(status: status, provider: provider, model: model, body: body, headers: headers, keyVariable: keyVariable, prompt: prompt)
+        return UpstreamFailure(status: status, upstreamHeaders: headers, clientError: clientError)
+    }
+
     /// The human part of an error body.
     package static func upstreamMessage(_ body: [UInt8]) -> String {
         if let json = try? JSONParser.parse(body) {
@@ -65,7 +74,7 @@ package enum UpstreamErrorMapping {
     /// A retry delay in whole seconds, rounded up; `nil` for anything that is not a finite,
     /// non-negative number (an upstream's header must never be able to crash the proxy).
     /// - Parameter unit: how many of the header's units make a second.
-    private static func wholeSeconds(_ text: String, unit: Double) -> Int? {
+    package static func wholeSeconds(_ text: String, unit: Double) -> Int? {
         guard let value = Double(text.trimmingWhitespace()), value.isFinite, value >= 0 else { return nil }
         return Int(min((value / unit).rounded(.up), 86_400))
     }

@@ -10,7 +10,7 @@ package struct AttemptPlanner: Sendable {
     package enum Action: Sendable, Equatable {
         /// Send the request to `targets[targetIndex]`, after waiting `delay`.
         case attempt(targetIndex: Int, delay: Duration)
-        case giveUp(AnthropicError)
+        case giveUp(UpstreamFailure)
     }
 
     package let targets: [RouteTarget]
@@ -29,14 +29,14 @@ package struct AttemptPlanner: Sendable {
 
     package var currentTarget: RouteTarget { targets[targetIndex] }
 
-    /// The next step after the current attempt failed with `error`.
+    /// The next step after the current attempt failed with `failure`.
     /// - Parameters:
     ///   - anotherKeyIsReady: the current target has a key other than the one just used that is
     ///     not resting, so a retry can go out at once (the failing key was rested before asking).
     ///   - random: a value in 0..<1, for the backoff's jitter.
-    package mutating func next(after error: AnthropicError, anotherKeyIsReady: Bool, random: Double) -> Action {
-        let keyProblem = error.status == 401 || error.status == 429
-        guard RetryPolicy.isRetryable(error) || (keyProblem && anotherKeyIsReady) else { return .giveUp(error) }
+    package mutating func next(after failure: UpstreamFailure, anotherKeyIsReady: Bool, random: Double) -> Action {
+        let keyProblem = failure.rejectedKey || failure.throttled
+        guard RetryPolicy.isRetryable(failure) || (keyProblem && anotherKeyIsReady) else { return .giveUp(failure) }
         if keyProblem, anotherKeyIsReady, retriesUsed < policy.maximumRetries {
             retriesUsed += 1
             return attempt(delay: .zero)
@@ -45,8 +45,8 @@ package struct AttemptPlanner: Sendable {
             targetIndex += 1
             return attempt(delay: .zero)
         }
-        guard retriesUsed < policy.maximumRetries, let delay = policy.delay(beforeRetry: retriesUsed + 1, after: error, random: random) else {
-            return .giveUp(error)
+        guard retriesUsed < policy.maximumRetries, let delay = policy.delay(beforeRetry: retriesUsed + 1, after: failure, random: random) else {
+            return .giveUp(failure)
         }
         retriesUsed += 1
         return attempt(delay: delay)

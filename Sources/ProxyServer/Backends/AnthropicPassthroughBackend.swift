@@ -6,7 +6,7 @@ import ProxyCore
 
 /// Forwards a request to Anthropic (or any Anthropic-compatible API) unchanged but for the model
 /// name, and its reply back the same way, streamed byte for byte.
-struct AnthropicPassthroughBackend: Sendable {
+struct AnthropicPassthroughBackend: MessagesBackend {
     let services: ProxyServices
 
     /// Request headers passed on: the API's own (`anthropic-version`, `anthropic-beta`, ...), the
@@ -20,17 +20,29 @@ struct AnthropicPassthroughBackend: Sendable {
         name.hasPrefix("anthropic-") || ["request-id", "retry-after", "x-should-retry", "content-type"].contains(name)
     }
 
+    func respond(to request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+        try await forward(request, path: "/v1/messages", target: target, key: key)
+    }
+
+    func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+        try await forward(request, path: "/v1/messages/count_tokens", target: target, key: key)
+    }
+
     /// - Parameters:
     ///   - path: `/v1/messages` or `/v1/messages/count_tokens`.
-    ///   - requestedModel: the model the client named, restored in the reply.
     ///   - key: the configured key for this attempt; without one the client's own credentials go
     ///     to Anthropic (and only there), unless they are the proxy's own `PROXY_API_KEY`.
     /// - Throws: failures worth another attempt (see `RetryPolicy`); Anthropic's other errors are
     ///   answered as they came.
-    func forward(
-        body: [UInt8], path: String, requestedModel: String, stream: Bool, target: RouteTarget, key: String?, request: Request, log: AccessLogEntry
-    ) async throws(AnthropicError) -> ExchangeOutcome {
-        let upstreamBody = try AnthropicPassthrough.replacingModel(in: body, with: target.model)
+    private func forward(_ request: ClientRequest, path: String, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+        let requestedModel = request.json["model"]?.stringValue ?? target.model
+        let stream = !request.countingTokens && request.stream
+        let upstreamBody: [UInt8]
+        do {
+            upstreamBody = try AnthropicPassthrough.replacingModel(in: request.body, with: target.model)
+        } catch {
+            throw .refusedLocally(error)
+        }
         var headers: HTTPHeaders = ["content-type": "application/json", "x-anthropic-proxy-hop": "1"]
         for field in request.headers where Self.forwards(field.name.canonicalName) {
             headers.add(name: field.name.canonicalName, value: field.value)
@@ -44,7 +56,7 @@ struct AnthropicPassthroughBackend: Sendable {
                 headers.add(name: "authorization", value: authorization)
             }
         }
-        let query = request.uri.query.map { "?\($0)" } ?? ""
+        let query = request.query.map { "?\($0)" } ?? ""
         let response = try await services.upstream.post(target.baseURL + path + query, headers: headers, body: upstreamBody, describing: target)
 
         var replyHeaders = HTTPFields()
@@ -56,7 +68,7 @@ struct AnthropicPassthroughBackend: Sendable {
         let succeeded = (200..<300).contains(response.status.code)
         if !succeeded, Self.worthAnotherAttempt(Int(response.status.code), rotatingKeys: key != nil && target.apiKeys.count > 1) {
             let errorBody = try await services.upstream.collect(response, describing: target)
-            throw UpstreamErrorMapping.error(
+            throw UpstreamErrorMapping.failure(
                 status: Int(response.status.code), provider: target.provider, model: target.model, body: errorBody,
                 headers: UpstreamClient.headerDictionary(response.headers), keyVariable: target.keyVariable)
         }
@@ -65,17 +77,11 @@ struct AnthropicPassthroughBackend: Sendable {
             var reply = try await services.upstream.collect(response, describing: target)
             if succeeded, let restored = try? AnthropicPassthrough.replacingModel(in: reply, with: requestedModel) { reply = restored }
             let usage = succeeded ? (try? JSONParser.parse(reply)).flatMap { Self.usage($0["usage"]) } : nil
-            log.write(
-                status: Int(response.status.code), usage: usage,
-                error: succeeded ? nil : UpstreamErrorMapping.upstreamMessage(reply), to: services.logger, redactor: services.redactor)
-            return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))))
+            let failure = succeeded ? nil : Self.answeredError(status: Int(response.status.code), body: reply)
+            return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))), usage: usage, error: failure)
         }
         return .stream(status: status, headers: replyHeaders) { sink in
             let output = StreamOutput(sink, pingInterval: services.configuration.pingInterval, redactor: services.redactor)
-            defer {
-                let failure = output.outcome.error
-                log.write(status: failure?.status ?? 200, error: failure?.message, to: services.logger, redactor: services.redactor)
-            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await output.watchUpstream(timeout: services.configuration.idleTimeout) }
                 group.addTask { await output.endBeforeShutdownDeadline(grace: services.configuration.shutdownGracePeriod) }
@@ -88,7 +94,15 @@ struct AnthropicPassthroughBackend: Sendable {
                 }
                 group.cancelAll()
             }
+            return output.ending
         }
+    }
+
+    /// Anthropic's own error, answered as it came, for the request record.
+    private static func answeredError(status: Int, body: [UInt8]) -> AnthropicError {
+        let type = (try? JSONParser.parse(body))?["error"]?["type"]?.stringValue
+        let kind = type.flatMap(AnthropicError.Kind.init(rawValue:)) ?? UpstreamErrorMapping.kindAndStatus(forUpstreamStatus: status).0
+        return AnthropicError(kind, UpstreamErrorMapping.upstreamMessage(body), status: status)
     }
 
     /// Statuses thrown for the caller to retry or fall back: throttling, overload, server errors,
@@ -108,7 +122,7 @@ struct AnthropicPassthroughBackend: Sendable {
                 chunk = try await iterator.next()
             } catch {
                 try Task.checkCancellation()
-                try output.write([.error(UpstreamClient.transportError(error, target: target))])
+                try output.write([.error(UpstreamClient.transportError(error, target: target).clientError)])
                 return
             }
             guard let chunk else {

@@ -4,19 +4,27 @@ import Hummingbird
 import ProxyCore
 import Synchronization
 
-/// How a request ends: a whole response, or a stream whose events are produced after the head.
+/// How a request ends: a whole response (what it cost, the error it carries), or a stream whose
+/// events are produced after the head and which reports how it ended.
 enum ExchangeOutcome: Sendable {
-    case response(Response)
-    case stream(status: HTTPResponse.Status, headers: HTTPFields, produce: @Sendable (StreamSink) async throws -> Void)
+    case response(Response, usage: Usage? = nil, error: AnthropicError? = nil)
+    case stream(status: HTTPResponse.Status, headers: HTTPFields, produce: @Sendable (StreamSink) async throws -> StreamEnding)
+
+    /// The error answer.
+    static func refusal(_ error: AnthropicError) -> ExchangeOutcome {
+        .response(.anthropicError(error), error: error)
+    }
 }
 
 /// Where a stream's bytes go; throws `CancellationError` once the client has gone.
 struct StreamSink: Sendable {
     fileprivate let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+    fileprivate let written = WrittenBytes()
 
     func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         if case .terminated = continuation.yield(ByteBuffer(bytes: bytes)) { throw CancellationError() }
+        written.count.add(bytes.count, ordering: .relaxed)
     }
 
     func write(_ events: [AnthropicStreamEvent]) throws {
@@ -31,30 +39,55 @@ struct StreamSink: Sendable {
 /// that is cancelled the moment the client leaves, even while the upstream is silent, so that
 /// nobody pays for tokens nobody reads. The task outlives the handler, which returns the response
 /// head while the stream goes on.
+///
+/// It owns the exchange's `RequestRecord`: `handle` fills in what the request asked for and where
+/// it went, this adds how it ended (status, usage, timings, bytes) and hands it to the observers
+/// once, whatever happened.
 enum ClientWatchedExchange {
     static func run(
-        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, _ handle: @escaping @Sendable () async -> ExchangeOutcome
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, observers: RequestObservers,
+        _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
     ) async throws -> Response {
+        let started = ContinuousClock.now
         let (heads, headContinuation) = AsyncStream<Response>.makeStream()
         let (body, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let cancellation = LateCancellation()
         let watch = connection?.onClientLeft { cancellation.cancel() }
         let exchange = Task(executorPreference: EventLoopTaskExecutor(eventLoop)) {
             defer { connection?.remove(watch) }
-            switch await handle() {
-            case .response(let response):
+            var record = record
+            let outcome = await handle(&record)
+            record.timeToFirstByte = ContinuousClock.now - started
+            switch outcome {
+            case .response(let response, let usage, let error):
                 headContinuation.yield(response)
                 headContinuation.finish()
+                record.status = response.status.code
+                record.usage = usage
+                if let error { record.fail(with: error, status: response.status.code) }
+                record.bytesOut = response.body.contentLength ?? 0
             case .stream(let status, let headers, let produce):
                 headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
                 headContinuation.finish()
+                record.status = status.code
+                let sink = StreamSink(continuation: bodyContinuation)
                 do {
-                    try await produce(StreamSink(continuation: bodyContinuation))
+                    switch try await produce(sink) {
+                    case .completed(let usage):
+                        record.usage = usage
+                    case .failed(let error, let usage):
+                        record.usage = usage
+                        record.fail(with: error, status: status.code)
+                    }
                     bodyContinuation.finish()
                 } catch {
+                    record.fail(with: clientLeft)
                     bodyContinuation.finish(throwing: error)
                 }
+                record.bytesOut = sink.written.count.load(ordering: .relaxed)
             }
+            record.duration = ContinuousClock.now - started
+            observers.observe(record)
         }
         cancellation.attach(exchange)
         bodyContinuation.onTermination = { _ in exchange.cancel() }
@@ -65,6 +98,16 @@ enum ClientWatchedExchange {
             exchange.cancel()
         }
     }
+}
+
+extension ClientWatchedExchange {
+    /// What the record says of an exchange whose client went away before its end (nobody reads it).
+    static let clientLeft = AnthropicError(.api, "The client went away; the upstream request was cancelled.", status: 499)
+}
+
+/// The bytes a stream has written so far.
+private final class WrittenBytes: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// A cancellation that may be asked for before its task exists.

@@ -3,127 +3,108 @@ import NIOCore
 import ProxyCore
 
 /// `POST /v1/messages` and `POST /v1/messages/count_tokens`: read and check the body, route the
-/// model, and hand the request to the backend its provider names.
+/// model, and hand the request to the backend its provider names, retrying and falling back as the
+/// attempt planner decides. What happened goes into the exchange's record.
 struct MessagesEndpoint: Sendable {
     let services: ProxyServices
-    let openAIChat: OpenAIChatBackend
-    let gemini: GeminiBackend
-    let passthrough: AnthropicPassthroughBackend
-    let openAIResponses: OpenAIResponsesBackend
+    let backends: BackendRegistry
 
     init(services: ProxyServices) {
         self.services = services
-        self.openAIChat = OpenAIChatBackend(services: services)
-        self.gemini = GeminiBackend(services: services)
-        self.passthrough = AnthropicPassthroughBackend(services: services)
-        self.openAIResponses = OpenAIResponsesBackend(services: services)
+        self.backends = BackendRegistry(services: services)
     }
 
     func createMessage(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop) { await createMessage(request) }
+        try await exchange(request, context: context) { record in await createMessage(request, record: &record) }
     }
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await ClientWatchedExchange.run(connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop) { await countTokens(request) }
+        try await exchange(request, context: context) { record in await countTokens(request, record: &record) }
     }
 
-    private func createMessage(_ request: Request) async -> ExchangeOutcome {
-        var log = AccessLogEntry(method: "POST", path: request.uri.path)
+    private func exchange(
+        _ request: Request, context: ProxyRequestContext, _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
+    ) async throws -> Response {
+        let record = RequestRecord(id: MessageIdentifier.newRequestID(), receivedAt: .now, method: "POST", path: request.uri.path)
+        return try await ClientWatchedExchange.run(
+            connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, observers: services.observers,
+            handle)
+    }
+
+    private func createMessage(_ request: Request, record: inout RequestRecord) async -> ExchangeOutcome {
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request)
-            let model = try Self.modelName(json)
-            log.clientModel = model
-            log.stream = json["stream"]?.boolValue ?? false
-            log.messageCount = json["messages"]?.arrayValue?.count ?? 0
-            log.toolCount = json["tools"]?.arrayValue?.count ?? 0
-            var planner = AttemptPlanner(targets: try services.router.routes(model), policy: services.configuration.retryPolicy)
-            /// Decoded once, by the first target that needs it (the passthrough does not).
-            var messages: MessagesRequest?
-            func decoded() throws(AnthropicError) -> MessagesRequest {
-                if let messages { return messages }
-                let decoded = try MessagesRequest(json: json)
-                messages = decoded
-                return decoded
-            }
+            let client = try await readBody(request, countingTokens: false, record: &record)
+            var planner = AttemptPlanner(targets: try services.router.routes(record.clientModel ?? ""), policy: services.configuration.retryPolicy)
             while true {
                 let target = planner.currentTarget
-                log.target = target
-                log.attempts = planner.attempts
+                record.targets.append(target)
+                record.attempts = planner.attempts
                 let key = services.keys.next(for: target)
-                do throws(AnthropicError) {
-                    switch target.provider {
-                    case .anthropic:
-                        return try await passthrough.forward(
-                            body: body, path: "/v1/messages", requestedModel: model, stream: log.stream, target: target, key: key, request: request, log: log)
-                    case .gemini:
-                        return try await gemini.respond(to: decoded(), target: target, key: key, log: log)
-                    case .openAI:
-                        return try await openAIChat.respond(to: decoded(), target: target, key: key, log: log)
-                    case .openAIResponses:
-                        return try await openAIResponses.respond(to: decoded(), target: target, key: key, log: log)
-                    }
+                do throws(UpstreamFailure) {
+                    return try await backends.backend(for: target.provider).respond(to: client, target: target, key: key)
                 } catch {
-                    if Task.isCancelled { throw Self.clientLeft }
+                    if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
                     let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
                     switch planner.next(after: error, anotherKeyIsReady: anotherKeyIsReady, random: Double.random(in: 0..<1)) {
-                    case .giveUp(let error):
-                        throw error
+                    case .giveUp(let failure):
+                        throw failure.clientError
                     case .attempt(let index, let delay):
                         try await retry(after: error, from: target, to: planner.targets[index], delay: delay)
                     }
                 }
             }
         } catch {
-            return refusal(error, log: log)
+            return refusal(error)
         }
     }
 
-    /// The error answer, logged, with any secret an upstream quoted removed.
-    private func refusal(_ error: AnthropicError, log: AccessLogEntry) -> ExchangeOutcome {
-        let error = services.redactor.redact(error)
-        log.write(status: error.status, error: error.message, to: services.logger, redactor: services.redactor)
-        return .response(.anthropicError(error))
+    /// The error answer, with any secret an upstream quoted removed.
+    private func refusal(_ error: AnthropicError) -> ExchangeOutcome {
+        .refusal(services.redactor.redact(error))
     }
 
     /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.
-    private func retry(after error: AnthropicError, from failed: RouteTarget, to next: RouteTarget, delay: Duration) async throws(AnthropicError) {
+    private func retry(after failure: UpstreamFailure, from failed: RouteTarget, to next: RouteTarget, delay: Duration) async throws(AnthropicError) {
+        let error = failure.clientError
         let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
         let line = "\(failed.qualifiedModel) failed (\(error.status) \(error.kind.rawValue): \(error.message)); trying \(next.qualifiedModel) in \(milliseconds) ms"
         services.logger.notice("\(services.redactor.redact(line))")
         do {
             try await LoopTimer.sleep(for: delay)
         } catch {
-            throw Self.clientLeft
+            throw ClientWatchedExchange.clientLeft
         }
     }
 
-    /// What the log says of a request whose client went away before its answer (nobody reads it).
-    private static let clientLeft = AnthropicError(.api, "The client went away; the upstream request was cancelled.", status: 499)
-
-    private func countTokens(_ request: Request) async -> ExchangeOutcome {
-        var log = AccessLogEntry(method: "POST", path: request.uri.path)
+    private func countTokens(_ request: Request, record: inout RequestRecord) async -> ExchangeOutcome {
         do throws(AnthropicError) {
-            let (body, json) = try await readBody(request)
-            let model = try Self.modelName(json)
-            log.clientModel = model
-            let target = try services.router.route(model)
-            log.target = target
-            if target.provider == .anthropic {
-                return try await passthrough.forward(
-                    body: body, path: "/v1/messages/count_tokens", requestedModel: model, stream: false, target: target,
-                    key: services.keys.next(for: target), request: request, log: log)
+            let client = try await readBody(request, countingTokens: true, record: &record)
+            let target = try services.router.route(record.clientModel ?? "")
+            record.targets.append(target)
+            record.attempts = 1
+            do throws(UpstreamFailure) {
+                return try await backends.backend(for: target.provider).countTokens(client, target: target, key: services.keys.next(for: target))
+            } catch {
+                throw error.clientError
             }
-            let messages = try MessagesRequest(json: json, countingTokens: true)
-            var tokens: Int?
-            if target.provider == .gemini {
-                tokens = await gemini.countTokens(messages, target: target, key: services.keys.next(for: target))
-            }
-            let count = tokens ?? TokenEstimator.estimate(messages)
-            log.write(status: 200, usage: Usage(inputTokens: count), to: services.logger, redactor: services.redactor)
-            return .response(.json(["input_tokens": .int(count)]))
         } catch {
-            return refusal(error, log: log)
+            return refusal(error)
         }
+    }
+
+    /// Reads the request and notes in the record what it asks for.
+    private func readBody(_ request: Request, countingTokens: Bool, record: inout RequestRecord) async throws(AnthropicError) -> ClientRequest {
+        let (body, json) = try await readBody(request)
+        record.bytesIn = body.count
+        record.clientModel = try Self.modelName(json)
+        record.sessionID = RequestRecord.sessionID(fromUserID: json["metadata"]?["user_id"]?.stringValue)
+        let client = ClientRequest(body: body, json: json, headers: request.headers, query: request.uri.query, countingTokens: countingTokens)
+        if !countingTokens {
+            record.stream = client.stream
+            record.messageCount = json["messages"]?.arrayValue?.count ?? 0
+            record.toolCount = json["tools"]?.arrayValue?.count ?? 0
+        }
+        return client
     }
 
     /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.

@@ -13,6 +13,8 @@ struct ProxyServices: Sendable {
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger
     let redactor: SecretRedactor
+    /// Every exchange's record goes to these once it has ended.
+    let observers: RequestObservers
 
     init(configuration: ProxyConfiguration, upstream: UpstreamClient, logger: Logger) {
         self.configuration = configuration
@@ -21,6 +23,7 @@ struct ProxyServices: Sendable {
         self.upstream = upstream
         self.logger = logger
         self.redactor = SecretRedactor(secrets: configuration.secrets)
+        self.observers = RequestObservers([AccessLog(logger: logger, redactor: redactor)])
     }
 
     /// Logs a body at debug level, with every secret redacted.

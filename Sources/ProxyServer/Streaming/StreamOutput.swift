@@ -30,8 +30,12 @@ final class StreamOutput: Sendable {
         self.redactor = redactor
     }
 
-    /// What the stream ended with, for the access log.
-    var outcome: StreamOutcome { state.withLock { $0.outcome } }
+    /// How the stream ended, for the request record.
+    var ending: StreamEnding {
+        let outcome = state.withLock { $0.outcome }
+        if let error = outcome.error { return .failed(error, usage: outcome.usage) }
+        return .completed(outcome.usage ?? Usage())
+    }
 
     func write(_ events: [AnthropicStreamEvent]) throws {
         guard !events.isEmpty else { return }

@@ -3,23 +3,17 @@ import ProxyCore
 
 /// Relays an upstream's event stream to the client through a provider's stream translator, event by
 /// event: pings while the upstream is silent, an error event (and the upstream connection closed)
-/// when it stays silent past the idle timeout, cuts or transport failures, and the access log line
-/// when the stream ends. The upstream request is cancelled as soon as the client goes away.
+/// when it stays silent past the idle timeout, cuts or transport failures, and how the stream ended. The upstream request is cancelled as soon as the client goes away.
 enum TranslatedStream {
     /// Sends the upstream request again, for a translator that wants another upstream stream.
     typealias Resend = @Sendable () async throws(AnthropicError) -> HTTPClientResponse
 
     static func outcome<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, log: AccessLogEntry,
-        resend: Resend? = nil
+        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, resend: Resend? = nil
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
             let output = StreamOutput(sink, pingInterval: configuration.pingInterval, redactor: services.redactor)
-            defer {
-                let outcome = output.outcome
-                log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
-            }
             var translator = translator
             try output.write(translator.start())
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -39,6 +33,7 @@ enum TranslatedStream {
                 }
                 group.cancelAll()
             }
+            return output.ending
         }
     }
 
@@ -62,7 +57,7 @@ enum TranslatedStream {
                 }
             } catch {
                 try Task.checkCancellation()
-                events = translator.fail(UpstreamClient.transportError(error, target: target))
+                events = translator.fail(UpstreamClient.transportError(error, target: target).clientError)
             }
             try output.write(events)
             if upstreamEnded, translator.wantsAnotherUpstreamStream, let resend {

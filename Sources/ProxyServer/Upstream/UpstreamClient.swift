@@ -5,7 +5,7 @@ import NIOPosix
 import ProxyCore
 
 /// Sends requests to upstreams over one pooled AsyncHTTPClient, turning transport failures into
-/// Anthropic errors that say what went wrong and where.
+/// typed failures whose client error says what went wrong and where.
 struct UpstreamClient: Sendable {
     let httpClient: HTTPClient
     /// How long to wait for the upstream's response head (`FIRST_BYTE_TIMEOUT_SECONDS`).
@@ -19,7 +19,7 @@ struct UpstreamClient: Sendable {
     /// The most bytes read from an upstream's whole (non-streamed) reply or error body.
     static let maximumReplyBytes = 64 * 1024 * 1024
 
-    func post(_ url: String, headers: HTTPHeaders, body: [UInt8], describing target: RouteTarget) async throws(AnthropicError) -> HTTPClientResponse {
+    func post(_ url: String, headers: HTTPHeaders, body: [UInt8], describing target: RouteTarget) async throws(UpstreamFailure) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
@@ -32,7 +32,7 @@ struct UpstreamClient: Sendable {
     }
 
     /// Reads a whole reply body, up to `maximumReplyBytes`, within the idle timeout.
-    func collect(_ response: HTTPClientResponse, describing target: RouteTarget) async throws(AnthropicError) -> [UInt8] {
+    func collect(_ response: HTTPClientResponse, describing target: RouteTarget) async throws(UpstreamFailure) -> [UInt8] {
         let idleTimeout = idleTimeout
         do {
             return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
@@ -49,24 +49,32 @@ struct UpstreamClient: Sendable {
                 return body
             }
         } catch is BodyTimeout {
-            throw AnthropicError(
-                .timeout, "The \(target.provider.displayName) upstream at \(target.baseURL) did not finish its reply within \(idleTimeout.components.seconds) s (IDLE_TIMEOUT_SECONDS).",
-                status: 504)
+            throw UpstreamFailure(
+                .unusableReply,
+                clientError: AnthropicError(
+                    .timeout,
+                    "The \(target.provider.displayName) upstream at \(target.baseURL) did not finish its reply within \(idleTimeout.components.seconds) s (IDLE_TIMEOUT_SECONDS).",
+                    status: 504))
         } catch {
-            throw Self.transportError(error, target: target)
+            var failure = Self.transportError(error, target: target)
+            // The head arrived: whatever cut the body, the reply is unusable.
+            if failure.cause == .closed { failure.cause = .unusableReply }
+            throw failure
         }
     }
 
     /// A streamed request's successful reply must be an event stream. An HTML page or a JSON body
     /// (some servers answer errors that way) becomes a clear error before the client's stream
     /// starts, rather than a stream that ends with nothing in it.
-    func requireEventStream(_ response: HTTPClientResponse, target: RouteTarget) async throws(AnthropicError) {
+    func requireEventStream(_ response: HTTPClientResponse, target: RouteTarget) async throws(UpstreamFailure) {
         guard let type = response.headers.first(name: "content-type")?.lowercased(), !type.hasPrefix("text/event-stream") else { return }
         let body = try await collect(response, describing: target)
-        throw AnthropicError(
-            .api,
-            "The \(target.provider.displayName) upstream answered a streamed request with \(type) instead of an event stream: \(UpstreamErrorMapping.upstreamMessage(body))",
-            status: 502)
+        throw UpstreamFailure(
+            .unusableReply,
+            clientError: AnthropicError(
+                .api,
+                "The \(target.provider.displayName) upstream answered a streamed request with \(type) instead of an event stream: \(UpstreamErrorMapping.upstreamMessage(body))",
+                status: 502))
     }
 
     /// Response headers by lower-cased name, for error mapping.
@@ -76,28 +84,33 @@ struct UpstreamClient: Sendable {
         return dictionary
     }
 
-    static func transportError(_ error: any Error, target: RouteTarget) -> AnthropicError {
+    /// What a transport error means for the attempt; its client error says what happened and where.
+    static func transportError(_ error: any Error, target: RouteTarget) -> UpstreamFailure {
         let upstream = "\(target.provider.displayName) upstream at \(target.baseURL)"
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout:
-                return AnthropicError(.timeout, "Could not connect to the \(upstream) in time.", status: 504)
+                return UpstreamFailure(.connect, clientError: AnthropicError(.timeout, "Could not connect to the \(upstream) in time.", status: 504))
             case .deadlineExceeded, .readTimeout:
-                // Not retried: waiting the whole timeout again would only double the wait.
-                return AnthropicError(
-                    .timeout, "The \(upstream) did not start its reply in time (model '\(target.model)', FIRST_BYTE_TIMEOUT_SECONDS).", status: 504,
-                    headers: ["x-should-retry": "false"])
+                // The client is told not to retry either: it would wait the whole timeout again.
+                return UpstreamFailure(
+                    .firstByteTimeout,
+                    clientError: AnthropicError(
+                        .timeout, "The \(upstream) did not start its reply in time (model '\(target.model)', FIRST_BYTE_TIMEOUT_SECONDS).", status: 504,
+                        headers: ["x-should-retry": "false"]))
             case .remoteConnectionClosed:
-                return AnthropicError(.api, "The \(upstream) closed the connection before answering.", status: 502)
+                return UpstreamFailure(.closed, clientError: AnthropicError(.api, "The \(upstream) closed the connection before answering.", status: 502))
             case .cancelled:
-                return AnthropicError(.api, "The request to the \(upstream) was cancelled.", status: 502)
+                return UpstreamFailure(.closed, clientError: AnthropicError(.api, "The request to the \(upstream) was cancelled.", status: 502))
             default:
                 break
             }
         }
         if error is NIOConnectionError || "\(error)".contains("connectionRefused") {
-            return AnthropicError(.api, "Could not connect to the \(upstream): connection refused. Is the server running and the URL right?", status: 502)
+            return UpstreamFailure(
+                .connect,
+                clientError: AnthropicError(.api, "Could not connect to the \(upstream): connection refused. Is the server running and the URL right?", status: 502))
         }
-        return AnthropicError(.api, "The request to the \(upstream) failed: \(error)", status: 502)
+        return UpstreamFailure(.closed, clientError: AnthropicError(.api, "The request to the \(upstream) failed: \(error)", status: 502))
     }
 }

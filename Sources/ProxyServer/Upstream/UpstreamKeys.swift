@@ -17,15 +17,17 @@ final class UpstreamKeys: Sendable {
         return withRing(of: target) { $0.next(at: .now) }
     }
 
-    /// Rests `key` when `error` says the upstream refused it, and tells whether another key of the
-    /// target is ready for a retry at once.
-    func refused(_ key: String?, of target: RouteTarget, with error: AnthropicError) -> Bool {
+    /// Rests `key` when the failure says the upstream refused it, and tells whether another key of
+    /// the target is ready for a retry at once.
+    func refused(_ key: String?, of target: RouteTarget, with failure: UpstreamFailure) -> Bool {
         guard let key, target.apiKeys.count > 1 else { return false }
         let rest: Duration
-        switch error.status {
-        case 401: rest = Self.rejectedKeyRest
-        case 429: rest = error.headers["retry-after"].flatMap(Int.init).map { .seconds($0) } ?? Self.throttledKeyRest
-        default: return false
+        if failure.rejectedKey {
+            rest = Self.rejectedKeyRest
+        } else if failure.throttled {
+            rest = failure.retryAfter ?? Self.throttledKeyRest
+        } else {
+            return false
         }
         let now = ContinuousClock.now
         return withRing(of: target) { ring in

@@ -24,6 +24,19 @@ package enum GeminiErrorMapping {
         return error
     }
 
+    /// `error(...)` as a failure of the attempt: the status Gemini's error means (an invalid key is a
+    /// rejected key, `RESOURCE_EXHAUSTED` a throttle) and the wait its `RetryInfo` asks for.
+    package static func failure(
+        status: Int, model: String, body: [UInt8], headers: [String: String], keyVariable: String?,
+        prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
+    ) -> UpstreamFailure {
+        let json = try? JSONParser.parse(body)
+        var headers = headers
+        if headers["retry-after"] == nil, let delay = retryDelay(json) { headers["retry-after"] = delay }
+        let clientError = error(status: status, model: model, body: body, headers: headers, keyVariable: keyVariable, prompt: prompt)
+        return UpstreamFailure(status: meaningStatus(httpStatus: status, body: json), upstreamHeaders: headers, clientError: clientError)
+    }
+
     /// An error object that arrived inside a stream (`data: {"error": {...}}`).
     package static func streamError(_ chunk: JSONValue, model: String, prompt: (estimatedTokens: Int, contextWindow: Int?)?) -> AnthropicError {
         let code = chunk["error"]?["code"]?.intValue ?? 500

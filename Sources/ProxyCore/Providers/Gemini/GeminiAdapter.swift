@@ -1,0 +1,51 @@
+/// Gemini's native API: `models/{model}:generateContent`, `:streamGenerateContent?alt=sse` for
+/// streams and `:countTokens`, the key in `x-goog-api-key`.
+package struct GeminiAdapter: ProviderAdapter {
+    private let request: MessagesRequest
+    private let target: RouteTarget
+    private let profile: ModelProfile
+    private let context: GeminiReplyContext
+
+    package init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog) {
+        self.request = request
+        self.target = target
+        profile = catalog.profile(for: target.model)
+        context = GeminiReplyContext(
+            requestedModel: request.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
+            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow)
+    }
+
+    package func requestBody() throws(AnthropicError) -> [UInt8] {
+        JSONWriter.encode(try GeminiRequestTranslator(model: target.model, profile: profile).translate(request))
+    }
+
+    package func url(stream: Bool) -> String { url(method: stream ? "streamGenerateContent?alt=sse" : "generateContent") }
+
+    package func keyHeader(_ key: String) -> (name: String, value: String) { ("x-goog-api-key", key) }
+
+    package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
+        GeminiErrorMapping.failure(
+            status: status, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable,
+            prompt: (context.estimatedInputTokens, profile.contextWindow))
+    }
+
+    package func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        try GeminiResponseTranslator(context: context).translate(reply)
+    }
+
+    package func makeStreamTranslator() -> GeminiStreamTranslator { GeminiStreamTranslator(context: context) }
+
+    package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { GeminiReplyContext.isMalformedFunctionCall(reply) }
+
+    package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? {
+        (url(method: "countTokens"), JSONWriter.encode(try GeminiRequestTranslator(model: target.model, profile: profile).countTokensBody(request)))
+    }
+
+    package func tokenCount(fromReply reply: JSONValue) -> Int? { reply["totalTokens"]?.intValue }
+
+    /// `{base}/models/{model}:{method}`; a model given with its collection (`tunedModels/x`) keeps it.
+    private func url(method: String) -> String {
+        let resource = target.model.contains("/") ? target.model : "models/\(target.model)"
+        return "\(target.baseURL)/\(resource):\(method)"
+    }
+}

@@ -1,0 +1,40 @@
+/// OpenAI Chat Completions and every server compatible with it (`POST {base}/chat/completions`),
+/// with a ready-made provider's quirks when the target is one.
+package struct OpenAIChatAdapter: ProviderAdapter {
+    private let request: MessagesRequest
+    private let target: RouteTarget
+    private let profile: ModelProfile
+    private let options: OpenAIChatOptions
+    private let context: OpenAIChatReplyContext
+
+    package init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog) {
+        self.request = request
+        self.target = target
+        profile = catalog.profile(for: target.model, preset: target.preset)
+        options = target.preset?.chat ?? .standard
+        context = OpenAIChatReplyContext(
+            requestedModel: request.model, messageID: MessageIdentifier.newMessageID(), toolNames: ToolNameMapping(request: request),
+            stopSequences: request.stopSequences, estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow,
+            reasoningField: options.reasoningField)
+    }
+
+    package func requestBody() throws(AnthropicError) -> [UInt8] {
+        JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options).translate(request))
+    }
+
+    package func url(stream: Bool) -> String { target.chatCompletionsURL }
+
+    package func keyHeader(_ key: String) -> (name: String, value: String) { target.keyHeader(key) }
+
+    package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
+        UpstreamErrorMapping.failure(
+            status: status, provider: target.provider, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable,
+            prompt: (context.estimatedInputTokens, profile.contextWindow))
+    }
+
+    package func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        try OpenAIChatResponseTranslator(context: context).translate(reply)
+    }
+
+    package func makeStreamTranslator() -> OpenAIChatStreamTranslator { OpenAIChatStreamTranslator(context: context) }
+}

@@ -1,0 +1,36 @@
+/// OpenAI's Responses API (`POST {base}/responses`), which keeps reasoning across turns.
+package struct OpenAIResponsesAdapter: ProviderAdapter {
+    private let request: MessagesRequest
+    private let target: RouteTarget
+    private let profile: ModelProfile
+    private let context: OpenAIResponsesReplyContext
+
+    package init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog) {
+        self.request = request
+        self.target = target
+        profile = catalog.profile(for: target.model, preset: target.preset)
+        context = OpenAIResponsesReplyContext(
+            requestedModel: request.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
+            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow)
+    }
+
+    package func requestBody() throws(AnthropicError) -> [UInt8] {
+        JSONWriter.encode(try OpenAIResponsesRequestTranslator(model: target.model, profile: profile).translate(request))
+    }
+
+    package func url(stream: Bool) -> String { target.responsesURL }
+
+    package func keyHeader(_ key: String) -> (name: String, value: String) { target.keyHeader(key) }
+
+    package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
+        UpstreamErrorMapping.failure(
+            status: status, provider: target.provider, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable,
+            prompt: (context.estimatedInputTokens, profile.contextWindow))
+    }
+
+    package func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        try OpenAIResponsesResponseTranslator(context: context).translate(reply)
+    }
+
+    package func makeStreamTranslator() -> OpenAIResponsesStreamTranslator { OpenAIResponsesStreamTranslator(context: context) }
+}

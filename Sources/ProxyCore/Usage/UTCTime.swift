@@ -1,0 +1,41 @@
+/// An instant of wall-clock time, as milliseconds since 1970-01-01T00:00:00Z. The core reads no
+/// clock: the server makes these.
+package struct UTCTime: Sendable, Equatable, Comparable, Hashable {
+    package var millisecondsSince1970: Int64
+
+    package init(millisecondsSince1970: Int64) {
+        self.millisecondsSince1970 = millisecondsSince1970
+    }
+
+    package static func < (lhs: UTCTime, rhs: UTCTime) -> Bool {
+        lhs.millisecondsSince1970 < rhs.millisecondsSince1970
+    }
+
+    /// `2026-11-30T01:16:05.123Z`.
+    package var iso8601: String {
+        let milliseconds = Int64(((millisecondsSince1970 % 1000) + 1000) % 1000)
+        let seconds = (millisecondsSince1970 - milliseconds) / 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civilDate(daysSince1970: days)
+        func padded(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay / 60 % 60, 2)):"
+            + "\(padded(secondOfDay % 60, 2)).\(padded(milliseconds, 3))Z"
+    }
+
+    /// The proleptic Gregorian date of a day number (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
