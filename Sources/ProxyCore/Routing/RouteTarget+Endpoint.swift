@@ -1,4 +1,11 @@
 extension RouteTarget {
+    /// `openai/gpt-4.1`, `openai/gpt-4.1:channel`, `deepseek/deepseek-chat`: what the
+    /// `x-proxy-upstream-model` header and the request record say.
+    package var qualifiedModel: String {
+        let prefix = channel == nil ? preset?.name ?? provider.rawValue : provider.rawValue
+        return "\(prefix)/\(model)" + (channel.map { ":\($0)" } ?? "")
+    }
+
     /// Where a Chat Completions request for this target goes.
     package var chatCompletionsURL: String {
         guard preset?.addressing == .azureDeployments else { return baseURL + "/chat/completions" }

@@ -72,13 +72,16 @@ enum ClientWatchedExchange {
                 record.status = status.code
                 let sink = StreamSink(continuation: bodyContinuation)
                 do {
-                    switch try await produce(sink) {
+                    let ending = try await produce(sink)
+                    switch ending {
                     case .completed(let usage):
                         record.usage = usage
                     case .failed(let error, let usage):
                         record.usage = usage
                         record.fail(with: error, status: status.code)
                     }
+                    // The exchange is cancelled when its client leaves, whichever way the stream noticed.
+                    if Task.isCancelled { record.fail(with: clientLeft) }
                     bodyContinuation.finish()
                 } catch {
                     record.fail(with: clientLeft)

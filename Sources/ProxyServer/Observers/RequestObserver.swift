@@ -2,7 +2,7 @@ import ProxyCore
 
 /// Reads every exchange's record once it has ended. Observers are called on the exchange's task,
 /// after the client has its answer: they must not block (hand slow work to a task of their own).
-protocol RequestObserver: Sendable {
+package protocol RequestObserver: Sendable {
     func observe(_ record: RequestRecord)
 }
 

@@ -30,14 +30,15 @@ package enum ProxyServer {
     }
 
     /// The application with every route, ready to run.
+    /// - Parameter observers: read every exchange's record, after the access log.
     package static func makeApplication(
-        configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger,
+        configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let services = ProxyServices(
             configuration: configuration,
             upstream: UpstreamClient(httpClient: httpClient, firstByteTimeout: configuration.firstByteTimeout, idleTimeout: configuration.idleTimeout),
-            logger: logger)
+            logger: logger, observers: observers)
         let messages = MessagesEndpoint(services: services)
         let models = ModelsEndpoint(services: services)
 

@@ -16,28 +16,20 @@ struct ProxyServices: Sendable {
     /// Every exchange's record goes to these once it has ended.
     let observers: RequestObservers
 
-    init(configuration: ProxyConfiguration, upstream: UpstreamClient, logger: Logger) {
+    /// - Parameter observers: read every record after the access log.
+    init(configuration: ProxyConfiguration, upstream: UpstreamClient, logger: Logger, observers: [any RequestObserver] = []) {
         self.configuration = configuration
         self.router = ModelRouter(configuration: configuration)
         self.catalog = ModelCatalog(configuration: configuration)
         self.upstream = upstream
         self.logger = logger
         self.redactor = SecretRedactor(secrets: configuration.secrets)
-        self.observers = RequestObservers([AccessLog(logger: logger, redactor: redactor)])
+        self.observers = RequestObservers([AccessLog(logger: logger, redactor: redactor)] + observers)
     }
 
     /// Logs a body at debug level, with every secret redacted.
     func debugBody(_ label: String, _ bytes: [UInt8]) {
         guard logger.logLevel <= .debug else { return }
         logger.debug("\(label): \(redactor.redact(String(decoding: bytes, as: UTF8.self)))")
-    }
-}
-
-extension RouteTarget {
-    /// `openai/gpt-4.1`, `openai/gpt-4.1:channel`, `deepseek/deepseek-chat`: what the
-    /// `x-proxy-upstream-model` header says.
-    var qualifiedModel: String {
-        let prefix = channel == nil ? preset?.name ?? provider.rawValue : provider.rawValue
-        return "\(prefix)/\(model)" + (channel.map { ":\($0)" } ?? "")
     }
 }

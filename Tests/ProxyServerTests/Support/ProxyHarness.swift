@@ -41,6 +41,8 @@ struct ProxyHarness: Sendable {
     let client: HTTPClient
     /// Every line the proxy logged.
     let logs: RecordingLogHandler.Lines
+    /// Every exchange's record, in the order the exchanges ended.
+    let records: RecordingObserver
 
     /// Settings every harness starts from: the fakes as the OpenAI, Gemini and Anthropic upstreams.
     static func baseEnvironment(upstreamURL: String) -> [String: String] {
@@ -85,18 +87,20 @@ struct ProxyHarness: Sendable {
                 var configuration = try ProxyConfiguration(environment: settings)
                 configuration.port = 0
                 let logs = RecordingLogHandler.Lines()
+                let records = RecordingObserver()
                 var proxyLogger = Logger(label: "anthropic-proxy") { _ in RecordingLogHandler(lines: logs, logLevel: .info) }
                 proxyLogger.logLevel = configuration.debug ? .debug : .info
                 // The proxy's own upstream client, with the configured timeouts, as main.swift makes it.
                 let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
                 do {
                     let result = try await withLiveApplication({ onRunning in
-                        ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, onServerRunning: onRunning)
+                        ProxyServer.makeApplication(
+                            configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, observers: [records], onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
                             ProxyHarness(
                                 proxyURL: "http://127.0.0.1:\(proxyPort)", upstreamURL: upstreamURL, fake: fake, gemini: gemini, anthropic: anthropic,
-                                responses: responses, presets: presets, client: client, logs: logs))
+                                responses: responses, presets: presets, client: client, logs: logs, records: records))
                     }
                     try await upstreamClient.shutdown()
                     return result
