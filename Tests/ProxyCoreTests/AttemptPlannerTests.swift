@@ -125,6 +125,21 @@ import Testing
         #expect(ring.next(at: now) == "b")
     }
 
+    @Test func reconcilingKeepsTheRestOfKeysThatStayAndForgetsTheOthers() {
+        var ring = KeyRing(keys: ["a", "b", "c"])
+        let now = ContinuousClock.now
+        ring.rest("a", until: now + .seconds(60))
+        ring.rest("c", until: now + .seconds(60))
+        var reconciled = ring.reconciled(with: ["a", "d"])
+        #expect(reconciled.keys == ["a", "d"])
+        #expect(reconciled.next(at: now) == "d")
+        #expect(reconciled.next(at: now) == "d", "a still rests")
+        #expect(reconciled.next(at: now + .seconds(61)) == "a")
+        var readded = ring.reconciled(with: ["a", "b"]).reconciled(with: ["a", "b", "c"])
+        #expect(readded.next(at: now) == "b")
+        #expect(readded.next(at: now) == "c", "a key removed and added again starts ready")
+    }
+
     @Test func emptyRingHasNoKey() {
         var ring = KeyRing(keys: [])
         #expect(ring.next(at: .now) == nil)

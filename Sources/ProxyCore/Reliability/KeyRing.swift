@@ -30,6 +30,14 @@ package struct KeyRing: Sendable, Equatable {
         restingUntil[key] = max(restingUntil[key] ?? instant, instant)
     }
 
+    /// The ring for `keys` after a configuration change: a key kept keeps its rest, a key removed
+    /// is forgotten, a key added starts ready.
+    package func reconciled(with keys: [String]) -> KeyRing {
+        var ring = KeyRing(keys: keys)
+        ring.restingUntil = restingUntil.filter { keys.contains($0.key) }
+        return ring
+    }
+
     /// Whether a key other than `key` is available now, so a retry can go out without waiting.
     package func hasAlternative(to key: String, at now: ContinuousClock.Instant) -> Bool {
         keys.contains { $0 != key && (restingUntil[$0].map { $0 <= now } ?? true) }

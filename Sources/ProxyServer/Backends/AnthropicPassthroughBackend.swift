@@ -7,8 +7,6 @@ import ProxyCore
 /// Forwards a request to Anthropic (or any Anthropic-compatible API) unchanged but for the model
 /// name, and its reply back the same way, streamed byte for byte.
 struct AnthropicPassthroughBackend: MessagesBackend {
-    let services: ProxyServices
-
     /// Request headers passed on: the API's own (`anthropic-version`, `anthropic-beta`, ...), the
     /// SDK's telemetry and the client's identity.
     private static func forwards(_ name: String) -> Bool {
@@ -20,12 +18,12 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         name.hasPrefix("anthropic-") || ["request-id", "retry-after", "x-should-retry", "content-type"].contains(name)
     }
 
-    func respond(to request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
-        try await forward(request, path: "/v1/messages", target: target, key: key)
+    func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
+        try await forward(request, path: "/v1/messages", target: target, key: key, services: services)
     }
 
-    func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
-        try await forward(request, path: "/v1/messages/count_tokens", target: target, key: key)
+    func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
+        try await forward(request, path: "/v1/messages/count_tokens", target: target, key: key, services: services)
     }
 
     /// - Parameters:
@@ -34,7 +32,9 @@ struct AnthropicPassthroughBackend: MessagesBackend {
     ///     to Anthropic (and only there), unless they are the proxy's own `PROXY_API_KEY`.
     /// - Throws: failures worth another attempt (see `RetryPolicy`); Anthropic's other errors are
     ///   answered as they came.
-    private func forward(_ request: ClientRequest, path: String, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+    private func forward(
+        _ request: ClientRequest, path: String, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> ExchangeOutcome {
         let requestedModel = request.json["model"]?.stringValue ?? target.model
         let stream = !request.countingTokens && request.stream
         let upstreamBody: [UInt8]

@@ -1,19 +1,15 @@
 import ProxyCore
 
 /// The backend that serves each upstream protocol: one line per provider.
-struct BackendRegistry: Sendable {
-    private let backends: [Provider: any MessagesBackend]
+enum BackendRegistry {
+    private static let backends: [Provider: any MessagesBackend] = [
+        .openAI: TranslatingBackend<OpenAIChatAdapter>(),
+        .openAIResponses: TranslatingBackend<OpenAIResponsesAdapter>(),
+        .gemini: TranslatingBackend<GeminiAdapter>(),
+        .anthropic: AnthropicPassthroughBackend(),
+    ]
 
-    init(services: ProxyServices) {
-        backends = [
-            .openAI: TranslatingBackend<OpenAIChatAdapter>(services: services),
-            .openAIResponses: TranslatingBackend<OpenAIResponsesAdapter>(services: services),
-            .gemini: TranslatingBackend<GeminiAdapter>(services: services),
-            .anthropic: AnthropicPassthroughBackend(services: services),
-        ]
-    }
-
-    func backend(for provider: Provider) -> any MessagesBackend {
+    static func backend(for provider: Provider) -> any MessagesBackend {
         guard let backend = backends[provider] else { preconditionFailure("no backend is registered for \(provider.rawValue)") }
         return backend
     }

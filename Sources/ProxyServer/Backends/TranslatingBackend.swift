@@ -5,14 +5,11 @@ import ProxyCore
 /// Serves requests through any upstream whose protocol an adapter translates: the same steps for
 /// every provider, which it never names.
 struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
-    let services: ProxyServices
-
-    func respond(to request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+    func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
         let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
         let body = try Self.locally { () throws(AnthropicError) in try adapter.requestBody() }
         let url = adapter.url(stream: messages.stream)
-        let services = services
         let send = { @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse in
             try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: messages.stream, target: target)
         }
@@ -42,14 +39,14 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     }
 
     /// The upstream's own count when its protocol has one and it answers; else the local estimate.
-    func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?) async throws(UpstreamFailure) -> ExchangeOutcome {
+    func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
         let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
-        let count = await upstreamCount(adapter, target: target, key: key) ?? TokenEstimator.estimate(messages)
+        let count = await upstreamCount(adapter, target: target, key: key, services: services) ?? TokenEstimator.estimate(messages)
         return .response(.json(["input_tokens": .int(count)]), usage: Usage(inputTokens: count))
     }
 
-    private func upstreamCount(_ adapter: Adapter, target: RouteTarget, key: String?) async -> Int? {
+    private func upstreamCount(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async -> Int? {
         do {
             guard let (url, body) = try Self.locally({ () throws(AnthropicError) in try adapter.countTokensRequest() }) else { return nil }
             let response = try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: false, target: target)

@@ -6,34 +6,30 @@ import ProxyCore
 /// model, and hand the request to the backend its provider names, retrying and falling back as the
 /// attempt planner decides. What happened goes into the exchange's record.
 struct MessagesEndpoint: Sendable {
-    let services: ProxyServices
-    let backends: BackendRegistry
-
-    init(services: ProxyServices) {
-        self.services = services
-        self.backends = BackendRegistry(services: services)
-    }
+    let shared: SharedServices
 
     func createMessage(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await exchange(request, context: context) { record in await createMessage(request, record: &record) }
+        try await exchange(request, context: context) { record, services in await createMessage(request, record: &record, services: services) }
     }
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
-        try await exchange(request, context: context) { record in await countTokens(request, record: &record) }
+        try await exchange(request, context: context) { record, services in await countTokens(request, record: &record, services: services) }
     }
 
+    /// Runs the exchange on the configuration as it is now, whatever a reload does meanwhile.
     private func exchange(
-        _ request: Request, context: ProxyRequestContext, _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
+        _ request: Request, context: ProxyRequestContext, _ handle: @escaping @Sendable (inout RequestRecord, ProxyServices) async -> ExchangeOutcome
     ) async throws -> Response {
         let record = RequestRecord(id: MessageIdentifier.newRequestID(), receivedAt: .now, method: "POST", path: request.uri.path)
+        let services = shared.forRequest()
         return try await ClientWatchedExchange.run(
-            connection: services.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, observers: services.observers,
-            handle)
+            connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, observers: shared.observers
+        ) { record in await handle(&record, services) }
     }
 
-    private func createMessage(_ request: Request, record: inout RequestRecord) async -> ExchangeOutcome {
+    private func createMessage(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         do throws(AnthropicError) {
-            let client = try await readBody(request, countingTokens: false, record: &record)
+            let client = try await readBody(request, countingTokens: false, record: &record, services: services)
             var planner = AttemptPlanner(targets: try services.router.routes(record.clientModel ?? ""), policy: services.configuration.retryPolicy)
             while true {
                 let target = planner.currentTarget
@@ -41,7 +37,7 @@ struct MessagesEndpoint: Sendable {
                 record.attempts = planner.attempts
                 let key = services.keys.next(for: target)
                 do throws(UpstreamFailure) {
-                    return try await backends.backend(for: target.provider).respond(to: client, target: target, key: key)
+                    return try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
                 } catch {
                     if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
                     let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
@@ -49,22 +45,19 @@ struct MessagesEndpoint: Sendable {
                     case .giveUp(let failure):
                         throw failure.clientError
                     case .attempt(let index, let delay):
-                        try await retry(after: error, from: target, to: planner.targets[index], delay: delay)
+                        try await retry(after: error, from: target, to: planner.targets[index], delay: delay, services: services)
                     }
                 }
             }
         } catch {
-            return refusal(error)
+            return .refusal(services.redactor.redact(error))
         }
     }
 
-    /// The error answer, with any secret an upstream quoted removed.
-    private func refusal(_ error: AnthropicError) -> ExchangeOutcome {
-        .refusal(services.redactor.redact(error))
-    }
-
     /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.
-    private func retry(after failure: UpstreamFailure, from failed: RouteTarget, to next: RouteTarget, delay: Duration) async throws(AnthropicError) {
+    private func retry(
+        after failure: UpstreamFailure, from failed: RouteTarget, to next: RouteTarget, delay: Duration, services: ProxyServices
+    ) async throws(AnthropicError) {
         let error = failure.clientError
         let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
         let line = "\(failed.qualifiedModel) failed (\(error.status) \(error.kind.rawValue): \(error.message)); trying \(next.qualifiedModel) in \(milliseconds) ms"
@@ -76,25 +69,28 @@ struct MessagesEndpoint: Sendable {
         }
     }
 
-    private func countTokens(_ request: Request, record: inout RequestRecord) async -> ExchangeOutcome {
+    private func countTokens(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         do throws(AnthropicError) {
-            let client = try await readBody(request, countingTokens: true, record: &record)
+            let client = try await readBody(request, countingTokens: true, record: &record, services: services)
             let target = try services.router.route(record.clientModel ?? "")
             record.targets.append(target)
             record.attempts = 1
             do throws(UpstreamFailure) {
-                return try await backends.backend(for: target.provider).countTokens(client, target: target, key: services.keys.next(for: target))
+                return try await BackendRegistry.backend(for: target.provider).countTokens(
+                    client, target: target, key: services.keys.next(for: target), services: services)
             } catch {
                 throw error.clientError
             }
         } catch {
-            return refusal(error)
+            return .refusal(services.redactor.redact(error))
         }
     }
 
     /// Reads the request and notes in the record what it asks for.
-    private func readBody(_ request: Request, countingTokens: Bool, record: inout RequestRecord) async throws(AnthropicError) -> ClientRequest {
-        let (body, json) = try await readBody(request)
+    private func readBody(
+        _ request: Request, countingTokens: Bool, record: inout RequestRecord, services: ProxyServices
+    ) async throws(AnthropicError) -> ClientRequest {
+        let (body, json) = try await readBody(request, services: services)
         record.bytesIn = body.count
         record.clientModel = try Self.modelName(json)
         record.sessionID = RequestRecord.sessionID(fromUserID: json["metadata"]?["user_id"]?.stringValue)
@@ -108,7 +104,7 @@ struct MessagesEndpoint: Sendable {
     }
 
     /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.
-    private func readBody(_ request: Request) async throws(AnthropicError) -> ([UInt8], JSONValue) {
+    private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> ([UInt8], JSONValue) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")

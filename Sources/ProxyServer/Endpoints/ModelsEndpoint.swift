@@ -4,12 +4,13 @@ import ProxyCore
 /// `GET /v1/models` in Anthropic's list shape: the Claude names clients use, each mapped to the
 /// upstream model it reaches, then the configured models under their own names.
 struct ModelsEndpoint: Sendable {
-    let services: ProxyServices
+    let shared: SharedServices
 
     /// The Claude names Claude Code offers today.
     static let claudeNames = ["claude-opus-5-5", "claude-sonnet-4-6", "claude-haiku-4-5", "opus", "sonnet", "haiku"]
 
     func list() -> Response {
+        let services = shared.forRequest()
         let configuration = services.configuration
         var entries: [(id: String, display: String)] = []
         for name in Self.claudeNames {

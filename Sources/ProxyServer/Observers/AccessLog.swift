@@ -4,13 +4,14 @@ import ProxyCore
 /// The one line logged per request: what was asked, where it went, how it ended, what it cost.
 struct AccessLog: RequestObserver {
     let logger: Logger
-    let redactor: SecretRedactor
+    /// Its redactor knows every secret configured since start-up.
+    let live: LiveConfiguration
 
     func observe(_ record: RequestRecord) {
         let failedStream = record.errorType != nil && record.stream
         let level: Logger.Level = record.status >= 500 || failedStream ? .error : record.status >= 400 ? .warning : .info
         guard logger.logLevel <= level else { return }
-        logger.log(level: level, "\(redactor.redact(Self.line(record)))")
+        logger.log(level: level, "\(live.snapshot.redactor.redact(Self.line(record)))")
     }
 
     /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85`

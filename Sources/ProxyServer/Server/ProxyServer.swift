@@ -29,22 +29,30 @@ package enum ProxyServer {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// The application with every route, ready to run.
+    /// The application with every route, ready to run, on a configuration that never changes.
     /// - Parameter observers: read every exchange's record, after the access log.
     package static func makeApplication(
         configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let services = ProxyServices(
-            configuration: configuration,
-            upstream: UpstreamClient(httpClient: httpClient, firstByteTimeout: configuration.firstByteTimeout, idleTimeout: configuration.idleTimeout),
-            logger: logger, observers: observers)
-        let messages = MessagesEndpoint(services: services)
-        let models = ModelsEndpoint(services: services)
+        makeApplication(
+            live: LiveConfiguration(configuration: configuration, httpClient: httpClient), logger: logger, observers: observers, onServerRunning: onServerRunning)
+    }
+
+    /// The application with every route, ready to run; each request takes the configuration `live`
+    /// holds when it starts. The address is the one `live` holds now: changing it needs a restart.
+    /// - Parameter observers: read every exchange's record, after the access log.
+    package static func makeApplication(
+        live: LiveConfiguration, logger: Logger, observers: [any RequestObserver] = [],
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let shared = SharedServices(live: live, logger: logger, observers: observers)
+        let messages = MessagesEndpoint(shared: shared)
+        let models = ModelsEndpoint(shared: shared)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
-        router.add(middleware: ClientAuthenticationMiddleware(authenticator: ClientAuthenticator(proxyAPIKey: configuration.proxyAPIKey)))
+        router.add(middleware: ClientAuthenticationMiddleware(live: live))
         router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { _, _ in models.list() }
@@ -54,10 +62,10 @@ package enum ProxyServer {
         router.on("/api/hello", method: .head) { _, _ in Response(status: .ok) }
         router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
 
-        let connections = services.connections
+        let configuration = live.configuration
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [connections.makeDetector()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             onServerRunning: onServerRunning,
             logger: logger

@@ -1,31 +1,20 @@
 import Logging
 import ProxyCore
 
-/// What every endpoint and backend shares: settings, routing, the upstream client, logging.
+/// What one request works with, from its start to its end: the configuration snapshot it started
+/// on (settings, routing, the upstream client, the redactor) and the server's shared services.
 struct ProxyServices: Sendable {
-    let configuration: ProxyConfiguration
-    let router: ModelRouter
-    let catalog: ModelCatalog
-    let upstream: UpstreamClient
-    let keys = UpstreamKeys()
-    let connections = ClientConnections()
-    /// The tool definitions and system prompts clients resend every turn, parsed once.
-    let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
-    let logger: Logger
-    let redactor: SecretRedactor
-    /// Every exchange's record goes to these once it has ended.
-    let observers: RequestObservers
+    let snapshot: ConfigurationSnapshot
+    let shared: SharedServices
 
-    /// - Parameter observers: read every record after the access log.
-    init(configuration: ProxyConfiguration, upstream: UpstreamClient, logger: Logger, observers: [any RequestObserver] = []) {
-        self.configuration = configuration
-        self.router = ModelRouter(configuration: configuration)
-        self.catalog = ModelCatalog(configuration: configuration)
-        self.upstream = upstream
-        self.logger = logger
-        self.redactor = SecretRedactor(secrets: configuration.secrets)
-        self.observers = RequestObservers([AccessLog(logger: logger, redactor: redactor)] + observers)
-    }
+    var configuration: ProxyConfiguration { snapshot.configuration }
+    var router: ModelRouter { snapshot.router }
+    var catalog: ModelCatalog { snapshot.catalog }
+    var upstream: UpstreamClient { snapshot.upstream }
+    var redactor: SecretRedactor { snapshot.redactor }
+    var keys: UpstreamKeys { shared.keys }
+    var requestFragments: JSONFragmentCache { shared.requestFragments }
+    var logger: Logger { shared.logger }
 
     /// Logs a body at debug level, with every secret redacted.
     func debugBody(_ label: String, _ bytes: [UInt8]) {

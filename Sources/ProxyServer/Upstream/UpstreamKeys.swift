@@ -36,10 +36,11 @@ final class UpstreamKeys: Sendable {
         }
     }
 
-    /// Runs `body` on the target's ring, made on first use from the target's keys.
+    /// Runs `body` on the target's ring, made on first use from the target's keys, and reconciled
+    /// with them when a reload changed them.
     private func withRing<Result>(of target: RouteTarget, _ body: (inout KeyRing) -> Result) -> Result {
         rings.withLock { rings in
-            var ring = rings[target.keyVariable] ?? KeyRing(keys: target.apiKeys)
+            var ring = rings[target.keyVariable].map { $0.keys == target.apiKeys ? $0 : $0.reconciled(with: target.apiKeys) } ?? KeyRing(keys: target.apiKeys)
             defer { rings[target.keyVariable] = ring }
             return body(&ring)
         }
