@@ -59,6 +59,13 @@ package enum UpstreamErrorMapping {
         return UpstreamFailure(status: status, upstreamHeaders: headers, clientError: clientError)
     }
 
+    /// `failure(...)` for a request to `target`.
+    package static func failure(
+        status: Int, target: RouteTarget, body: [UInt8], headers: [String: String], prompt: (estimatedTokens: Int, contextWindow: Int?)
+    ) -> UpstreamFailure {
+        failure(status: status, provider: target.provider, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable, prompt: prompt)
+    }
+
     /// The human part of an error body.
     package static func upstreamMessage(_ body: [UInt8]) -> String {
         if let json = try? JSONParser.parse(body) {
