@@ -7,7 +7,7 @@ import Synchronization
 /// How a request ends: a whole response, or a stream whose events are produced after the head.
 enum ExchangeOutcome: Sendable {
     case response(Response)
-    case stream(status: HTTPResponse.Status, headers: HTTPFields, produce: @Sendable (StreamSink) async throws -> Void)
+    case stream(status: HTTPResponse.Status, headers: HTTPFields, produce: @Sendable (StreamSink) async throws -> StreamEnding)
 }
 
 /// Where a stream's bytes go; throws `CancellationError` once the client has gone.
@@ -49,7 +49,7 @@ enum ClientWatchedExchange {
                 headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
                 headContinuation.finish()
                 do {
-                    try await produce(StreamSink(continuation: bodyContinuation))
+                    _ = try await produce(StreamSink(continuation: bodyContinuation))
                     bodyContinuation.finish()
                 } catch {
                     bodyContinuation.finish(throwing: error)

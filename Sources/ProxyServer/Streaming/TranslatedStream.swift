@@ -3,9 +3,9 @@ import ProxyCore
 
 /// Relays an upstream's event stream to the client through a provider's stream translator, event by
 /// event, doing what each of the translator's steps says: write, send the request again, or end.
-/// Pings while the upstream is silent, an error event (and the upstream connection closed)
-/// when it stays silent past the idle timeout, cuts or transport failures, and the access log line
-/// when the stream ends. The upstream request is cancelled as soon as the client goes away.
+/// Pings while the upstream is silent, an error event (and the upstream connection closed) when it
+/// stays silent past the idle timeout, cuts or transport failures, and the access log line when
+/// the stream ends. The upstream request is cancelled as soon as the client goes away.
 enum TranslatedStream {
     /// Sends the upstream request again, for a translator that answers `.emitAndResend`.
     typealias Resend = @Sendable () async throws(AnthropicError) -> HTTPClientResponse
@@ -21,36 +21,23 @@ enum TranslatedStream {
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
-            let output = StreamOutput(sink, pingInterval: configuration.pingInterval, redactor: services.redactor)
-            defer {
-                let outcome = output.outcome
-                log.write(status: outcome.error?.status ?? 200, usage: outcome.usage, error: outcome.error?.message, to: services.logger, redactor: services.redactor)
-            }
-            var translator = translator
-            try output.write(translator.start())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await output.keepAlive() }
-                group.addTask { try await output.watchUpstream(timeout: configuration.idleTimeout) }
-                group.addTask { await output.endBeforeShutdownDeadline(grace: configuration.shutdownGracePeriod) }
-                group.addTask { [translator] in
+            let supervisor = StreamSupervisor(
+                pingInterval: configuration.pingInterval, idleTimeout: configuration.idleTimeout, shutdownGracePeriod: configuration.shutdownGracePeriod,
+                providerName: target.provider.displayName)
+            let output = StreamOutput(sink, supervisor: supervisor, redactor: services.redactor)
+            return try await log.writing(endingOf: {
+                var translator = translator
+                try output.write(translator.start())
+                return try await output.run { [translator] in
                     try await relay(response, translator: translator, to: output, target: target, resend: resend)
                 }
-                do {
-                    try await group.next()
-                } catch is StreamOutput.UpstreamIdle {
-                    let seconds = configuration.idleTimeout.components.seconds
-                    try output.write([
-                        .error(AnthropicError(.timeout, "The \(target.provider.displayName) upstream sent nothing for \(seconds) s (IDLE_TIMEOUT_SECONDS); the reply is incomplete.", status: 504))
-                    ])
-                }
-                group.cancelAll()
-            }
+            }, to: services.logger, redactor: services.redactor)
         }
     }
 
     private static func relay<Translator: UpstreamStreamTranslator>(
         _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, resend: Resend
-    ) async throws {
+    ) async throws -> StreamEnding {
         var translator = translator
         var parser = SSEParser()
         var iterator = response.body.makeAsyncIterator()
@@ -102,8 +89,8 @@ enum TranslatedStream {
                     continue
                 }
                 step = try await nextStep()
-            case .end(let events, _):
-                return try output.write(events)
+            case .end(let events, let ending):
+                return try output.end(events, ending)
             }
         }
     }
