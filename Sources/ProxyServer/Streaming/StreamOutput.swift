@@ -129,13 +129,14 @@ final class StreamOutput: Sendable {
         }
         if let timer = state.timer, timer.deadline <= deadline { return }
         state.timer?.task.cancel()
-        let task = eventLoop.scheduleTask(in: TimeAmount(max(deadline - now, .zero))) { self.fire() }
+        let task = eventLoop.scheduleTask(in: TimeAmount(max(deadline - now, .zero))) { self.fire(scheduledFor: deadline) }
         state.timer = (task, deadline)
     }
 
-    private func fire() {
+    private func fire(scheduledFor deadline: Duration) {
         let timerEnding = state.withLock { state -> StreamEnding? in
-            state.timer = nil
+            // A timer replaced while it was firing leaves its successor in place.
+            if state.timer?.deadline == deadline { state.timer = nil }
             guard state.isRunning else { return nil }
             var timerEnding: StreamEnding?
             switch state.supervisor.tick(at: now) {
