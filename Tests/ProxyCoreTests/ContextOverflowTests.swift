@@ -77,8 +77,8 @@ import Testing
             context: OpenAIChatReplyContext(
                 requestedModel: "claude-sonnet-4-6", messageID: "msg_1", toolNames: ToolNameMapping(request: MessagesRequest(model: "m", maxTokens: 1, messages: [])),
                 estimatedInputTokens: 10, contextWindow: 8_192))
-        let events = translator.consume(SSEEvent(data: #"{"error":{"message":"request (9000 tokens) exceeds the available context size (8192 tokens)","type":"exceed_context_size_error"}}"#))
-        #expect(events.last == .error(.invalidRequest("prompt is too long: 9000 tokens > 8192 maximum")))
+        let step = translator.consume(SSEEvent(data: #"{"error":{"message":"request (9000 tokens) exceeds the available context size (8192 tokens)","type":"exceed_context_size_error"}}"#))
+        #expect(step.events.last == .error(.invalidRequest("prompt is too long: 9000 tokens > 8192 maximum")))
     }
 }
 

@@ -26,9 +26,9 @@ import Testing
     @Test func messageStartAndAPingComeFirst() {
         var translator = GeminiStreamTranslator(context: .forTesting())
         #expect(translator.start() == opening())
-        #expect(translator.consume(GeminiReply.event(GeminiReply.response([GeminiReply.text("Hi")]))) == [
+        #expect(translator.consume(GeminiReply.event(GeminiReply.response([GeminiReply.text("Hi")]))) == .emit([
             .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hi")),
-        ])
+        ]))
     }
 
     @Test func eachEventsNewTextStreamsIntoOneTextBlock() {
@@ -152,24 +152,25 @@ import Testing
 
     @Test func anEventThatIsNotJSONEndsTheStreamWithAnError() {
         var translator = GeminiStreamTranslator(context: .forTesting())
-        let events = translator.consume(SSEEvent(data: #"{"candidates": [{"content": "#))
-        guard case .error(let error)? = events.last else {
-            Issue.record("expected an error event, got \(events)")
+        let step = translator.consume(SSEEvent(data: #"{"candidates": [{"content": "#))
+        guard case .end(let events, .failed(let error, usage: nil)) = step, events.last == .error(error) else {
+            Issue.record("expected an error event, got \(step)")
             return
         }
         #expect(error.status == 502)
-        #expect(translator.isFinished)
-        #expect(translator.finish() == [])
+        #expect(translator.finish() == .emit([]))
     }
 
     @Test func aMalformedFunctionCallAsksForAnotherStreamThatContinuesTheMessage() {
         var translator = GeminiStreamTranslator(context: .forTesting(tools: ["Bash"]))
-        var events = translator.consume(GeminiReply.event(GeminiReply.response([GeminiReply.thought("I'll run it.")])))
-        events += translator.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL", usage: Self.usage)))
-        #expect(translator.wantsAnotherUpstreamStream)
-        #expect(!translator.isFinished)
-        translator.continueWithAnotherUpstreamStream()
-        #expect(!translator.wantsAnotherUpstreamStream)
+        var events = translator.consume(GeminiReply.event(GeminiReply.response([GeminiReply.thought("I'll run it.")]))).events
+        let malformed = translator.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL", usage: Self.usage)))
+        guard case .emit(let closed) = malformed else {
+            Issue.record("the stream goes on until the upstream's ends: \(malformed)")
+            return
+        }
+        events += closed
+        #expect(translator.finish() == .emitAndResend([]))
         events += translator.translateAll([
             GeminiReply.event(GeminiReply.response([GeminiReply.call("Bash", ["command": "ls"], signature: "c2ln")], finishReason: "STOP", usage: Self.usage))
         ])
@@ -181,23 +182,30 @@ import Testing
             ] + closing(.toolUse))
     }
 
-    @Test func aSecondMalformedFunctionCallOrNoWayToAskAgainIsAnError() {
+    @Test func aSecondMalformedFunctionCallOrAFailedResendIsAnError() {
         var translator = GeminiStreamTranslator(context: .forTesting())
         _ = translator.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL")))
-        translator.continueWithAnotherUpstreamStream()
+        #expect(translator.finish() == .emitAndResend([]))
         let second = translator.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL")))
-        guard case .error(let error)? = second.last else {
+        guard case .end(let events, .failed(let error, usage: nil)) = second, events.last == .error(error) else {
             Issue.record("expected an error event, got \(second)")
             return
         }
         #expect(error.headers["x-should-retry"] == "false")
+        #expect(error.message.contains("malformed function call"))
 
+        // Sending the request again failed: the server hands the translator its error.
         var unanswered = GeminiStreamTranslator(context: .forTesting())
         _ = unanswered.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL")))
-        guard case .error(let ended)? = unanswered.finish().last else {
-            Issue.record("finishing while another stream is wanted must be an error")
-            return
-        }
-        #expect(ended.message.contains("malformed function call"))
+        #expect(unanswered.finish() == .emitAndResend([]))
+        let refused = AnthropicError(.overloaded, "Gemini is overloaded.")
+        #expect(unanswered.fail(refused) == .end([.error(refused)], .failed(refused, usage: nil)))
+
+        // The request sent again answered with an empty stream: the reply is cut off.
+        var emptied = GeminiStreamTranslator(context: .forTesting())
+        _ = emptied.consume(GeminiReply.event(GeminiReply.response([], finishReason: "MALFORMED_FUNCTION_CALL")))
+        #expect(emptied.finish() == .emitAndResend([]))
+        let cutOff = AnthropicError(.api, "Gemini's stream ended before the reply was complete; the answer is cut off.", status: 502)
+        #expect(emptied.finish() == .end([.error(cutOff)], .failed(cutOff, usage: nil)))
     }
 }

@@ -38,7 +38,7 @@ import Testing
 
     @Test func messageStartWithTheEstimatedUsageAndAPingComeFirst() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
-        #expect(translator.consume(ChatCompletion.chunk(["role": "assistant", "content": ""])) == opening())
+        #expect(translator.consume(ChatCompletion.chunk(["role": "assistant", "content": ""])) == .emit(opening()))
         #expect(translator.start() == [])
     }
 
@@ -91,22 +91,22 @@ import Testing
     /// Anthropic blocks cannot interleave: the first call streams live, the second is held whole.
     @Test func interleavedToolCallsStreamTheFirstLiveAndTheSecondAtTheEnd() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
-        func consume(_ call: JSONValue) -> [AnthropicStreamEvent] {
+        func consume(_ call: JSONValue) -> StreamStep {
             translator.consume(ChatCompletion.chunk(toolCalls(call)))
         }
         #expect(
-            consume(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Read", arguments: "")) == opening() + [
+            consume(ChatCompletion.toolCallDelta(index: 0, id: "call_a", name: "Read", arguments: "")) == .emit(opening() + [
                 .contentBlockStart(index: 0, block: .toolUse(id: "call_a", name: "Read"))
-            ])
-        #expect(consume(ChatCompletion.toolCallDelta(index: 1, id: "call_b", name: "Bash", arguments: "")) == [])
+            ]))
+        #expect(consume(ChatCompletion.toolCallDelta(index: 1, id: "call_b", name: "Bash", arguments: "")) == .emit([]))
         #expect(
-            consume(ChatCompletion.toolCallDelta(index: 0, arguments: #"{"file_path":"#)) == [
+            consume(ChatCompletion.toolCallDelta(index: 0, arguments: #"{"file_path":"#)) == .emit([
                 .contentBlockDelta(index: 0, delta: .inputJSON(#"{"file_path":"#))
-            ])
-        #expect(consume(ChatCompletion.toolCallDelta(index: 1, arguments: #"{"command":"ls"}"#)) == [])
-        #expect(consume(ChatCompletion.toolCallDelta(index: 0, arguments: #""/a"}"#)) == [.contentBlockDelta(index: 0, delta: .inputJSON(#""/a"}"#))])
+            ]))
+        #expect(consume(ChatCompletion.toolCallDelta(index: 1, arguments: #"{"command":"ls"}"#)) == .emit([]))
+        #expect(consume(ChatCompletion.toolCallDelta(index: 0, arguments: #""/a"}"#)) == .emit([.contentBlockDelta(index: 0, delta: .inputJSON(#""/a"}"#))]))
         #expect(
-            finishing("tool_calls").flatMap { translator.consume($0) } == [
+            finishing("tool_calls").flatMap { translator.consume($0).events } == [
                 .contentBlockStop(index: 0),
                 .contentBlockStart(index: 1, block: .toolUse(id: "call_b", name: "Bash")),
                 .contentBlockDelta(index: 1, delta: .inputJSON(#"{"command":"ls"}"#)),
@@ -192,12 +192,11 @@ import Testing
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
         #expect(
             translator.consume(ChatCompletion.chunk(["content": "Hi"]))
-                == opening() + [.contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hi"))])
-        #expect(translator.consume(ChatCompletion.chunk([:], finishReason: "stop")) == [])
-        #expect(translator.consume(ChatCompletion.usageChunk(ChatCompletion.usage(prompt: 100, completion: 20, cached: 64))) == [])
-        #expect(
-            translator.consume(ChatCompletion.done)
-                == [.contentBlockStop(index: 0)] + closing(usage: Usage(inputTokens: 36, outputTokens: 20, cacheReadInputTokens: 64)))
+                == .emit(opening() + [.contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hi"))]))
+        #expect(translator.consume(ChatCompletion.chunk([:], finishReason: "stop")) == .emit([]))
+        #expect(translator.consume(ChatCompletion.usageChunk(ChatCompletion.usage(prompt: 100, completion: 20, cached: 64))) == .emit([]))
+        let usage = Usage(inputTokens: 36, outputTokens: 20, cacheReadInputTokens: 64)
+        #expect(translator.consume(ChatCompletion.done) == .end([.contentBlockStop(index: 0)] + closing(usage: usage), .completed(usage)))
     }
 
     /// The context's prompt estimate, and the output at four characters a token.
@@ -214,13 +213,11 @@ import Testing
     /// A reply cut off without `finish_reason` must not look complete.
     @Test func streamEndingWithoutAFinishReasonIsAnErrorWithoutMessageStop() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
-        let events = translator.translateAll([ChatCompletion.chunk(["content": "Hel"])])
         #expect(
-            events == opening() + [
-                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hel")),
-                .error(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502)),
-            ])
-        #expect(translator.isFinished)
+            translator.consume(ChatCompletion.chunk(["content": "Hel"]))
+                == .emit(opening() + [.contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hel"))]))
+        let cutOff = AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502)
+        #expect(translator.finish() == .end([.error(cutOff)], .failed(cutOff, usage: nil)))
     }
 
     // MARK: - Errors
@@ -228,7 +225,9 @@ import Testing
     @Test func chunkThatIsNotJSONIsAnError() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
         _ = translator.consume(ChatCompletion.chunk(["content": "Hi"]))
-        let events = translator.consume(SSEEvent(data: #"{"choices": ["#))
+        let step = translator.consume(SSEEvent(data: #"{"choices": ["#))
+        #expect(step.isEnd)
+        let events = step.events
         #expect(events.count == 1)
         guard case .error(let error)? = events.first else {
             Issue.record("expected an error event, got \(events)")
@@ -237,7 +236,7 @@ import Testing
         #expect(error.kind == .api)
         #expect(error.status == 502)
         #expect(error.message.hasPrefix("The upstream sent a stream event that is not JSON ("))
-        #expect(translator.finish() == [])
+        #expect(translator.finish() == .emit([]))
     }
 
     @Test func errorChunkIsAnErrorEvent() {
@@ -264,18 +263,18 @@ import Testing
 
     @Test func nothingFollowsTheEndOfTheReply() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
-        _ = translator.translateAll([ChatCompletion.chunk(["content": "Hi"])] + finishing())
-        #expect(translator.isFinished)
-        #expect(translator.consume(ChatCompletion.chunk(["content": "more"])) == [])
-        #expect(translator.consume(ChatCompletion.done) == [])
-        #expect(translator.finish() == [])
+        let steps = ([ChatCompletion.chunk(["content": "Hi"])] + finishing()).map { translator.consume($0) }
+        #expect(steps.last?.isEnd == true)
+        #expect(translator.consume(ChatCompletion.chunk(["content": "more"])) == .emit([]))
+        #expect(translator.consume(ChatCompletion.done) == .emit([]))
+        #expect(translator.finish() == .emit([]))
     }
 
     @Test func nothingFollowsAnError() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
-        _ = translator.consume(SSEEvent(data: #"{"error":{"message":"Internal error"}}"#))
-        #expect(translator.isFinished)
-        #expect(translator.consume(ChatCompletion.chunk(["content": "late"])) == [])
-        #expect(translator.finish() == [])
+        let step = translator.consume(SSEEvent(data: #"{"error":{"message":"Internal error"}}"#))
+        #expect(step.isEnd)
+        #expect(translator.consume(ChatCompletion.chunk(["content": "late"])) == .emit([]))
+        #expect(translator.finish() == .emit([]))
     }
 }

@@ -27,8 +27,8 @@ import Testing
 
     @Test func messageStartAndAPingComeFirstAndLifecycleEventsAddNothing() {
         var translator = OpenAIResponsesStreamTranslator(context: .forTesting())
-        #expect(translator.consume(ResponsesAPI.created()) == opening())
-        #expect(translator.consume(ResponsesAPI.event("response.in_progress", ["response": ResponsesAPI.response(output: [], status: "in_progress")])) == [])
+        #expect(translator.consume(ResponsesAPI.created()) == .emit(opening()))
+        #expect(translator.consume(ResponsesAPI.event("response.in_progress", ["response": ResponsesAPI.response(output: [], status: "in_progress")])) == .emit([]))
         #expect(translator.start() == [])
     }
 
@@ -201,15 +201,14 @@ import Testing
 
     @Test func anEventThatIsNotJSONEndsTheStream() {
         var translator = OpenAIResponsesStreamTranslator(context: .forTesting())
-        let events = translator.consume(SSEEvent(event: "response.output_text.delta", data: "{\"delta\": "))
-        guard case .error(let error)? = events.last else {
-            Issue.record("no error event: \(events)")
+        let step = translator.consume(SSEEvent(event: "response.output_text.delta", data: "{\"delta\": "))
+        guard case .end(let events, .failed(let error, usage: nil)) = step, events.last == .error(error) else {
+            Issue.record("no error event: \(step)")
             return
         }
         #expect(error.status == 502)
-        #expect(translator.isFinished)
-        #expect(translator.consume(ResponsesAPI.textDelta(0, "late")) == [])
-        #expect(translator.finish() == [])
+        #expect(translator.consume(ResponsesAPI.textDelta(0, "late")) == .emit([]))
+        #expect(translator.finish() == .emit([]))
     }
 
     @Test func withoutUsageTheEstimateCountsWhatWasWritten() {

@@ -149,6 +149,18 @@ import Testing
     @Test func manyBlankLinesBetweenEventsAreHarmless() {
         #expect(events("\n\n\ndata: a\n\n\n\n\r\n\rdata: b\n\n") == [SSEEvent(data: "a"), SSEEvent(data: "b")])
     }
+
+    /// Whatever the chunking, and wherever the event's name comes.
+    @Test(arguments: [1, 3, 1000])
+    func aParserForSomeEventsReturnsOnlyThose(pieceSize: Int) {
+        let stream = Array(
+            "event: keep\ndata: 1\n\nevent: drop\ndata: 2\n\ndata: 3\nevent: keep\n\ndata: 4\nevent: drop\n\ndata: unnamed\n\nevent: keep\ndata: 5".utf8)
+        var parser = SSEParser(only: ["keep"])
+        var result: [SSEEvent] = []
+        for start in stride(from: 0, to: stream.count, by: pieceSize) { result += parser.feed(stream[start..<min(start + pieceSize, stream.count)]) }
+        result += parser.finish()
+        #expect(result == [SSEEvent(event: "keep", data: "1"), SSEEvent(event: "keep", data: "3"), SSEEvent(event: "keep", data: "5")])
+    }
 }
 
 extension String {

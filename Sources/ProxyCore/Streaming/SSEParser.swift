@@ -8,8 +8,18 @@ package struct SSEParser: Sendable {
     private var hasData = false
     /// A `\r` ended the last chunk, so a `\n` starting the next one belongs to it.
     private var pendingCarriageReturn = false
+    /// The only events returned, when not all are wanted.
+    private let eventNames: Set<String>?
 
-    package init() {}
+    package init() {
+        eventNames = nil
+    }
+
+    /// A parser that returns only events named one of `eventNames`, and does not gather the data
+    /// of others: for watching a few small events of a stream passed through as it is.
+    package init(only eventNames: Set<String>) {
+        self.eventNames = eventNames
+    }
 
     package mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [SSEEvent] {
         if let events = bytes.withContiguousStorageIfAvailable({ feed(UnsafeRawBufferPointer($0)) }) { return events }
@@ -69,13 +79,19 @@ package struct SSEParser: Sendable {
         var valueStart = colon == line.endIndex ? colon : line.index(after: colon)
         if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         let field = line[..<colon]
-        let value = String(decoding: line[valueStart...], as: UTF8.self)
         if field.elementsEqual("data".utf8) {
-            dataLines.append(value)
+            // An event's name may come after its data, so data is gathered until a name rules it out.
+            guard eventName == nil || isWanted(eventName) else { return }
+            dataLines.append(String(decoding: line[valueStart...], as: UTF8.self))
             hasData = true
         } else if field.elementsEqual("event".utf8) {
-            eventName = value
+            eventName = String(decoding: line[valueStart...], as: UTF8.self)
         }
+    }
+
+    private func isWanted(_ name: String?) -> Bool {
+        guard let eventNames else { return true }
+        return name.map(eventNames.contains) ?? false
     }
 
     private mutating func dispatch(into events: inout [SSEEvent]) {
@@ -84,7 +100,7 @@ package struct SSEParser: Sendable {
             dataLines.removeAll(keepingCapacity: true)
             hasData = false
         }
-        guard hasData else { return }
+        guard hasData, isWanted(eventName) else { return }
         events.append(SSEEvent(event: eventName, data: dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")))
     }
 }

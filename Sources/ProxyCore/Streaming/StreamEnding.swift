@@ -1,7 +1,9 @@
-/// How a translated or relayed stream ended, as its observers need to know it.
+/// How a reply streamed to the client ended: what an observer (the access log, a request record)
+/// needs to know, and exactly what the client itself was told.
 package enum StreamEnding: Sendable, Equatable {
-    /// The reply is complete; the usage is what the client was told in `message_delta`.
+    /// `message_stop` reached the client; `usage` is what its `message_delta` said.
     case completed(Usage)
-    /// The client received this error as an `event: error`; `usage` is what was known by then.
+    /// The client got `error` as an `event: error`; `usage` is what a `message_delta` before it
+    /// said, if one did.
     case failed(AnthropicError, usage: Usage?)
 }

@@ -81,20 +81,13 @@ struct AnthropicPassthroughBackend: MessagesBackend {
             return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))), usage: usage, error: failure)
         }
         return .stream(status: status, headers: replyHeaders) { sink in
-            let output = StreamOutput(sink, pingInterval: services.configuration.pingInterval, redactor: services.redactor)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await output.watchUpstream(timeout: services.configuration.idleTimeout) }
-                group.addTask { await output.endBeforeShutdownDeadline(grace: services.configuration.shutdownGracePeriod) }
-                group.addTask { try await Self.relay(response, requestedModel: requestedModel, to: output, target: target) }
-                do {
-                    try await group.next()
-                } catch is StreamOutput.UpstreamIdle {
-                    let seconds = services.configuration.idleTimeout.components.seconds
-                    try output.write([.error(AnthropicError(.timeout, "Anthropic sent nothing for \(seconds) s (IDLE_TIMEOUT_SECONDS); the reply is incomplete.", status: 504))])
-                }
-                group.cancelAll()
-            }
-            return output.ending
+            let configuration = services.configuration
+            // No pings of the proxy's own: Anthropic sends its own, passed through.
+            let supervisor = StreamSupervisor(
+                pingInterval: nil, idleTimeout: configuration.idleTimeout, shutdownGracePeriod: configuration.shutdownGracePeriod,
+                providerName: target.provider.displayName)
+            let output = StreamOutput(sink, supervisor: supervisor, redactor: services.redactor)
+            return try await output.run { try await Self.relay(response, requestedModel: requestedModel, to: output, target: target) }
         }
     }
 
@@ -111,10 +104,11 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         [408, 429, 500, 502, 503, 504, 529].contains(status) || (status == 401 && rotatingKeys)
     }
 
-    /// Forwards the stream's bytes with the model restored, ending with an error event when the
-    /// connection fails.
-    private static func relay(_ response: HTTPClientResponse, requestedModel: String, to output: StreamOutput, target: RouteTarget) async throws {
+    /// Forwards the stream's bytes with the model restored, watching them for the usage and the
+    /// ending; ends with an error event when the connection fails or the stream stops short.
+    private static func relay(_ response: HTTPClientResponse, requestedModel: String, to output: StreamOutput, target: RouteTarget) async throws -> StreamEnding {
         var rewriter = AnthropicStreamModelRewriter(model: requestedModel)
+        var scanner = AnthropicStreamUsageScanner()
         var iterator = response.body.makeAsyncIterator()
         while true {
             let chunk: ByteBuffer?
@@ -122,15 +116,17 @@ struct AnthropicPassthroughBackend: MessagesBackend {
                 chunk = try await iterator.next()
             } catch {
                 try Task.checkCancellation()
-                try output.write([.error(UpstreamClient.transportError(error, target: target).clientError)])
-                return
+                let failure = UpstreamClient.transportError(error, target: target).clientError
+                return try output.end([.error(failure)], .failed(failure, usage: scanner.usage))
             }
             guard let chunk else {
-                try output.write(bytes: rewriter.finish(), ended: true)
-                return
+                try output.write(bytes: rewriter.finish(), toldUsage: scanner.usage)
+                let (events, ending) = scanner.finish()
+                return try output.end(events, ending)
             }
             output.noteUpstreamActivity()
-            try output.write(bytes: rewriter.feed(chunk.readableBytesView))
+            scanner.feed(chunk.readableBytesView)
+            try output.write(bytes: rewriter.feed(chunk.readableBytesView), toldUsage: scanner.usage)
         }
     }
 

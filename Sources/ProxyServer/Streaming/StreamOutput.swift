@@ -1,151 +1,169 @@
+import NIOCore
+import NIOPosix
 import ProxyCore
 import ServiceLifecycle
 import Synchronization
 
-/// The client side of a stream in flight: writes are serialised, a `ping` goes out whenever nothing
-/// was written for `pingInterval` (so a reasoning model that is silent for minutes does not look
-/// like a dead stream to the client or a load balancer), and an upstream that sends nothing for
-/// the idle timeout ends the stream with an error. Once an `error` or `message_stop` has been
-/// written the stream has ended, and later writes are dropped.
+/// The client side of a stream in flight: writes are serialised and dropped once the stream has
+/// ended, and one timer on an event loop carries out what the stream's `StreamSupervisor` says is
+/// due: pings, and the end of a stream whose upstream went silent or that outlives the server's
+/// graceful shutdown. Event-loop timers because a cancelled `Task.sleep` keeps its memory until its
+/// deadline (see `LoopTimer`), and every stream that ends in time cancels its timer.
 final class StreamOutput: Sendable {
-    /// Thrown by `watchUpstream` when the upstream stayed silent for the idle timeout.
-    struct UpstreamIdle: Error {}
-
     private struct State {
-        var lastWrite = ContinuousClock.now
-        var lastUpstreamActivity = ContinuousClock.now
-        var ended = false
-        var outcome = StreamOutcome()
+        var supervisor: StreamSupervisor
+        /// The timer and when it fires, while `run` runs and something is due.
+        var timer: (task: Scheduled<Void>, deadline: Duration)?
+        var isRunning = false
+        var ending: StreamEnding?
+        /// What the client has been told of the usage, for an ending the timer decides.
+        var toldUsage: Usage?
     }
 
     private let sink: StreamSink
-    private let pingInterval: Duration
     private let redactor: SecretRedactor
-    private let state = Mutex(State())
+    private let origin = ContinuousClock.now
+    private let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    private let state: Mutex<State>
+    /// The ending of a stream the timer ended, for `run` to return while the relay is cancelled.
+    private let timerEndings = AsyncStream<StreamEnding>.makeStream()
 
     /// - Parameter redactor: clears error events of any secret an upstream quoted.
-    init(_ sink: StreamSink, pingInterval: Duration, redactor: SecretRedactor) {
+    init(_ sink: StreamSink, supervisor: StreamSupervisor, redactor: SecretRedactor) {
         self.sink = sink
-        self.pingInterval = pingInterval
         self.redactor = redactor
+        state = Mutex(State(supervisor: supervisor))
     }
 
-    /// How the stream ended, for the request record.
-    var ending: StreamEnding {
-        let outcome = state.withLock { $0.outcome }
-        if let error = outcome.error { return .failed(error, usage: outcome.usage) }
-        return .completed(outcome.usage ?? Usage())
+    /// Runs `relay`, which writes the stream and returns `end(_:_:)`'s answer, with the timer
+    /// running; returns how the stream ended. An end the timer decides cancels the relay, which
+    /// stops reading the upstream.
+    func run(_ relay: @escaping @Sendable () async throws -> StreamEnding) async throws -> StreamEnding {
+        try await withGracefulShutdownHandler {
+            state.withLock { state in
+                state.isRunning = true
+                schedule(&state)
+            }
+            defer { stop() }
+            return try await withThrowingTaskGroup(of: StreamEnding?.self) { group in
+                group.addTask { try await relay() }
+                group.addTask { await self.timerEndings.stream.first { _ in true } }
+                defer { group.cancelAll() }
+                for try await case let ending? in group { return ending }
+                throw CancellationError()
+            }
+        } onGracefulShutdown: {
+            self.shutdownBegan()
+        }
     }
 
     func write(_ events: [AnthropicStreamEvent]) throws {
         guard !events.isEmpty else { return }
-        let events = events.map { event in
-            if case .error(let error) = event { return AnthropicStreamEvent.error(redactor.redact(error)) }
-            return event
-        }
         try state.withLock { state in
-            guard !state.ended else { return }
-            try sink.write(events)
-            state.lastWrite = .now
-            state.outcome.record(events)
-            if events.contains(where: { $0 == .messageStop || $0.isError }) { state.ended = true }
+            guard state.ending == nil else { return }
+            try sink.write(events.map(redacted))
+            state.supervisor.wrote(at: now)
         }
     }
 
-    /// Writes bytes that are already SSE (a passthrough stream); `ended` marks its last write.
-    func write(bytes: [UInt8], ended: Bool = false) throws {
+    /// Writes bytes that are already SSE (a passthrough stream); `toldUsage` is what they, and the
+    /// bytes before them, told the client of the usage.
+    func write(bytes: [UInt8], toldUsage: Usage?) throws {
         try state.withLock { state in
-            guard !state.ended else { return }
+            guard state.ending == nil else { return }
+            state.toldUsage = toldUsage
+            guard !bytes.isEmpty else { return }
             try sink.write(bytes)
-            state.lastWrite = .now
-            state.ended = ended
+            state.supervisor.wrote(at: now)
         }
     }
 
-    /// Records that the upstream sent something, which resets the idle timeout.
+    /// Writes a stream's last events; returns how it ended, which is the timer's ending when the
+    /// timer ended it first.
+    func end(_ events: [AnthropicStreamEvent], _ ending: StreamEnding) throws -> StreamEnding {
+        try state.withLock { state in try end(&state, events, ending) }
+    }
+
+    /// Records that the upstream sent something, which postpones the idle timeout.
     func noteUpstreamActivity() {
-        state.withLock { $0.lastUpstreamActivity = .now }
+        state.withLock { $0.supervisor.upstreamActivity(at: now) }
     }
 
-    /// Pings while idle, until the stream ends or the task is cancelled.
-    func keepAlive() async {
-        _ = await whenQuiet(for: pingInterval, since: \.lastWrite) { state in
-            do {
-                try sink.write([.ping])
-            } catch {
-                return true
-            }
-            state.lastWrite = .now
-            return false
+    private var now: Duration {
+        ContinuousClock.now - origin
+    }
+
+    private func shutdownBegan() {
+        state.withLock { state in
+            state.supervisor.shutdownBegan(at: now)
+            schedule(&state)
         }
     }
 
-    /// Returns when the stream ends or the task is cancelled; throws `UpstreamIdle` once the
-    /// upstream has been silent for `timeout`.
-    func watchUpstream(timeout: Duration) async throws {
-        if await whenQuiet(for: timeout, since: \.lastUpstreamActivity, { _ in true }) { throw UpstreamIdle() }
+    private func end(_ state: inout State, _ events: [AnthropicStreamEvent], _ ending: StreamEnding) throws -> StreamEnding {
+        if let ending = state.ending { return ending }
+        try sink.write(events.map(redacted))
+        let ending = redacted(ending)
+        state.ending = ending
+        state.supervisor.streamEnded()
+        schedule(&state)
+        return ending
     }
 
-    /// Once the server begins a graceful shutdown, lets the stream run on for the grace period but
-    /// for a last second, then ends it with an `overloaded_error` event (which clients retry),
-    /// rather than have it cut off when the server closes. Returns when cancelled.
-    func endBeforeShutdownDeadline(grace: Duration) async {
-        do {
-            try await gracefulShutdown()
-            try await LoopTimer.sleep(for: grace - min(.seconds(1), grace / 2))
-        } catch {
+    private func stop() {
+        state.withLock { state in
+            state.isRunning = false
+            state.supervisor.streamEnded()
+            schedule(&state)
+        }
+    }
+
+    /// Points the timer at the supervisor's next deadline. Writes and upstream activity only move
+    /// deadlines later, so they leave the timer alone: it fires early, finds nothing due, and is
+    /// pointed again.
+    private func schedule(_ state: inout State) {
+        guard state.isRunning, let deadline = state.supervisor.nextDeadline else {
+            state.timer?.task.cancel()
+            state.timer = nil
             return
         }
-        try? write([
-            .error(
-                AnthropicError(
-                    .overloaded, "The proxy is shutting down and this reply did not finish within its grace period (SHUTDOWN_GRACE_SECONDS); retry the request.",
-                    status: 529))
-        ])
+        if let timer = state.timer, timer.deadline <= deadline { return }
+        state.timer?.task.cancel()
+        let task = eventLoop.scheduleTask(in: TimeAmount(max(deadline - now, .zero))) { self.fire(scheduledFor: deadline) }
+        state.timer = (task, deadline)
     }
 
-    /// Calls `action` each time `interval` has passed since the instant at `since`, until the
-    /// stream ends, the task is cancelled, or `action` returns true (which this then returns).
-    private func whenQuiet(
-        for interval: Duration, since instant: KeyPath<State, ContinuousClock.Instant>, _ action: (inout State) -> Bool
-    ) async -> Bool {
-        while !Task.isCancelled {
-            let due = state.withLock { $0[keyPath: instant] } + interval
-            do {
-                try await LoopTimer.sleep(until: due)
-            } catch {
-                return false
+    private func fire(scheduledFor deadline: Duration) {
+        let timerEnding = state.withLock { state -> StreamEnding? in
+            // A timer replaced while it was firing leaves its successor in place.
+            if state.timer?.deadline == deadline { state.timer = nil }
+            guard state.isRunning else { return nil }
+            var timerEnding: StreamEnding?
+            switch state.supervisor.tick(at: now) {
+            case .ping?:
+                // A client that left is noticed by the relay's next write.
+                try? sink.write([.ping])
+            case .endIdle(let error)?, .endForShutdown(let error)?:
+                timerEnding = try? end(&state, [.error(error)], .failed(error, usage: state.toldUsage))
+            case nil:
+                break
             }
-            let stopped = state.withLock { state -> Bool? in
-                if state.ended { return false }
-                guard ContinuousClock.now - state[keyPath: instant] >= interval else { return nil }
-                return action(&state) ? true : nil
-            }
-            if let stopped { return stopped }
+            schedule(&state)
+            return timerEnding
         }
-        return false
-    }
-}
-
-/// What a finished stream reports to the access log.
-struct StreamOutcome: Sendable {
-    var usage: Usage?
-    var error: AnthropicError?
-
-    mutating func record(_ events: [AnthropicStreamEvent]) {
-        for event in events {
-            switch event {
-            case .messageDelta(_, _, let usage): self.usage = usage
-            case .error(let error): self.error = error
-            default: continue
-            }
+        if let timerEnding {
+            timerEndings.continuation.yield(timerEnding)
+            timerEndings.continuation.finish()
         }
     }
-}
 
-extension AnthropicStreamEvent {
-    var isError: Bool {
-        if case .error = self { return true }
-        return false
+    private func redacted(_ event: AnthropicStreamEvent) -> AnthropicStreamEvent {
+        guard case .error(let error) = event else { return event }
+        return .error(redactor.redact(error))
+    }
+
+    private func redacted(_ ending: StreamEnding) -> StreamEnding {
+        guard case .failed(let error, let usage) = ending else { return ending }
+        return .failed(redactor.redact(error), usage: usage)
     }
 }

@@ -2,75 +2,92 @@ import AsyncHTTPClient
 import ProxyCore
 
 /// Relays an upstream's event stream to the client through a provider's stream translator, event by
-/// event: pings while the upstream is silent, an error event (and the upstream connection closed)
-/// when it stays silent past the idle timeout, cuts or transport failures, and how the stream ended. The upstream request is cancelled as soon as the client goes away.
+/// event, doing what each of the translator's steps says: write, send the request again, or end.
+/// Pings while the upstream is silent, an error event (and the upstream connection closed) when it
+/// stays silent past the idle timeout, cuts or transport failures; the producer returns how the
+/// stream ended. The upstream request is cancelled as soon as the client goes away.
 enum TranslatedStream {
-    /// Sends the upstream request again, for a translator that wants another upstream stream.
+    /// Sends the upstream request again, for a translator that answers `.emitAndResend`.
     typealias Resend = @Sendable () async throws(AnthropicError) -> HTTPClientResponse
 
+    /// For translators that never ask for the request again.
+    static let noResend: Resend = { () async throws(AnthropicError) -> HTTPClientResponse in
+        throw AnthropicError(.api, "The upstream's reply asked for the request to be sent again, which this provider does not do; the reply is incomplete.", status: 502)
+    }
+
     static func outcome<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, resend: Resend? = nil
+        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, resend: @escaping Resend = noResend
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
-            let output = StreamOutput(sink, pingInterval: configuration.pingInterval, redactor: services.redactor)
+            let supervisor = StreamSupervisor(
+                pingInterval: configuration.pingInterval, idleTimeout: configuration.idleTimeout, shutdownGracePeriod: configuration.shutdownGracePeriod,
+                providerName: target.provider.displayName)
+            let output = StreamOutput(sink, supervisor: supervisor, redactor: services.redactor)
             var translator = translator
             try output.write(translator.start())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await output.keepAlive() }
-                group.addTask { try await output.watchUpstream(timeout: configuration.idleTimeout) }
-                group.addTask { await output.endBeforeShutdownDeadline(grace: configuration.shutdownGracePeriod) }
-                group.addTask { [translator] in
-                    try await relay(response, translator: translator, to: output, target: target, resend: resend)
-                }
-                do {
-                    try await group.next()
-                } catch is StreamOutput.UpstreamIdle {
-                    let seconds = configuration.idleTimeout.components.seconds
-                    try output.write([
-                        .error(AnthropicError(.timeout, "The \(target.provider.displayName) upstream sent nothing for \(seconds) s (IDLE_TIMEOUT_SECONDS); the reply is incomplete.", status: 504))
-                    ])
-                }
-                group.cancelAll()
+            return try await output.run { [translator] in
+                try await relay(response, translator: translator, to: output, target: target, resend: resend)
             }
-            return output.ending
         }
     }
 
     private static func relay<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, resend: Resend?
-    ) async throws {
+        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, resend: Resend
+    ) async throws -> StreamEnding {
         var translator = translator
         var parser = SSEParser()
         var iterator = response.body.makeAsyncIterator()
-        while !translator.isFinished {
-            var events: [AnthropicStreamEvent]
-            var upstreamEnded = false
+
+        /// The step for the upstream's next chunk, or for its end: its events' steps in order, up
+        /// to the first that is not `.emit` (what follows belongs to a stream that is over).
+        func nextStep() async throws -> StreamStep {
             do {
-                if let chunk = try await iterator.next() {
-                    output.noteUpstreamActivity()
-                    events = parser.feed(chunk.readableBytesView).flatMap { translator.consume($0) }
-                } else {
-                    upstreamEnded = true
-                    events = parser.finish().flatMap { translator.consume($0) }
-                    if !translator.wantsAnotherUpstreamStream || resend == nil { events += translator.finish() }
+                guard let chunk = try await iterator.next() else {
+                    let step = consume(parser.finish())
+                    guard case .emit(let events) = step else { return step }
+                    return translator.finish().prepending(events)
                 }
+                output.noteUpstreamActivity()
+                return consume(parser.feed(chunk.readableBytesView))
             } catch {
                 try Task.checkCancellation()
-                events = translator.fail(UpstreamClient.transportError(error, target: target).clientError)
+                return translator.fail(UpstreamClient.transportError(error, target: target).clientError)
             }
-            try output.write(events)
-            if upstreamEnded, translator.wantsAnotherUpstreamStream, let resend {
+        }
+
+        func consume(_ events: [SSEEvent]) -> StreamStep {
+            var written: [AnthropicStreamEvent] = []
+            for event in events {
+                switch translator.consume(event) {
+                case .emit(let more): written += more
+                case let step: return step.prepending(written)
+                }
+            }
+            return .emit(written)
+        }
+
+        var step = try await nextStep()
+        while true {
+            switch step {
+            case .emit(let events):
+                try output.write(events)
+                step = try await nextStep()
+            case .emitAndResend(let events):
+                try output.write(events)
                 // The reply goes on from a second upstream stream, in the same message.
                 do {
                     let another = try await resend()
                     output.noteUpstreamActivity()
-                    translator.continueWithAnotherUpstreamStream()
                     parser = SSEParser()
                     iterator = another.body.makeAsyncIterator()
                 } catch {
-                    try output.write(translator.fail(error))
+                    step = translator.fail(error)
+                    continue
                 }
+                step = try await nextStep()
+            case .end(let events, let ending):
+                return try output.end(events, ending)
             }
         }
     }

@@ -64,12 +64,3 @@ enum GeminiReply {
         SSEEvent(data: JSONWriter.string(response))
     }
 }
-
-extension GeminiStreamTranslator {
-    /// Everything the translator emits for `events` followed by the end of the upstream's stream.
-    mutating func translateAll(_ events: [SSEEvent]) -> [AnthropicStreamEvent] {
-        var translated: [AnthropicStreamEvent] = []
-        for event in events { translated += consume(event) }
-        return translated + finish()
-    }
-}

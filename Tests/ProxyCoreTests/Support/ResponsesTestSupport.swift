@@ -147,12 +147,3 @@ enum ResponsesAPI {
         return stride(from: 0, to: characters.count, by: size).map { String(characters[$0..<min($0 + size, characters.count)]) }
     }
 }
-
-extension OpenAIResponsesStreamTranslator {
-    /// Everything the translator emits for `events` followed by the end of the upstream's stream.
-    mutating func translateAll(_ events: [SSEEvent]) -> [AnthropicStreamEvent] {
-        var translated: [AnthropicStreamEvent] = []
-        for event in events { translated += consume(event) }
-        return translated + finish()
-    }
-}

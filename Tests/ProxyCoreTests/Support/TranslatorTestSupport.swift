@@ -96,12 +96,27 @@ enum ChatCompletion {
     }
 }
 
-extension OpenAIChatStreamTranslator {
+extension UpstreamStreamTranslator {
     /// Everything the translator emits for `events` followed by the end of the upstream's stream.
     mutating func translateAll(_ events: [SSEEvent]) -> [AnthropicStreamEvent] {
         var translated: [AnthropicStreamEvent] = []
-        for event in events { translated += consume(event) }
-        return translated + finish()
+        for event in events { translated += consume(event).events }
+        return translated + finish().events
+    }
+}
+
+extension StreamStep {
+    /// The events the step writes, whatever comes after them.
+    var events: [AnthropicStreamEvent] {
+        switch self {
+        case .emit(let events), .emitAndResend(let events), .end(let events, _): events
+        }
+    }
+
+    /// The reply is over after this step.
+    var isEnd: Bool {
+        if case .end = self { return true }
+        return false
     }
 }
 

@@ -8,12 +8,18 @@
 /// anyway. The closing events wait for the end of the stream, as usage and signatures may follow
 /// the `finishReason`.
 ///
-/// A `MALFORMED_FUNCTION_CALL` finish asks for one more upstream stream
-/// (`wantsAnotherUpstreamStream`): the reply goes on from it, in the same message. A second one is
-/// an error event.
+/// A `MALFORMED_FUNCTION_CALL` finish asks for one more upstream stream: the end of the stream
+/// answers `.emitAndResend`, and the reply goes on from the next one, in the same message. A
+/// second one is an error event.
 package struct GeminiStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
-        case notStarted, streaming, awaitingAnotherStream, finished
+        case notStarted
+        /// Reading an upstream stream; its end completes the reply, or fails it when cut off.
+        case streaming
+        /// The stream reported a malformed function call: the rest of it is ignored, and its end
+        /// asks for the request again (moving back to `streaming`, for the next stream).
+        case malformedFunctionCall
+        case finished
     }
 
     private enum OpenBlock {
@@ -37,21 +43,6 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         self.context = context
     }
 
-    package var isFinished: Bool { phase == .finished }
-
-    package var wantsAnotherUpstreamStream: Bool { phase == .awaitingAnotherStream }
-
-    package mutating func continueWithAnotherUpstreamStream() {
-        guard phase == .awaitingAnotherStream else { return }
-        phase = .streaming
-        calls = []
-        looseSignature = nil
-        finishReason = nil
-        finishMessage = nil
-        blockReason = nil
-        usage = nil
-    }
-
     package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
@@ -59,46 +50,59 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> StreamStep {
         var events = start()
-        guard phase == .streaming else { return events }
+        guard phase == .streaming else { return .emit(events) }
         let chunk: JSONValue
         do {
             chunk = try JSONParser.parse(event.data)
         } catch {
-            return events + fail(AnthropicError(.api, "Gemini sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502))
+            return fail(AnthropicError(.api, "Gemini sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502)).prepending(events)
         }
-        if chunk["error"]?.objectValue != nil { return events + fail(context.upstreamError(chunk)) }
+        if chunk["error"]?.objectValue != nil { return fail(context.upstreamError(chunk)).prepending(events) }
         if let reported = GeminiReplyContext.usage(chunk["usageMetadata"]) { usage = reported }
         if let reason = chunk["promptFeedback"]?["blockReason"]?.stringValue { blockReason = reason }
         for part in GeminiReplyContext.parts(of: chunk) { events += append(part) }
-        guard let candidate = chunk["candidates"]?[0], let reason = candidate["finishReason"]?.stringValue else { return events }
+        guard let candidate = chunk["candidates"]?[0], let reason = candidate["finishReason"]?.stringValue else { return .emit(events) }
         finishReason = reason
         finishMessage = candidate["finishMessage"]?.stringValue
         if reason == GeminiReplyContext.malformedFunctionCall {
-            guard retriesLeft > 0 else { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
+            guard retriesLeft > 0 else { return fail(context.malformedFunctionCallError(finishMessage: finishMessage)).prepending(events) }
             retriesLeft -= 1
             events += blocks.close()
-            phase = .awaitingAnotherStream
+            phase = .malformedFunctionCall
         }
-        return events
+        return .emit(events)
     }
 
     /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
     /// cut off, and the client gets an error rather than half an answer that looks whole.
-    package mutating func finish() -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
-        var events = start()
-        if phase == .awaitingAnotherStream { return events + fail(context.malformedFunctionCallError(finishMessage: finishMessage)) }
-        if finishReason != nil || blockReason != nil { return events + complete() }
-        events += fail(AnthropicError(.api, "Gemini's stream ended before the reply was complete; the answer is cut off.", status: 502))
-        return events
+    package mutating func finish() -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
+        let events = start()
+        if phase == .malformedFunctionCall {
+            continueWithAnotherStream()
+            return .emitAndResend(events)
+        }
+        if finishReason != nil || blockReason != nil { return complete().prepending(events) }
+        return fail(AnthropicError(.api, "Gemini's stream ended before the reply was complete; the answer is cut off.", status: 502)).prepending(events)
     }
 
-    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
+    package mutating func fail(_ error: AnthropicError) -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
         phase = .finished
-        return [.error(error)]
+        return .end([.error(error)], .failed(error, usage: nil))
+    }
+
+    /// Forgets what the abandoned stream said about its end; the blocks it wrote stay written.
+    private mutating func continueWithAnotherStream() {
+        phase = .streaming
+        calls = []
+        looseSignature = nil
+        finishReason = nil
+        finishMessage = nil
+        blockReason = nil
+        usage = nil
     }
 
     // MARK: - Blocks
@@ -137,7 +141,7 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
     }
 
     /// Closes the live block, emits the function calls, then the final `message_delta`.
-    private mutating func complete() -> [AnthropicStreamEvent] {
+    private mutating func complete() -> StreamStep {
         var events = blocks.close()
         if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
         for (index, call) in calls.enumerated() {
@@ -150,9 +154,8 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
             events += blocks.whole(.text, notice.map { [.text($0)] } ?? [])
         }
         let stopReason = GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty)
+        let finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
         phase = .finished
-        return events + [
-            .messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage ?? context.estimatedUsage(outputCharacters: outputCharacters)), .messageStop,
-        ]
+        return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: finalUsage), .messageStop], .completed(finalUsage))
     }
 }

@@ -39,8 +39,6 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         self.context = context
     }
 
-    package var isFinished: Bool { phase == .finished }
-
     package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
@@ -48,28 +46,25 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> StreamStep {
         var events = start()
-        guard phase == .streaming else { return events }
-        if event.data == "[DONE]" {
-            events += complete()
-            return events
-        }
+        guard phase == .streaming else { return .emit(events) }
+        if event.data == "[DONE]" { return complete().prepending(events) }
         let chunk: JSONValue
         do {
             chunk = try JSONParser.parse(event.data)
         } catch {
-            return events + fail(AnthropicError(.api, "The upstream sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502))
+            return fail(AnthropicError(.api, "The upstream sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502)).prepending(events)
         }
         if let error = chunk["error"], error.objectValue != nil {
             let message = error["message"]?.stringValue ?? "unknown error"
             if let overflow = ContextOverflow.figures(message: message, body: chunk) {
-                return events + fail(ContextOverflow.error(overflow, estimatedTokens: context.estimatedInputTokens, contextWindow: context.contextWindow))
+                return fail(ContextOverflow.error(overflow, estimatedTokens: context.estimatedInputTokens, contextWindow: context.contextWindow)).prepending(events)
             }
-            return events + fail(AnthropicError(.api, "The upstream failed mid-stream: \(message)", status: 502))
+            return fail(AnthropicError(.api, "The upstream failed mid-stream: \(message)", status: 502)).prepending(events)
         }
         if let reported = OpenAIChatReplyContext.usage(chunk["usage"]) { usage = reported }
-        guard let choice = chunk["choices"]?.arrayValue?.first else { return events }
+        guard let choice = chunk["choices"]?.arrayValue?.first else { return .emit(events) }
         if let delta = choice["delta"] {
             if let reasoning = context.reasoning(delta), !reasoning.isEmpty {
                 events += appendText(reasoning, as: .thinking)
@@ -89,23 +84,22 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             finishReason = reason
             finishingChoice = choice
         }
-        return events
+        return .emit(events)
     }
 
     /// The upstream's stream ended. Complete when it said how it finished; otherwise the reply was
     /// cut off, and the client gets an error rather than half an answer that looks whole.
-    package mutating func finish() -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
-        var events = start()
-        if finishReason != nil { return events + complete() }
-        events += fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502))
-        return events
+    package mutating func finish() -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
+        let events = start()
+        if finishReason != nil { return complete().prepending(events) }
+        return fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502)).prepending(events)
     }
 
-    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
+    package mutating func fail(_ error: AnthropicError) -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
         phase = .finished
-        return [.error(error)]
+        return .end([.error(error)], .failed(error, usage: nil))
     }
 
     // MARK: - Blocks
@@ -167,7 +161,7 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     }
 
     /// Closes the live block, emits held calls and text, then the final `message_delta`.
-    private mutating func complete() -> [AnthropicStreamEvent] {
+    private mutating func complete() -> StreamStep {
         var events = blocks.close()
         for upstreamIndex in toolOrder {
             guard let call = toolCalls[upstreamIndex], !call.isOpened else { continue }
@@ -190,6 +184,6 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         let finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
         phase = .finished
         events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
-        return events
+        return .end(events, .completed(finalUsage))
     }
 }

@@ -48,8 +48,6 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
         self.context = context
     }
 
-    package var isFinished: Bool { phase == .finished }
-
     package mutating func start() -> [AnthropicStreamEvent] {
         guard phase == .notStarted else { return [] }
         phase = .streaming
@@ -57,14 +55,14 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             messageID: context.messageID, model: context.requestedModel, estimatedInputTokens: context.estimatedInputTokens)
     }
 
-    package mutating func consume(_ event: SSEEvent) -> [AnthropicStreamEvent] {
+    package mutating func consume(_ event: SSEEvent) -> StreamStep {
         var events = start()
-        guard phase == .streaming, event.data != "[DONE]" else { return events }
+        guard phase == .streaming, event.data != "[DONE]" else { return .emit(events) }
         let json: JSONValue
         do {
             json = try JSONParser.parse(event.data)
         } catch {
-            return events + fail(AnthropicError(.api, "The upstream sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502))
+            return fail(AnthropicError(.api, "The upstream sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502)).prepending(events)
         }
         switch json["type"]?.stringValue ?? event.event {
         case "response.output_item.added"?:
@@ -85,27 +83,28 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
                 events += complete(item, at: json["output_index"]?.intValue ?? item["id"]?.stringValue.flatMap { outputIndexByItemID[$0] })
             }
         case "response.completed"?, "response.incomplete"?:
-            events += finishReply(json["response"] ?? [:])
+            return finishReply(json["response"] ?? [:]).prepending(events)
         case "response.failed"?:
-            events += fail(context.failure(json["response"]?["error"]))
+            return fail(context.failure(json["response"]?["error"])).prepending(events)
         case "error"?:
-            events += fail(context.failure(json["error"] ?? json))
+            return fail(context.failure(json["error"] ?? json)).prepending(events)
         default:
             break
         }
-        return events
+        return .emit(events)
     }
 
     /// The upstream's stream ended; complete only when it said so (`response.completed`).
-    package mutating func finish() -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
-        return start() + fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502))
+    package mutating func finish() -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
+        let opening = start()
+        return fail(AnthropicError(.api, "The upstream's stream ended before the reply was complete; the answer is cut off.", status: 502)).prepending(opening)
     }
 
-    package mutating func fail(_ error: AnthropicError) -> [AnthropicStreamEvent] {
-        guard phase != .finished else { return [] }
+    package mutating func fail(_ error: AnthropicError) -> StreamStep {
+        guard phase != .finished else { return .emit([]) }
         phase = .finished
-        return [.error(error)]
+        return .end([.error(error)], .failed(error, usage: nil))
     }
 
     // MARK: - Items
@@ -244,7 +243,7 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
 
     /// The reply is complete: items the stream never finished are completed from the final
     /// `output`, every block is written out, then `message_delta` and `message_stop`.
-    private mutating func finishReply(_ response: JSONValue) -> [AnthropicStreamEvent] {
+    private mutating func finishReply(_ response: JSONValue) -> StreamStep {
         var events: [AnthropicStreamEvent] = []
         for (index, item) in (response["output"]?.arrayValue ?? []).enumerated() where items[index]?.isDone != true {
             events += complete(item, at: index)
@@ -261,6 +260,6 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
         let usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
         phase = .finished
-        return events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop]
+        return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop], .completed(usage))
     }
 }
