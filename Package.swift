@@ -19,10 +19,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Already a dependency of Hummingbird; named for graceful shutdown with a grace period.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Already a dependency of Hummingbird; layers the settings' sources (see LayeredSettings).
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        // Reads the YAML configuration file into a tree (swift-configuration's YAML snapshot
+        // cannot list a file's channels or model limits, and reads JSON's numbers differently).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        /// Pure translation core: wire types, translators, routing, SSE. No networking imports.
-        .target(name: "ProxyCore"),
+        /// Pure translation core: wire types, translators, routing, SSE, settings. No networking imports.
+        .target(
+            name: "ProxyCore",
+            dependencies: [
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "ProxyServer",
             dependencies: [
@@ -35,6 +46,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

@@ -15,64 +15,46 @@ extension ProxyConfiguration {
     /// The protocols a channel may be set to speak, by their `CHANNEL_<NAME>_API` names.
     private static let channelAPIs: [String: Provider] = ["chat": .openAI, "chat_completions": .openAI, "responses": .openAIResponses]
 
-    /// Reads the presets' variables, then `CHANNEL_<NAME>_PROVIDER` and `CHANNEL_<NAME>_API`,
-    /// which may define a channel on their own (its URL and key then come from its preset).
-    mutating func readPresets(_ settings: [String: String], value: (String) -> String?) throws(ConfigurationError) {
+    /// Reads where each ready-made provider lives and its keys.
+    mutating func readPresets(_ settings: LayeredSettings) throws(ConfigurationError) {
         for preset in ProviderPreset.all {
-            let baseURL = try value(preset.baseURLVariable).map { url throws(ConfigurationError) in try Self.url(url, variable: preset.baseURLVariable) }
             presetEndpoints[preset.name] = PresetEndpoint(
-                baseURL: baseURL ?? preset.defaultBaseURL, apiKeys: Self.keyList(preset.keyVariable.flatMap(value)))
-        }
-        if let version = value("AZURE_API_VERSION") { azureAPIVersion = version }
-
-        var named: Set<String> = []
-        for name in settings.keys where name.hasPrefix("CHANNEL_") && (name.hasSuffix("_PROVIDER") || name.hasSuffix("_API")) {
-            let suffix = name.hasSuffix("_API") ? "_API" : "_PROVIDER"
-            let channel = String(name.dropFirst("CHANNEL_".count).dropLast(suffix.count))
-            if !channel.isEmpty, value(name) != nil { named.insert(channel) }
-        }
-        for variableName in named.sorted() {
-            try readChannelSettings(variableName, value: value)
+                baseURL: try settings.optional(.presetBaseURL(preset), Self.url),
+                apiKeys: Self.keyList(ConfigurationSetting.presetAPIKey(preset).flatMap(settings.value)))
         }
     }
 
-    /// Applies one channel's `_PROVIDER` and `_API` settings; `variableName` is the channel's
-    /// name as its variables spell it.
-    private mutating func readChannelSettings(_ variableName: String, value: (String) -> String?) throws(ConfigurationError) {
-        let prefix = "CHANNEL_\(variableName)"
-        var preset: ProviderPreset?
-        if let presetName = value("\(prefix)_PROVIDER") {
-            guard let found = ProviderPreset.named(presetName) else {
-                throw ConfigurationError(
-                    variable: "\(prefix)_PROVIDER",
-                    problem: "'\(presetName)' is not a provider; use one of \(ProviderPreset.all.map(\.name).joined(separator: ", "))")
+    /// Reads every channel a source names. A channel is defined by its URL, its provider or its
+    /// API; without a URL it takes its provider's, and without keys its provider's keys.
+    mutating func readChannels(_ settings: LayeredSettings) throws(ConfigurationError) {
+        for name in settings.channelNames {
+            let baseURL = try settings.optional(.channel(name, .baseURL), Self.url)
+            let preset = try settings.optional(.channel(name, .provider)) { presetName, settingName throws(ConfigurationError) in
+                guard let found = ProviderPreset.named(presetName) else {
+                    throw ConfigurationError(
+                        variable: settingName, problem: "'\(presetName)' is not a provider; use one of \(ProviderPreset.all.map(\.name).joined(separator: ", "))")
+                }
+                return found
             }
-            preset = found
-        }
-        var api: Provider?
-        if let apiName = value("\(prefix)_API") {
-            guard let found = Self.channelAPIs[apiName.lowercased()] else {
-                throw ConfigurationError(variable: "\(prefix)_API", problem: "'\(apiName)' is not an API; use chat or responses")
+            let api = try settings.optional(.channel(name, .api)) { apiName, settingName throws(ConfigurationError) in
+                guard let found = Self.channelAPIs[apiName.lowercased()] else {
+                    throw ConfigurationError(variable: settingName, problem: "'\(apiName)' is not an API; use chat or responses")
+                }
+                return found
             }
-            api = found
-        }
-        let key = variableName.lowercased()
-        var channel: Channel
-        if let defined = channels[key] {
-            channel = defined
-        } else {
-            guard let preset, let baseURL = presetEndpoints[preset.name]?.baseURL else {
-                let hint = preset.map { " (or \($0.baseURLVariable): the \($0.name) provider has no default)" } ?? ""
-                throw ConfigurationError(variable: "\(prefix)_BASE_URL", problem: "required for the channel '\(key)'\(hint)")
+            guard baseURL != nil || preset != nil || api != nil else { continue }
+            guard let channelURL = baseURL ?? preset.flatMap({ presetEndpoints[$0.name]?.baseURL }) else {
+                // Named as the source that defined the channel spells its settings.
+                let definedBy = ConfigurationSetting.channel(name, preset != nil ? .provider : .api)
+                let hint = preset.map { " (or \(settings.label(.presetBaseURL($0), like: definedBy)): the \($0.name) provider has no default)" } ?? ""
+                throw ConfigurationError(variable: settings.name(.channel(name, .baseURL), like: definedBy), problem: "required for the channel '\(name)'\(hint)")
             }
-            channel = Channel(baseURL: baseURL, apiKeys: [])
+            var channel = Channel(baseURL: channelURL, apiKeys: Self.keyList(settings.value(.channel(name, .apiKey))), preset: preset, api: api)
+            if channel.apiKeys.isEmpty, let preset, let keyVariable = preset.keyVariable, let keys = presetEndpoints[preset.name]?.apiKeys, !keys.isEmpty {
+                channel.apiKeys = keys
+                channel.keyVariable = keyVariable
+            }
+            channels[name] = channel
         }
-        channel.preset = preset
-        channel.api = api
-        if channel.apiKeys.isEmpty, let preset, let keyVariable = preset.keyVariable, let keys = presetEndpoints[preset.name]?.apiKeys, !keys.isEmpty {
-            channel.apiKeys = keys
-            channel.keyVariable = keyVariable
-        }
-        channels[key] = channel
     }
 }

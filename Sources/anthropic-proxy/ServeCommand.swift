@@ -8,14 +8,10 @@ import ProxyCore
 import ProxyServer
 import ServiceLifecycle
 
-/// Parses the command line and settings, then runs the server until SIGINT or SIGTERM.
-@main
-struct AnthropicProxyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "anthropic-proxy",
-        abstract: "Serves the Anthropic Messages API and fulfils requests through OpenAI-compatible, Gemini or Anthropic upstreams.",
-        discussion: "Settings come from the environment, then from the .env file (the environment wins). See README.md and .env.example."
-    )
+/// Loads the configuration, then runs the server until SIGINT or SIGTERM, reloading the
+/// configuration when its files change or on SIGHUP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Runs the proxy (what anthropic-proxy does by default).")
 
     @Option(help: "Address to listen on (default: HOST, else 127.0.0.1).")
     var host: String?
@@ -23,30 +19,35 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: PORT, else 8082).")
     var port: Int?
 
-    @Option(name: .customLong("env-file"), help: "The .env file to read (default: .env in the working directory, if present).")
-    var envFile: String?
+    @OptionGroup var sources: ConfigurationOptions
 
     func run() async throws {
         Self.limitMallocArenas()
-        var environment = ProcessInfo.processInfo.environment
-        if let host { environment["HOST"] = host }
-        if let port { environment["PORT"] = String(port) }
-        let configuration: ProxyConfiguration
+        var flags: [String: String] = [:]
+        if let host { flags[ConfigurationSetting.host.variable] = host }
+        if let port { flags[ConfigurationSetting.port.variable] = String(port) }
+        let loader = sources.loader(flags: flags)
+        let loaded: LoadedConfiguration
         do {
-            configuration = try ProxyConfiguration(environment: environment, dotEnv: try loadDotEnv())
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("anthropic-proxy: invalid setting \(error)\n".utf8))
+            loaded = try loader.load()
+        } catch {
+            FileHandle.standardError.write(Data("\(ConfigurationCheck.failureMessage(error))\n".utf8))
             throw ExitCode(2)
         }
+        let configuration = loaded.configuration
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "anthropic-proxy")
         logger.logLevel = configuration.debug ? .debug : Logger.Level(rawValue: configuration.logLevel) ?? .info
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
-        let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
+        let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
+        let app = ProxyServer.makeApplication(live: live, logger: logger)
+        let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
+            live.apply(reloaded.configuration)
+        }
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
-        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var lifecycle = ServiceGroupConfiguration(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         lifecycle.maximumCancellationDuration = .seconds(5)
         do {
@@ -69,17 +70,5 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
         let arenaMaximum: Int32 = -8  // M_ARENA_MAX
         _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMaximum, 2)
         #endif
-    }
-
-    private func loadDotEnv() throws -> [String: String] {
-        let path = envFile ?? ".env"
-        guard FileManager.default.fileExists(atPath: path) else {
-            if envFile != nil {
-                FileHandle.standardError.write(Data("anthropic-proxy: --env-file \(path) does not exist\n".utf8))
-                throw ExitCode(2)
-            }
-            return [:]
-        }
-        return DotEnv.parse(try String(contentsOfFile: path, encoding: .utf8))
     }
 }

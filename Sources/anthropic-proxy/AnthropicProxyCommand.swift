@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `anthropic-proxy` serves (the default subcommand); `anthropic-proxy config check` checks the
+/// configuration. (Not main.swift: ArgumentParser's async commands need `@main` on the root command.)
+@main
+struct AnthropicProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anthropic-proxy",
+        abstract: "Serves the Anthropic Messages API and fulfils requests through OpenAI-compatible, Gemini or Anthropic upstreams.",
+        discussion: """
+            Settings come from the flags, the environment, the .env file, the configuration file, then the defaults (the first \
+            that sets a value wins). See README.md, .env.example and anthropic-proxy.example.yaml.
+            """,
+        subcommands: [ServeCommand.self, ConfigCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
