@@ -1,0 +1,156 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+import Synchronization
+import Testing
+
+/// The built `anthropic-proxy` executable as a user runs it: a configuration file with a `${NAME}`
+/// key, changed while the proxy serves (the next request takes the change), broken (nothing
+/// changes, one line says why), and reread on SIGHUP.
+@Suite struct ServeCommandEndToEndTests {
+    static let request: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]]
+
+    /// The executable beside this test bundle, as `swift build` leaves it.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("anthropic-proxy").path
+    }
+
+    private static func file(port: Int, upstream: String, bigModel: String) -> String {
+        """
+        server:
+          port: \(port)
+        models:
+          big: \(bigModel)
+          small: openai/gpt-4.1-mini
+        providers:
+          openai:
+            base_url: \(upstream)/v1
+            api_key: ${FAKE_UPSTREAM_KEY}
+        """
+    }
+
+    @Test(.timeLimit(.minutes(1))) func aFileChangeAppliesToTheNextRequestABrokenOneChangesNothingAndSIGHUPRereads() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build the executable first: swift build")
+        let fake = FakeOpenAIUpstream()
+        let upstreamRouter = Router()
+        fake.register(on: upstreamRouter)
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        try await withLiveApplication({ onRunning in
+            Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
+        }) { upstreamPort in
+            let upstream = "http://127.0.0.1:\(upstreamPort)"
+            let directory = try TemporaryDirectory()
+            let port = try Self.freePort()
+            try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
+            let proxy = try RunningProxy(
+                executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
+                environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin"])
+            defer { proxy.stop() }
+            let proxyURL = "http://127.0.0.1:\(port)"
+            try await Self.waitUntilServing(proxyURL)
+            #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1")
+
+            try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4o"))
+            #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4o" }, "the change is noticed within 2 s")
+            #expect(proxy.log.contains("The configuration was reloaded: models.big, models.opus changed"), "opus follows big")
+
+            try directory.write("anthropic-proxy.yaml", "server:\n  port: [oops\n")
+            #expect(try await Self.eventually { proxy.log.contains("The configuration was not reloaded, the running one stays: ") })
+            #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4o")
+
+            try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1-mini"))
+            #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1-mini" }, "a fixed file applies")
+
+            // Only SIGHUP rereads an unchanged file (the poll looks for changes), and says so.
+            proxy.signal(SIGHUP)
+            #expect(try await Self.eventually { proxy.log.contains("The configuration was reread: nothing changed") })
+            #expect(proxy.isRunning, "SIGHUP rereads, it does not stop the proxy")
+            #expect(!proxy.log.contains(FakeOpenAIUpstream.apiKey))
+        }
+    }
+
+    private static func upstreamModel(_ proxyURL: String) async throws -> String? {
+        var request = HTTPClientRequest(url: proxyURL + "/v1/messages")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(Self.request)))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return response.headers.first(name: "x-proxy-upstream-model")
+    }
+
+    private static func waitUntilServing(_ proxyURL: String) async throws {
+        for _ in 0..<500 {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: proxyURL + "/health"), timeout: .seconds(1)), response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the proxy did not start")
+    }
+
+    /// Whether `condition` holds within 5 s.
+    private static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// A port nothing listens on now.
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The proxy executable running as a child process, its standard error kept.
+private final class RunningProxy: Sendable {
+    private let process: Process
+    private let output = Mutex<[UInt8]>([])
+
+    init(executable: String, arguments: [String], workingDirectory: String, environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        self.process = process
+        try process.run()
+        // Read on a thread of its own: the read blocks.
+        Thread { [self] in
+            while true {
+                let data = pipe.fileHandleForReading.availableData
+                if data.isEmpty { return }
+                output.withLock { $0 += data }
+            }
+        }.start()
+    }
+
+    var log: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
