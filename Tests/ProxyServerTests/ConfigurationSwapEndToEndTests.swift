@@ -15,14 +15,7 @@ import Testing
     private func withLiveProxy(
         _ environment: [String: String], _ body: (_ proxyURL: String, _ live: LiveConfiguration, _ fake: FakeOpenAIUpstream, _ logs: RecordingLogHandler.Lines) async throws -> Void
     ) async throws {
-        let fake = FakeOpenAIUpstream()
-        let upstreamRouter = Router()
-        fake.register(on: upstreamRouter)
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        try await withLiveApplication({ onRunning in
-            Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
-        }) { upstreamPort in
-            let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
+        try await withFakeOpenAIUpstream { fake, upstreamURL in
             func configuration(_ overrides: [String: String]) throws -> ProxyConfiguration {
                 var configuration = try ProxyConfiguration(
                     environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(overrides) { $1 }.mapValues { $0.replacing("{upstream}", with: upstreamURL) })
@@ -37,7 +30,6 @@ import Testing
             do {
                 try await withLiveApplication({ onRunning in ProxyServer.makeApplication(live: live, logger: logger, onServerRunning: onRunning) }) { port in
                     try await body("http://127.0.0.1:\(port)", live, fake, logs)
-                    _ = upstreamURL
                 }
                 try await httpClient.shutdown()
             } catch {

@@ -15,16 +15,11 @@ import Testing
     /// Starts the proxy in a service group with a 3 s grace period in front of a fake upstream
     /// scripted with `replies`, runs `body`, and stops everything.
     private func withProxy(replies: [FakeReply], _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
-        let fake = FakeOpenAIUpstream()
-        fake.enqueue(contentsOf: replies)
-        let upstreamRouter = Router()
-        fake.register(on: upstreamRouter)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        try await withLiveApplication({ onRunning in
-            Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: logger)
-        }) { upstreamPort in
+        try await withFakeOpenAIUpstream { fake, upstreamURL in
+            fake.enqueue(contentsOf: replies)
             var configuration = try ProxyConfiguration(
-                environment: ProxyHarness.baseEnvironment(upstreamURL: "http://127.0.0.1:\(upstreamPort)").merging(["SHUTDOWN_GRACE_SECONDS": "3"]) { $1 })
+                environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(["SHUTDOWN_GRACE_SECONDS": "3"]) { $1 })
             configuration.port = 0
             let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
             let (ports, portContinuation) = AsyncStream<Int>.makeStream()

@@ -34,14 +34,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1))) func aFileChangeAppliesToTheNextRequestABrokenOneChangesNothingAndSIGHUPRereads() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build the executable first: swift build")
-        let fake = FakeOpenAIUpstream()
-        let upstreamRouter = Router()
-        fake.register(on: upstreamRouter)
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        try await withLiveApplication({ onRunning in
-            Application(router: upstreamRouter, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
-        }) { upstreamPort in
-            let upstream = "http://127.0.0.1:\(upstreamPort)"
+        try await withFakeOpenAIUpstream { _, upstream in
             let directory = try TemporaryDirectory()
             let port = try Self.freePort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))

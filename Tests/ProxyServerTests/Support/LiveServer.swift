@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Runs an application on 127.0.0.1 for the duration of `body`, which receives the bound port;
@@ -27,5 +28,18 @@ func withLiveApplication<App: ApplicationProtocol, Result: Sendable>(
             group.cancelAll()
             throw error
         }
+    }
+}
+
+/// Runs `body` with a fresh fake OpenAI upstream on 127.0.0.1 and its URL (`http://127.0.0.1:PORT`).
+func withFakeOpenAIUpstream<Result: Sendable>(_ body: (FakeOpenAIUpstream, String) async throws -> Result) async throws -> Result {
+    let fake = FakeOpenAIUpstream()
+    let router = Router()
+    fake.register(on: router)
+    let quiet = Logger(label: "fake-upstream") { _ in SwiftLogNoOpLogHandler() }
+    return try await withLiveApplication({ onRunning in
+        Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
+    }) { port in
+        try await body(fake, "http://127.0.0.1:\(port)")
     }
 }
