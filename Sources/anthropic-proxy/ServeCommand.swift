@@ -8,7 +8,8 @@ import ProxyCore
 import ProxyServer
 import ServiceLifecycle
 
-/// Loads the configuration, then runs the server until SIGINT or SIGTERM.
+/// Loads the configuration, then runs the server until SIGINT or SIGTERM, reloading the
+/// configuration when its files change or on SIGHUP.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Runs the proxy (what anthropic-proxy does by default).")
 
@@ -41,8 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let app = ProxyServer.makeApplication(configuration: configuration, httpClient: httpClient, logger: logger)
+        let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger, apply: Self.applyReloaded(logger: logger))
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
-        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var lifecycle = ServiceGroupConfiguration(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         lifecycle.maximumCancellationDuration = .seconds(5)
         do {
@@ -52,6 +54,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await httpClient.shutdown()
+    }
+
+    /// What becomes of a reloaded, validated configuration. The application serves the
+    /// configuration it was made with, so for now the reload is only reported.
+    private static func applyReloaded(logger: Logger) -> ConfigurationReloader.Apply {
+        { _, changedSettings in
+            logger.notice("This server keeps serving its start-up configuration: \(changedSettings.joined(separator: ", ")) take effect at the next start")
+        }
     }
 
     /// glibc gives each thread that allocates its own arena, and freed memory stays in them: with a

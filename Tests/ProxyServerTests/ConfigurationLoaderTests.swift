@@ -41,6 +41,7 @@ import Testing
         #expect(loaded.settings.value(.opusModel) == "o-file")
         #expect(loaded.configuration.port == 9001)
         #expect(loaded.filePath == "anthropic-proxy.yaml")
+        #expect(loaded.watchedFiles == ["\(directory.path)/anthropic-proxy.yaml", "\(directory.path)/.env"])
     }
 
     @Test func theFileIsFoundAsYAMLThenJSONInTheWorkingDirectory() throws {

@@ -42,7 +42,7 @@ package struct ConfigurationLoader: Sendable {
             file = try ConfigurationFile(path: chosen.path, text: text, variables: variables)
         }
         let settings = LayeredSettings(flags: flags, environment: environment, dotEnv: dotEnv, dotEnvPath: dotEnvPath, file: file)
-        return try LoadedConfiguration(settings: settings, filePath: file?.path)
+        return try LoadedConfiguration(settings: settings, filePath: file?.path, watchedFiles: ([file?.path, dotEnvPath].compactMap { $0 }).map(resolved))
     }
 
     /// The configuration file's path and the setting that named it (`nil`: found by its default name).

@@ -7,11 +7,15 @@ package struct LoadedConfiguration: Sendable {
     package let settings: LayeredSettings
     /// The configuration file read, as it was named; `nil` when there is none.
     package let filePath: String?
+    /// The files it was read from (the configuration file, `.env`, present or not), resolved: a
+    /// change to one is a reason to load again.
+    package let watchedFiles: [String]
 
-    package init(settings: LayeredSettings, filePath: String?) throws(ConfigurationError) {
+    package init(settings: LayeredSettings, filePath: String?, watchedFiles: [String]) throws(ConfigurationError) {
         configuration = try ProxyConfiguration(settings: settings)
         self.settings = settings
         self.filePath = filePath
+        self.watchedFiles = watchedFiles
     }
 
     /// Every setting that has a value, one a line: its file key, its variable, where the value
@@ -23,6 +27,20 @@ package struct LoadedConfiguration: Sendable {
         return rows.map { row in
             (0..<3).map { row[$0].padded(to: widths[$0]) }.joined(separator: "  ") + "  " + row[3]
         }.joined(separator: "\n")
+    }
+
+    /// The settings whose values differ in `other`, including those only one of them has.
+    package func changedSettings(since other: LoadedConfiguration) -> [ConfigurationSetting] {
+        let keys = Set(settings.resolved.map(\.setting.key))
+        let all = settings.resolved.map(\.setting) + other.settings.resolved.map(\.setting).filter { !keys.contains($0.key) }
+        return all.filter { settings.value($0) != other.settings.value($0) }
+    }
+
+    /// This configuration with `running`'s values for the settings that need a restart, which a
+    /// running server cannot take.
+    package func keepingRestartOnlySettings(of running: LoadedConfiguration) throws(ConfigurationError) -> LoadedConfiguration {
+        let pinned = running.settings.resolved.filter(\.setting.needsRestart)
+        return try LoadedConfiguration(settings: settings.pinning(pinned), filePath: filePath, watchedFiles: watchedFiles)
     }
 }
 
