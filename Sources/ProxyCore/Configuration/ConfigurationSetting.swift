@@ -25,6 +25,8 @@ package struct ConfigurationSetting: Sendable {
     package let variable: String
     /// Its key in the configuration file, dot-separated: `server.port`.
     package let key: String
+    /// The key's components, as swift-configuration and the file's tree name them.
+    package let keyPath: [String]
     package let shape: Shape
     /// Its value is a key: never logged, printed or put in an error, and redacted from bodies.
     package let isSecret: Bool
@@ -38,12 +40,10 @@ package struct ConfigurationSetting: Sendable {
     ) {
         self.variable = variable
         self.key = key
+        self.keyPath = key.split(separator: ".").map(String.init)
         self.shape = shape
         self.isSecret = isSecret
         self.needsRestart = needsRestart
         self.defaultValue = defaultValue
     }
-
-    /// The key's components, as swift-configuration and the file's tree name them.
-    package var keyPath: [String] { key.split(separator: ".").map(String.init) }
 }

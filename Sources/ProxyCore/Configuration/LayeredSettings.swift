@@ -69,27 +69,32 @@ package struct LayeredSettings: Sendable {
 
     /// The settings some source sets, by key, through one `ConfigReader` over all the sources.
     private static func read(_ settings: [ConfigurationSetting], from sources: Sources) -> [String: ResolvedSetting] {
-        var layers: [(provider: InMemoryProvider, source: SettingSource?)] = []
+        var layers: [(name: String, values: [AbsoluteConfigKey: ConfigValue], source: SettingSource?)] = []
         if !sources.pinned.isEmpty {
             // `nil`: each pinned value keeps the source it had.
-            layers.append((provider("running", sources.pinned.compactMap { pinned in pinned.value.map { (pinned.setting, $0) } }), nil))
+            layers.append(("running", values(sources.pinned.compactMap { pinned in pinned.value.map { (pinned.setting, $0) } }), nil))
         }
         layers += [
-            (provider("flags", variables: sources.flags), .flag),
-            (provider("environment", variables: sources.environment), .environment),
-            (provider(".env", variables: sources.dotEnv), .dotEnv(path: sources.dotEnvPath)),
+            ("flags", values(variables: sources.flags), .flag),
+            ("environment", values(variables: sources.environment), .environment),
+            (".env", values(variables: sources.dotEnv), .dotEnv(path: sources.dotEnvPath)),
         ]
         if let file = sources.file {
-            let values = file.values.compactMap { key, text in ConfigurationSetting.named(keyPath: key.split(separator: ".").map(String.init)).map { ($0, text) } }
-            layers.append((provider("file", values), .file(path: file.path)))
+            let fileSettings = file.values.compactMap { key, text in
+                ConfigurationSetting.named(keyPath: key.split(separator: ".").map(String.init)).map { ($0, text) }
+            }
+            layers.append(("file \(file.path)", values(fileSettings), .file(path: file.path)))
         }
+        let providers = layers.map { InMemoryProvider(name: $0.name, values: $0.values) }
         let recorder = ProvenanceRecorder()
-        let reader = ConfigReader(providers: layers.map(\.provider), accessReporter: recorder)
-        let sourcesByProvider = Dictionary(uniqueKeysWithValues: layers.map { ($0.provider.providerName, $0.source) })
+        let reader = ConfigReader(providers: providers, accessReporter: recorder)
+        let sourcesByProvider = Dictionary(uniqueKeysWithValues: zip(providers.map(\.providerName), layers.map(\.source)))
         let pinnedSources = Dictionary(sources.pinned.map { ($0.setting.key, $0.source) }, uniquingKeysWith: { first, _ in first })
+        // Only what some source sets is read: the rest takes its default.
+        let setKeys = layers.reduce(into: Set<AbsoluteConfigKey>()) { keys, layer in keys.formUnion(layer.values.keys) }
 
         var found: [String: ResolvedSetting] = [:]
-        for setting in settings {
+        for setting in settings where setKeys.contains(AbsoluteConfigKey(setting.keyPath)) {
             guard let text = reader.string(forKey: ConfigKey(setting.keyPath), isSecret: setting.isSecret)?.trimmingWhitespace(), !text.isEmpty,
                 let providerName = recorder.providerName(forKey: AbsoluteConfigKey(setting.keyPath)), let layerSource = sourcesByProvider[providerName]
             else { continue }
@@ -98,16 +103,17 @@ package struct LayeredSettings: Sendable {
         return found
     }
 
-    private static func provider(_ name: String, variables: [String: String]) -> InMemoryProvider {
-        provider(name, variables.compactMap { variable, text in ConfigurationSetting.named(variable: variable).map { ($0.setting, text) } })
+    /// A layer's values by key, from variables (`PORT`, `CHANNEL_<NAME>_...`); others are left out.
+    private static func values(variables: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {
+        values(variables.compactMap { variable, text in ConfigurationSetting.named(variable: variable).map { ($0.setting, text) } })
     }
 
-    private static func provider(_ name: String, _ values: [(ConfigurationSetting, String)]) -> InMemoryProvider {
+    private static func values(_ settings: [(ConfigurationSetting, String)]) -> [AbsoluteConfigKey: ConfigValue] {
         var entries: [AbsoluteConfigKey: ConfigValue] = [:]
-        for (setting, text) in values {
+        for (setting, text) in settings {
             entries[AbsoluteConfigKey(setting.keyPath)] = ConfigValue(.string(text), isSecret: setting.isSecret)
         }
-        return InMemoryProvider(name: name, values: entries)
+        return entries
     }
 
     // MARK: - Reading

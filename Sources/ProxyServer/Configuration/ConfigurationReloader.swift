@@ -15,25 +15,35 @@ package actor ConfigurationReloader: Service {
     /// Takes a reloaded configuration and the keys of the settings whose values changed.
     package typealias Apply = @Sendable (_ configuration: LoadedConfiguration, _ changedSettings: [String]) async -> Void
 
-    private var loader: ConfigurationLoader
+    private let loader: ConfigurationLoader
     private var running: LoadedConfiguration
     /// The watched files' contents when last loaded (`nil`: absent).
     private var lastSeen: [String: Data?]
     private let pollInterval: Duration
-    private let hangups: UnixSignalsSequence
+    private let hangups: any AsyncSequence<UnixSignal, Never> & Sendable
     private let logger: Logger
     private let apply: Apply
 
-    /// Starts listening for SIGHUP, so the signal no longer ends the process, before returning.
-    /// - Parameter running: what `loader` loaded at start-up; reloads read the same file, or
-    ///   look for one again when there was none.
-    package init(loader: ConfigurationLoader, running: LoadedConfiguration, pollInterval: Duration = .seconds(1), logger: Logger, apply: @escaping Apply) async {
+    /// - Parameters:
+    ///   - running: what `loader` loaded at start-up; reloads read the same file, or look for one
+    ///     again when there was none.
+    ///   - hangups: what stands for SIGHUP. By default the signal itself, listened for before this
+    ///     returns, so that from then on SIGHUP no longer ends the process.
+    package init(
+        loader: ConfigurationLoader, running: LoadedConfiguration, pollInterval: Duration = .seconds(1),
+        hangups: (any AsyncSequence<UnixSignal, Never> & Sendable)? = nil, logger: Logger, apply: @escaping Apply
+    ) async {
+        var loader = loader
+        if let filePath = running.filePath { loader.configFile = filePath }
         self.loader = loader
-        if let filePath = running.filePath { self.loader.configFile = filePath }
         self.running = running
         self.lastSeen = Self.contents(of: running.watchedFiles)
         self.pollInterval = pollInterval
-        self.hangups = await UnixSignalsSequence(trapping: .sighup)
+        if let hangups {
+            self.hangups = hangups
+        } else {
+            self.hangups = await UnixSignalsSequence(trapping: .sighup)
+        }
         self.logger = logger
         self.apply = apply
     }
