@@ -17,6 +17,10 @@ package protocol ProviderAdapter: Sendable {
     func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure
     func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage
     func makeStreamTranslator() -> StreamTranslator
+    /// Whether its stream translator may answer `.emitAndResend` (Gemini's malformed function
+    /// calls). Only then does a stream keep what it takes to send the request again: the
+    /// translated body and the decoded request, which are most of a stream's memory otherwise.
+    static var streamsMayAskForAnotherStream: Bool { get }
     /// A whole reply that the same request, sent once more, may fix (Gemini's malformed function
     /// calls); the generic backend asks once.
     func wantsAnotherAttempt(after reply: JSONValue) -> Bool
@@ -27,6 +31,7 @@ package protocol ProviderAdapter: Sendable {
 }
 
 extension ProviderAdapter {
+    package static var streamsMayAskForAnotherStream: Bool { false }
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { false }
     package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? { nil }
     package func tokenCount(fromReply reply: JSONValue) -> Int? { nil }

@@ -14,7 +14,11 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: messages.stream, target: target)
         }
         if messages.stream {
-            return TranslatedStream.outcome(try await send(), translator: adapter.makeStreamTranslator(), target: target, services: services) {
+            let response = try await send()
+            guard Adapter.streamsMayAskForAnotherStream else {
+                return TranslatedStream.outcome(response, translator: adapter.makeStreamTranslator(), target: target, services: services)
+            }
+            return TranslatedStream.outcome(response, translator: adapter.makeStreamTranslator(), target: target, services: services) {
                 () async throws(AnthropicError) -> HTTPClientResponse in
                 do throws(UpstreamFailure) {
                     return try await send()

@@ -35,6 +35,8 @@ package struct GeminiAdapter: ProviderAdapter {
 
     package func makeStreamTranslator() -> GeminiStreamTranslator { GeminiStreamTranslator(context: context) }
 
+    package static var streamsMayAskForAnotherStream: Bool { true }
+
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { GeminiReplyContext.isMalformedFunctionCall(reply) }
 
     package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? {
