@@ -12,6 +12,20 @@ import Testing
         #expect(RequestRecord.sessionID(fromUserID: nil) == nil)
     }
 
+    @Test func redactingClearsWhatClientsAndUpstreamsWrote() {
+        let secret = "configured-secret-0123456789"
+        var record = RequestRecord(id: "req_1", receivedAt: UTCTime(millisecondsSince1970: 0), method: "POST", path: "/v1/messages")
+        record.clientModel = "model-\(secret)"
+        record.targets = [AttemptedTarget(RouteTarget(provider: .openAI, model: "model-\(secret)", baseURL: "http://x", apiKeys: ["k"], keyVariable: "OPENAI_API_KEY"))]
+        record.sessionID = "session-\(secret)"
+        record.fail(with: .invalidRequest("upstream quoted \(secret) and sk-abcdefghijklmnopqrstuvwx"))
+        record.redact(with: SecretRedactor(secrets: [secret]))
+        #expect(record.clientModel == "model-[REDACTED]")
+        #expect(record.sessionID == "session-[REDACTED]")
+        #expect(record.target?.model == "model-[REDACTED]" && record.target?.qualifiedModel == "openai/model-[REDACTED]")
+        #expect(record.errorMessage == "upstream quoted [REDACTED] and [REDACTED]")
+    }
+
     @Test func failingKeepsTheStatusTheClientGotAndTheErrorsType() {
         var record = RequestRecord(id: "req_1", receivedAt: UTCTime(millisecondsSince1970: 0), method: "POST", path: "/v1/messages")
         record.fail(with: AnthropicError(.timeout, "silent", status: 504), status: 200)

@@ -17,7 +17,7 @@ package struct RequestRecord: Sendable, Equatable {
     package var messageCount = 0
     package var toolCount = 0
     /// Every target tried, in order; the last one served the request (or failed last).
-    package var targets: [RouteTarget] = []
+    package var targets: [AttemptedTarget] = []
     /// Attempts made, the first included.
     package var attempts = 0
     /// The HTTP status the client received; 499 when it went away first.
@@ -44,7 +44,7 @@ package struct RequestRecord: Sendable, Equatable {
     }
 
     /// The target that served the request, or failed last.
-    package var target: RouteTarget? { targets.last }
+    package var target: AttemptedTarget? { targets.last }
 
     /// What the client's `metadata.user_id` says of its session: Claude Code sends a JSON object in
     /// a string (`{"device_id": …, "session_id": …}`); older versions wrote `…_session_<id>`.
@@ -56,6 +56,18 @@ package struct RequestRecord: Sendable, Equatable {
         guard let marker = userID.firstRange(of: "_session_") else { return nil }
         let session = userID[marker.upperBound...]
         return session.isEmpty ? nil : String(session)
+    }
+
+    /// Clears what the client or an upstream wrote (the model names, the session, an error's
+    /// message) of any secret, before observers store or print the record.
+    package mutating func redact(with redactor: SecretRedactor) {
+        clientModel = clientModel.map(redactor.redact)
+        sessionID = sessionID.map(redactor.redact)
+        errorMessage = errorMessage.map(redactor.redact)
+        for index in targets.indices {
+            targets[index].model = redactor.redact(targets[index].model)
+            targets[index].qualifiedModel = redactor.redact(targets[index].qualifiedModel)
+        }
     }
 
     /// Marks the exchange as failed with `error`, as the client received it.

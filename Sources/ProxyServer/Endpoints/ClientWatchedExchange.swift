@@ -42,10 +42,10 @@ struct StreamSink: Sendable {
 ///
 /// It owns the exchange's `RequestRecord`: `handle` fills in what the request asked for and where
 /// it went, this adds how it ended (status, usage, timings, bytes) and hands it to the observers
-/// once, whatever happened.
+/// once, whatever happened, with every secret redacted.
 enum ClientWatchedExchange {
     static func run(
-        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, observers: RequestObservers,
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor, observers: RequestObservers,
         _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
     ) async throws -> Response {
         let started = ContinuousClock.now
@@ -90,6 +90,7 @@ enum ClientWatchedExchange {
                 record.bytesOut = sink.written.count.load(ordering: .relaxed)
             }
             record.duration = ContinuousClock.now - started
+            record.redact(with: redactor)
             observers.observe(record)
         }
         cancellation.attach(exchange)

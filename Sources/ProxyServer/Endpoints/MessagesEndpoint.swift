@@ -23,7 +23,8 @@ struct MessagesEndpoint: Sendable {
         let record = RequestRecord(id: MessageIdentifier.newRequestID(), receivedAt: .now, method: "POST", path: request.uri.path)
         let services = shared.forRequest()
         return try await ClientWatchedExchange.run(
-            connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, observers: shared.observers
+            connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, redactor: services.redactor,
+            observers: shared.observers
         ) { record in await handle(&record, services) }
     }
 
@@ -33,7 +34,7 @@ struct MessagesEndpoint: Sendable {
             var planner = AttemptPlanner(targets: try services.router.routes(record.clientModel ?? ""), policy: services.configuration.retryPolicy)
             while true {
                 let target = planner.currentTarget
-                record.targets.append(target)
+                record.targets.append(AttemptedTarget(target))
                 record.attempts = planner.attempts
                 let key = services.keys.next(for: target)
                 do throws(UpstreamFailure) {
@@ -73,7 +74,7 @@ struct MessagesEndpoint: Sendable {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: true, record: &record, services: services)
             let target = try services.router.route(record.clientModel ?? "")
-            record.targets.append(target)
+            record.targets.append(AttemptedTarget(target))
             record.attempts = 1
             do throws(UpstreamFailure) {
                 return try await BackendRegistry.backend(for: target.provider).countTokens(

@@ -2,16 +2,15 @@ import Logging
 import ProxyCore
 
 /// The one line logged per request: what was asked, where it went, how it ended, what it cost.
+/// The record comes redacted, and the line holds nothing else a client or an upstream wrote.
 struct AccessLog: RequestObserver {
     let logger: Logger
-    /// Its redactor knows every secret configured since start-up.
-    let live: LiveConfiguration
 
     func observe(_ record: RequestRecord) {
         let failedStream = record.errorType != nil && record.stream
         let level: Logger.Level = record.status >= 500 || failedStream ? .error : record.status >= 400 ? .warning : .info
         guard logger.logLevel <= level else { return }
-        logger.log(level: level, "\(live.snapshot.redactor.redact(Self.line(record)))")
+        logger.log(level: level, "\(Self.line(record))")
     }
 
     /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85`
@@ -19,7 +18,7 @@ struct AccessLog: RequestObserver {
         var line = "\(record.method) \(record.path)"
         if let clientModel = record.clientModel { line += " \(clientModel)" }
         if let target = record.target {
-            line += " → \(target.preset?.name ?? target.provider.rawValue)/\(target.model)"
+            line += " → \(target.providerName)/\(target.model)"
             if let channel = target.channel { line += " via \(channel)" }
             if record.attempts > 1 { line += " (attempt \(record.attempts))" }
         }

@@ -17,7 +17,7 @@ final class SharedServices: Sendable {
     init(live: LiveConfiguration, logger: Logger, observers: [any RequestObserver]) {
         self.live = live
         self.logger = logger
-        self.observers = RequestObservers([AccessLog(logger: logger, live: live)] + observers)
+        self.observers = RequestObservers([AccessLog(logger: logger)] + observers)
     }
 
     /// The services a request works with from start to end: these, and the configuration as it
