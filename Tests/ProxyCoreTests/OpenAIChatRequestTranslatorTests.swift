@@ -137,10 +137,20 @@ import Testing
         let messages = try translatedMessages([
             ["role": "user", "content": [["type": "document", "source": source, "title": "notes.txt"], ["type": "document", "source": source]]]
         ])
-        #expect(
-            messages == [
-                ["role": "user", "content": [["type": "text", "text": "notes.txt\n\nLine one."], ["type": "text", "text": "Line one."]]]
-            ])
+        #expect(messages == [["role": "user", "content": "notes.txt\n\nLine one.\n\nLine one."]])
+    }
+
+    /// llama.cpp's server and other OpenAI-compatible servers take only a string for most roles,
+    /// and their chat templates break on a list of text parts: text-only content is one string.
+    @Test func textOnlyUserContentIsOneStringAndOnlyImagesOrFilesKeepParts() throws {
+        let textOnly = try translatedMessages([
+            ["role": "user", "content": [["type": "text", "text": "<system-reminder>be brief</system-reminder>"], ["type": "text", "text": "hello"]]]
+        ])
+        #expect(textOnly == [["role": "user", "content": "<system-reminder>be brief</system-reminder>\n\nhello"]])
+        let withImage = try translatedMessages([
+            ["role": "user", "content": [["type": "text", "text": "what is this?"], ["type": "image", "source": ["type": "url", "url": "https://example.com/a.png"]]]]
+        ])
+        #expect(withImage?[0]?["content"]?.arrayValue?.count == 2, "the image keeps its part beside the text")
     }
 
     @Test func pdfByURLIsRejectedNamingTheBlock() {

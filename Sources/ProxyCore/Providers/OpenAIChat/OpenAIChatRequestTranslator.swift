@@ -134,8 +134,11 @@ package struct OpenAIChatRequestTranslator: Sendable {
         }
         var messages = toolMessages
         let userParts = toolAttachments + parts
-        if userParts.count == 1, let text = userParts[0]["text"], userParts[0]["type"] == "text" {
-            messages.append(["role": "user", "content": text])
+        let texts = userParts.compactMap { $0["type"] == "text" ? $0["text"]?.stringValue : nil }
+        if !userParts.isEmpty, texts.count == userParts.count {
+            // Text only: one string, which every OpenAI-compatible server takes (llama.cpp's chat
+            // templates break on a list of text parts).
+            messages.append(["role": "user", "content": .string(texts.joined(separator: "\n\n"))])
         } else if !userParts.isEmpty {
             messages.append(["role": "user", "content": .array(userParts)])
         }
