@@ -45,6 +45,28 @@ import Testing
         #expect(GeminiAdapter(request: try request(), target: tuned, catalog: Self.catalog).url(stream: false) == "https://g/v1beta/tunedModels/mine:generateContent")
     }
 
+    @Test func aStreamWithoutEventsSaysWhatTheUpstreamSentOrThatItSentNothing() throws {
+        let catalog = ModelCatalog(configuration: try ProxyConfiguration(environment: ["MODEL_CONTEXT_WINDOWS": "smollm2=50"]))
+        let target = RouteTarget(provider: .openAI, model: "smollm2", baseURL: "http://127.0.0.1:8080/v1", apiKeys: [], keyVariable: "API_KEY")
+        let short = OpenAIChatAdapter(request: try request(), target: target, catalog: catalog)
+        let nothing = short.errorForStreamWithoutEvents(body: [], providerName: "OpenAI")
+        #expect(nothing.status == 502 && nothing.message.contains("returned nothing"))
+
+        let long = try MessagesRequest(json: ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": .string(String(repeating: "word ", count: 400))]]])
+        let overflowing = OpenAIChatAdapter(request: long, target: target, catalog: catalog)
+        let tooLong = overflowing.errorForStreamWithoutEvents(body: Array("\n".utf8), providerName: "OpenAI")
+        #expect(tooLong.status == 400 && tooLong.message.hasPrefix("prompt is too long: ") && tooLong.message.hasSuffix(" > 50 maximum"))
+
+        let loading = short.errorForStreamWithoutEvents(body: Array(#"{"error":{"code":503,"message":"Loading model"}}"#.utf8), providerName: "OpenAI")
+        #expect(loading.status == 529 && loading.message.contains("Loading model"))
+        let overflowObject = short.errorForStreamWithoutEvents(
+            body: Array(#"{"error":{"code":400,"message":"request (9000 tokens) exceeds the available context size (8192 tokens), try increasing it","type":"exceed_context_size_error"}}"#.utf8),
+            providerName: "OpenAI")
+        #expect(overflowObject.message == "prompt is too long: 9000 tokens > 8192 maximum")
+        let page = short.errorForStreamWithoutEvents(body: Array("<html>Bad Gateway</html>".utf8), providerName: "OpenAI")
+        #expect(page.status == 502 && page.message.contains("Bad Gateway"))
+    }
+
     @Test func failuresNameTheKeySettingAndCarryTheUpstreamsAdvice() throws {
         let target = RouteTarget(provider: .openAI, model: "gpt-4.1", baseURL: "https://api.openai.com/v1", apiKeys: ["k"], keyVariable: "OPENAI_API_KEY")
         let adapter = OpenAIResponsesAdapter(request: try request(), target: target, catalog: Self.catalog)

@@ -163,6 +163,26 @@ import Testing
         }
     }
 
+    /// A server that answers a stream with 200 and nothing (llama.cpp on a context overflow) or
+    /// with an error object instead of events: the client is told what happened.
+    @Test func aStreamWithoutEventsSaysWhatTheUpstreamSent() async throws {
+        try await ProxyHarness.run { harness in
+            var empty = FakeReply()
+            empty.streamFault = .emptyEventStream
+            var errorObject = FakeReply()
+            errorObject.streamFault = .errorObjectInsteadOfEvents
+            harness.fake.enqueue(empty, errorObject)
+            let nothing = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            #expect(nothing.status == 200)
+            let nothingError = try #require(try lastEventError(nothing))
+            #expect(nothingError.message.contains("returned nothing"), "\(nothingError.message)")
+            let loading = try await harness.post("/v1/messages", json: Self.streamedRequest)
+            let loadingError = try #require(try lastEventError(loading))
+            #expect(loadingError.kind == .overloaded && loadingError.message.contains("Loading model"), "\(loadingError.message)")
+            try await expectStillServing(harness)
+        }
+    }
+
     @Test func invalidJSONInAStreamChunkEndsTheStreamWithAnError() async throws {
         try await ProxyHarness.run { harness in
             var reply = FakeReply(text: "Some text that never finishes.")

@@ -16,6 +16,9 @@ package protocol ProviderAdapter: Sendable {
     /// What an error status, its body and headers (lower-cased names) mean for the attempt.
     func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure
     func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage
+    /// The prompt's local token estimate and the model's context window when known, for saying a
+    /// prompt is too long when the upstream does not.
+    var prompt: (estimatedTokens: Int, contextWindow: Int?) { get }
     func makeStreamTranslator() -> StreamTranslator
     /// Whether its stream translator may answer `.emitAndResend` (Gemini's malformed function
     /// calls). Only then does a stream keep what it takes to send the request again: the
@@ -32,6 +35,30 @@ package protocol ProviderAdapter: Sendable {
 
 extension ProviderAdapter {
     package static var streamsMayAskForAnotherStream: Bool { false }
+
+    /// The error for a streamed reply that ended without one event. A body that is an error
+    /// object says what the upstream meant (its own `code` as the status when it gave one); an
+    /// empty body says the upstream returned nothing, and when the prompt is over the model's
+    /// known window it is Claude Code's `prompt is too long`, as for any overflow (llama.cpp's
+    /// server answers a streamed overflow with an empty 200).
+    package func errorForStreamWithoutEvents(body: [UInt8], providerName: String) -> AnthropicError {
+        if !String(decoding: body, as: UTF8.self).trimmingWhitespace().isEmpty {
+            let json = try? JSONParser.parse(body)
+            let said = UpstreamErrorMapping.upstreamMessage(body)
+            if let figures = ContextOverflow.figures(message: said, body: json) {
+                return ContextOverflow.error(figures, estimatedTokens: prompt.estimatedTokens, contextWindow: prompt.contextWindow)
+            }
+            if let status = json?["error"]?["code"]?.intValue, (400...599).contains(status) {
+                return failure(status: status, body: body, headers: [:]).clientError
+            }
+            return AnthropicError(.api, "The \(providerName) upstream answered the streamed request with no event, but this: \(said)", status: 502)
+        }
+        if let window = prompt.contextWindow, prompt.estimatedTokens > window {
+            return ContextOverflow.error(ContextOverflow.Figures(tokens: nil, maximum: window), estimatedTokens: prompt.estimatedTokens, contextWindow: window)
+        }
+        return AnthropicError(
+            .api, "The \(providerName) upstream answered the streamed request with an empty body: it returned nothing (no event, no error).", status: 502)
+    }
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { false }
     package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? { nil }
     package func tokenCount(fromReply reply: JSONValue) -> Int? { nil }

@@ -15,10 +15,15 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         }
         if messages.stream {
             let response = try await send()
+            let providerName = target.provider.displayName
+            let withoutEvents: TranslatedStream.WithoutEvents = { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }
             guard Adapter.streamsMayAskForAnotherStream else {
-                return TranslatedStream.outcome(response, translator: adapter.makeStreamTranslator(), target: target, services: services)
+                return TranslatedStream.outcome(
+                    response, translator: adapter.makeStreamTranslator(), target: target, services: services, withoutEvents: withoutEvents)
             }
-            return TranslatedStream.outcome(response, translator: adapter.makeStreamTranslator(), target: target, services: services) {
+            return TranslatedStream.outcome(
+                response, translator: adapter.makeStreamTranslator(), target: target, services: services, withoutEvents: withoutEvents
+            ) {
                 () async throws(AnthropicError) -> HTTPClientResponse in
                 do throws(UpstreamFailure) {
                     return try await send()

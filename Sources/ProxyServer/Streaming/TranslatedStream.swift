@@ -15,8 +15,16 @@ enum TranslatedStream {
         throw AnthropicError(.api, "The upstream's reply asked for the request to be sent again, which this provider does not do; the reply is incomplete.", status: 502)
     }
 
+    /// Says what went wrong with an upstream stream that ended without one event, from the bytes it
+    /// sent instead (at most `unparsedBytesKept`; none for an empty body).
+    typealias WithoutEvents = @Sendable (_ body: [UInt8]) -> AnthropicError
+
+    /// How much of a body that is not an event stream is kept to say what it was.
+    static let unparsedBytesKept = 4096
+
     static func outcome<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices, resend: @escaping Resend = noResend
+        _ response: HTTPClientResponse, translator: Translator, target: RouteTarget, services: ProxyServices,
+        withoutEvents: @escaping WithoutEvents, resend: @escaping Resend = noResend
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
             let configuration = services.configuration
@@ -27,29 +35,40 @@ enum TranslatedStream {
             var translator = translator
             try output.write(translator.start())
             return try await output.run { [translator] in
-                try await relay(response, translator: translator, to: output, target: target, resend: resend)
+                try await relay(response, translator: translator, to: output, target: target, withoutEvents: withoutEvents, resend: resend)
             }
         }
     }
 
     private static func relay<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, resend: Resend
+        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, withoutEvents: WithoutEvents,
+        resend: Resend
     ) async throws -> StreamEnding {
         var translator = translator
         var parser = SSEParser()
         var iterator = response.body.makeAsyncIterator()
+        /// Until the upstream's stream has sent an event: the start of what it sent instead.
+        var unparsed: [UInt8]? = []
 
         /// The step for the upstream's next chunk, or for its end: its events' steps in order, up
         /// to the first that is not `.emit` (what follows belongs to a stream that is over).
         func nextStep() async throws -> StreamStep {
             do {
                 guard let chunk = try await iterator.next() else {
-                    let step = consume(parser.finish())
+                    let remaining = parser.finish()
+                    if let unparsed, remaining.isEmpty { return translator.fail(withoutEvents(unparsed)) }
+                    let step = consume(remaining)
                     guard case .emit(let events) = step else { return step }
                     return translator.finish().prepending(events)
                 }
                 output.noteUpstreamActivity()
-                return consume(parser.feed(chunk.readableBytesView))
+                let events = parser.feed(chunk.readableBytesView)
+                if events.isEmpty, let kept = unparsed {
+                    unparsed = kept + chunk.readableBytesView.prefix(unparsedBytesKept - kept.count)
+                } else if !events.isEmpty {
+                    unparsed = nil
+                }
+                return consume(events)
             } catch {
                 try Task.checkCancellation()
                 return translator.fail(UpstreamClient.transportError(error, target: target).clientError)
@@ -81,6 +100,7 @@ enum TranslatedStream {
                     output.noteUpstreamActivity()
                     parser = SSEParser()
                     iterator = another.body.makeAsyncIterator()
+                    unparsed = []
                 } catch {
                     step = translator.fail(error)
                     continue

@@ -96,6 +96,14 @@ final class FakeOpenAIUpstream: Sendable {
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>Welcome to nginx!</h1></body></html>")))
         }
+        if reply.streamFault == .emptyEventStream {
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody())
+        }
+        if reply.streamFault == .errorObjectInsteadOfEvents {
+            return Response(
+                status: .ok, headers: [.contentType: "text/event-stream"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#)))
+        }
         if let failure = reply.failure {
             var response = Self.error(
                 failure.status, failure.message, type: failure.status == 429 ? "rate_limit_error" : failure.status < 500 ? "invalid_request_error" : "server_error",

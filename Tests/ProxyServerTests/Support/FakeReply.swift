@@ -46,6 +46,11 @@ struct FakeReply: Sendable {
         case connectionReset
         /// A 200 answer that is an HTML page, as a captive portal or a misrouted proxy sends.
         case htmlPage
+        /// A 200 event stream with an empty body, as llama.cpp's server answers a streamed
+        /// context overflow.
+        case emptyEventStream
+        /// A 200 event stream whose body is an error object, not events.
+        case errorObjectInsteadOfEvents
     }
 
     static let defaultText = "Hello from the fake upstream."

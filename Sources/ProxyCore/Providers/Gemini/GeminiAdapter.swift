@@ -26,8 +26,10 @@ package struct GeminiAdapter: ProviderAdapter {
     package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
         GeminiErrorMapping.failure(
             status: status, model: target.model, body: body, headers: headers, keyVariable: target.keyVariable,
-            prompt: (context.estimatedInputTokens, profile.contextWindow))
+            prompt: prompt)
     }
+
+    package var prompt: (estimatedTokens: Int, contextWindow: Int?) { (context.estimatedInputTokens, profile.contextWindow) }
 
     package func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
         try GeminiResponseTranslator(context: context).translate(reply)

@@ -27,8 +27,10 @@ package struct OpenAIChatAdapter: ProviderAdapter {
     package func keyHeader(_ key: String) -> (name: String, value: String) { target.keyHeader(key) }
 
     package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
-        UpstreamErrorMapping.failure(status: status, target: target, body: body, headers: headers, prompt: (context.estimatedInputTokens, profile.contextWindow))
+        UpstreamErrorMapping.failure(status: status, target: target, body: body, headers: headers, prompt: prompt)
     }
+
+    package var prompt: (estimatedTokens: Int, contextWindow: Int?) { (context.estimatedInputTokens, profile.contextWindow) }
 
     package func translateReply(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
         try OpenAIChatResponseTranslator(context: context).translate(reply)
