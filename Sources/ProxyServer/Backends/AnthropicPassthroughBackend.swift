@@ -81,12 +81,8 @@ struct AnthropicPassthroughBackend: MessagesBackend {
             return .response(Response(status: status, headers: replyHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply))), usage: usage, error: failure)
         }
         return .stream(status: status, headers: replyHeaders) { sink in
-            let configuration = services.configuration
             // No pings of the proxy's own: Anthropic sends its own, passed through.
-            let supervisor = StreamSupervisor(
-                pingInterval: nil, idleTimeout: configuration.idleTimeout, shutdownGracePeriod: configuration.shutdownGracePeriod,
-                providerName: target.provider.displayName)
-            let output = StreamOutput(sink, supervisor: supervisor, redactor: services.redactor)
+            let output = StreamOutput(sink, to: target, services: services, pings: false)
             return try await output.run { try await Self.relay(response, requestedModel: requestedModel, to: output, target: target) }
         }
     }

@@ -16,21 +16,19 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         if messages.stream {
             let response = try await send()
             let providerName = target.provider.displayName
-            let withoutEvents: TranslatedStream.WithoutEvents = { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }
-            guard Adapter.streamsMayAskForAnotherStream else {
-                return TranslatedStream.outcome(
-                    response, translator: adapter.makeStreamTranslator(), target: target, services: services, withoutEvents: withoutEvents)
-            }
-            return TranslatedStream.outcome(
-                response, translator: adapter.makeStreamTranslator(), target: target, services: services, withoutEvents: withoutEvents
-            ) {
-                () async throws(AnthropicError) -> HTTPClientResponse in
-                do throws(UpstreamFailure) {
-                    return try await send()
-                } catch {
-                    throw error.clientError
+            var resend = TranslatedStream.noResend
+            if Adapter.streamsMayAskForAnotherStream {
+                resend = { () async throws(AnthropicError) -> HTTPClientResponse in
+                    do throws(UpstreamFailure) {
+                        return try await send()
+                    } catch {
+                        throw error.clientError
+                    }
                 }
             }
+            return TranslatedStream.outcome(
+                response, translator: adapter.makeStreamTranslator(), target: target, services: services,
+                withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
         }
         var reply = try await services.replyJSON(try await send(), target: target)
         var askedAgain = false

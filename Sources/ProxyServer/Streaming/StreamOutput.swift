@@ -57,6 +57,16 @@ final class StreamOutput: Sendable {
         }
     }
 
+    /// The output of a stream from `target`, supervised with the request's timeouts.
+    /// - Parameter pings: whether the proxy sends its own pings while nothing is written.
+    convenience init(_ sink: StreamSink, to target: RouteTarget, services: ProxyServices, pings: Bool) {
+        let configuration = services.configuration
+        let supervisor = StreamSupervisor(
+            pingInterval: pings ? configuration.pingInterval : nil, idleTimeout: configuration.idleTimeout,
+            shutdownGracePeriod: configuration.shutdownGracePeriod, providerName: target.provider.displayName)
+        self.init(sink, supervisor: supervisor, redactor: services.redactor)
+    }
+
     func write(_ events: [AnthropicStreamEvent]) throws {
         guard !events.isEmpty else { return }
         try state.withLock { state in

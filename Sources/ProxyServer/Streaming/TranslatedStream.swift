@@ -27,11 +27,7 @@ enum TranslatedStream {
         withoutEvents: @escaping WithoutEvents, resend: @escaping Resend = noResend
     ) -> ExchangeOutcome {
         .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
-            let configuration = services.configuration
-            let supervisor = StreamSupervisor(
-                pingInterval: configuration.pingInterval, idleTimeout: configuration.idleTimeout, shutdownGracePeriod: configuration.shutdownGracePeriod,
-                providerName: target.provider.displayName)
-            let output = StreamOutput(sink, supervisor: supervisor, redactor: services.redactor)
+            let output = StreamOutput(sink, to: target, services: services, pings: true)
             var translator = translator
             try output.write(translator.start())
             return try await output.run { [translator] in

@@ -13,8 +13,7 @@ package enum GeminiErrorMapping {
         prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
     ) -> AnthropicError {
         let json = try? JSONParser.parse(body)
-        var headers = headers
-        if headers["retry-after"] == nil, let delay = retryDelay(json) { headers["retry-after"] = delay }
+        let headers = withRetryDelay(headers, from: json)
         var error = UpstreamErrorMapping.error(
             status: status, provider: .gemini, model: model, body: body, headers: headers, keyVariable: keyVariable, prompt: prompt)
         let meant = meaningStatus(httpStatus: status, body: json)
@@ -31,8 +30,7 @@ package enum GeminiErrorMapping {
         prompt: (estimatedTokens: Int, contextWindow: Int?)? = nil
     ) -> UpstreamFailure {
         let json = try? JSONParser.parse(body)
-        var headers = headers
-        if headers["retry-after"] == nil, let delay = retryDelay(json) { headers["retry-after"] = delay }
+        let headers = withRetryDelay(headers, from: json)
         let clientError = error(status: status, model: model, body: body, headers: headers, keyVariable: keyVariable, prompt: prompt)
         return UpstreamFailure(status: meaningStatus(httpStatus: status, body: json), upstreamHeaders: headers, clientError: clientError)
     }
@@ -59,6 +57,13 @@ package enum GeminiErrorMapping {
         case "INTERNAL"?, "UNKNOWN"?: return httpStatus >= 500 ? httpStatus : 500
         default: return httpStatus
         }
+    }
+
+    /// `headers` with the wait a `RetryInfo` detail asks for as `retry-after`, unless the upstream
+    /// sent one.
+    private static func withRetryDelay(_ headers: [String: String], from body: JSONValue?) -> [String: String] {
+        guard headers["retry-after"] == nil, let delay = retryDelay(body) else { return headers }
+        return headers.merging(["retry-after": delay]) { $1 }
     }
 
     /// Whole seconds from a `google.rpc.RetryInfo` detail's `retryDelay` (`"37s"`, `"1.5s"`).
