@@ -282,7 +282,7 @@ import Testing
                     "required": ["command"], "additionalProperties": false,
                 ],
             ],
-            ["name": "Ping", "input_schema": ["type": "object", "properties": [:]], "defer_loading": true],
+            ["name": "Ping", "input_schema": ["type": "object", "properties": [:]]],
         ]
         let current = try translate(request([["role": "user", "content": "Hi"]], ["tools": tools]))
         #expect(

@@ -442,7 +442,7 @@ import Testing
             #expect(try counted.json == ["input_tokens": .int(FakeGeminiUpstream.countedTokens)])
             let asked = try #require(harness.gemini.receivedRequests.last)
             #expect(asked.method == "countTokens")
-            #expect(asked.body["generateContentRequest"]?["tools"]?[0]?["functionDeclarations"]?.arrayValue?.count == 12)
+            #expect(asked.body["generateContentRequest"]?["tools"]?[0]?["functionDeclarations"]?.arrayValue?.count == 11, "the deferred tool that was never loaded is left out")
 
             harness.gemini.failCountTokens(with: .failure(500, "INTERNAL", "An internal error has occurred."))
             let estimated = try await harness.post("/v1/messages/count_tokens", json: .object(body))

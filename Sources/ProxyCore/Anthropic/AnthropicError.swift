@@ -34,12 +34,16 @@ package struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertib
     package var message: String
     /// Response headers that steer the client's retries (`retry-after`, `x-should-retry`).
     package var headers: [String: String]
+    /// `error.details`: what a client reads to recover by itself (the SDKs' thread runner reads
+    /// `error_code` and drops the thread).
+    package var details: JSONValue?
 
-    package init(_ kind: Kind, _ message: String, status: Int? = nil, headers: [String: String] = [:]) {
+    package init(_ kind: Kind, _ message: String, status: Int? = nil, headers: [String: String] = [:], details: JSONValue? = nil) {
         self.kind = kind
         self.message = message
         self.status = status ?? kind.defaultStatus
         self.headers = headers
+        self.details = details
     }
 
     package static func invalidRequest(_ message: String) -> AnthropicError {
@@ -50,6 +54,8 @@ package struct AnthropicError: Error, Sendable, Equatable, CustomStringConvertib
 
     /// The error body, as Anthropic sends it.
     package var json: JSONValue {
-        ["type": "error", "error": ["type": .string(kind.rawValue), "message": .string(message)]]
+        var error: JSONObject = ["type": .string(kind.rawValue), "message": .string(message)]
+        if let details { error["details"] = details }
+        return ["type": "error", "error": .object(error)]
     }
 }

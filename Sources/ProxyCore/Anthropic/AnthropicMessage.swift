@@ -14,21 +14,29 @@ package struct Usage: Sendable, Equatable {
     package var outputTokens: Int
     package var cacheCreationInputTokens: Int
     package var cacheReadInputTokens: Int
+    /// Searches the upstream ran for the reply (`server_tool_use.web_search_requests`).
+    package var webSearchRequests: Int
 
-    package init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+    package init(
+        inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0, webSearchRequests: Int = 0
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens
         self.cacheReadInputTokens = cacheReadInputTokens
+        self.webSearchRequests = webSearchRequests
     }
 
+    /// Anthropic's usage object; `server_tool_use` only when the reply searched, as Anthropic does.
     package var json: JSONValue {
-        [
+        var object: JSONObject = [
             "input_tokens": .int(inputTokens),
             "cache_creation_input_tokens": .int(cacheCreationInputTokens),
             "cache_read_input_tokens": .int(cacheReadInputTokens),
             "output_tokens": .int(outputTokens),
         ]
+        if webSearchRequests > 0 { object["server_tool_use"] = ["web_search_requests": .int(webSearchRequests)] }
+        return .object(object)
     }
 }
 

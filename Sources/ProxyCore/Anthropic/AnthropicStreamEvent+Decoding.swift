@@ -28,7 +28,16 @@ extension AnthropicStreamEvent {
         case "content_block_start":
             let block = json["content_block"]
             switch block?["type"]?.stringValue {
+            case "text"? where block?["citations"] == []: self = .contentBlockStart(index: try int(json["index"]), block: .citedText)
             case "text"?: self = .contentBlockStart(index: try int(json["index"]), block: .text)
+            case "server_tool_use"?:
+                guard block?["input"] == [:] else { throw UndecodableEvent(description: "server_tool_use must start with empty input: \(sse.data)") }
+                self = .contentBlockStart(
+                    index: try int(json["index"]), block: .serverToolUse(id: block?["id"]?.stringValue ?? "", name: block?["name"]?.stringValue ?? ""))
+            case "web_search_tool_result"?:
+                self = .contentBlockStart(
+                    index: try int(json["index"]),
+                    block: .webSearchToolResult(toolUseID: block?["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block?["content"])))
             case "thinking"?: self = .contentBlockStart(index: try int(json["index"]), block: .thinking)
             case "tool_use"?:
                 guard block?["input"] == [:] else { throw UndecodableEvent(description: "tool_use must start with empty input: \(sse.data)") }
@@ -44,6 +53,7 @@ extension AnthropicStreamEvent {
             case "thinking_delta"?: self = .contentBlockDelta(index: index, delta: .thinking(delta?["thinking"]?.stringValue ?? ""))
             case "signature_delta"?: self = .contentBlockDelta(index: index, delta: .signature(delta?["signature"]?.stringValue ?? ""))
             case "input_json_delta"?: self = .contentBlockDelta(index: index, delta: .inputJSON(delta?["partial_json"]?.stringValue ?? ""))
+            case "citations_delta"?: self = .contentBlockDelta(index: index, delta: .citation(try WebSearchCitation(json: delta?["citation"])))
             default: throw UndecodableEvent(description: "unknown delta \(sse.data)")
             }
         case "content_block_stop":
@@ -72,7 +82,35 @@ extension Usage {
         self.init(
             inputTokens: json["input_tokens"]?.intValue ?? 0, outputTokens: output,
             cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
-            cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0)
+            cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0,
+            webSearchRequests: json["server_tool_use"]?["web_search_requests"]?.intValue ?? 0)
+    }
+}
+
+extension WebSearchOutcome {
+    package init(json: JSONValue?) throws {
+        if let results = json?.arrayValue {
+            self = .results(
+                try results.map { result in
+                    guard result["type"] == "web_search_result", let url = result["url"]?.stringValue, let title = result["title"]?.stringValue,
+                        let content = result["encrypted_content"]?.stringValue
+                    else { throw UndecodableEvent(description: "not a web_search_result: \(JSONWriter.string(result))") }
+                    return WebSearchResult(url: url, title: title, encryptedContent: content, pageAge: result["page_age"]?.stringValue)
+                })
+        } else if json?["type"] == "web_search_tool_result_error", let code = json?["error_code"]?.stringValue {
+            self = .error(code: code)
+        } else {
+            throw UndecodableEvent(description: "not web search results: \(json.map(JSONWriter.string) ?? "nothing")")
+        }
+    }
+}
+
+extension WebSearchCitation {
+    package init(json: JSONValue?) throws {
+        guard let json, json["type"] == "web_search_result_location", let url = json["url"]?.stringValue, let title = json["title"]?.stringValue,
+            let cited = json["cited_text"]?.stringValue, let index = json["encrypted_index"]?.stringValue
+        else { throw UndecodableEvent(description: "not a web_search_result_location: \(json.map(JSONWriter.string) ?? "nothing")") }
+        self.init(url: url, title: title, citedText: cited, encryptedIndex: index)
     }
 }
 
@@ -84,7 +122,13 @@ extension AnthropicMessage {
         }
         let content: [ContentBlock] = try (json["content"]?.arrayValue ?? []).map { block in
             switch block["type"]?.stringValue {
-            case "text"?: return .text(block["text"]?.stringValue ?? "")
+            case "text"?:
+                guard let citations = block["citations"]?.arrayValue else { return .text(block["text"]?.stringValue ?? "") }
+                return .citedText(block["text"]?.stringValue ?? "", citations: try citations.map { try WebSearchCitation(json: $0) })
+            case "server_tool_use"?:
+                return .serverToolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", input: block["input"] ?? .null)
+            case "web_search_tool_result"?:
+                return .webSearchToolResult(toolUseID: block["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block["content"]))
             case "thinking"?: return .thinking(block["thinking"]?.stringValue ?? "", signature: block["signature"]?.stringValue ?? "")
             case "tool_use"?:
                 return .toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", input: block["input"] ?? .null)

@@ -8,6 +8,12 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
         case thinking
         case redactedThinking(data: String)
         case toolUse(id: String, name: String)
+        /// A text block that will get `citations_delta` events before its text.
+        case citedText
+        /// A search the upstream ran: starts with `input: {}`, then `input_json_delta`.
+        case serverToolUse(id: String, name: String)
+        /// A search's results, whole in the block's start.
+        case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
     }
 
     package enum Delta: Sendable, Equatable {
@@ -15,6 +21,7 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
         case thinking(String)
         case signature(String)
         case inputJSON(String)
+        case citation(WebSearchCitation)
     }
 
     /// `message` has empty content and no stop reason yet.
@@ -97,6 +104,9 @@ extension AnthropicStreamEvent.BlockStart {
         case .thinking: ["type": "thinking", "thinking": "", "signature": ""]
         case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
         case .toolUse(let id, let name): ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]]
+        case .citedText: ["type": "text", "text": "", "citations": []]
+        case .serverToolUse(let id, let name): ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": [:]]
+        case .webSearchToolResult(let id, let content): ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
         }
     }
 }
@@ -108,6 +118,7 @@ extension AnthropicStreamEvent.Delta {
         case .thinking(let text): ["type": "thinking_delta", "thinking": .string(text)]
         case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
         case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
+        case .citation(let citation): ["type": "citations_delta", "citation": citation.json]
         }
     }
 }

@@ -16,6 +16,12 @@ package enum ContentBlock: Sendable, Equatable {
     case toolResult(toolUseID: String, content: [ContentBlock], isError: Bool)
     case thinking(String, signature: String)
     case redactedThinking(data: String)
+    /// Text a web search's results support, with the spans they cite (replies only).
+    case citedText(String, citations: [WebSearchCitation])
+    /// A tool the upstream ran itself: the web search it made (replies only).
+    case serverToolUse(id: String, name: String, input: JSONValue)
+    /// What that search found (replies only).
+    case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
 
     /// The block as Anthropic writes it in a reply.
     package var json: JSONValue {
@@ -39,6 +45,12 @@ package enum ContentBlock: Sendable, Equatable {
                 "type": "tool_result", "tool_use_id": .string(id), "content": .array(content.map(\.json)),
                 "is_error": .bool(isError),
             ]
+        case .citedText(let text, let citations):
+            return ["type": "text", "text": .string(text), "citations": .array(citations.map(\.json))]
+        case .serverToolUse(let id, let name, let input):
+            return ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": input]
+        case .webSearchToolResult(let id, let content):
+            return ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
         }
     }
 }

@@ -4,17 +4,38 @@ extension MessagesRequest {
     /// - Parameter countingTokens: a `count_tokens` body, which has no `max_tokens`.
     package init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
+        if let thread = body.optional("thread"), !thread.isNull { throw Self.threadUnsupported }
         model = try body.string("model")
         maxTokens = countingTokens ? try body.optionalInt("max_tokens") ?? 1 : try body.int("max_tokens")
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
+        var loadedTools: Set<String> = []
         messages = try body.array("messages").enumerated().map { index, element throws(AnthropicError) in
-            try Self.message(element, path: "messages.\(index)")
+            try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools)
         }
         system = try Self.system(body.optional("system"))
-        tools = try (body.optionalArray("tools") ?? []).enumerated().map { index, element throws(AnthropicError) in
-            try Self.tool(element, path: "tools.\(index)")
+        var declaredTools: [Tool] = []
+        var serverTools: [ServerTool] = []
+        for (index, element) in (try body.optionalArray("tools") ?? []).enumerated() {
+            switch try Self.tool(element, path: "tools.\(index)") {
+            case .client(let tool): declaredTools.append(tool)
+            case .server(let tool):
+                if serverTools.contains(where: { $0.kind == tool.kind }) {
+                    throw FieldReader.problem("tools.\(index).type", "'\(tool.type)' is declared twice; declare each server tool once")
+                }
+                serverTools.append(tool)
+            }
         }
+        self.serverTools = serverTools
         (toolChoice, disableParallelToolUse) = try Self.toolChoice(body.optional("tool_choice"))
+        if case .tool(let name)? = toolChoice {
+            if serverTools.contains(where: { $0.name == name }) {
+                // The upstream's own search cannot be forced; offering it is what the client asked for.
+                toolChoice = .auto
+            } else {
+                loadedTools.insert(name)
+            }
+        }
+        tools = declaredTools.filter { !$0.deferLoading || loadedTools.contains($0.name) }
         stream = try body.optionalBool("stream") ?? false
         temperature = try body.optionalDouble("temperature")
         topP = try body.optionalDouble("top_p")
@@ -24,18 +45,27 @@ extension MessagesRequest {
             return text
         }
         thinking = try Self.thinking(body.optional("thinking"))
-        effort = try body.optional("output_config").map { value throws(AnthropicError) in
-            try FieldReader(value, path: "output_config").optionalString("effort")
-        } ?? nil
+        let outputConfig = try body.optional("output_config").map { value throws(AnthropicError) in try FieldReader(value, path: "output_config") }
+        effort = try outputConfig?.optionalString("effort")
+        let format = try Self.outputSchema(outputConfig?.optional("format"), path: "output_config.format")
+        let olderFormat = try Self.outputSchema(body.optional("output_format"), path: "output_format")
+        outputSchema = format ?? olderFormat
     }
 
-    private static func message(_ json: JSONValue, path: String) throws(AnthropicError) -> Message {
+    /// Anthropic's answer to a thread this server does not hold: the SDKs' tool runner reads the
+    /// `error_code` and sends the whole conversation again without a thread.
+    static let threadUnsupported = AnthropicError(
+        .invalidRequest,
+        "thread: message threads are not supported by this proxy's translated backends; send the whole conversation in messages without a thread (the Anthropic SDK's tool runner does this by itself after this error).",
+        details: ["error_code": "thread_unsupported_request", "unsupported": ["thread"]])
+
+    private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {
         let reader = try FieldReader(json, path: path)
         let roleName = try reader.string("role")
         guard let role = Role(rawValue: roleName) else {
             throw FieldReader.problem("\(path).role", "must be 'user', 'assistant' or 'system', not '\(roleName)'")
         }
-        let content = try contentBlocks(reader.required("content"), path: "\(path).content", allowed: nil)
+        let content = try contentBlocks(reader.required("content"), path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
         return Message(role: role, content: content)
     }
 
@@ -57,20 +87,24 @@ extension MessagesRequest {
 
     /// Content is a string (one text block) or an array of blocks; `allowed` narrows the block
     /// types (tool results hold only text, images and documents).
-    private static func contentBlocks(_ json: JSONValue, path: String, allowed: Set<String>?) throws(AnthropicError) -> [ContentBlock] {
+    private static func contentBlocks(
+        _ json: JSONValue, path: String, allowed: Set<String>?, loadedTools: inout Set<String>
+    ) throws(AnthropicError) -> [ContentBlock] {
         switch json {
         case .string(let text):
             return [.text(text)]
         case .array(let blocks):
             return try blocks.enumerated().map { index, block throws(AnthropicError) in
-                try contentBlock(block, path: "\(path).\(index)", allowed: allowed)
+                try contentBlock(block, path: "\(path).\(index)", allowed: allowed, loadedTools: &loadedTools)
             }
         default:
             throw FieldReader.problem(path, "must be a string or an array of content blocks, not \(json.typeName)")
         }
     }
 
-    private static func contentBlock(_ json: JSONValue, path: String, allowed: Set<String>?) throws(AnthropicError) -> ContentBlock {
+    private static func contentBlock(
+        _ json: JSONValue, path: String, allowed: Set<String>?, loadedTools: inout Set<String>
+    ) throws(AnthropicError) -> ContentBlock {
         let reader = try FieldReader(json, path: path)
         let type = try reader.string("type")
         if let allowed, !allowed.contains(type) {
@@ -89,15 +123,45 @@ extension MessagesRequest {
             return .toolUse(id: try reader.string("id"), name: try reader.string("name"), input: input)
         case "tool_result":
             let content = try reader.optional("content").map { value throws(AnthropicError) in
-                try contentBlocks(value, path: "\(path).content", allowed: ["text", "image", "document"])
+                try contentBlocks(value, path: "\(path).content", allowed: ["text", "image", "document", "tool_reference"], loadedTools: &loadedTools)
             } ?? []
             return .toolResult(toolUseID: try reader.string("tool_use_id"), content: content, isError: try reader.optionalBool("is_error") ?? false)
         case "thinking":
             return .thinking(try reader.string("thinking"), signature: try reader.optionalString("signature") ?? "")
         case "redacted_thinking":
             return .redactedThinking(data: try reader.string("data"))
+        case "tool_reference":
+            // Tool search loaded a deferred tool: from here on the upstream is told of it, and
+            // its model reads this instead of the reference.
+            let name = try reader.string("tool_name")
+            loadedTools.insert(name)
+            return .text("Tool \(name) is now available.")
+        case "server_tool_use", "web_search_tool_result", "web_fetch_tool_result":
+            // An earlier reply's search, sent back in the history: the upstream reads what was
+            // searched and found as text.
+            return .text(serverToolHistoryText(type: type, json))
         default:
-            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking)")
+            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference)")
+        }
+    }
+
+    /// A past server tool block as the upstream model reads it.
+    private static func serverToolHistoryText(type: String, _ json: JSONValue) -> String {
+        switch type {
+        case "server_tool_use":
+            let input = json["input"]
+            if let query = input?["query"]?.stringValue { return "Searched the web for: \(query)" }
+            if let url = input?["url"]?.stringValue { return "Fetched \(url)" }
+            return "Used \(json["name"]?.stringValue ?? "a server tool")"
+        default:
+            guard let results = json["content"]?.arrayValue else {
+                let code = json["content"]?["error_code"]?.stringValue ?? "unavailable"
+                return "The \(type == "web_search_tool_result" ? "search" : "fetch") failed (\(code))."
+            }
+            let lines = results.map { result in
+                "- \(result["title"]?.stringValue ?? "") (\(result["url"]?.stringValue ?? ""))"
+            }
+            return (["Web search results:"] + lines).joined(separator: "\n")
         }
     }
 
@@ -116,15 +180,54 @@ extension MessagesRequest {
         }
     }
 
-    private static func tool(_ json: JSONValue, path: String) throws(AnthropicError) -> Tool {
+    private enum DeclaredTool {
+        case client(Tool)
+        case server(ServerTool)
+    }
+
+    private static func tool(_ json: JSONValue, path: String) throws(AnthropicError) -> DeclaredTool {
         let reader = try FieldReader(json, path: path)
         let name = try reader.string("name")
         if let type = try reader.optionalString("type"), type != "custom" {
-            throw FieldReader.problem("\(path).type", "'\(name)' is an Anthropic server tool (\(type)); only Anthropic itself can run it, so route this model to an anthropic/ backend or remove the tool")
+            let kind: ServerTool.Kind
+            if type.hasPrefix("web_search_") {
+                kind = .webSearch
+            } else if type.hasPrefix("web_fetch_") {
+                kind = .webFetch
+            } else {
+                throw FieldReader.problem("\(path).type", "'\(name)' is an Anthropic server tool (\(type)); only Anthropic itself can run it, so route this model to an anthropic/ backend or remove the tool")
+            }
+            return .server(
+                ServerTool(
+                    kind: kind, type: type, name: name, maxUses: try reader.optionalInt("max_uses"),
+                    allowedDomains: try strings(reader.optionalArray("allowed_domains"), path: "\(path).allowed_domains"),
+                    blockedDomains: try strings(reader.optionalArray("blocked_domains"), path: "\(path).blocked_domains"),
+                    userLocation: reader.optional("user_location").flatMap { $0.isNull ? nil : $0 }))
         }
         let schema = try reader.required("input_schema")
         guard case .object = schema else { throw FieldReader.problem("\(path).input_schema", "must be an object") }
-        return Tool(name: name, description: try reader.optionalString("description"), inputSchema: schema)
+        return .client(
+            Tool(
+                name: name, description: try reader.optionalString("description"), inputSchema: schema,
+                deferLoading: try reader.optionalBool("defer_loading") ?? false))
+    }
+
+    private static func strings(_ values: [JSONValue]?, path: String) throws(AnthropicError) -> [String] {
+        try (values ?? []).enumerated().map { index, value throws(AnthropicError) in
+            guard let text = value.stringValue else { throw FieldReader.problem("\(path).\(index)", "must be a string") }
+            return text
+        }
+    }
+
+    /// The schema of `{"type": "json_schema", "schema": {...}}`.
+    private static func outputSchema(_ json: JSONValue?, path: String) throws(AnthropicError) -> JSONValue? {
+        guard let json, !json.isNull else { return nil }
+        let reader = try FieldReader(json, path: path)
+        let type = try reader.string("type")
+        guard type == "json_schema" else { throw FieldReader.problem("\(path).type", "must be 'json_schema', not '\(type)'") }
+        let schema = try reader.required("schema")
+        guard case .object = schema else { throw FieldReader.problem("\(path).schema", "must be an object") }
+        return schema
     }
 
     private static func toolChoice(_ json: JSONValue?) throws(AnthropicError) -> (ToolChoice?, Bool) {

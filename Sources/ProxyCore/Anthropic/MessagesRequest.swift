@@ -21,11 +21,14 @@ package struct MessagesRequest: Sendable, Equatable {
         package var name: String
         package var description: String?
         package var inputSchema: JSONValue
+        /// `defer_loading`: the model learns of the tool only once a `tool_reference` loads it.
+        package var deferLoading: Bool
 
-        package init(name: String, description: String? = nil, inputSchema: JSONValue) {
+        package init(name: String, description: String? = nil, inputSchema: JSONValue, deferLoading: Bool = false) {
             self.name = name
             self.description = description
             self.inputSchema = inputSchema
+            self.deferLoading = deferLoading
         }
     }
 
@@ -49,7 +52,11 @@ package struct MessagesRequest: Sendable, Equatable {
     package var messages: [Message]
     /// The system prompt's text blocks, in order.
     package var system: [String]
+    /// The client's tools the upstream is told of, in the client's order: a deferred tool only
+    /// once a `tool_reference` in the conversation (or `tool_choice`) names it, as Anthropic does.
     package var tools: [Tool]
+    /// Web search and web fetch, which the upstream runs with its own search.
+    package var serverTools: [ServerTool]
     package var toolChoice: ToolChoice?
     package var disableParallelToolUse: Bool
     package var stream: Bool
@@ -60,18 +67,22 @@ package struct MessagesRequest: Sendable, Equatable {
     package var thinking: Thinking
     /// `output_config.effort`: low, medium, high or max.
     package var effort: String?
+    /// The JSON schema the reply's text must follow (`output_config.format`, or the older
+    /// top-level `output_format`): structured outputs.
+    package var outputSchema: JSONValue?
 
     package init(
-        model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [],
+        model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],
-        thinking: Thinking = .disabled, effort: String? = nil
+        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil
     ) {
         self.model = model
         self.maxTokens = maxTokens
         self.messages = messages
         self.system = system
         self.tools = tools
+        self.serverTools = serverTools
         self.toolChoice = toolChoice
         self.disableParallelToolUse = disableParallelToolUse
         self.stream = stream
@@ -81,6 +92,7 @@ package struct MessagesRequest: Sendable, Equatable {
         self.stopSequences = stopSequences
         self.thinking = thinking
         self.effort = effort
+        self.outputSchema = outputSchema
     }
 }
 

@@ -18,6 +18,9 @@ package struct StreamAccumulator: Sendable {
         case thinking(String, signature: String)
         case redactedThinking(String)
         case toolUse(id: String, name: String, json: String)
+        case citedText(String, citations: [WebSearchCitation])
+        case serverToolUse(id: String, name: String, json: String)
+        case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
     }
 
     private var message: AnthropicMessage?
@@ -55,6 +58,9 @@ package struct StreamAccumulator: Sendable {
             case .thinking: open = .thinking("", signature: "")
             case .redactedThinking(let data): open = .redactedThinking(data)
             case .toolUse(let id, let name): open = .toolUse(id: id, name: name, json: "")
+            case .citedText: open = .citedText("", citations: [])
+            case .serverToolUse(let id, let name): open = .serverToolUse(id: id, name: name, json: "")
+            case .webSearchToolResult(let id, let content): open = .webSearchToolResult(toolUseID: id, content: content)
             }
         case .contentBlockDelta(let index, let delta):
             guard index == blocks.count, let block = open else { throw .unexpected(event: event.name, reason: "index \(index) is not the open block") }
@@ -63,6 +69,11 @@ package struct StreamAccumulator: Sendable {
             case (.thinking(let text, let signature), .thinking(let more)): open = .thinking(text + more, signature: signature)
             case (.thinking(let text, let signature), .signature(let more)): open = .thinking(text, signature: signature + more)
             case (.toolUse(let id, let name, let json), .inputJSON(let more)): open = .toolUse(id: id, name: name, json: json + more)
+            case (.serverToolUse(let id, let name, let json), .inputJSON(let more)): open = .serverToolUse(id: id, name: name, json: json + more)
+            case (.citedText(let text, let citations), .text(let more)): open = .citedText(text + more, citations: citations)
+            case (.citedText(let text, let citations), .citation(let citation)):
+                guard text.isEmpty else { throw .unexpected(event: event.name, reason: "a citation after the text of block \(index) began") }
+                open = .citedText(text, citations: citations + [citation])
             default: throw .unexpected(event: event.name, reason: "delta \(delta) does not fit block \(index)")
             }
         case .contentBlockStop(let index):
@@ -88,12 +99,18 @@ package struct StreamAccumulator: Sendable {
         case .text(let text): return .text(text)
         case .thinking(let text, let signature): return .thinking(text, signature: signature)
         case .redactedThinking(let data): return .redactedThinking(data: data)
-        case .toolUse(let id, let name, let json):
-            do {
-                return .toolUse(id: id, name: name, input: json.isEmpty ? .object([:]) : try JSONParser.parse(json))
-            } catch {
-                throw .unexpected(event: "content_block_stop", reason: "tool input is not JSON: \(error)")
-            }
+        case .toolUse(let id, let name, let json): return .toolUse(id: id, name: name, input: try input(json))
+        case .serverToolUse(let id, let name, let json): return .serverToolUse(id: id, name: name, input: try input(json))
+        case .citedText(let text, let citations): return .citedText(text, citations: citations)
+        case .webSearchToolResult(let id, let content): return .webSearchToolResult(toolUseID: id, content: content)
+        }
+    }
+
+    private static func input(_ json: String) throws(GrammarError) -> JSONValue {
+        do {
+            return json.isEmpty ? .object([:]) : try JSONParser.parse(json)
+        } catch {
+            throw .unexpected(event: "content_block_stop", reason: "tool input is not JSON: \(error)")
         }
     }
 }

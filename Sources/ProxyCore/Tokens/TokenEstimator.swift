@@ -22,7 +22,9 @@ package enum TokenEstimator {
 
     private static func estimate(_ block: ContentBlock) -> Int {
         switch block {
-        case .text(let text): return 4 + prose(text)
+        case .text(let text), .citedText(let text, _): return 4 + prose(text)
+        case .serverToolUse(_, let name, let input): return 4 + prose(name) + json(input)
+        case .webSearchToolResult(_, let content): return 4 + json(content.json)
         case .thinking(let text, _): return 4 + prose(text)
         case .redactedThinking(let data): return 4 + data.utf8.count / 4
         case .toolUse(_, let name, let input): return 4 + prose(name) + json(input)
