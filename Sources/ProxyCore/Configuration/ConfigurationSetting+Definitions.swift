@@ -14,6 +14,8 @@ extension ConfigurationSetting {
     package static let smallModel = ConfigurationSetting(
         "SMALL_MODEL", key: "models.small", shape: .list, default: .derived { value in prefersGoogle(value) ? "gemini-2.5-flash" : "gpt-4.1-mini" })
     package static let opusModel = ConfigurationSetting("OPUS_MODEL", key: "models.opus", shape: .list, default: .derived { value in value(bigModel) })
+    /// The model that serves web searches for targets with no search of their own.
+    package static let webSearchModel = ConfigurationSetting("WEB_SEARCH_MODEL", key: "models.web_search", shape: .list)
 
     package static let openAIAPIKey = ConfigurationSetting("OPENAI_API_KEY", key: "providers.openai.api_key", shape: .list, isSecret: true)
     package static let openAIBaseURL = ConfigurationSetting("OPENAI_BASE_URL", key: "providers.openai.base_url", default: .value("https://api.openai.com/v1"))
@@ -63,7 +65,7 @@ extension ConfigurationSetting {
     /// The settings of every configuration, in the order listings show them (channels follow).
     package static let fixed: [ConfigurationSetting] =
         [
-            host, port, proxyAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel,
+            host, port, proxyAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }

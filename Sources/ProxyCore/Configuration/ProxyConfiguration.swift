@@ -46,6 +46,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var bigModel: String
     package var smallModel: String
     package var opusModel: String
+    /// Serves web searches for targets that cannot search (`WEB_SEARCH_MODEL`); nil refuses them.
+    package var webSearchModel: String?
     /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
     package var baseURL: String?
     package var apiKeys: [String]
@@ -107,6 +109,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         bigModel = settings.required(.bigModel)
         smallModel = settings.required(.smallModel)
         opusModel = settings.required(.opusModel)
+        webSearchModel = settings.value(.webSearchModel)
         baseURL = try settings.optional(.baseURL, Self.url)
         apiKeys = Self.keyList(settings.value(.apiKey))
         openAIBaseURL = try settings.required(.openAIBaseURL, Self.url)

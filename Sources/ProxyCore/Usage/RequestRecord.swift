@@ -28,7 +28,7 @@ package struct RequestRecord: Sendable, Equatable {
     /// What the client was told the reply cost.
     package var usage: Usage?
     /// Server tools the upstream ran for the reply (web searches).
-    package var serverToolUses = 0
+    package var serverToolUses: Int { usage?.webSearchRequests ?? 0 }
     /// From receiving the request to the response's head.
     package var timeToFirstByte: Duration?
     /// From receiving the request to the end of the reply.

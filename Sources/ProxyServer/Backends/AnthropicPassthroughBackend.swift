@@ -127,10 +127,7 @@ struct AnthropicPassthroughBackend: MessagesBackend {
     }
 
     private static func usage(_ json: JSONValue?) -> Usage? {
-        guard let json, let input = json["input_tokens"]?.intValue else { return nil }
-        return Usage(
-            inputTokens: input, outputTokens: json["output_tokens"]?.intValue ?? 0,
-            cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
-            cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0)
+        guard let json, json["input_tokens"]?.intValue != nil else { return nil }
+        return AnthropicStreamUsageScanner.usage(json, over: Usage())
     }
 }

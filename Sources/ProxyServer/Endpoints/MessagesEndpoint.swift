@@ -31,7 +31,7 @@ struct MessagesEndpoint: Sendable {
     private func createMessage(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: false, record: &record, services: services)
-            var planner = AttemptPlanner(targets: try services.router.routes(record.clientModel ?? ""), policy: services.configuration.retryPolicy)
+            var planner = AttemptPlanner(targets: try targets(for: client, model: record.clientModel ?? "", services: services), policy: services.configuration.retryPolicy)
             while true {
                 let target = planner.currentTarget
                 record.targets.append(AttemptedTarget(target))
@@ -53,6 +53,16 @@ struct MessagesEndpoint: Sendable {
         } catch {
             return .refusal(services.redactor.redact(error))
         }
+    }
+
+    /// The targets the model reaches, or, for a request with web search or fetch, those that can
+    /// run it (see `ServerToolRouting`).
+    private func targets(for client: ClientRequest, model: String, services: ProxyServices) throws(AnthropicError) -> [RouteTarget] {
+        let routes = try services.router.routes(model)
+        guard let need = client.serverToolNeed else { return routes }
+        let routing = ServerToolRouting(
+            need: need, webSearchModel: services.configuration.webSearchModel, openAIBaseURL: services.configuration.openAIBaseURL)
+        return try routing.targets(for: routes) { model throws(AnthropicError) in try services.router.routes(model) }
     }
 
     /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.

@@ -41,10 +41,11 @@ package struct AnthropicStreamUsageScanner: Sendable {
     }
 
     /// The counts `json` gives, the others as in `base`.
-    private static func usage(_ json: JSONValue?, over base: Usage) -> Usage {
+    package static func usage(_ json: JSONValue?, over base: Usage) -> Usage {
         Usage(
             inputTokens: json?["input_tokens"]?.intValue ?? base.inputTokens, outputTokens: json?["output_tokens"]?.intValue ?? base.outputTokens,
             cacheCreationInputTokens: json?["cache_creation_input_tokens"]?.intValue ?? base.cacheCreationInputTokens,
-            cacheReadInputTokens: json?["cache_read_input_tokens"]?.intValue ?? base.cacheReadInputTokens)
+            cacheReadInputTokens: json?["cache_read_input_tokens"]?.intValue ?? base.cacheReadInputTokens,
+            webSearchRequests: json?["server_tool_use"]?["web_search_requests"]?.intValue ?? base.webSearchRequests)
     }
 }
