@@ -1,31 +1,35 @@
 import Hummingbird
 import ProxyCore
 
-/// `GET /v1/models` in Anthropic's list shape: the Claude names clients use, each mapped to the
-/// upstream model it reaches, then the configured models under their own names.
+/// `GET /v1/models` and `GET /v1/models/{id}` in Anthropic's shapes: the Claude names the proxy
+/// serves (those the router can send somewhere), each naming the model that answers it.
 struct ModelsEndpoint: Sendable {
     let shared: SharedServices
 
-    /// The Claude names Claude Code offers today.
-    static let claudeNames = ["claude-opus-5-5", "claude-sonnet-4-6", "claude-haiku-4-5", "opus", "sonnet", "haiku"]
-
-    func list() -> Response {
+    func list(_ request: Request) throws -> Response {
         let services = shared.forRequest()
-        let configuration = services.configuration
-        var entries: [(id: String, display: String)] = []
-        for name in Self.claudeNames {
-            guard let target = try? services.router.route(name) else { continue }
-            entries.append((name, "\(name) → \(target.qualifiedModel)"))
-        }
-        for model in [configuration.bigModel, configuration.smallModel, configuration.opusModel] where !entries.contains(where: { $0.id == model }) {
-            entries.append((model, model))
-        }
-        let data: [JSONValue] = entries.map { entry in
-            ["type": "model", "id": .string(entry.id), "display_name": .string(entry.display), "created_at": "2025-01-01T00:00:00Z"]
-        }
+        let served = ClaudeModelName.known.compactMap { name in servedEntry(name, router: services.router) }
+        let query = request.uri.queryParameters
+        let page = try ModelListPage(
+            served, id: { $0["id"]?.stringValue ?? "" }, limit: query["limit"].map(String.init), afterID: query["after_id"].map(String.init),
+            beforeID: query["before_id"].map(String.init))
         return .json([
-            "data": .array(data), "has_more": false,
-            "first_id": data.first?["id"] ?? .null, "last_id": data.last?["id"] ?? .null,
+            "data": .array(page.entries), "has_more": .bool(page.hasMore),
+            "first_id": page.entries.first?["id"] ?? .null, "last_id": page.entries.last?["id"] ?? .null,
         ])
+    }
+
+    func model(id: String) throws -> Response {
+        let services = shared.forRequest()
+        let name = ClaudeModelName.known.first { $0.id == id }
+        guard let name, let entry = servedEntry(name, router: services.router) else {
+            throw AnthropicError(.notFound, "model: '\(id)' is not a Claude model this proxy serves; GET /v1/models lists them.")
+        }
+        return .json(entry)
+    }
+
+    private func servedEntry(_ name: ClaudeModelName, router: ModelRouter) -> JSONValue? {
+        guard let target = try? router.route(name.id) else { return nil }
+        return name.json(servedBy: target.qualifiedModel)
     }
 }

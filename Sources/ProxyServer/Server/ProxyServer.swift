@@ -55,7 +55,8 @@ package enum ProxyServer {
         router.add(middleware: ClientAuthenticationMiddleware(live: live))
         router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
-        router.get("/v1/models") { _, _ in models.list() }
+        router.get("/v1/models") { request, _ in try models.list(request) }
+        router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
         // Claude Code's gateway probe.

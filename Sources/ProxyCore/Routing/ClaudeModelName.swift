@@ -1,0 +1,33 @@
+/// A Claude model id clients ask for, as Anthropic's model list shows it. The proxy lists these
+/// (Claude Code's `/model` picker keeps only ids that start with `claude`), each mapped by the
+/// router to the model that really answers.
+package struct ClaudeModelName: Sendable, Equatable {
+    package var id: String
+    /// Anthropic's own name for it ("Sonnet 4.6").
+    package var displayName: String
+    /// When Anthropic released it, RFC 3339.
+    package var createdAt: String
+
+    /// Newest first, as Anthropic lists them: the names Claude Code 2.1.332 sends, then the dated
+    /// ones of earlier versions and the SDKs' examples.
+    package static let known: [ClaudeModelName] = [
+        ClaudeModelName(id: "claude-opus-5-5", displayName: "Opus 5.5", createdAt: "2026-09-24T00:00:00Z"),
+        ClaudeModelName(id: "claude-sonnet-5-5", displayName: "Sonnet 5.5", createdAt: "2026-09-24T00:00:00Z"),
+        ClaudeModelName(id: "claude-haiku-5-5", displayName: "Haiku 5.5", createdAt: "2026-09-24T00:00:00Z"),
+        ClaudeModelName(id: "claude-opus-4-6", displayName: "Opus 4.6", createdAt: "2026-02-05T00:00:00Z"),
+        ClaudeModelName(id: "claude-sonnet-4-6", displayName: "Sonnet 4.6", createdAt: "2026-02-17T00:00:00Z"),
+        ClaudeModelName(id: "claude-opus-4-5-20251101", displayName: "Opus 4.5", createdAt: "2025-11-24T00:00:00Z"),
+        ClaudeModelName(id: "claude-haiku-4-5-20251001", displayName: "Haiku 4.5", createdAt: "2025-10-15T00:00:00Z"),
+        ClaudeModelName(id: "claude-sonnet-4-5-20250929", displayName: "Sonnet 4.5", createdAt: "2025-09-29T00:00:00Z"),
+        ClaudeModelName(id: "claude-opus-4-1-20250805", displayName: "Opus 4.1", createdAt: "2025-08-05T00:00:00Z"),
+        ClaudeModelName(id: "claude-opus-4-20250514", displayName: "Opus 4", createdAt: "2025-05-22T00:00:00Z"),
+        ClaudeModelName(id: "claude-sonnet-4-20250514", displayName: "Sonnet 4", createdAt: "2025-05-22T00:00:00Z"),
+        ClaudeModelName(id: "claude-3-7-sonnet-20250219", displayName: "Sonnet 3.7", createdAt: "2025-02-24T00:00:00Z"),
+        ClaudeModelName(id: "claude-3-5-haiku-20241022", displayName: "Haiku 3.5", createdAt: "2024-10-22T00:00:00Z"),
+    ]
+
+    /// The entry in Anthropic's list shape; the display name says where the proxy sends it.
+    package func json(servedBy target: String) -> JSONValue {
+        ["type": "model", "id": .string(id), "display_name": .string("\(displayName) → \(target)"), "created_at": .string(createdAt)]
+    }
+}
