@@ -91,4 +91,71 @@ import Testing
         #expect(streamed == whole)
         #expect(whole.stopReason == scenario.stopReason)
     }
+
+    // MARK: - Requests with a web search or fetch
+
+    /// A searched reply with what both translations must hold: the block types in order, and the
+    /// searches counted.
+    struct SearchedScenario: Sendable, CustomTestStringConvertible {
+        var reply: GeminiSearchedReply
+        var types: [String]
+        var searches: Int
+
+        var testDescription: String { reply.name }
+    }
+
+    static let searchedScenarios: [SearchedScenario] = {
+        var reportedTwice = GeminiSearchedReply.swiftRelease
+        reportedTwice.name = "grounding reported before the finish, then whole with it"
+        reportedTwice.reportsGroundingTwice = true
+        var ungrounded = GeminiSearchedReply.multibyte
+        ungrounded.name = "no search made"
+        ungrounded.groundingMetadata = nil
+        var withCall = GeminiSearchedReply.filtered
+        withCall.name = "a search, then a call"
+        withCall.parts += [GeminiReply.call("Bash", ["command": "swift --version"], signature: signature)]
+        var interleaved = GeminiSearchedReply.swiftRelease
+        interleaved.name = "text between thoughts"
+        interleaved.parts.insert(GeminiReply.thought("Now the date.", signature: signature), at: 2)
+        interleaved.parts.insert(GeminiReply.thought("Done."), at: 4)
+        var overMaxUses = GeminiSearchedReply.multibyte
+        overMaxUses.name = "more searches than max_uses"
+        overMaxUses.search?.maxUses = 1
+        var fetched = GeminiSearchedReply.filtered
+        fetched.name = "a search and a fetch"
+        fetched.fetch = GeminiSearchedReply.webFetch
+        fetched.urlContextMetadata = GeminiSearchedReply.urlContext([("https://www.swift.org/install/", "URL_RETRIEVAL_STATUS_SUCCESS")])
+        var cutShort = GeminiSearchedReply.swiftRelease
+        cutShort.name = "out of tokens"
+        cutShort.finishReason = "MAX_TOKENS"
+        cutShort.usage = nil
+        var empty = GeminiSearchedReply.swiftRelease
+        empty.name = "withheld with nothing"
+        (empty.parts, empty.groundingMetadata, empty.finishReason) = ([], nil, "SAFETY")
+        let search = ["server_tool_use", "web_search_tool_result"]
+        return [
+            SearchedScenario(reply: .swiftRelease, types: ["thinking"] + search + search + ["text", "text", "text", "text"], searches: 2),
+            SearchedScenario(reply: .multibyte, types: search + search + ["text", "text", "text", "text", "text"], searches: 2),
+            SearchedScenario(reply: .filtered, types: search + ["text", "text", "text"], searches: 1),
+            SearchedScenario(reply: reportedTwice, types: ["thinking"] + search + search + ["text", "text", "text", "text"], searches: 2),
+            SearchedScenario(reply: ungrounded, types: ["text"], searches: 0),
+            SearchedScenario(reply: withCall, types: search + ["text", "text", "text", "tool_use"], searches: 1),
+            SearchedScenario(reply: interleaved, types: ["thinking", "thinking"] + search + search + ["text", "text", "text", "text"], searches: 2),
+            SearchedScenario(reply: overMaxUses, types: search + search + ["text", "text", "text", "text", "text"], searches: 1),
+            SearchedScenario(reply: fetched, types: search + ["server_tool_use", "text", "text", "text"], searches: 1),
+            SearchedScenario(reply: cutShort, types: ["thinking"] + search + search + ["text", "text", "text", "text"], searches: 2),
+            SearchedScenario(reply: empty, types: ["text"], searches: 0),
+        ]
+    }()
+
+    @Test(arguments: searchedScenarios)
+    func searchedStreamAccumulatesToTheWholeTranslation(scenario: SearchedScenario) throws {
+        let reply = scenario.reply
+        let whole = try GeminiResponseTranslator(context: reply.context).translate(reply.whole)
+        var translator = GeminiStreamTranslator(context: reply.context)
+        let streamed = try accumulate(translator.translateAll(reply.stream))
+        #expect(streamed == whole)
+        #expect(whole.content.map { $0.json["type"]?.stringValue ?? "" } == scenario.types)
+        #expect(whole.usage.webSearchRequests == scenario.searches)
+    }
 }

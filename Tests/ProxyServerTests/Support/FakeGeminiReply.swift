@@ -6,7 +6,7 @@ import ProxyCore
 /// `{"thought": "...", "text": "...", "calls": [{"name": "...", "args": {...}}], "finish_reason": "STOP",
 ///   "finish_message": "...", "usage": {"prompt": 1, "candidates": 1, "thoughts": 0, "cached": 0},
 ///   "error": {"status": 429, "status_name": "RESOURCE_EXHAUSTED", "message": "...", "retry_delay": "3s"},
-///   "late_signature": true, "cut_stream": true}`
+///   "late_signature": true, "cut_stream": true, "grounding_metadata": {...}}`
 struct FakeGeminiReply: Sendable {
     struct Call: Sendable {
         var name: String
@@ -35,6 +35,12 @@ struct FakeGeminiReply: Sendable {
     var lateSignature = false
     /// Streams stop halfway with no finishReason, as a dropped connection does.
     var cutStream = false
+    /// Sent on the candidate with the finish, whole or streamed, when the request declared
+    /// `googleSearch` (see `answering`).
+    var groundingMetadata: JSONValue?
+    /// The search's own `toolCall` and `toolResponse` parts come first, as Gemini 3 reports them
+    /// when asked for server-side tool invocations.
+    private var reportsSearchCalls = false
 
     static let defaultText = "Hello from the fake Gemini."
 
@@ -68,6 +74,30 @@ struct FakeGeminiReply: Sendable {
         }
         lateSignature = json["late_signature"]?.boolValue ?? false
         cutStream = json["cut_stream"]?.boolValue ?? false
+        groundingMetadata = json["grounding_metadata"]
+    }
+
+    /// The reply as Gemini gives it to `request`: grounded only when the request declared
+    /// `googleSearch` (Gemini grounds nothing it did not search), with the search calls' parts when
+    /// it set `toolConfig.includeServerSideToolInvocations`.
+    func answering(_ request: JSONValue) -> FakeGeminiReply {
+        var reply = self
+        if !(request["tools"]?.arrayValue ?? []).contains(where: { $0["googleSearch"] != nil }) { reply.groundingMetadata = nil }
+        reply.reportsSearchCalls = reply.groundingMetadata != nil && request["toolConfig"]?["includeServerSideToolInvocations"] == true
+        return reply
+    }
+
+    /// One `toolCall` and `toolResponse` pair per query of the grounding.
+    private var searchCallParts: [JSONValue] {
+        guard reportsSearchCalls else { return [] }
+        let queries = groundingMetadata?["webSearchQueries"]?.arrayValue ?? []
+        return queries.enumerated().flatMap { index, query -> [JSONValue] in
+            let id: JSONValue = .string("search-\(index)")
+            return [
+                ["toolCall": ["id": id, "toolType": "GOOGLE_SEARCH_WEB", "args": ["queries": [query]]]],
+                ["toolResponse": ["id": id, "toolType": "GOOGLE_SEARCH_WEB", "response": ["search_suggestions": "…"]]],
+            ]
+        }
     }
 
     var usage: JSONValue {
@@ -90,7 +120,7 @@ struct FakeGeminiReply: Sendable {
     /// The parts of the answer: the thought (signed with `thoughtSignature` when given), the text,
     /// then the calls, the first signed with `callSignature`.
     private func parts(thoughtSignature: String?, callSignature: String?) -> [JSONValue] {
-        var parts: [JSONValue] = []
+        var parts: [JSONValue] = searchCallParts
         if !thought.isEmpty {
             var part: JSONObject = ["text": .string(thought), "thought": true]
             if let thoughtSignature { part["thoughtSignature"] = .string(thoughtSignature) }
@@ -110,6 +140,7 @@ struct FakeGeminiReply: Sendable {
         if finish {
             candidate["finishReason"] = .string(finishReason)
             if let finishMessage { candidate["finishMessage"] = .string(finishMessage) }
+            if let groundingMetadata { candidate["groundingMetadata"] = groundingMetadata }
         }
         return ["candidates": [.object(candidate)], "usageMetadata": usage, "modelVersion": .string(model), "responseId": "fake-response"]
     }
@@ -119,11 +150,11 @@ struct FakeGeminiReply: Sendable {
         response(parts(thoughtSignature: thoughtSignature, callSignature: callSignature), finish: true, model: model)
     }
 
-    /// The stream's events: the thought and the text a few characters at a time, each call whole
-    /// (the first with its signature, or with it in a later event when `lateSignature`), then the
-    /// finish reason.
+    /// The stream's events: the search calls, the thought and the text a few characters at a time,
+    /// each call whole (the first with its signature, or with it in a later event when
+    /// `lateSignature`), then the finish reason (with the grounding).
     func events(model: String, thoughtSignature: String?, callSignature: String?) -> [JSONValue] {
-        var events: [JSONValue] = []
+        var events: [JSONValue] = searchCallParts.isEmpty ? [] : [response(searchCallParts, finish: false, model: model)]
         let thoughtPieces = Self.pieces(thought)
         for (index, piece) in thoughtPieces.enumerated() {
             var part: JSONObject = ["text": .string(piece), "thought": true]

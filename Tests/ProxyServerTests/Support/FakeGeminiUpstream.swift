@@ -9,8 +9,9 @@ import Synchronization
 /// `:streamGenerateContent?alt=sse` and `:countTokens`. It checks the `x-goog-api-key`, rejects what
 /// the real API rejects (see `StrictGeminiValidator`), issues a fresh thought signature with every
 /// reply's first function call and thought, and accepts on later requests only the signatures it
-/// issued. It answers from a queue of scripted replies (a default text reply when it is empty) and
-/// records every request it accepted.
+/// issued. It answers from a queue of scripted replies (a default text reply when it is empty),
+/// grounded in a search only when the request declared Google Search, and records every request it
+/// accepted.
 ///
 /// Control endpoints for out-of-process clients: `POST /_gemini/script` `{"replies": [...]}`
 /// replaces the queue, `GET /_gemini/requests` lists the recorded request bodies.
@@ -142,7 +143,7 @@ final class FakeGeminiUpstream: Sendable {
         }
         let reply = state.withLock { state in
             state.requests.append(Received(method: method, model: model, body: body))
-            return state.replies.isEmpty ? FakeGeminiReply(text: FakeGeminiReply.defaultText) : state.replies.removeFirst()
+            return (state.replies.isEmpty ? FakeGeminiReply(text: FakeGeminiReply.defaultText) : state.replies.removeFirst()).answering(body)
         }
         if let failure = reply.failure { return Self.json(reply.errorBody, status: .init(code: failure.status)) }
         let thoughtSignature = reply.thought.isEmpty ? nil : issueSignature()

@@ -6,7 +6,9 @@ import ProxyCore
 /// `Unknown name ... Cannot find field`), roles other than user and model, empty parts, turns that
 /// do not alternate, function responses that do not answer the calls before them, schema keywords
 /// the `Schema` message has no field for, output ceilings, thinking settings the model does not
-/// take, and Gemini 3 function calls without the signature Gemini issued.
+/// take, Gemini 3 function calls without the signature Gemini issued, built-in tools beside
+/// function declarations before Gemini 3 (or on Gemini 3 without server-side invocations asked
+/// for), and response schemas without JSON asked for.
 struct StrictGeminiValidator {
     /// Output ceilings by model; a model not listed does not exist.
     static let outputCeilings: [String: Int] = [
@@ -27,6 +29,15 @@ struct StrictGeminiValidator {
     ]
     static let dataFields: Set<String> = ["text", "inlineData", "fileData", "functionCall", "functionResponse", "executableCode", "codeExecutionResult"]
     static let declarationFields: Set<String> = ["name", "description", "parameters", "parametersJsonSchema", "response", "responseJsonSchema", "behavior"]
+    /// The fields of the `Tool` message, and of the built-in tools the proxy sends.
+    static let toolFields: Set<String> = [
+        "functionDeclarations", "googleSearchRetrieval", "codeExecution", "googleSearch", "computerUse", "urlContext", "fileSearch", "googleMaps",
+    ]
+    static let builtInToolFields: Set<String> = [
+        "googleSearchRetrieval", "codeExecution", "googleSearch", "computerUse", "urlContext", "fileSearch", "googleMaps",
+    ]
+    static let googleSearchFields: Set<String> = ["timeRangeFilter"]
+    static let toolConfigFields: Set<String> = ["functionCallingConfig", "retrievalConfig", "includeServerSideToolInvocations"]
     /// The fields of the `Schema` message (ai.google.dev/api/caching#Schema).
     static let schemaFields: Set<String> = [
         "type", "format", "title", "description", "nullable", "enum", "maxItems", "minItems", "properties", "required", "minProperties",
@@ -51,7 +62,9 @@ struct StrictGeminiValidator {
             guard let parts = system["parts"]?.arrayValue, !parts.isEmpty else { return "* GenerateContentRequest.system_instruction.parts: must not be empty" }
             if let problem = problem(withParts: parts, at: "system_instruction") { return problem }
         }
-        let declared = (object["tools"]?.arrayValue ?? []).flatMap { $0["functionDeclarations"]?.arrayValue ?? [] }
+        let tools = object["tools"]?.arrayValue ?? []
+        if let problem = problem(withTools: tools, config: object["toolConfig"]) { return problem }
+        let declared = tools.flatMap { $0["functionDeclarations"]?.arrayValue ?? [] }
         for (index, declaration) in declared.enumerated() {
             if let problem = problem(withDeclaration: declaration, at: "tools[0].function_declarations[\(index)]") { return problem }
         }
@@ -151,6 +164,35 @@ struct StrictGeminiValidator {
 
     // MARK: - Tools
 
+    /// Unknown fields in a tool or the tool config; built-in tools beside function declarations,
+    /// which only Gemini 3 takes, and only when told to report its own calls
+    /// (ai.google.dev/gemini-api/docs/tool-combination).
+    private func problem(withTools tools: [JSONValue], config: JSONValue?) -> String? {
+        for (index, tool) in tools.enumerated() {
+            guard case .object(let object) = tool else { return "Invalid value at 'tools[\(index)]'" }
+            for key in object.keys where !Self.toolFields.contains(key) {
+                return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tools[\(index)]': Cannot find field."
+            }
+            for key in object["googleSearch"]?.objectValue?.keys ?? [] where !Self.googleSearchFields.contains(key) {
+                return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tools[\(index)].google_search': Cannot find field."
+            }
+            if let key = object["urlContext"]?.objectValue?.keys.first {
+                return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tools[\(index)].url_context': Cannot find field."
+            }
+        }
+        for key in config?.objectValue?.keys ?? [] where !Self.toolConfigFields.contains(key) {
+            return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tool_config': Cannot find field."
+        }
+        let hasBuiltIns = tools.contains { $0.objectValue?.keys.contains(where: Self.builtInToolFields.contains) == true }
+        let hasFunctions = tools.contains { $0["functionDeclarations"] != nil }
+        guard hasBuiltIns, hasFunctions else { return nil }
+        guard model.hasPrefix("gemini-3") else { return "Tool use with function calling is unsupported" }
+        guard config?["includeServerSideToolInvocations"] == true else {
+            return "Built-in tools and function calling can be combined only with tool_config.include_server_side_tool_invocations enabled."
+        }
+        return nil
+    }
+
     private func problem(withDeclaration declaration: JSONValue, at path: String) -> String? {
         guard case .object(let object) = declaration else { return "Invalid value at '\(path)'" }
         for key in object.keys where !Self.declarationFields.contains(key) {
@@ -220,6 +262,7 @@ struct StrictGeminiValidator {
             return "Unable to submit request because it has a maxOutputTokens value of \(tokens) but the supported range is from 1 (inclusive) to \(ceiling + 1) (exclusive). Update the value and try again."
         }
         if (config["stopSequences"]?.arrayValue?.count ?? 0) > 5 { return "* GenerateContentRequest.generation_config.stop_sequences: at most 5 stop sequences" }
+        if let problem = problem(withResponseSchemaIn: config) { return problem }
         guard let thinking = config["thinkingConfig"]?.objectValue else { return nil }
         for key in thinking.keys where !["thinkingBudget", "thinkingLevel", "includeThoughts"].contains(key) {
             return "Invalid JSON payload received. Unknown name \"\(key)\" at 'generation_config.thinking_config': Cannot find field."
@@ -243,6 +286,26 @@ struct StrictGeminiValidator {
                 return "The thinking budget \(budget) is invalid. Please choose a value between \(range.lowerBound) and \(range.upperBound)."
             }
         }
+        return nil
+    }
+
+    /// A response schema in one field only, in the `Schema` message's fields when in `responseSchema`,
+    /// and only with JSON asked for.
+    private func problem(withResponseSchemaIn config: JSONObject) -> String? {
+        if config["responseSchema"] != nil, config["responseJsonSchema"] != nil {
+            return "* GenerateContentRequest.generation_config: response_schema and response_json_schema are mutually exclusive"
+        }
+        if let mimeType = config["responseMimeType"] {
+            let mimeTypes = ["text/plain", "application/json", "application/xml", "application/yaml", "text/x.enum"]
+            guard let name = mimeType.stringValue, mimeTypes.contains(name) else {
+                return "* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are `text/plain`, `application/json`, `application/xml`, `application/yaml` and `text/x.enum`."
+            }
+        }
+        guard config["responseSchema"] != nil || config["responseJsonSchema"] != nil else { return nil }
+        guard config["responseMimeType"] == "application/json" else {
+            return "* GenerateContentRequest.generation_config.response_mime_type: must be application/json when a response schema is set"
+        }
+        if let schema = config["responseSchema"] { return problem(withSchema: schema, at: "generation_config.response_schema") }
         return nil
     }
 

@@ -12,7 +12,8 @@ package struct GeminiAdapter: ProviderAdapter {
         profile = catalog.profile(for: target.model)
         context = GeminiReplyContext(
             requestedModel: request.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
-            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow)
+            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow,
+            webSearch: request.webSearch, webFetch: request.webFetch)
     }
 
     package func requestBody() throws(AnthropicError) -> [UInt8] {

@@ -7,6 +7,10 @@
 /// blocks after all the others, as they close the reply. A signature on a part with nothing else
 /// in it (Gemini may send a call's signature that way, in a later stream chunk) goes to the first
 /// function call when that has none.
+///
+/// When the request declared a web search or fetch, the text is held back instead and placed after
+/// the thinking, behind the searches and fetches that ground it, split into cited spans (see
+/// `serverToolBlocks`).
 package struct GeminiReplyContext: Sendable {
     /// The model the client asked for; the reply echoes it.
     package var requestedModel: String
@@ -18,10 +22,14 @@ package struct GeminiReplyContext: Sendable {
     package var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
     package var contextWindow: Int?
+    /// The request's web search, which Gemini's Google Search ran.
+    package var webSearch: MessagesRequest.ServerTool?
+    /// The request's web fetch, which Gemini's URL context ran.
+    package var webFetch: MessagesRequest.ServerTool?
 
     package init(
         requestedModel: String, upstreamModel: String, messageID: String, toolNames: ToolNameMapping, estimatedInputTokens: Int = 0,
-        contextWindow: Int? = nil
+        contextWindow: Int? = nil, webSearch: MessagesRequest.ServerTool? = nil, webFetch: MessagesRequest.ServerTool? = nil
     ) {
         self.requestedModel = requestedModel
         self.upstreamModel = upstreamModel
@@ -29,6 +37,8 @@ package struct GeminiReplyContext: Sendable {
         self.toolNames = toolNames
         self.estimatedInputTokens = estimatedInputTokens
         self.contextWindow = contextWindow
+        self.webSearch = webSearch
+        self.webFetch = webFetch
     }
 
     /// One part of a candidate's content, as the translators read it.

@@ -41,10 +41,23 @@ package struct GeminiRequestTranslator: Sendable {
         let (contents, system) = try contents(request)
         body.append("contents", contents)
         if !system.isEmpty { body.append("systemInstruction", ["parts": .array(system)]) }
-        if !request.tools.isEmpty {
-            body.append("tools", [["functionDeclarations": .array(request.tools.map(functionDeclaration))]])
-            if let choice = request.toolChoice { body.append("toolConfig", ["functionCallingConfig": Self.functionCallingConfig(choice)]) }
+        let builtIns = Self.builtInTools(request)
+        // Before Gemini 3 the API refuses built-in tools beside function declarations (400). There
+        // the search or fetch is sent alone, and the function calling config goes with the
+        // declarations: a client declares Anthropic's server tools to have this answer grounded,
+        // and Claude Code's WebSearch side request holds no client tools at all.
+        let functions = builtIns.isEmpty || family.combinesBuiltInToolsWithFunctions ? request.tools : []
+        var tools: [JSONValue] = []
+        var toolConfig = JSONObject()
+        if !functions.isEmpty {
+            tools.append(["functionDeclarations": .array(functions.map(functionDeclaration))])
+            if let choice = request.toolChoice { toolConfig.append("functionCallingConfig", Self.functionCallingConfig(choice)) }
+            // Gemini 3 takes the mix only when asked to report its own tool calls in the reply.
+            if !builtIns.isEmpty { toolConfig.append("includeServerSideToolInvocations", true) }
         }
+        tools += builtIns
+        if !tools.isEmpty { body.append("tools", .array(tools)) }
+        if !toolConfig.isEmpty { body.append("toolConfig", .object(toolConfig)) }
         return body
     }
 
@@ -175,6 +188,18 @@ package struct GeminiRequestTranslator: Sendable {
 
     // MARK: - Tools
 
+    /// Gemini's own Google Search for Anthropic's web search and its URL context for web fetch;
+    /// none when `tool_choice` is `none`, which forbids every tool. Neither takes a use limit,
+    /// domain lists or a location: the reply's results are filtered and capped instead (see
+    /// `GeminiReplyContext.serverToolBlocks`).
+    private static func builtInTools(_ request: MessagesRequest) -> [JSONValue] {
+        if case .none? = request.toolChoice { return [] }
+        var tools: [JSONValue] = []
+        if request.webSearch != nil { tools.append(["googleSearch": [:]]) }
+        if request.webFetch != nil { tools.append(["urlContext": [:]]) }
+        return tools
+    }
+
     /// JSON Schema in `parametersJsonSchema` where the model takes it, else the OpenAPI subset in
     /// `parameters` (see `GeminiSchemaSanitizer`).
     private func functionDeclaration(_ tool: MessagesRequest.Tool) -> JSONValue {
@@ -214,6 +239,17 @@ package struct GeminiRequestTranslator: Sendable {
             config.append("stopSequences", .array(request.stopSequences.map(JSONValue.string)))
         }
         if let thinking = thinkingConfig(request) { config.append("thinkingConfig", .object(thinking)) }
+        if let schema = request.outputSchema {
+            // Structured outputs: the JSON comes back as the reply's text. The schema goes where
+            // tool schemas go for this model (see `functionDeclaration`); one with nothing the
+            // OpenAPI subset can hold asks for JSON only.
+            config.append("responseMimeType", "application/json")
+            if family.takesJSONSchemaParameters {
+                config.append("responseJsonSchema", GeminiSchemaSanitizer.jsonSchema(schema))
+            } else if let openAPISchema = GeminiSchemaSanitizer.openAPISchema(schema) {
+                config.append("responseSchema", openAPISchema)
+            }
+        }
         return config
     }
 

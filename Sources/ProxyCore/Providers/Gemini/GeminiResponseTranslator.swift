@@ -1,6 +1,7 @@
 /// Translates a whole `GenerateContentResponse` into an Anthropic message, by the rules
-/// `GeminiReplyContext` describes: thinking and text blocks in order, then one tool_use block per
-/// function call.
+/// `GeminiReplyContext` describes: thinking and text blocks in order (or, for a request with a web
+/// search or fetch, the thinking, the server tool blocks, then the text), then one tool_use block
+/// per function call.
 package struct GeminiResponseTranslator: Sendable {
     private let context: GeminiReplyContext
 
@@ -24,6 +25,7 @@ package struct GeminiResponseTranslator: Sendable {
         var content: [ContentBlock] = []
         var calls: [GeminiReplyContext.FunctionCall] = []
         var looseSignature: String?
+        var heldText = ""
         /// Counted as the stream translator counts, for the usage estimate when none is reported.
         var outputCharacters = 0
         for part in GeminiReplyContext.parts(of: response) {
@@ -39,12 +41,14 @@ package struct GeminiResponseTranslator: Sendable {
                 }
             case .text(let text, let signature):
                 outputCharacters += text.count
-                if case .text(let held)? = content.last, !text.isEmpty {
+                if text.isEmpty {
+                    if let signature { looseSignature = looseSignature ?? signature }
+                } else if context.holdsText {
+                    heldText += text
+                } else if case .text(let held)? = content.last {
                     content[content.count - 1] = .text(held + text)
-                } else if !text.isEmpty {
+                } else {
                     content.append(.text(text))
-                } else if let signature {
-                    looseSignature = looseSignature ?? signature
                 }
             case .functionCall(let call):
                 outputCharacters += JSONWriter.encode(call.arguments).count
@@ -53,14 +57,23 @@ package struct GeminiResponseTranslator: Sendable {
                 if let signature { looseSignature = looseSignature ?? signature }
             }
         }
+        var webSearchRequests = 0
+        if context.holdsText {
+            let serverTools = context.serverToolBlocks(
+                text: heldText, groundingMetadata: candidate?["groundingMetadata"], urlContextMetadata: candidate?["urlContextMetadata"])
+            content += serverTools.blocks
+            webSearchRequests = serverTools.webSearchRequests
+        }
         if let looseSignature, calls.first?.signature == nil, !calls.isEmpty { calls[0].signature = looseSignature }
         content += calls.enumerated().map { index, call in context.toolUse(call, index: index) }
         if content.isEmpty {
             content.append(.text(GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason) ?? ""))
         }
+        var usage = GeminiReplyContext.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        usage.webSearchRequests = webSearchRequests
         return AnthropicMessage(
             id: context.messageID, model: context.requestedModel, content: content,
             stopReason: GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty),
-            usage: GeminiReplyContext.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters))
+            usage: usage)
     }
 }

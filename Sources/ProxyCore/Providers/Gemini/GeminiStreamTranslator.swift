@@ -8,6 +8,14 @@
 /// anyway. The closing events wait for the end of the stream, as usage and signatures may follow
 /// the `finishReason`.
 ///
+/// For a request with a web search or fetch, the text is held instead (the reply's text only, so
+/// bounded) until the stream ends, with the last grounding and URL context metadata: Anthropic
+/// puts the searches before the text and a cited span's citations before its words, and Gemini
+/// may send the metadata before its last chunk and again after. Then come the same blocks the
+/// whole translation makes, each whole: a server_tool_use's query in one `input_json_delta`, a
+/// search's results in its block's start, a cited span's citations as deltas before its text.
+/// Thinking still streams live, ahead of them.
+///
 /// A `MALFORMED_FUNCTION_CALL` finish asks for one more upstream stream: the end of the stream
 /// answers `.emitAndResend`, and the reply goes on from the next one, in the same message. A
 /// second one is an error event.
@@ -32,6 +40,10 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
     private var calls: [GeminiReplyContext.FunctionCall] = []
     /// A signature that came on a part with nothing else in it.
     private var looseSignature: String?
+    /// The reply's text, when the context holds it (see `GeminiReplyContext.holdsText`).
+    private var heldText = ""
+    private var groundingMetadata: JSONValue?
+    private var urlContextMetadata: JSONValue?
     private var finishReason: String?
     private var finishMessage: String?
     private var blockReason: String?
@@ -63,6 +75,9 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         if let reported = GeminiReplyContext.usage(chunk["usageMetadata"]) { usage = reported }
         if let reason = chunk["promptFeedback"]?["blockReason"]?.stringValue { blockReason = reason }
         for part in GeminiReplyContext.parts(of: chunk) { events += append(part) }
+        // Each report of the metadata is whole: the last one stands.
+        if let metadata = chunk["candidates"]?[0]?["groundingMetadata"], metadata.objectValue != nil { groundingMetadata = metadata }
+        if let metadata = chunk["candidates"]?[0]?["urlContextMetadata"], metadata.objectValue != nil { urlContextMetadata = metadata }
         guard let candidate = chunk["candidates"]?[0], let reason = candidate["finishReason"]?.stringValue else { return .emit(events) }
         finishReason = reason
         finishMessage = candidate["finishMessage"]?.stringValue
@@ -94,11 +109,15 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         return .end([.error(error)], .failed(error, usage: nil))
     }
 
-    /// Forgets what the abandoned stream said about its end; the blocks it wrote stay written.
+    /// Forgets what the abandoned stream said about its end; the blocks it wrote stay written. Its
+    /// held text was never sent, and goes with it, as its whole translation would.
     private mutating func continueWithAnotherStream() {
         phase = .streaming
         calls = []
         looseSignature = nil
+        heldText = ""
+        groundingMetadata = nil
+        urlContextMetadata = nil
         finishReason = nil
         finishMessage = nil
         blockReason = nil
@@ -129,6 +148,10 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
                 if let signature { looseSignature = looseSignature ?? signature }
                 return []
             }
+            if context.holdsText {
+                heldText += text
+                return []
+            }
             events += blocks.continue(.text, .text)
             events.append(blocks.delta(.text(text)))
         case .functionCall(let call):
@@ -140,22 +163,46 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         return events
     }
 
-    /// Closes the live block, emits the function calls, then the final `message_delta`.
+    /// Closes the live block, emits the held text behind its server tool blocks, the function
+    /// calls, then the final `message_delta`.
     private mutating func complete() -> StreamStep {
         var events = blocks.close()
-        if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
-        for (index, call) in calls.enumerated() {
-            guard case .toolUse(let id, let name, let input) = context.toolUse(call, index: index) else { continue }
-            events += blocks.whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        var webSearchRequests = 0
+        if context.holdsText {
+            let serverTools = context.serverToolBlocks(text: heldText, groundingMetadata: groundingMetadata, urlContextMetadata: urlContextMetadata)
+            for block in serverTools.blocks { events += whole(block) }
+            webSearchRequests = serverTools.webSearchRequests
         }
+        if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
+        for (index, call) in calls.enumerated() { events += whole(context.toolUse(call, index: index)) }
         if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
             let notice = GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason)
             events += blocks.whole(.text, notice.map { [.text($0)] } ?? [])
         }
         let stopReason = GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty)
-        let finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        var finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        finalUsage.webSearchRequests = webSearchRequests
         phase = .finished
         return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: finalUsage), .messageStop], .completed(finalUsage))
+    }
+
+    /// A finished block of the reply as the events that build it.
+    private mutating func whole(_ block: ContentBlock) -> [AnthropicStreamEvent] {
+        switch block {
+        case .text(let text):
+            return blocks.whole(.text, [.text(text)])
+        case .citedText(let text, let citations):
+            return blocks.whole(.citedText, citations.map { .citation($0) } + [.text(text)])
+        case .toolUse(let id, let name, let input):
+            return blocks.whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        case .serverToolUse(let id, let name, let input):
+            return blocks.whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        case .webSearchToolResult(let id, let content):
+            return blocks.whole(.webSearchToolResult(toolUseID: id, content: content), [])
+        case .thinking, .redactedThinking, .image, .document, .toolResult:
+            // Thinking streams live; the rest are never in a Gemini reply.
+            return []
+        }
     }
 }
