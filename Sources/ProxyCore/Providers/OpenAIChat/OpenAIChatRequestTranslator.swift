@@ -19,6 +19,10 @@ package struct OpenAIChatRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        let isSearchModel = OpenAISearchModel.matches(model)
+        if isSearchModel, !request.tools.isEmpty {
+            throw .invalidRequest("tools: '\(model)' is an OpenAI search model, which cannot call tools; route requests with tools to another model")
+        }
         var body = JSONObject()
         body.append("model", .string(model))
         body.append("messages", .array(try messages(request)))
@@ -41,11 +45,14 @@ package struct OpenAIChatRequestTranslator: Sendable {
         if let schema = request.outputSchema {
             body.append("response_format", options.takesJSONSchema ? Self.jsonSchemaFormat(schema) : ["type": "json_object"])
         }
+        if isSearchModel, let search = request.webSearch {
+            body.append("web_search_options", OpenAISearchModel.webSearchOptions(for: search))
+        }
         if request.stream {
             body.append("stream", true)
             body.append("stream_options", ["include_usage": true])
         }
-        for parameter in options.omittedParameters { body[parameter] = nil }
+        for parameter in options.omittedParameters.union(isSearchModel ? OpenAISearchModel.refusedParameters : []) { body[parameter] = nil }
         return .object(body)
     }
 
