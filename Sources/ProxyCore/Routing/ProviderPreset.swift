@@ -72,11 +72,11 @@ package struct ProviderPreset: Sendable, Equatable {
             name: "openrouter", displayName: "OpenRouter", defaultBaseURL: "https://openrouter.ai/api/v1", baseURLVariable: "OPENROUTER_BASE_URL",
             keyVariable: "OPENROUTER_API_KEY", chat: OpenAIChatOptions(reasoningField: "reasoning")),
         // Thinking models return `reasoning_content` and want it back after tool calls;
-        // deepseek-chat writes at most 8192 tokens.
+        // deepseek-chat writes at most 8192 tokens; JSON output is `json_object` only.
         ProviderPreset(
             name: "deepseek", displayName: "DeepSeek", defaultBaseURL: "https://api.deepseek.com/v1", baseURLVariable: "DEEPSEEK_BASE_URL",
             keyVariable: "DEEPSEEK_API_KEY", outputCeiling: 8_192,
-            chat: OpenAIChatOptions(replaysReasoning: true)),
+            chat: OpenAIChatOptions(replaysReasoning: true, takesJSONSchema: false)),
         // Rejects `reasoning_effort` on models without configurable reasoning; returns `reasoning`.
         ProviderPreset(
             name: "groq", displayName: "Groq", defaultBaseURL: "https://api.groq.com/openai/v1", baseURLVariable: "GROQ_BASE_URL",

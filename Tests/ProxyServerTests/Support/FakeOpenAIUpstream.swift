@@ -7,7 +7,9 @@ import Synchronization
 
 /// A strict stand-in for the OpenAI Chat Completions API on 127.0.0.1: checks the key, rejects what
 /// the real API rejects (see `StrictOpenAIValidator`), and answers from a queue of scripted replies
-/// (a default text reply when the queue is empty). It records every request it accepted.
+/// (a default text reply when the queue is empty). It records every request it accepted. Its
+/// search models answer with `annotations` on the message, and streamed in one delta before the
+/// finish, as OpenAI's do.
 ///
 /// Control endpoints for out-of-process clients: `POST /_script` `{"replies": [...]}` replaces the
 /// queue, `GET /_requests` lists the recorded request bodies.
@@ -16,8 +18,14 @@ final class FakeOpenAIUpstream: Sendable {
     /// Another valid key, for tests that rotate keys.
     static let secondAPIKey = "sk-fake-upstream-key-second-9876543210"
 
+    /// A reply and the `url_citation` annotations a search model marks it with.
+    private struct ScriptedReply {
+        var reply: FakeReply
+        var annotations: [JSONValue] = []
+    }
+
     private struct State {
-        var replies: [FakeReply] = []
+        var replies: [ScriptedReply] = []
         var requests: [JSONValue] = []
         /// The bearer key of every request, accepted or not, in order.
         var keys: [String] = []
@@ -35,7 +43,12 @@ final class FakeOpenAIUpstream: Sendable {
     }
 
     func enqueue(contentsOf replies: [FakeReply]) {
-        state.withLock { $0.replies += replies }
+        state.withLock { $0.replies += replies.map { ScriptedReply(reply: $0) } }
+    }
+
+    /// A search model's reply: `reply`'s text, with `annotations` (`{"type": "url_citation", ...}`).
+    func enqueue(_ reply: FakeReply, annotations: [JSONValue]) {
+        state.withLock { $0.replies.append(ScriptedReply(reply: reply, annotations: annotations)) }
     }
 
     var receivedRequests: [JSONValue] {
@@ -54,10 +67,10 @@ final class FakeOpenAIUpstream: Sendable {
         state.withLock { $0.abandonedStreams }
     }
 
-    private func nextReply(for body: JSONValue) -> FakeReply {
+    private func nextReply(for body: JSONValue) -> ScriptedReply {
         state.withLock { state in
             state.requests.append(body)
-            return state.replies.isEmpty ? FakeReply(text: FakeReply.defaultText) : state.replies.removeFirst()
+            return state.replies.isEmpty ? ScriptedReply(reply: FakeReply(text: FakeReply.defaultText)) : state.replies.removeFirst()
         }
     }
 
@@ -67,7 +80,7 @@ final class FakeOpenAIUpstream: Sendable {
         }
         router.post("/_script") { request, _ in
             let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 1 << 20).readableBytesView))
-            let replies = (body["replies"]?.arrayValue ?? []).map(FakeReply.init(json:))
+            let replies = (body["replies"]?.arrayValue ?? []).map { ScriptedReply(reply: FakeReply(json: $0)) }
             self.state.withLock { $0 = State(replies: replies) }
             return Response(status: .noContent)
         }
@@ -89,7 +102,8 @@ final class FakeOpenAIUpstream: Sendable {
         if let problem = StrictOpenAIValidator.problem(with: body) {
             return Self.error(400, problem, type: "invalid_request_error")
         }
-        let reply = nextReply(for: body)
+        let scripted = nextReply(for: body)
+        let reply = scripted.reply
         if let delay = reply.delayBeforeHead { try await Task.sleep(for: delay) }
         if reply.streamFault == .htmlPage {
             return Response(
@@ -112,9 +126,10 @@ final class FakeOpenAIUpstream: Sendable {
             return response
         }
         let model = body["model"]?.stringValue ?? ""
-        guard body["stream"]?.boolValue == true else { return Self.json(reply.completion(model: model)) }
+        let annotations = StrictOpenAIValidator.searchModels.contains(model) ? scripted.annotations : nil
+        guard body["stream"]?.boolValue == true else { return Self.json(Self.completion(reply, model: model, annotations: annotations)) }
         let includeUsage = body["stream_options"]?["include_usage"]?.boolValue == true
-        let chunks = reply.chunks(model: model).filter { includeUsage || !($0["choices"]?.arrayValue?.isEmpty ?? false) }
+        let chunks = Self.chunks(reply, model: model, annotations: annotations).filter { includeUsage || !($0["choices"]?.arrayValue?.isEmpty ?? false) }
         let cut = reply.cutStream
         let pause = reply.pauseBetweenChunks
         let silence = reply.pauseAfterFirstChunk
@@ -149,6 +164,32 @@ final class FakeOpenAIUpstream: Sendable {
                 if !cut { try await writer.write(ByteBuffer(string: "data: [DONE]\n\n")) }
                 try await writer.finish(nil)
             })
+    }
+
+    /// The whole reply; a search model's message carries its annotations (an empty list when none).
+    private static func completion(_ reply: FakeReply, model: String, annotations: [JSONValue]?) -> JSONValue {
+        let completion = reply.completion(model: model)
+        guard let annotations, var object = completion.objectValue, var choice = completion["choices"]?[0]?.objectValue,
+            var message = choice["message"]?.objectValue
+        else { return completion }
+        message["annotations"] = .array(annotations)
+        choice["message"] = .object(message)
+        object["choices"] = [.object(choice)]
+        return .object(object)
+    }
+
+    /// The stream's chunks; a search model's annotations come in one delta of their own, after the
+    /// text and before the chunk that finishes.
+    private static func chunks(_ reply: FakeReply, model: String, annotations: [JSONValue]?) -> [JSONValue] {
+        var chunks = reply.chunks(model: model)
+        guard let annotations, !annotations.isEmpty, let finishing = chunks.firstIndex(where: { $0["choices"]?[0]?["finish_reason"]?.stringValue != nil })
+        else { return chunks }
+        chunks.insert(
+            [
+                "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1_700_000_000, "model": .string(model),
+                "choices": [["index": 0, "delta": ["annotations": .array(annotations)], "finish_reason": nil]],
+            ], at: finishing)
+        return chunks
     }
 
     private static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

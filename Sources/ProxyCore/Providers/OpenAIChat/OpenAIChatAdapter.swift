@@ -15,7 +15,7 @@ package struct OpenAIChatAdapter: ProviderAdapter {
         context = OpenAIChatReplyContext(
             requestedModel: request.model, messageID: MessageIdentifier.newMessageID(), toolNames: ToolNameMapping(request: request),
             stopSequences: request.stopSequences, estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow,
-            reasoningField: options.reasoningField)
+            reasoningField: options.reasoningField, searchAnswer: OpenAIChatSearchAnswer(request: request, model: target.model))
     }
 
     package func requestBody() throws(AnthropicError) -> [UInt8] {

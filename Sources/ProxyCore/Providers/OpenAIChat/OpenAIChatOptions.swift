@@ -13,13 +13,19 @@ package struct OpenAIChatOptions: Sendable, Equatable {
     /// comes back without its `reasoning_content`. The reasoning travels through the client in
     /// the thinking block this adapter returned (one with an empty signature).
     package var replaysReasoning: Bool
+    /// Whether the server takes structured outputs (`response_format` of type `json_schema`).
+    /// DeepSeek takes only `{"type": "json_object"}`: the schema then goes in the system prompt.
+    package var takesJSONSchema: Bool
 
-    package init(omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false) {
+    package init(
+        omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false, takesJSONSchema: Bool = true
+    ) {
         self.omittedParameters = omittedParameters
         self.reasoningField = reasoningField
         self.replaysReasoning = replaysReasoning
+        self.takesJSONSchema = takesJSONSchema
     }
 
-    /// OpenAI's own behaviour: nothing left out, nothing replayed.
+    /// OpenAI's own behaviour: nothing left out, nothing replayed, structured outputs taken.
     package static let standard = OpenAIChatOptions()
 }

@@ -12,10 +12,13 @@ package struct OpenAIChatReplyContext: Sendable {
     package var contextWindow: Int?
     /// The field the server returns reasoning in, read first (see `OpenAIChatOptions`).
     package var reasoningField: String
+    /// Set when a search model answers a request that declared a web search: the reply then shows
+    /// the search and its citations.
+    package var searchAnswer: OpenAIChatSearchAnswer?
 
     package init(
         requestedModel: String, messageID: String, toolNames: ToolNameMapping, stopSequences: [String] = [], estimatedInputTokens: Int = 0,
-        contextWindow: Int? = nil, reasoningField: String = "reasoning_content"
+        contextWindow: Int? = nil, reasoningField: String = "reasoning_content", searchAnswer: OpenAIChatSearchAnswer? = nil
     ) {
         self.requestedModel = requestedModel
         self.messageID = messageID
@@ -24,6 +27,7 @@ package struct OpenAIChatReplyContext: Sendable {
         self.estimatedInputTokens = estimatedInputTokens
         self.contextWindow = contextWindow
         self.reasoningField = reasoningField
+        self.searchAnswer = searchAnswer
     }
 
     /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as
@@ -65,10 +69,20 @@ package struct OpenAIChatReplyContext: Sendable {
         return ["_raw_arguments": .string(arguments)]
     }
 
-    /// Usage for an upstream that reported none: the prompt estimate, and about four characters
-    /// per output token.
-    func estimatedUsage(outputCharacters: Int) -> Usage {
-        Usage.estimated(inputTokens: estimatedInputTokens, outputCharacters: outputCharacters)
+    /// The reply's usage: what the upstream reported or, when it reported none, the prompt
+    /// estimate and about four characters per output token; with the one search a search model
+    /// makes for each answer.
+    func replyUsage(reported: Usage?, outputCharacters: Int) -> Usage {
+        var usage = reported ?? Usage.estimated(inputTokens: estimatedInputTokens, outputCharacters: outputCharacters)
+        if searchAnswer != nil { usage.webSearchRequests = 1 }
+        return usage
+    }
+
+    /// The blocks of a search model's answer (see `OpenAIChatSearchAnswer`), under an id derived
+    /// from the reply's (`srvtoolu_…`) so that the whole and the streamed translation agree;
+    /// `nil` when the reply answers no search.
+    func searchBlocks(text: String, annotations: [JSONValue]) -> [ContentBlock]? {
+        searchAnswer?.blocks(text: text, annotations: annotations, toolUseID: "srv" + MessageIdentifier.toolUseID(messageID: messageID, index: 0))
     }
 
     func toolUseID(upstreamID: String?, index: Int) -> String {

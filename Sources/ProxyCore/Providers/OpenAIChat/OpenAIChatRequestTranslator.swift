@@ -1,7 +1,7 @@
 /// Translates an Anthropic Messages request into an OpenAI Chat Completions request body.
 ///
 /// Only fields Chat Completions defines are written: Anthropic-only fields (`metadata`,
-/// `context_management`, `output_config`, `cache_control`, ...) never reach the upstream, and
+/// `context_management`, `cache_control`, ...) never reach the upstream, and
 /// anything it cannot take is a 400 naming the block, never silently dropped.
 package struct OpenAIChatRequestTranslator: Sendable {
     private let model: String
@@ -19,6 +19,10 @@ package struct OpenAIChatRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        let isSearchModel = OpenAISearchModel.matches(model)
+        if isSearchModel, !request.tools.isEmpty {
+            throw .invalidRequest("tools: '\(model)' is an OpenAI search model, which cannot call tools; route requests with tools to another model")
+        }
         var body = JSONObject()
         body.append("model", .string(model))
         body.append("messages", .array(try messages(request)))
@@ -38,11 +42,17 @@ package struct OpenAIChatRequestTranslator: Sendable {
             if let choice = request.toolChoice { body.append("tool_choice", Self.toolChoice(choice)) }
             if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
         }
+        if let schema = request.outputSchema {
+            body.append("response_format", options.takesJSONSchema ? Self.jsonSchemaFormat(schema) : ["type": "json_object"])
+        }
+        if isSearchModel, let search = request.webSearch {
+            body.append("web_search_options", OpenAISearchModel.webSearchOptions(for: search))
+        }
         if request.stream {
             body.append("stream", true)
             body.append("stream_options", ["include_usage": true])
         }
-        for parameter in options.omittedParameters { body[parameter] = nil }
+        for parameter in options.omittedParameters.union(isSearchModel ? OpenAISearchModel.refusedParameters : []) { body[parameter] = nil }
         return .object(body)
     }
 
@@ -51,8 +61,10 @@ package struct OpenAIChatRequestTranslator: Sendable {
     private func messages(_ request: MessagesRequest) throws(AnthropicError) -> [JSONValue] {
         let systemRole: JSONValue = profile.isOpenAIReasoningModel ? "developer" : "system"
         var messages: [JSONValue] = []
-        if !request.system.isEmpty {
-            messages.append(["role": systemRole, "content": .string(request.system.joined(separator: "\n\n"))])
+        var system = request.system
+        if let schema = request.outputSchema, !options.takesJSONSchema { system.append(Self.schemaInstruction(schema)) }
+        if !system.isEmpty {
+            messages.append(["role": systemRole, "content": .string(system.joined(separator: "\n\n"))])
         }
         for (index, message) in request.messages.enumerated() {
             let path = "messages.\(index).content"

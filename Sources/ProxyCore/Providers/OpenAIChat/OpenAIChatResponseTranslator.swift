@@ -1,5 +1,6 @@
 /// Translates a whole Chat Completions response into an Anthropic message:
-/// reasoning → a thinking block first, then text, then one tool_use block per call.
+/// reasoning → a thinking block first, then text (a search model's answer: its search, results
+/// and cited spans), then one tool_use block per call.
 package struct OpenAIChatResponseTranslator: Sendable {
     private let context: OpenAIChatReplyContext
 
@@ -18,9 +19,12 @@ package struct OpenAIChatResponseTranslator: Sendable {
             content.append(.thinking(reasoning, signature: ""))
             outputCharacters += reasoning.count
         }
-        if let text = message["content"]?.stringValue, !text.isEmpty {
+        let text = message["content"]?.stringValue ?? ""
+        outputCharacters += text.count
+        if let searchBlocks = context.searchBlocks(text: text, annotations: message["annotations"]?.arrayValue ?? []) {
+            content += searchBlocks
+        } else if !text.isEmpty {
             content.append(.text(text))
-            outputCharacters += text.count
         }
         if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
             content.append(.text(refusal))
@@ -42,7 +46,7 @@ package struct OpenAIChatResponseTranslator: Sendable {
         var (stopReason, stopSequence) = context.stopReason(
             finishReason: choice["finish_reason"]?.stringValue, hasToolCalls: !toolCalls.isEmpty, choice: choice)
         if message["refusal"]?.stringValue?.isEmpty == false { stopReason = .refusal }
-        let usage = OpenAIChatReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        let usage = context.replyUsage(reported: OpenAIChatReplyContext.usage(response["usage"]), outputCharacters: outputCharacters)
         return AnthropicMessage(
             id: context.messageID, model: context.requestedModel, content: content,
             stopReason: stopReason, stopSequence: stopSequence, usage: usage)

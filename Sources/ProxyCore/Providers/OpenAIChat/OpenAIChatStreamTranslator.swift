@@ -3,7 +3,9 @@
 /// Reasoning becomes a thinking block, content a text block, each tool call one tool_use block whose
 /// input arrives as `input_json_delta` fragments. Anthropic blocks cannot interleave but OpenAI-style
 /// tool-call deltas can (keyed by `index`), so only the first call streams live; later calls are
-/// held until the reply ends, as is text that arrives after a call began. The closing events wait
+/// held until the reply ends, as is text that arrives after a call began. A search model's answer
+/// is held too: its citations arrive in an `annotations` delta after the text, and the blocks it
+/// becomes (see `OpenAIChatSearchAnswer`) are emitted whole at the end. The closing events wait
 /// for `[DONE]` (or the end of the stream) because usage arrives after `finish_reason`.
 package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private enum Phase {
@@ -27,8 +29,12 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private var blocks = ContentBlockCursor<OpenBlock>()
     private var toolOrder: [Int] = []
     private var toolCalls: [Int: ToolCall] = [:]
-    /// Text and thinking that arrived after the first tool call, emitted after the calls.
+    /// Text and thinking that arrived after the first tool call, emitted after the calls (and
+    /// refusals that follow a search model's answer).
     private var heldBlocks: [ContentBlock] = []
+    /// A search model's answer so far, and the annotations that came with it.
+    private var searchText = ""
+    private var searchAnnotations: [JSONValue] = []
     private var finishReason: String?
     private var finishingChoice: JSONValue?
     private var refused = false
@@ -70,7 +76,17 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
                 events += appendText(reasoning, as: .thinking)
             }
             if let text = delta["content"]?.stringValue, !text.isEmpty {
-                events += appendText(text, as: .text)
+                if context.searchAnswer != nil {
+                    searchText += text
+                    outputCharacters += text.count
+                } else {
+                    events += appendText(text, as: .text)
+                }
+            }
+            if context.searchAnswer != nil {
+                for annotation in delta["annotations"]?.arrayValue ?? [] where !searchAnnotations.contains(annotation) {
+                    searchAnnotations.append(annotation)
+                }
             }
             if let refusal = delta["refusal"]?.stringValue, !refusal.isEmpty {
                 refused = true
@@ -106,7 +122,8 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
 
     private mutating func appendText(_ text: String, as kind: OpenBlock) -> [AnthropicStreamEvent] {
         outputCharacters += text.count
-        if !toolOrder.isEmpty {
+        // A refusal after a search model's answer waits for the answer's blocks, as it follows them.
+        if !toolOrder.isEmpty || (kind == .text && context.searchAnswer != nil) {
             hold(text, as: kind)
             return []
         }
@@ -168,12 +185,8 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             let start = AnthropicStreamEvent.BlockStart.toolUse(id: call.id, name: context.toolNames.originalName(for: call.name ?? ""))
             events += blocks.whole(start, call.arguments.isEmpty ? [] : [.inputJSON(call.arguments)])
         }
-        for block in heldBlocks {
-            switch block {
-            case .thinking(let text, _): events += blocks.whole(.thinking, [.thinking(text)])
-            case .text(let text): events += blocks.whole(.text, [.text(text)])
-            default: continue
-            }
+        for block in (context.searchBlocks(text: searchText, annotations: searchAnnotations) ?? []) + heldBlocks {
+            events += whole(block)
         }
         if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
@@ -181,9 +194,21 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         }
         var (stopReason, stopSequence) = context.stopReason(finishReason: finishReason, hasToolCalls: !toolOrder.isEmpty, choice: finishingChoice)
         if refused { stopReason = .refusal }
-        let finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        let finalUsage = context.replyUsage(reported: usage, outputCharacters: outputCharacters)
         phase = .finished
         events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
         return .end(events, .completed(finalUsage))
+    }
+
+    /// The events of a block emitted at once.
+    private mutating func whole(_ block: ContentBlock) -> [AnthropicStreamEvent] {
+        switch block {
+        case .thinking(let text, _): blocks.whole(.thinking, [.thinking(text)])
+        case .text(let text): blocks.whole(.text, [.text(text)])
+        case .citedText(let text, let citations): blocks.whole(.citedText, citations.map(AnthropicStreamEvent.Delta.citation) + [.text(text)])
+        case .serverToolUse(let id, let name, let input): blocks.whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        case .webSearchToolResult(let id, let content): blocks.whole(.webSearchToolResult(toolUseID: id, content: content), [])
+        case .toolUse, .toolResult, .image, .document, .redactedThinking: []
+        }
     }
 }
