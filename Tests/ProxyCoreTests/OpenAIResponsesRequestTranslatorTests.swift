@@ -31,7 +31,7 @@ import Testing
 
     // MARK: - Recorded Claude Code requests
 
-    @Test(arguments: ["first-turn", "tool-result-turn", "parallel-tool-results-turn"])
+    @Test(arguments: ["first-turn", "tool-result-turn", "parallel-tool-results-turn", "web-search-request"])
     func claudeCodeRequestTranslatesToItsGoldenBody(fixture: String) throws {
         let body = try Fixture.claudeCodeRequest(fixture)
         let translated = try translate(body, profile: ModelCatalog().profile(for: "gpt-5"))
@@ -269,5 +269,80 @@ import Testing
             request([["role": "user", "content": "Hi"]], ["tools": [["name": "Bash", "input_schema": ["type": "object"]]], "tool_choice": ["type": .string(type)]]))
         #expect(body["tool_choice"] == expected)
         #expect(body["parallel_tool_calls"] == nil)
+    }
+
+    // MARK: - Web search
+
+    private static let searchTool: JSONValue = ["type": "web_search_20250305", "name": "web_search", "max_uses": 5]
+
+    @Test func webSearchIsTheAPIsOwnToolAskingForTheSourcesItRead() throws {
+        let body = try translate(request([["role": "user", "content": "Search."]], ["tools": [Self.searchTool], "tool_choice": ["type": "auto"]]))
+        #expect(body["tools"] == [["type": "web_search"]])
+        #expect(body["tool_choice"] == "auto")
+        #expect(body["include"] == ["reasoning.encrypted_content", "web_search_call.action.sources"])
+        let plain = try translate(request([["role": "user", "content": "Search."]], ["tools": [Self.searchTool]]), model: "gpt-4.1", profile: Self.gpt41)
+        #expect(plain["include"] == ["web_search_call.action.sources"])
+    }
+
+    @Test func allowedDomainsBecomeTheFilterByHostAndTheLocationTheAPIsApproximateOne() throws {
+        var tool = Self.searchTool.objectValue ?? [:]
+        tool["allowed_domains"] = ["swift.org", "https://docs.swift.org/blog", "swift.org/documentation", "github.com"]
+        tool["user_location"] = ["type": "approximate", "city": "Zürich", "region": "ZH", "country": "CH", "timezone": "Europe/Zurich"]
+        let body = try translate(request([["role": "user", "content": "Search."]], ["tools": [.object(tool)]]))
+        #expect(
+            body["tools"] == [
+                [
+                    "type": "web_search", "filters": ["allowed_domains": ["swift.org", "docs.swift.org", "github.com"]],
+                    "user_location": ["type": "approximate", "city": "Zürich", "region": "ZH", "country": "CH", "timezone": "Europe/Zurich"],
+                ]
+            ])
+    }
+
+    @Test func blockedDomainsAndMaxUsesHaveNoAPISettingAndAPartialLocationSendsWhatItHas() throws {
+        var tool = Self.searchTool.objectValue ?? [:]
+        tool["blocked_domains"] = ["example.com"]
+        tool["user_location"] = ["type": "approximate", "country": "US", "city": nil]
+        let body = try translate(request([["role": "user", "content": "Search."]], ["tools": [.object(tool)]]))
+        #expect(body["tools"] == [["type": "web_search", "user_location": ["type": "approximate", "country": "US"]]])
+    }
+
+    @Test func theSearchToolFollowsTheFunctionsAndToolChoiceCannotForceIt() throws {
+        let tools: JSONValue = [["name": "Bash", "input_schema": ["type": "object"]], Self.searchTool]
+        let body = try translate(request([["role": "user", "content": "Hi"]], ["tools": tools, "tool_choice": ["type": "tool", "name": "web_search"]]))
+        #expect(body["tools"]?.arrayValue?.map { $0["type"] } == ["function", "web_search"])
+        #expect(body["tool_choice"] == "auto")
+        let required = try translate(request([["role": "user", "content": "Hi"]], ["tools": [Self.searchTool], "tool_choice": ["type": "any"]]))
+        #expect(required["tool_choice"] == "required")
+    }
+
+    @Test func webFetchIsRefusedBecauseOnlyGeminiCanFetchAPage() {
+        let error = rejection(
+            request([["role": "user", "content": "Read https://swift.org"]], ["tools": [Self.searchTool, ["type": "web_fetch_20250910", "name": "web_fetch"]]]))
+        #expect(
+            error == .invalidRequest(
+                "tools: 'web_fetch' (web_fetch_20250910) needs a gemini/ target: the OpenAI Responses API cannot fetch a page by its URL, and this proxy never fetches URLs itself; remove the tool or route this model to Gemini"))
+    }
+
+    // MARK: - Structured outputs
+
+    private static let strictSchema: JSONValue = [
+        "$schema": "http://json-schema.org/draft-07/schema#", "title": "weather_report", "type": "object",
+        "properties": ["city": ["type": "string"], "celsius": ["type": "number"]], "required": ["city", "celsius"], "additionalProperties": false,
+    ]
+
+    @Test func anOutputSchemaStrictModeTakesIsAStrictJSONSchemaFormatNamedByItsTitle() throws {
+        let body = try translate(request([["role": "user", "content": "Weather?"]], ["output_config": ["format": ["type": "json_schema", "schema": Self.strictSchema]]]))
+        var schema = Self.strictSchema.objectValue ?? [:]
+        schema["$schema"] = nil
+        #expect(body["text"] == ["format": ["type": "json_schema", "name": "weather_report", "schema": .object(schema), "strict": true]])
+    }
+
+    @Test func aSchemaWithOptionalFieldsIsNotStrictAndATitleThatIsNoNameIsReplaced() throws {
+        let schema: JSONValue = [
+            "title": "Weather report", "type": "object", "properties": ["city": ["type": "string"], "note": ["type": "string"]], "required": ["city"],
+            "additionalProperties": false,
+        ]
+        let body = try translate(request([["role": "user", "content": "Weather?"]], ["output_format": ["type": "json_schema", "schema": schema]]))
+        #expect(body["text"] == ["format": ["type": "json_schema", "name": "response", "schema": schema, "strict": false]])
     }
 }

@@ -2,7 +2,8 @@ import ProxyCore
 import Testing
 
 /// The same Responses API answer, received whole or streamed, reaches the client as the same
-/// message: the stream accumulates (as the SDKs' `get_final_message` does) to the whole translation.
+/// message: the stream accumulates (as the SDKs' `get_final_message` does) to the whole translation,
+/// with and without a web search in the request.
 @Suite struct OpenAIResponsesStreamWholeAgreementTests {
     struct Scenario: Sendable, CustomTestStringConvertible {
         var name: String
@@ -11,6 +12,8 @@ import Testing
         var pieceSize = 4
         /// What both translations must say, so that agreeing on something wrong still fails.
         var stopReason: StopReason
+        /// Searches the reply ran and the client may see.
+        var searches = 0
 
         var testDescription: String { name }
     }
@@ -64,6 +67,55 @@ import Testing
         Scenario(name: "empty reply", response: ResponsesAPI.response(output: []), stopReason: .endTurn),
     ]
 
+    private typealias Search = OpenAIResponsesWebSearchTests
+
+    /// Replies to a request with a web search (`max_uses` 2, github.com blocked).
+    static let searchScenarios: [Scenario] = [
+        Scenario(name: "a search and its cited answer", response: ResponsesAPI.response(output: [Search.search, Search.citedAnswer]), stopReason: .endTurn, searches: 1),
+        Scenario(
+            name: "multi-byte text cited letter by letter",
+            response: ResponsesAPI.response(output: [
+                Search.search,
+                ResponsesAPI.citedMessage(parts: [
+                    (
+                        "🚀 Swift 6.3 ist da — „schneller“ ☕️ und sicherer. Mehr folgt.",
+                        [ResponsesAPI.citation(21, 35, url: Search.release, title: "Swift 6.3"), ResponsesAPI.citation(36, 49, url: Search.changelog, title: "Changelog")]
+                    )
+                ]),
+            ]), pieceSize: 1, stopReason: .endTurn, searches: 1),
+        Scenario(
+            name: "reasoning between searches past max_uses, then the answer",
+            response: ResponsesAPI.response(output: [
+                ResponsesAPI.reasoning(id: "rs_1", encrypted: "enc-1"), ResponsesAPI.webSearchCall(id: "ws_a", query: "swift 6.3", sources: [Search.release]),
+                ResponsesAPI.reasoning(id: "rs_2", summary: ["Check the changelog."], encrypted: "enc-2"),
+                ResponsesAPI.webSearchCall(id: "ws_b", query: "swift changelog", sources: [Search.changelog]),
+                ResponsesAPI.webSearchCall(id: "ws_c", query: "swift forums", sources: ["https://forums.swift.org/t/1"]), Search.citedAnswer,
+            ]), stopReason: .endTurn, searches: 3),
+        Scenario(
+            name: "a failed search and a page opened",
+            response: ResponsesAPI.response(output: [
+                ResponsesAPI.webSearchCall(id: "ws_a", query: "swift 6.3", sources: [], status: "failed"),
+                ["id": "ws_b", "type": "web_search_call", "status": "completed", "action": ["type": "open_page", "url": .string(Search.release)]],
+                ResponsesAPI.message(text: "I could not search."),
+            ]), stopReason: .endTurn, searches: 1),
+        Scenario(
+            name: "a search, then a tool call",
+            response: ResponsesAPI.response(output: [Search.search, ResponsesAPI.message(text: "Let me check locally."), bash]), stopReason: .toolUse, searches: 1),
+        Scenario(name: "a cited answer without searching", response: ResponsesAPI.response(output: [Search.citedAnswer]), stopReason: .endTurn),
+        Scenario(
+            name: "a search without usage", response: ResponsesAPI.response(output: [Search.search, Search.citedAnswer], usage: nil), pieceSize: 3, stopReason: .endTurn,
+            searches: 1),
+    ]
+
+    private static let searchingContext: OpenAIResponsesReplyContext = {
+        var search = ResponsesAPI.searchTool
+        search.maxUses = 2
+        search.blockedDomains = ["github.com"]
+        var context = ResponsesAPI.searchingContext(search)
+        context.toolNames = OpenAIResponsesStreamWholeAgreementTests.context.toolNames
+        return context
+    }()
+
     private static let context = OpenAIResponsesReplyContext.forTesting(tools: ["Bash", "Read", "mcp__github.create_issue"])
 
     @Test(arguments: scenarios)
@@ -73,5 +125,22 @@ import Testing
         let streamed = try accumulate(translator.translateAll(ResponsesAPI.stream(of: scenario.response, pieceSize: scenario.pieceSize)))
         #expect(streamed == whole)
         #expect(whole.stopReason == scenario.stopReason)
+    }
+
+    /// With a web search in the request messages are held part by part and searches become
+    /// blocks; every reply still agrees, those that searched and those that did not.
+    @Test(arguments: scenarios + searchScenarios)
+    func streamAccumulatesToTheWholeTranslationWhenTheRequestSearches(scenario: Scenario) throws {
+        let whole = try OpenAIResponsesResponseTranslator(context: Self.searchingContext).translate(scenario.response)
+        var translator = OpenAIResponsesStreamTranslator(context: Self.searchingContext)
+        let streamed = try accumulate(translator.translateAll(ResponsesAPI.searchingStream(of: scenario.response, pieceSize: scenario.pieceSize)))
+        #expect(streamed == whole)
+        #expect(whole.stopReason == scenario.stopReason)
+        #expect(whole.usage.webSearchRequests == scenario.searches)
+        let searchBlocks = whole.content.filter {
+            if case .serverToolUse = $0 { return true }
+            return false
+        }
+        #expect(searchBlocks.count == scenario.searches)
     }
 }

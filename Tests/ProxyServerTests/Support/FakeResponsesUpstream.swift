@@ -10,6 +10,11 @@ import Synchronization
 /// with a reasoning item, with a summary when one was asked for and encrypted content when it was
 /// included; that encrypted content is only accepted back by the model it was issued for.
 ///
+/// A script's searches run only when the request offers the `web_search` tool: each is a
+/// `web_search_call` before the message, listing its sources when the request includes them and
+/// only those within `filters.allowed_domains`; its citations annotate the message's text, their
+/// links tagged `utm_source=openai`, as OpenAI's are.
+///
 /// Control endpoints for out-of-process clients: `POST /_responses/script` `{"replies": [...]}`
 /// (each a `FakeReply` form, plus `"failed": {"code": ..., "message": ...}` for a stream that
 /// ends in `response.failed`), `GET /_responses/requests` lists the recorded request bodies.
@@ -18,11 +23,28 @@ final class FakeResponsesUpstream: Sendable {
         var reply: FakeReply
         /// The stream ends in `response.failed` with this error after its first item.
         var failed: JSONValue?
+        var searches: [Search]
+        var citations: [Citation]
 
-        init(_ reply: FakeReply, failed: JSONValue? = nil) {
+        init(_ reply: FakeReply, failed: JSONValue? = nil, searches: [Search] = [], citations: [Citation] = []) {
             self.reply = reply
             self.failed = failed
+            self.searches = searches
+            self.citations = citations
         }
+    }
+
+    /// A search the model runs: what it asks, and the pages it reads.
+    struct Search: Sendable {
+        var query: String
+        var sources: [String]
+    }
+
+    /// The text of the reply `quote` (its first occurrence) cites the page at `url`.
+    struct Citation: Sendable {
+        var quote: String
+        var url: String
+        var title: String
     }
 
     private struct State {
@@ -87,7 +109,7 @@ final class FakeResponsesUpstream: Sendable {
             if let retryAfter = failure.retryAfter { response.headers[.retryAfter] = retryAfter }
             return response
         }
-        let output = self.output(for: reply, request: body)
+        let output = self.output(for: script, request: body)
         guard body["stream"] == true else { return Self.json(Self.response(output: output, reply: reply, model: body["model"] ?? nil)) }
         var events = Self.events(output: output, reply: reply, model: body["model"] ?? nil)
         if let failed = script.failed {
@@ -116,8 +138,10 @@ final class FakeResponsesUpstream: Sendable {
 
     // MARK: - Replies
 
-    /// The output items: a reasoning item first for reasoning models, then the text, then the calls.
-    private func output(for reply: FakeReply, request: JSONValue) -> [JSONValue] {
+    /// The output items: a reasoning item first for reasoning models, then the searches, the
+    /// text, and the calls.
+    private func output(for script: Script, request: JSONValue) -> [JSONValue] {
+        let reply = script.reply
         var output: [JSONValue] = []
         let model = request["model"]?.stringValue ?? ""
         if StrictResponsesValidator.reasoningModels.contains(model) {
@@ -135,10 +159,15 @@ final class FakeResponsesUpstream: Sendable {
             }
             output.append(.object(item))
         }
+        let searchTool = request["tools"]?.arrayValue?.first { $0["type"] == "web_search" }
+        if let searchTool {
+            output += Self.searchCalls(script.searches, tool: searchTool, includesSources: request["include"]?.arrayValue?.contains(Self.sourcesInclude) == true)
+        }
         if !reply.text.isEmpty {
+            let annotations = searchTool == nil || script.searches.isEmpty ? [] : Self.annotations(script.citations, in: reply.text)
             output.append([
                 "id": "msg_fake_1", "type": "message", "status": .string(reply.finishReason == "length" ? "incomplete" : "completed"), "role": "assistant",
-                "content": [["type": "output_text", "text": .string(reply.text), "annotations": []]],
+                "content": [["type": "output_text", "text": .string(reply.text), "annotations": .array(annotations), "logprobs": []]],
             ])
         }
         for (index, call) in reply.toolCalls.enumerated() {
@@ -148,6 +177,38 @@ final class FakeResponsesUpstream: Sendable {
             ])
         }
         return output
+    }
+
+    private static let sourcesInclude: JSONValue = "web_search_call.action.sources"
+
+    /// The searches as `web_search_call` items: sources outside the tool's allowed domains are
+    /// never read, and they are listed only when the request includes them.
+    private static func searchCalls(_ searches: [Search], tool: JSONValue, includesSources: Bool) -> [JSONValue] {
+        let allowed = (tool["filters"]?["allowed_domains"]?.arrayValue ?? []).compactMap(\.stringValue)
+        return searches.enumerated().map { number, search in
+            var action: JSONObject = ["type": "search", "query": .string(search.query)]
+            if includesSources {
+                let read = search.sources.filter { url in
+                    let host = url.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+                    return allowed.isEmpty || allowed.contains { host == $0 || host.hasSuffix("." + $0) }
+                }
+                action["sources"] = .array(read.map { ["type": "url", "url": .string($0)] })
+            }
+            return ["id": .string("ws_fake\(number)"), "type": "web_search_call", "status": "completed", "action": .object(action)]
+        }
+    }
+
+    /// `url_citation` annotations; OpenAI's indexes count Unicode scalars (Python's string indexes).
+    private static func annotations(_ citations: [Citation], in text: String) -> [JSONValue] {
+        citations.compactMap { citation in
+            guard let range = text.range(of: citation.quote) else { return nil }
+            let start = text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound)
+            let end = start + citation.quote.unicodeScalars.count
+            return [
+                "type": "url_citation", "start_index": .int(start), "end_index": .int(end), "url": .string(citation.url + "?utm_source=openai"),
+                "title": .string(citation.title),
+            ]
+        }
     }
 
     private static func response(output: [JSONValue], reply: FakeReply, model: JSONValue, status: String? = nil, error: JSONValue = nil) -> JSONValue {
@@ -166,7 +227,8 @@ final class FakeResponsesUpstream: Sendable {
     }
 
     /// The stream OpenAI sends for `output`: created, each item added, its deltas a few
-    /// characters at a time, done, then completed (or incomplete).
+    /// characters at a time (a message's citations each announced after the delta that completes
+    /// the text it cites; a search's progress), done, then completed (or incomplete).
     private static func events(output: [JSONValue], reply: FakeReply, model: JSONValue) -> [JSONValue] {
         var events: [JSONValue] = [["type": "response.created", "response": response(output: [], reply: reply, model: model, status: "in_progress")]]
         for (index, item) in output.enumerated() {
@@ -184,9 +246,27 @@ final class FakeResponsesUpstream: Sendable {
                 }
             case "message"?:
                 opening["content"] = []
-                deltas += pieces(item["content"]?[0]?["text"]?.stringValue ?? "").map {
-                    ["type": "response.output_text.delta", "item_id": id, "output_index": .int(index), "content_index": 0, "delta": .string($0)]
+                opening["status"] = "in_progress"
+                let part = item["content"]?[0] ?? [:]
+                let annotations = part["annotations"]?.arrayValue ?? []
+                let located: JSONObject = ["item_id": id, "output_index": .int(index), "content_index": 0]
+                deltas.append(event("response.content_part.added", located, ["part": ["type": "output_text", "text": "", "annotations": []]]))
+                var written = 0
+                var announced = 0
+                for piece in pieces(part["text"]?.stringValue ?? "") {
+                    deltas.append(event("response.output_text.delta", located, ["delta": .string(piece)]))
+                    written += piece.unicodeScalars.count
+                    while announced < annotations.count, annotations[announced]["end_index"]?.intValue ?? 0 <= written {
+                        deltas.append(event("response.output_text.annotation.added", located, ["annotation_index": .int(announced), "annotation": annotations[announced]]))
+                        announced += 1
+                    }
                 }
+                deltas.append(event("response.output_text.done", located, ["text": part["text"] ?? "", "logprobs": []]))
+                deltas.append(event("response.content_part.done", located, ["part": part]))
+            case "web_search_call"?:
+                opening["status"] = "in_progress"
+                opening["action"] = ["type": "search"]
+                deltas += ["in_progress", "searching", "completed"].map { event("response.web_search_call.\($0)", ["item_id": id, "output_index": .int(index)]) }
             default:
                 opening["arguments"] = ""
                 deltas += pieces(item["arguments"]?.stringValue ?? "").map {
@@ -200,6 +280,12 @@ final class FakeResponsesUpstream: Sendable {
         let final = response(output: output, reply: reply, model: model)
         events.append(["type": final["status"] == "incomplete" ? "response.incomplete" : "response.completed", "response": final])
         return events
+    }
+
+    private static func event(_ type: String, _ fields: JSONObject, _ more: JSONObject = [:]) -> JSONValue {
+        var event: JSONObject = ["type": .string(type)]
+        for member in fields.members + more.members { event[member.key] = member.value }
+        return .object(event)
     }
 
     /// Text in pieces of up to 4 characters, as tokens arrive.

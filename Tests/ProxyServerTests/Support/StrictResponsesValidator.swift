@@ -1,14 +1,29 @@
 import ProxyCore
 
 /// Rejects Responses API requests the way `POST /v1/responses` does, with its wording, so that
-/// end-to-end tests fail on anything OpenAI would refuse (openai-python `response_create_params.py`
-/// and the input item types; the store-false rules from OpenAI's reasoning guide).
+/// end-to-end tests fail on anything OpenAI would refuse (openai-python `response_create_params.py`,
+/// the input item, tool and text format types, `response_includable.py`; the store-false rules from
+/// OpenAI's reasoning guide).
 enum StrictResponsesValidator {
     static let knownParameters: Set<String> = [
         "model", "input", "instructions", "max_output_tokens", "temperature", "top_p", "reasoning", "include", "tools", "tool_choice",
         "parallel_tool_calls", "store", "stream", "metadata", "previous_response_id", "text", "truncation", "user", "service_tier",
         "prompt_cache_key", "safety_identifier", "background", "max_tool_calls", "top_logprobs", "conversation",
     ]
+
+    /// What `include` may ask for.
+    static let includables: Set<String> = [
+        "web_search_call.action.sources", "web_search_call.results", "code_interpreter_call.outputs", "computer_call_output.output.image_url",
+        "file_search_call.results", "message.input_image.image_url", "message.output_text.logprobs", "reasoning.encrypted_content",
+    ]
+
+    /// The tool types the API knows, and the fields of the web search tool.
+    static let toolTypes: Set<String> = [
+        "function", "file_search", "computer_use_preview", "web_search", "web_search_2025_08_26", "web_search_preview", "web_search_preview_2025_03_11", "mcp",
+        "code_interpreter", "image_generation", "local_shell", "custom",
+    ]
+    static let webSearchFields: Set<String> = ["type", "filters", "user_location", "search_context_size"]
+    static let userLocationFields: Set<String> = ["type", "city", "region", "country", "timezone"]
 
     /// Output ceilings the fake enforces, by model.
     static let outputCeilings: [String: Int] = ["gpt-5": 128_000, "gpt-5-codex": 128_000, "o3-pro": 100_000, "codex-mini-latest": 100_000, "gpt-4.1": 32_768]
@@ -38,9 +53,13 @@ enum StrictResponsesValidator {
                 return ("Invalid value for 'reasoning.summary'.", "invalid_value")
             }
         }
-        for include in object["include"]?.arrayValue ?? [] where include == "reasoning.encrypted_content" && !reasoning {
-            return ("Encrypted content is not supported with this model.", "unsupported_parameter")
+        for include in object["include"]?.arrayValue ?? [] {
+            guard includables.contains(include.stringValue ?? "") else {
+                return ("Invalid value: '\(include.stringValue ?? JSONWriter.string(include))'. Supported values are: \(includables.sorted().map { "'\($0)'" }.joined(separator: ", ")).", "invalid_value")
+            }
+            if include == "reasoning.encrypted_content", !reasoning { return ("Encrypted content is not supported with this model.", "unsupported_parameter") }
         }
+        if let text = object["text"], let problem = problem(withText: text) { return (problem, "invalid_value") }
         if let maxTokens = object["max_output_tokens"] {
             guard let tokens = maxTokens.intValue, tokens >= 16 else {
                 return ("Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16.", "integer_below_min_value")
@@ -49,12 +68,13 @@ enum StrictResponsesValidator {
                 return ("max_output_tokens is too large: \(tokens). This model supports at most \(ceiling) output tokens.", "invalid_value")
             }
         }
-        let toolNames = Set((object["tools"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
-        for (index, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
+        let tools = object["tools"]?.arrayValue ?? []
+        let toolNames = Set(tools.compactMap { $0["name"]?.stringValue })
+        for (index, tool) in tools.enumerated() {
             if let problem = problem(withTool: tool, index: index) { return (problem, "invalid_value") }
         }
         if let choice = object["tool_choice"] {
-            if toolNames.isEmpty { return ("Tool choice 'function' not found in 'tools' parameter.", "invalid_value") }
+            if tools.isEmpty { return ("Tool choice 'function' not found in 'tools' parameter.", "invalid_value") }
             if let name = choice["name"]?.stringValue, !toolNames.contains(name) {
                 return ("Tool choice 'function' not found in 'tools' parameter.", "invalid_value")
             }
@@ -67,7 +87,12 @@ enum StrictResponsesValidator {
     }
 
     private static func problem(withTool tool: JSONValue, index: Int) -> String? {
-        guard tool["type"] == "function", let name = tool["name"]?.stringValue else { return "Missing required parameter: 'tools[\(index)].name'." }
+        let type = tool["type"]?.stringValue ?? ""
+        guard toolTypes.contains(type) else {
+            return "Invalid value: '\(type)'. Supported values are: \(toolTypes.sorted().map { "'\($0)'" }.joined(separator: ", "))."
+        }
+        if type.hasPrefix("web_search") { return problem(withWebSearch: tool, index: index) }
+        guard type == "function", let name = tool["name"]?.stringValue else { return "Missing required parameter: 'tools[\(index)].name'." }
         if !isValidFunctionName(name) {
             return "Invalid 'tools[\(index)].name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'."
         }
@@ -78,6 +103,65 @@ enum StrictResponsesValidator {
             return "Invalid schema for function '\(name)': In context=(), 'additionalProperties' is required to be supplied and to be false."
         }
         return nil
+    }
+
+    /// The web search tool takes domains without a scheme, and an approximate location whose
+    /// country is a two-letter code.
+    private static func problem(withWebSearch tool: JSONValue, index: Int) -> String? {
+        if let unknown = tool.objectValue?.keys.first(where: { !webSearchFields.contains($0) }) { return "Unknown parameter: 'tools[\(index)].\(unknown)'." }
+        if let filters = tool["filters"] {
+            if let unknown = filters.objectValue?.keys.first(where: { $0 != "allowed_domains" }) { return "Unknown parameter: 'tools[\(index)].filters.\(unknown)'." }
+            for domain in filters["allowed_domains"]?.arrayValue ?? [] where domain.stringValue?.contains("://") != false {
+                return "Invalid 'tools[\(index)].filters.allowed_domains': domains must be given without a scheme."
+            }
+        }
+        if let location = tool["user_location"] {
+            if let unknown = location.objectValue?.keys.first(where: { !userLocationFields.contains($0) }) {
+                return "Unknown parameter: 'tools[\(index)].user_location.\(unknown)'."
+            }
+            if location["type"] != "approximate" { return "Invalid value for 'tools[\(index)].user_location.type': expected 'approximate'." }
+            if let country = location["country"], country.stringValue?.count != 2 {
+                return "Invalid 'tools[\(index)].user_location.country': expected a two-letter ISO country code."
+            }
+        }
+        if let size = tool["search_context_size"], !["low", "medium", "high"].contains(size.stringValue ?? "") {
+            return "Invalid value for 'tools[\(index)].search_context_size'."
+        }
+        return nil
+    }
+
+    /// `text.format`: plain text, JSON, or a named JSON schema; a strict one must list every
+    /// property as required and allow no others, in every object.
+    private static func problem(withText text: JSONValue) -> String? {
+        if let unknown = text.objectValue?.keys.first(where: { !["format", "verbosity"].contains($0) }) { return "Unknown parameter: 'text.\(unknown)'." }
+        guard let format = text["format"] else { return nil }
+        switch format["type"]?.stringValue {
+        case "text"?, "json_object"?:
+            return nil
+        case "json_schema"?:
+            if let unknown = format.objectValue?.keys.first(where: { !["type", "name", "schema", "strict", "description"].contains($0) }) {
+                return "Unknown parameter: 'text.format.\(unknown)'."
+            }
+            guard let name = format["name"]?.stringValue else { return "Missing required parameter: 'text.format.name'." }
+            guard isValidFunctionName(name) else { return "Invalid 'text.format.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'." }
+            guard let schema = format["schema"], schema.objectValue != nil else { return "Missing required parameter: 'text.format.schema'." }
+            if format["strict"] == true, !isStrict(schema) {
+                return "Invalid schema for response_format '\(name)': In context=(), 'required' is required to be supplied and to be an array including every key in properties, and 'additionalProperties' is required to be supplied and to be false."
+            }
+            return nil
+        default:
+            return "Invalid value for 'text.format.type'. Supported values are: 'text', 'json_object', and 'json_schema'."
+        }
+    }
+
+    private static func isStrict(_ schema: JSONValue) -> Bool {
+        guard let object = schema.objectValue else { return true }
+        if let properties = object["properties"]?.objectValue {
+            let required = Set((object["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            guard object["additionalProperties"] == false, required == Set(properties.keys) else { return false }
+            if !properties.members.allSatisfy({ isStrict($0.value) }) { return false }
+        }
+        return object["items"].map(isStrict) ?? true
     }
 
     private static func problem(withInput items: [JSONValue], model: String, isIssued: (String, String) -> Bool) -> (String, String?)? {

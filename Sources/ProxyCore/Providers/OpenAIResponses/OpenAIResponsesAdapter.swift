@@ -11,7 +11,8 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
         profile = catalog.profile(for: target.model, preset: target.preset)
         context = OpenAIResponsesReplyContext(
             requestedModel: request.model, upstreamModel: target.model, messageID: MessageIdentifier.newMessageID(),
-            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow)
+            toolNames: ToolNameMapping(request: request), estimatedInputTokens: TokenEstimator.estimate(request), contextWindow: profile.contextWindow,
+            webSearch: request.webSearch.map(OpenAIResponsesWebSearch.init))
     }
 
     package func requestBody() throws(AnthropicError) -> [UInt8] {

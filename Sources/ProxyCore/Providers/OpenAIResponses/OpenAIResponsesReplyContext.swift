@@ -11,10 +11,13 @@ package struct OpenAIResponsesReplyContext: Sendable {
     package var estimatedInputTokens: Int
     /// The model's context window when known, for restating overflow errors.
     package var contextWindow: Int?
+    /// The client's web search, when the request declares one: only then do the upstream's
+    /// searches and citations become blocks.
+    package var webSearch: OpenAIResponsesWebSearch?
 
     package init(
         requestedModel: String, upstreamModel: String, messageID: String, toolNames: ToolNameMapping, estimatedInputTokens: Int = 0,
-        contextWindow: Int? = nil
+        contextWindow: Int? = nil, webSearch: OpenAIResponsesWebSearch? = nil
     ) {
         self.requestedModel = requestedModel
         self.upstreamModel = upstreamModel
@@ -22,6 +25,7 @@ package struct OpenAIResponsesReplyContext: Sendable {
         self.toolNames = toolNames
         self.estimatedInputTokens = estimatedInputTokens
         self.contextWindow = contextWindow
+        self.webSearch = webSearch
     }
 
     /// Maps `status` and `incomplete_details.reason`: output that ran out is `max_tokens` (a tool

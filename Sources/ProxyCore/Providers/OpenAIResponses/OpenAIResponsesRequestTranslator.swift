@@ -6,7 +6,9 @@
 /// tool calls (`function_call`), tool results (`function_call_output`), and the reasoning items
 /// this adapter returned earlier (see `OpenAIResponsesReasoningSignature`). Requests are never
 /// stored (`store: false`); reasoning models are asked for their encrypted reasoning, so that the
-/// next turn can send it back. What the API cannot take is a 400 naming the field.
+/// next turn can send it back. Web search is the API's own `web_search` tool (see
+/// `OpenAIResponsesWebSearch`), an output schema `text.format`. What the API cannot take is a 400
+/// naming the field.
 package struct OpenAIResponsesRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
@@ -24,24 +26,34 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
             throw .invalidRequest(
                 "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")
         }
+        if let fetch = request.webFetch {
+            throw .invalidRequest(
+                "tools: '\(fetch.name)' (\(fetch.type)) needs a gemini/ target: the OpenAI Responses API cannot fetch a page by its URL, and this proxy never fetches URLs itself; remove the tool or route this model to Gemini")
+        }
+        let search = request.webSearch.map(OpenAIResponsesWebSearch.init)
         var body = JSONObject()
         body.append("model", .string(model))
         if !request.system.isEmpty { body.append("instructions", .string(request.system.joined(separator: "\n\n"))) }
         body.append("input", .array(try input(request)))
         body.append("max_output_tokens", .int(min(request.maxTokens, profile.maxOutputTokens)))
+        var include: [JSONValue] = []
         if profile.isOpenAIReasoningModel {
             var reasoning = JSONObject()
             if let effort = request.openAIReasoningEffort { reasoning.append("effort", .string(effort)) }
             // Summaries are what a thinking block shows; only a client that asked for thinking gets them.
             if request.thinking != .disabled { reasoning.append("summary", "auto") }
             if !reasoning.isEmpty { body.append("reasoning", .object(reasoning)) }
-            body.append("include", ["reasoning.encrypted_content"])
+            include.append("reasoning.encrypted_content")
         } else {
             if let temperature = request.temperature { body.append("temperature", .double(temperature)) }
             if let topP = request.topP { body.append("top_p", .double(topP)) }
         }
-        if !request.tools.isEmpty {
-            body.append("tools", .array(request.tools.map(Self.function)))
+        if search != nil { include.append(OpenAIResponsesWebSearch.sourcesInclude) }
+        if !include.isEmpty { body.append("include", .array(include)) }
+        if let schema = request.outputSchema { body.append("text", ["format": Self.jsonSchemaFormat(schema)]) }
+        let tools = request.tools.map(Self.function) + [search?.requestTool].compactMap { $0 }
+        if !tools.isEmpty {
+            body.append("tools", .array(tools))
             if let choice = request.toolChoice { body.append("tool_choice", Self.toolChoice(choice)) }
             if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
         }
@@ -189,6 +201,16 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
         function["parameters"] = .object(parameters)
         function["strict"] = false
         return .object(function)
+    }
+
+    /// Structured outputs: the schema (without `$schema`, which names a dialect and constrains
+    /// nothing), named by its `title` when that is a valid name (as tool names are), strict only
+    /// when strict mode can take the schema as it is (see `StrictJSONSchema`).
+    private static func jsonSchemaFormat(_ schema: JSONValue) -> JSONValue {
+        var object = schema.objectValue ?? [:]
+        object["$schema"] = nil
+        let name = object["title"]?.stringValue.flatMap { ToolNameMapping.upstreamName(for: $0) == $0 ? $0 : nil } ?? "response"
+        return ["type": "json_schema", "name": .string(name), "schema": .object(object), "strict": .bool(StrictJSONSchema.allowsStrict(schema))]
     }
 
     private static func toolChoice(_ choice: MessagesRequest.ToolChoice) -> JSONValue {

@@ -1,7 +1,8 @@
-/// Translates a whole Responses API response into an Anthropic message, one block per output
-/// item in order: reasoning → a thinking block (summary as text, encrypted reasoning in the
-/// signature), message → a text block, function_call → a tool_use block. Items the proxy did not
-/// ask for (built-in tool calls) are skipped.
+/// Translates a whole Responses API response into an Anthropic message, block by block in the
+/// order of the output items: reasoning → a thinking block (summary as text, encrypted reasoning
+/// in the signature), message → a text block, function_call → a tool_use block. With the client's
+/// web search, a web_search_call → server_tool_use and web_search_tool_result blocks, and a
+/// message → plain and cited text blocks (see `OpenAIResponsesWebSearch`). Other items are skipped.
 package struct OpenAIResponsesResponseTranslator: Sendable {
     private let context: OpenAIResponsesReplyContext
 
@@ -21,6 +22,8 @@ package struct OpenAIResponsesResponseTranslator: Sendable {
         var outputCharacters = 0
         var refused = false
         var toolCalls = 0
+        var searches = 0
+        let titles = OpenAIResponsesWebSearch.titles(in: output.flatMap(OpenAIResponsesWebSearch.annotations(ofMessage:)))
         for item in output {
             switch item["type"]?.stringValue {
             case "reasoning"?:
@@ -32,9 +35,21 @@ package struct OpenAIResponsesResponseTranslator: Sendable {
             case "message"?:
                 let (text, refusal) = OpenAIResponsesReplyContext.messageText(item)
                 refused = refused || refusal
+                if let search = context.webSearch {
+                    let spans = (item["content"]?.arrayValue ?? []).flatMap(search.spans(ofPart:))
+                    outputCharacters += spans.reduce(0) { $0 + $1.text.count }
+                    content += OpenAIResponsesWebSearch.blocks(spans)
+                    continue
+                }
                 guard !text.isEmpty else { continue }
                 outputCharacters += text.count
                 content.append(.text(text))
+            case "web_search_call"?:
+                guard let search = context.webSearch, let query = OpenAIResponsesWebSearch.query(of: item) else { continue }
+                searches += 1
+                let id = OpenAIResponsesWebSearch.serverToolUseID(callID: item["id"]?.stringValue, messageID: context.messageID, number: searches)
+                content.append(.serverToolUse(id: id, name: search.tool.name, input: ["query": .string(query)]))
+                content.append(.webSearchToolResult(toolUseID: id, content: search.outcome(of: item, number: searches, titles: titles)))
             case "function_call"?:
                 let arguments = item["arguments"]?.stringValue ?? ""
                 outputCharacters += arguments.count
@@ -51,7 +66,8 @@ package struct OpenAIResponsesResponseTranslator: Sendable {
         if content.isEmpty { content.append(.text("")) }
         let stopReason = context.stopReason(
             incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
-        let usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        var usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        usage.webSearchRequests = searches
         return AnthropicMessage(id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, usage: usage)
     }
 }
