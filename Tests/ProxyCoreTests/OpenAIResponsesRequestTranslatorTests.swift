@@ -315,14 +315,6 @@ import Testing
         #expect(required["tool_choice"] == "required")
     }
 
-    @Test func webFetchIsRefusedBecauseOnlyGeminiCanFetchAPage() {
-        let error = rejection(
-            request([["role": "user", "content": "Read https://swift.org"]], ["tools": [Self.searchTool, ["type": "web_fetch_20250910", "name": "web_fetch"]]]))
-        #expect(
-            error == .invalidRequest(
-                "tools: 'web_fetch' (web_fetch_20250910) needs a gemini/ target: the OpenAI Responses API cannot fetch a page by its URL, and this proxy never fetches URLs itself; remove the tool or route this model to Gemini"))
-    }
-
     // MARK: - Structured outputs
 
     private static let strictSchema: JSONValue = [

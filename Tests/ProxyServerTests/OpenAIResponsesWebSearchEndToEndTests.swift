@@ -153,7 +153,7 @@ import Testing
                 ])
             #expect(reply.status == 400)
             #expect(try reply.json["error"]?["type"] == "invalid_request_error")
-            #expect(try reply.json["error"]?["message"]?.stringValue?.hasPrefix("tools: 'web_fetch' (web_fetch_20250910) needs a gemini/ target") == true)
+            #expect(try reply.json["error"]?["message"]?.stringValue?.hasPrefix("tools: web fetch runs only on Gemini (its URL context) or Anthropic") == true)
             #expect(harness.responses.receivedRequests.isEmpty)
         }
     }

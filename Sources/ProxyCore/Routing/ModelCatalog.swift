@@ -94,13 +94,6 @@ package struct ModelCatalog: Sendable {
         return name.contains("codex") || name.contains("deep-research") || name.split(separator: "-").contains("pro")
     }
 
-    /// Whether the model is one of OpenAI's Chat search models (`gpt-4o-search-preview`,
-    /// `gpt-5-search-api`), which take `web_search_options` and search on every request.
-    package static func isOpenAISearchModel(_ model: String) -> Bool {
-        let name = model.lowercased().split(separator: "/").last.map(String.init) ?? model.lowercased()
-        return name.contains("-search-preview") || name.contains("-search-api")
-    }
-
     /// The provider a bare model name belongs to, when the name says so.
     package static func provider(ofBareName name: String) -> Provider? {
         let lowered = name.lowercased()

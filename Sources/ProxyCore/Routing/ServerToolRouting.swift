@@ -65,7 +65,7 @@ package struct ServerToolRouting: Sendable {
         case (.anthropic, _), (.gemini, _), (.openAIResponses, .webSearch):
             return route
         case (.openAI, .webSearch) where route.baseURL == openAIBaseURL && route.channel == nil && route.preset == nil:
-            if ModelCatalog.isOpenAISearchModel(route.model) { return route }
+            if OpenAISearchModel.matches(route.model) { return route }
             var responses = route
             responses.provider = .openAIResponses
             return responses

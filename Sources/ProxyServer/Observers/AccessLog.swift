@@ -13,7 +13,7 @@ struct AccessLog: RequestObserver {
         logger.log(level: level, "\(Self.line(record))")
     }
 
-    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85`
+    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85, 1 web search`
     static func line(_ record: RequestRecord) -> String {
         var line = "\(record.method) \(record.path)"
         if let clientModel = record.clientModel { line += " \(clientModel)" }
@@ -32,6 +32,7 @@ struct AccessLog: RequestObserver {
             if usage.cacheReadInputTokens > 0 { line += " (cached \(usage.cacheReadInputTokens))" }
             line += " out \(usage.outputTokens)"
         }
+        if record.serverToolUses > 0 { line += ", \(record.serverToolUses) web search\(record.serverToolUses == 1 ? "" : "es")" }
         if let type = record.errorType, let message = record.errorMessage { line += ": \(type): \(message)" }
         return line
     }

@@ -26,10 +26,6 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
             throw .invalidRequest(
                 "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")
         }
-        if let fetch = request.webFetch {
-            throw .invalidRequest(
-                "tools: '\(fetch.name)' (\(fetch.type)) needs a gemini/ target: the OpenAI Responses API cannot fetch a page by its URL, and this proxy never fetches URLs itself; remove the tool or route this model to Gemini")
-        }
         let search = request.webSearch.map(OpenAIResponsesWebSearch.init)
         var body = JSONObject()
         body.append("model", .string(model))
