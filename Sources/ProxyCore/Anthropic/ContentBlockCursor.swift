@@ -43,4 +43,19 @@ struct ContentBlockCursor<Kind: Equatable & Sendable>: Sendable {
         index += 1
         return events
     }
+
+    /// A finished reply block as the events that build it, after closing any open one; blocks
+    /// that are never in a reply (images, documents, tool results) make none.
+    mutating func whole(_ block: ContentBlock) -> [AnthropicStreamEvent] {
+        switch block {
+        case .text(let text): whole(.text, [.text(text)])
+        case .citedText(let text, let citations): whole(.citedText, citations.map(AnthropicStreamEvent.Delta.citation) + [.text(text)])
+        case .thinking(let text, let signature): whole(.thinking, [.thinking(text)] + (signature.isEmpty ? [] : [.signature(signature)]))
+        case .redactedThinking(let data): whole(.redactedThinking(data: data), [])
+        case .toolUse(let id, let name, let input): whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        case .serverToolUse(let id, let name, let input): whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
+        case .webSearchToolResult(let id, let content): whole(.webSearchToolResult(toolUseID: id, content: content), [])
+        case .image, .document, .toolResult: []
+        }
+    }
 }

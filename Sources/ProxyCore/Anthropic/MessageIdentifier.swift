@@ -35,6 +35,14 @@ package enum MessageIdentifier {
         return "toolu_\(suffix)_\(index)"
     }
 
+    /// A server tool use's id (`srvtoolu_…`): the upstream's own id for the search without its
+    /// prefix (`ws_…`) when it gave one, else one derived from the reply's id as for tool calls.
+    package static func serverToolUseID(upstreamID: String? = nil, messageID: String, index: Int) -> String {
+        guard let upstreamID, !upstreamID.isEmpty else { return "srv" + toolUseID(messageID: messageID, index: index) }
+        let suffix = upstreamID.firstIndex(of: "_").map { upstreamID[upstreamID.index(after: $0)...] } ?? upstreamID[...]
+        return "srvtoolu_" + suffix
+    }
+
     /// The upstream's own id for a tool call when it gave a non-empty one, else one derived from
     /// the reply's id.
     static func toolUseID(upstreamID: String?, messageID: String, index: Int) -> String {

@@ -100,8 +100,6 @@ extension MessagesRequest.Tool {
     /// The input schema as OpenAI's APIs take it: an object without `$schema`, which names a
     /// dialect, constrains nothing, and makes strict upstreams refuse the tool.
     var parametersWithoutDialect: JSONObject {
-        var parameters = inputSchema.objectValue ?? [:]
-        parameters["$schema"] = nil
-        return parameters
+        OpenAIOutputSchema.withoutDialect(inputSchema)
     }
 }

@@ -44,7 +44,7 @@ extension GeminiReplyContext {
     /// The id of the reply's `index`th server tool use: its tool_use id (derived from the reply's
     /// id, the same whole or streamed) with Anthropic's `srvtoolu_` prefix.
     func serverToolUseID(index: Int) -> String {
-        "srv" + MessageIdentifier.toolUseID(messageID: messageID, index: index)
+        MessageIdentifier.serverToolUseID(messageID: messageID, index: index)
     }
 
     /// A server_tool_use and web_search_tool_result pair per query, with the results the domain

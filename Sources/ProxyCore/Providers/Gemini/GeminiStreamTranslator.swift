@@ -170,11 +170,11 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         var webSearchRequests = 0
         if context.holdsText {
             let serverTools = context.serverToolBlocks(text: heldText, groundingMetadata: groundingMetadata, urlContextMetadata: urlContextMetadata)
-            for block in serverTools.blocks { events += whole(block) }
+            for block in serverTools.blocks { events += blocks.whole(block) }
             webSearchRequests = serverTools.webSearchRequests
         }
         if let looseSignature, !calls.isEmpty, calls[0].signature == nil { calls[0].signature = looseSignature }
-        for (index, call) in calls.enumerated() { events += whole(context.toolUse(call, index: index)) }
+        for (index, call) in calls.enumerated() { events += blocks.whole(context.toolUse(call, index: index)) }
         if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
             let notice = GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason)
@@ -185,24 +185,5 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         finalUsage.webSearchRequests = webSearchRequests
         phase = .finished
         return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: finalUsage), .messageStop], .completed(finalUsage))
-    }
-
-    /// A finished block of the reply as the events that build it.
-    private mutating func whole(_ block: ContentBlock) -> [AnthropicStreamEvent] {
-        switch block {
-        case .text(let text):
-            return blocks.whole(.text, [.text(text)])
-        case .citedText(let text, let citations):
-            return blocks.whole(.citedText, citations.map { .citation($0) } + [.text(text)])
-        case .toolUse(let id, let name, let input):
-            return blocks.whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
-        case .serverToolUse(let id, let name, let input):
-            return blocks.whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
-        case .webSearchToolResult(let id, let content):
-            return blocks.whole(.webSearchToolResult(toolUseID: id, content: content), [])
-        case .thinking, .redactedThinking, .image, .document, .toolResult:
-            // Thinking streams live; the rest are never in a Gemini reply.
-            return []
-        }
     }
 }

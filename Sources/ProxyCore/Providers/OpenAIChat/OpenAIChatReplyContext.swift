@@ -82,7 +82,7 @@ package struct OpenAIChatReplyContext: Sendable {
     /// from the reply's (`srvtoolu_…`) so that the whole and the streamed translation agree;
     /// `nil` when the reply answers no search.
     func searchBlocks(text: String, annotations: [JSONValue]) -> [ContentBlock]? {
-        searchAnswer?.blocks(text: text, annotations: annotations, toolUseID: "srv" + MessageIdentifier.toolUseID(messageID: messageID, index: 0))
+        searchAnswer?.blocks(text: text, annotations: annotations, toolUseID: MessageIdentifier.serverToolUseID(messageID: messageID, index: 0))
     }
 
     func toolUseID(upstreamID: String?, index: Int) -> String {

@@ -43,7 +43,7 @@ package struct OpenAIChatRequestTranslator: Sendable {
             if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
         }
         if let schema = request.outputSchema {
-            body.append("response_format", options.takesJSONSchema ? Self.jsonSchemaFormat(schema) : ["type": "json_object"])
+            body.append("response_format", options.takesJSONSchema ? OpenAIOutputSchema(schema).responseFormat : ["type": "json_object"])
         }
         if isSearchModel, let search = request.webSearch {
             body.append("web_search_options", OpenAISearchModel.webSearchOptions(for: search))

@@ -186,7 +186,7 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
             events += blocks.whole(start, call.arguments.isEmpty ? [] : [.inputJSON(call.arguments)])
         }
         for block in (context.searchBlocks(text: searchText, annotations: searchAnnotations) ?? []) + heldBlocks {
-            events += whole(block)
+            events += blocks.whole(block)
         }
         if blocks.isEmpty {
             // An empty reply still carries one block: clients stall on a message with no content.
@@ -198,17 +198,5 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         phase = .finished
         events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
         return .end(events, .completed(finalUsage))
-    }
-
-    /// The events of a block emitted at once.
-    private mutating func whole(_ block: ContentBlock) -> [AnthropicStreamEvent] {
-        switch block {
-        case .thinking(let text, _): blocks.whole(.thinking, [.thinking(text)])
-        case .text(let text): blocks.whole(.text, [.text(text)])
-        case .citedText(let text, let citations): blocks.whole(.citedText, citations.map(AnthropicStreamEvent.Delta.citation) + [.text(text)])
-        case .serverToolUse(let id, let name, let input): blocks.whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
-        case .webSearchToolResult(let id, let content): blocks.whole(.webSearchToolResult(toolUseID: id, content: content), [])
-        case .toolUse, .toolResult, .image, .document, .redactedThinking: []
-        }
     }
 }

@@ -46,7 +46,7 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
         }
         if search != nil { include.append(OpenAIResponsesWebSearch.sourcesInclude) }
         if !include.isEmpty { body.append("include", .array(include)) }
-        if let schema = request.outputSchema { body.append("text", ["format": Self.jsonSchemaFormat(schema)]) }
+        if let schema = request.outputSchema { body.append("text", ["format": OpenAIOutputSchema(schema).textFormat]) }
         let tools = request.tools.map(Self.function) + [search?.requestTool].compactMap { $0 }
         if !tools.isEmpty {
             body.append("tools", .array(tools))
@@ -197,16 +197,6 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
         function["parameters"] = .object(parameters)
         function["strict"] = false
         return .object(function)
-    }
-
-    /// Structured outputs: the schema (without `$schema`, which names a dialect and constrains
-    /// nothing), named by its `title` when that is a valid name (as tool names are), strict only
-    /// when strict mode can take the schema as it is (see `StrictJSONSchema`).
-    private static func jsonSchemaFormat(_ schema: JSONValue) -> JSONValue {
-        var object = schema.objectValue ?? [:]
-        object["$schema"] = nil
-        let name = object["title"]?.stringValue.flatMap { ToolNameMapping.upstreamName(for: $0) == $0 ? $0 : nil } ?? "response"
-        return ["type": "json_schema", "name": .string(name), "schema": .object(object), "strict": .bool(StrictJSONSchema.allowsStrict(schema))]
     }
 
     private static func toolChoice(_ choice: MessagesRequest.ToolChoice) -> JSONValue {

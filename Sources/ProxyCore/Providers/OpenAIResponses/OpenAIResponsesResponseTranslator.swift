@@ -47,7 +47,7 @@ package struct OpenAIResponsesResponseTranslator: Sendable {
             case "web_search_call"?:
                 guard let search = context.webSearch, let query = OpenAIResponsesWebSearch.query(of: item) else { continue }
                 searches += 1
-                let id = OpenAIResponsesWebSearch.serverToolUseID(callID: item["id"]?.stringValue, messageID: context.messageID, number: searches)
+                let id = MessageIdentifier.serverToolUseID(upstreamID: item["id"]?.stringValue, messageID: context.messageID, index: searches)
                 content.append(.serverToolUse(id: id, name: search.tool.name, input: ["query": .string(query)]))
                 content.append(.webSearchToolResult(toolUseID: id, content: search.outcome(of: item, number: searches, titles: titles)))
             case "function_call"?:

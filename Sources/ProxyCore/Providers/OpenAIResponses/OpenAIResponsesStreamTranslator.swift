@@ -256,7 +256,7 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             if let query = OpenAIResponsesWebSearch.query(of: json) {
                 searches += 1
                 item.search = (json, searches)
-                item.toolUseID = OpenAIResponsesWebSearch.serverToolUseID(callID: json["id"]?.stringValue, messageID: context.messageID, number: searches)
+                item.toolUseID = MessageIdentifier.serverToolUseID(upstreamID: json["id"]?.stringValue, messageID: context.messageID, index: searches)
                 item.text = query
             }
         }
@@ -305,7 +305,7 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
                     events += blocks.continue(.citedMessage, .text)
                     events.append(blocks.delta(.text(text)))
                 case .cited(let text, let citations):
-                    events += blocks.whole(.citedText, citations.map(AnthropicStreamEvent.Delta.citation) + [.text(text)])
+                    events += blocks.whole(ContentBlock.citedText(text, citations: citations))
                 }
             }
             item.pendingSpans = []

@@ -65,17 +65,6 @@ package struct OpenAIResponsesWebSearch: Sendable {
         return action["query"]?.stringValue ?? action["queries"]?[0]?.stringValue ?? ""
     }
 
-    /// `srvtoolu_` and the call's id without its `ws_` prefix; one derived from the reply's id
-    /// when the call has none.
-    static func serverToolUseID(callID: String?, messageID: String, number: Int) -> String {
-        guard let callID, !callID.isEmpty else {
-            let suffix = messageID.hasPrefix("msg_") ? String(messageID.dropFirst(4)) : messageID
-            return "srvtoolu_\(suffix)_\(number)"
-        }
-        let suffix = callID.firstIndex(of: "_").map { callID[callID.index(after: $0)...] } ?? callID[...]
-        return "srvtoolu_" + suffix
-    }
-
     /// What the `number`th search of the reply (counting from 1) found: its sources that the
     /// client's domain lists allow, each once, titled by `titles`.
     func outcome(of call: JSONValue, number: Int, titles: [String: String]) -> WebSearchOutcome {
