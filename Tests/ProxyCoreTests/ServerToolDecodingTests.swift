@@ -84,14 +84,16 @@ struct ServerToolDecodingTests {
               {"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"swift 6.3"}},
               {"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":[{"type":"web_search_result","url":"https://swift.org/a","title":"Swift 6.3","encrypted_content":"x","page_age":null}]},
               {"type":"web_search_tool_result","tool_use_id":"srvtoolu_2","content":{"type":"web_search_tool_result_error","error_code":"max_uses_exceeded"}},
-              {"type":"text","text":"Swift 6.3 is out.","citations":[{"type":"web_search_result_location","url":"https://swift.org/a","title":"Swift 6.3","cited_text":"out","encrypted_index":"y"}]}
+              {"type":"text","text":"Swift 6.3 is out.","citations":[{"type":"web_search_result_location","url":"https://swift.org/a","title":"Swift 6.3","cited_text":"out","encrypted_index":"y"}]},
+              {"type":"text","text":" ","citations":null},
+              {"type":"text","text":"It is fast.","citations":[{"type":"web_search_result_location","url":"https://swift.org/a","title":"Swift 6.3","cited_text":"fast","encrypted_index":"y"}]}
             ]}]}
             """#)
         #expect(
             request.messages[1].content == [
                 .text("Searched the web for: swift 6.3"), .text("Web search results:\n- Swift 6.3 (https://swift.org/a)"),
-                .text("The search failed (max_uses_exceeded)."), .text("Swift 6.3 is out."),
-            ])
+                .text("The search failed (max_uses_exceeded)."), .text("Swift 6.3 is out. It is fast."),
+            ], "the answer's spans join back into one text, not paragraphs")
     }
 
     // MARK: - Tool search

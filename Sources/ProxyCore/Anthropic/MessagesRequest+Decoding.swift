@@ -65,8 +65,30 @@ extension MessagesRequest {
         guard let role = Role(rawValue: roleName) else {
             throw FieldReader.problem("\(path).role", "must be 'user', 'assistant' or 'system', not '\(roleName)'")
         }
-        let content = try contentBlocks(reader.required("content"), path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
-        return Message(role: role, content: content)
+        let json = try reader.required("content")
+        let content = try contentBlocks(json, path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
+        return Message(role: role, content: joiningCitedAnswer(content, json: json))
+    }
+
+    /// A searched reply sent back: its answer is text blocks cut at the citations' bounds (a
+    /// sentence, a space, the next sentence), which upstreams would read as separate paragraphs.
+    /// Consecutive text blocks of a message that has cited ones are joined back into one.
+    private static func joiningCitedAnswer(_ content: [ContentBlock], json: JSONValue) -> [ContentBlock] {
+        guard let blocks = json.arrayValue, blocks.contains(where: { $0["type"] == "text" && $0["citations"]?.arrayValue != nil }) else {
+            return content
+        }
+        var joined: [ContentBlock] = []
+        var lastIsAnswerText = false
+        for (block, source) in zip(content, blocks) {
+            let isAnswerText = source["type"] == "text"
+            if isAnswerText, lastIsAnswerText, case .text(let text) = block, case .text(let held)? = joined.last {
+                joined[joined.count - 1] = .text(held + text)
+            } else {
+                joined.append(block)
+            }
+            lastIsAnswerText = isAnswerText
+        }
+        return joined
     }
 
     private static func system(_ json: JSONValue?) throws(AnthropicError) -> [String] {
