@@ -24,6 +24,11 @@ let package = Package(
         // Reads the YAML configuration file into a tree (swift-configuration's YAML snapshot
         // cannot list a file's channels or model limits, and reads JSON's numbers differently).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Counters and histograms for GET /metrics, with the Prometheus exposition format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The usage ledger's embedded database: SQLite on NIO's thread pool, with its amalgamation built in.
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         /// Pure translation core: wire types, translators, routing, SSE, settings. No networking imports.
@@ -47,6 +52,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
         .executableTarget(

@@ -27,6 +27,9 @@ package struct RequestRecord: Sendable, Equatable {
     package var errorMessage: String?
     /// What the client was told the reply cost.
     package var usage: Usage?
+    /// What the reply cost in US dollars at the target model's prices; nil when its prices are
+    /// unknown (never 0 for "unknown").
+    package var costUSD: Double?
     /// Server tools the upstream ran for the reply (web searches).
     package var serverToolUses: Int { usage?.webSearchRequests ?? 0 }
     /// From receiving the request to the response's head.
