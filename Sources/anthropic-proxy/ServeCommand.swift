@@ -42,12 +42,15 @@ struct ServeCommand: AsyncParsableCommand {
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
-        let app = ProxyServer.makeApplication(live: live, logger: logger)
+        let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        let app = ProxyServer.makeApplication(live: live, logger: logger, ledger: ledger)
         let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
             live.apply(reloaded.configuration)
         }
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
-        var lifecycle = ServiceGroupConfiguration(services: [app, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // The ledger stops after the server, so it writes the last records.
+        let services: [any Service] = (ledger.map { [$0] } ?? []) + [app, reloader]
+        var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         lifecycle.maximumCancellationDuration = .seconds(5)
         do {

@@ -4,6 +4,7 @@ extension ConfigurationSetting {
     package static let host = ConfigurationSetting("HOST", key: "server.host", needsRestart: true, default: .value("127.0.0.1"))
     package static let port = ConfigurationSetting("PORT", key: "server.port", needsRestart: true, default: .value("8082"))
     package static let proxyAPIKey = ConfigurationSetting("PROXY_API_KEY", key: "server.proxy_api_key", isSecret: true)
+    package static let adminAPIKey = ConfigurationSetting("ADMIN_API_KEY", key: "server.admin_api_key", isSecret: true)
     /// Read by the service group when it starts.
     package static let shutdownGraceSeconds = ConfigurationSetting(
         "SHUTDOWN_GRACE_SECONDS", key: "server.shutdown_grace_seconds", needsRestart: true, default: .value("30"))
@@ -49,6 +50,10 @@ extension ConfigurationSetting {
         "DEFAULT_MAX_OUTPUT_TOKENS", key: "limits.default_max_output_tokens", default: .value("16384"))
     package static let requestBodyLimitMB = ConfigurationSetting("REQUEST_BODY_LIMIT_MB", key: "limits.request_body_limit_mb", default: .value("32"))
 
+    /// The ledger's database is opened once, at start-up.
+    package static let usageDatabase = ConfigurationSetting("USAGE_DATABASE", key: "usage.database", needsRestart: true)
+    package static let usageRetentionDays = ConfigurationSetting("USAGE_RETENTION_DAYS", key: "usage.retention_days", default: .value("90"))
+
     package static let logLevel = ConfigurationSetting("LOG_LEVEL", key: "logging.level", needsRestart: true, default: .value("info"))
     package static let debug = ConfigurationSetting("DEBUG", key: "logging.debug", needsRestart: true, default: .value("false"))
 
@@ -65,13 +70,14 @@ extension ConfigurationSetting {
     /// The settings of every configuration, in the order listings show them (channels follow).
     package static let fixed: [ConfigurationSetting] =
         [
-            host, port, proxyAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
+            host, port, proxyAPIKey, adminAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }
         + [
             azureAPIVersion, maxRetries, retryMaxWaitSeconds, connectTimeoutSeconds, firstByteTimeoutSeconds, idleTimeoutSeconds,
-            pingIntervalSeconds, modelOutputLimits, modelContextWindows, defaultMaxOutputTokens, requestBodyLimitMB, logLevel, debug,
+            pingIntervalSeconds, modelOutputLimits, modelContextWindows, defaultMaxOutputTokens, requestBodyLimitMB, usageDatabase,
+            usageRetentionDays, logLevel, debug,
         ]
 
     private static let fixedByVariable = Dictionary(uniqueKeysWithValues: fixed.map { ($0.variable, $0) })

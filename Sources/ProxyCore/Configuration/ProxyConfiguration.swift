@@ -79,10 +79,16 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var connectTimeout: Duration
     package var firstByteTimeout: Duration
     package var idleTimeout: Duration
+    /// Where the usage ledger is kept (`USAGE_DATABASE`).
+    package var usageDatabase: UsageDatabase
+    /// How long the ledger keeps each request's row; the daily roll-ups are kept (`USAGE_RETENTION_DAYS`).
+    package var usageRetentionDays: Int
     /// The largest request body accepted (`REQUEST_BODY_LIMIT_MB`).
     package var requestBodyLimit: Int
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
     package var shutdownGracePeriod: Duration
+    /// Opens the usage pages to whoever presents it; unset, they answer this machine only (`ADMIN_API_KEY`).
+    package var adminAPIKey: String?
     /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
     package var proxyAPIKey: String?
     /// Every key the configuration holds, for redacting them from logs: the values of the
@@ -140,8 +146,11 @@ package struct ProxyConfiguration: Sendable, Equatable {
         firstByteTimeout = .seconds(try settings.required(.firstByteTimeoutSeconds, Self.positiveInteger))
         idleTimeout = .seconds(try settings.required(.idleTimeoutSeconds, Self.positiveInteger))
         requestBodyLimit = try settings.required(.requestBodyLimitMB, Self.positiveInteger) * 1024 * 1024
+        usageDatabase = UsageDatabase(setting: settings.value(.usageDatabase))
+        usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))
         proxyAPIKey = settings.value(.proxyAPIKey)
+        adminAPIKey = settings.value(.adminAPIKey)
         secrets = settings.resolved.filter(\.setting.isSecret).flatMap { resolved in
             resolved.setting.shape == .list ? Self.keyList(resolved.value) : resolved.value.map { [$0] } ?? []
         }

@@ -12,17 +12,22 @@ package struct ClientAuthenticator: Sendable {
     /// `nil` when the client may go on, else the 401 to answer with.
     package func check(apiKeyHeader: String?, authorizationHeader: String?) -> AnthropicError? {
         guard let expected else { return nil }
-        let bearer = authorizationHeader.flatMap { header -> String? in
-            let prefix = "bearer "
-            guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else { return nil }
-            return String(header.dropFirst(prefix.count)).trimmingWhitespace()
-        }
-        let presented = [apiKeyHeader, bearer].compactMap { $0 }
+        let presented = Self.presentedKeys(apiKeyHeader: apiKeyHeader, authorizationHeader: authorizationHeader)
         if presented.contains(where: { Self.constantTimeEquals(Array($0.utf8), expected) }) { return nil }
         let problem = presented.isEmpty ? "no key was sent" : "the key sent is not the proxy's key"
         return AnthropicError(
             .authentication,
             "This proxy requires its PROXY_API_KEY and \(problem). Send it as the x-api-key header or as Authorization: Bearer (in Claude Code: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN).")
+    }
+
+    /// The keys a request presents: its `x-api-key` and its `Authorization: Bearer` token.
+    static func presentedKeys(apiKeyHeader: String?, authorizationHeader: String?) -> [String] {
+        let bearer = authorizationHeader.flatMap { header -> String? in
+            let prefix = "bearer "
+            guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else { return nil }
+            return String(header.dropFirst(prefix.count)).trimmingWhitespace()
+        }
+        return [apiKeyHeader, bearer].compactMap { $0 }
     }
 
     /// Compares every byte whatever the first difference, so the time taken depends only on the

@@ -39,3 +39,27 @@ package struct UTCTime: Sendable, Equatable, Comparable, Hashable {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
+
+extension UTCTime {
+    package static let millisecondsPerDay: Int64 = 86_400_000
+
+    /// The day, `2026-11-30`.
+    package var day: String { String(iso8601.prefix(10)) }
+
+    /// Midnight (UTC) of a day written `2026-11-30`, or nil when the text is not such a day.
+    package static func startOfDay(_ text: String) -> UTCTime? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        // Howard Hinnant's `days_from_civil`.
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let time = UTCTime(millisecondsSince1970: (era * 146_097 + dayOfEra - 719_468) * millisecondsPerDay)
+        // 2026-02-31 is not a day: it would come back as another.
+        return time.day == text ? time : nil
+    }
+}

@@ -10,6 +10,7 @@ final class ConfigurationSnapshot: Sendable {
     let catalog: ModelCatalog
     let redactor: SecretRedactor
     let authenticator: ClientAuthenticator
+    let adminAccess: AdminAccess
     let upstream: UpstreamClient
     /// Every secret this process has been configured with, this snapshot's and its predecessors'.
     let secrets: Set<String>
@@ -23,6 +24,7 @@ final class ConfigurationSnapshot: Sendable {
         secrets = earlierSecrets.union(configuration.secrets)
         redactor = SecretRedactor(secrets: Array(secrets))
         authenticator = ClientAuthenticator(proxyAPIKey: configuration.proxyAPIKey)
+        adminAccess = AdminAccess(adminAPIKey: configuration.adminAPIKey)
         upstream = UpstreamClient(httpClient: httpClient, firstByteTimeout: configuration.firstByteTimeout, idleTimeout: configuration.idleTimeout)
     }
 }

@@ -7,7 +7,7 @@ import ProxyCore
 
 extension UTCTime {
     /// The wall clock's time now.
-    static var now: UTCTime {
+    package static var now: UTCTime {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return UTCTime(millisecondsSince1970: Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000)

@@ -30,25 +30,32 @@ package enum ProxyServer {
     }
 
     /// The application with every route, ready to run, on a configuration that never changes.
-    /// - Parameter observers: read every exchange's record, after the access log.
+    /// - Parameters:
+    ///   - observers: read every exchange's record, after the access log and the ledger.
+    ///   - ledger: the usage ledger, which gets every record and answers `/api/usage`; it runs as a
+    ///     service of its own.
     package static func makeApplication(
-        configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [],
+        configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [], ledger: UsageLedger? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         makeApplication(
-            live: LiveConfiguration(configuration: configuration, httpClient: httpClient), logger: logger, observers: observers, onServerRunning: onServerRunning)
+            live: LiveConfiguration(configuration: configuration, httpClient: httpClient), logger: logger, observers: observers, ledger: ledger,
+            onServerRunning: onServerRunning)
     }
 
     /// The application with every route, ready to run; each request takes the configuration `live`
     /// holds when it starts. The address is the one `live` holds now: changing it needs a restart.
-    /// - Parameter observers: read every exchange's record, after the access log.
+    /// - Parameters:
+    ///   - observers: read every exchange's record, after the access log.
+    ///   - ledger: the usage ledger (see the other `makeApplication`).
     package static func makeApplication(
-        live: LiveConfiguration, logger: Logger, observers: [any RequestObserver] = [],
+        live: LiveConfiguration, logger: Logger, observers: [any RequestObserver] = [], ledger: UsageLedger? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let shared = SharedServices(live: live, logger: logger, observers: observers)
+        let shared = SharedServices(live: live, logger: logger, observers: (ledger.map { [$0] } ?? []) + observers)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
+        let usage = UsageEndpoint(shared: shared, ledger: ledger)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
@@ -56,6 +63,7 @@ package enum ProxyServer {
         router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { request, _ in try models.list(request) }
+        router.get("/api/usage") { request, context in try await usage.report(request, context: context) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }

@@ -55,8 +55,9 @@ struct ProxyHarness: Sendable {
 
     /// Runs `body` with a fresh fake upstream and proxy. `environment` adds to or overrides the
     /// base settings (a value of "" removes one; `{upstream}` in a value is the fakes' URL).
+    /// - Parameter ledger: a usage ledger the proxy writes to (its service is not run: flush it).
     static func run<Result: Sendable>(
-        environment: [String: String] = [:],
+        environment: [String: String] = [:], ledger: UsageLedger? = nil,
         _ body: (ProxyHarness) async throws -> Result
     ) async throws -> Result {
         let fake = FakeOpenAIUpstream()
@@ -95,7 +96,8 @@ struct ProxyHarness: Sendable {
                 do {
                     let result = try await withLiveApplication({ onRunning in
                         ProxyServer.makeApplication(
-                            configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, observers: [records], onServerRunning: onRunning)
+                            configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, observers: [records], ledger: ledger,
+                            onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
                             ProxyHarness(

@@ -1,0 +1,31 @@
+/// Where the usage ledger is kept (`USAGE_DATABASE`): an SQLite file (the default, in the user's
+/// data directory), a team's PostgreSQL, or nowhere.
+package enum UsageDatabase: Sendable, Equatable {
+    case off
+    /// The embedded default when no path was given: `$XDG_DATA_HOME/anthropic-proxy/usage.sqlite`.
+    case defaultSQLite
+    case sqlite(path: String)
+    /// A `postgres://` or `postgresql://` URL (it holds a password: redacted like a key).
+    case postgres(url: String)
+
+    package init(setting text: String?) {
+        guard let text, !text.isEmpty else {
+            self = .defaultSQLite
+            return
+        }
+        let lowered = text.lowercased()
+        if lowered == "off" || lowered == "none" || lowered == "false" {
+            self = .off
+        } else if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else {
+            self = .sqlite(path: text)
+        }
+    }
+
+    /// The SQLite file the default stands for, given the process's environment.
+    package static func defaultSQLitePath(environment: [String: String]) -> String {
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/share")
+        return dataHome + "/anthropic-proxy/usage.sqlite"
+    }
+}

@@ -1,0 +1,29 @@
+import Logging
+import ProxyCore
+
+extension UsageLedger {
+    /// The ledger `USAGE_DATABASE` asks for, opened and ready to run; nil when it is off, or when
+    /// its database cannot be opened (the proxy then serves without one, and says so).
+    /// - Parameter environment: the process's, for the default file's place (`XDG_DATA_HOME`, `HOME`).
+    package static func open(configuration: ProxyConfiguration, environment: [String: String], logger: Logger) async -> UsageLedger? {
+        let path: String
+        switch configuration.usageDatabase {
+        case .off:
+            return nil
+        case .postgres:
+            logger.error("USAGE_DATABASE: PostgreSQL is not supported yet; the proxy runs without a usage ledger. Use an SQLite file path, or off.")
+            return nil
+        case .defaultSQLite:
+            path = UsageDatabase.defaultSQLitePath(environment: environment)
+        case .sqlite(let given):
+            path = given
+        }
+        do {
+            let store = try await SQLiteUsageStore(path: path, logger: logger)
+            return UsageLedger(store: store, retentionDays: configuration.usageRetentionDays, logger: logger)
+        } catch {
+            logger.error("USAGE_DATABASE: the usage database \(path) cannot be opened (\(error)); the proxy runs without a usage ledger.")
+            return nil
+        }
+    }
+}

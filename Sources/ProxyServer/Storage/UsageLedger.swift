@@ -1,0 +1,115 @@
+import Logging
+import ProxyCore
+import ServiceLifecycle
+import Synchronization
+
+/// Writes every exchange's record to the usage database, in batches off the request path.
+///
+/// `observe` only appends to a buffer; the service writes the buffer once a second (so a crash or
+/// a kill loses at most the last second), and once more when it stops. A database that is slow,
+/// down or full never fails a request: a batch that cannot be written is dropped and counted, and
+/// the log says so at most once a minute. A buffer that outgrows `capacity` (a database that has
+/// been down for long) drops what does not fit, the same way.
+package final class UsageLedger: RequestObserver, Service {
+    private struct State {
+        var pending: [LedgerRow] = []
+        var droppedSinceLastReport = 0
+        var lastReport: ContinuousClock.Instant?
+        var lastRetention: ContinuousClock.Instant?
+    }
+
+    package let store: any UsageStore
+    private let retentionDays: Int
+    private let capacity: Int
+    private let logger: Logger
+    private let onDropped: @Sendable (Int) -> Void
+    private let state = Mutex(State())
+    /// One flush at a time: the periodic one and a report's.
+    private let flushing = FlushGate()
+
+    /// - Parameters:
+    ///   - onDropped: told of every record that could not be written (the metrics count them).
+    package init(
+        store: any UsageStore, retentionDays: Int, capacity: Int = 100_000, logger: Logger, onDropped: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.retentionDays = retentionDays
+        self.capacity = capacity
+        self.logger = logger
+        self.onDropped = onDropped
+    }
+
+    package func observe(_ record: RequestRecord) {
+        let row = LedgerRow(record)
+        let kept = state.withLock { state in
+            guard state.pending.count < capacity else { return false }
+            state.pending.append(row)
+            return true
+        }
+        if !kept { dropped(1, because: "the usage database has fallen behind by \(capacity) records") }
+    }
+
+    package func run() async throws {
+        try await store.migrate()
+        await applyRetention()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            await flush()
+            if state.withLock({ $0.lastRetention.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) { await applyRetention() }
+        }
+        await flush()
+        try? await store.close()
+    }
+
+    /// Writes what the buffer holds now.
+    package func flush() async {
+        await flushing.run {
+            let rows = state.withLock { state in
+                defer { state.pending = [] }
+                return state.pending
+            }
+            guard !rows.isEmpty else { return }
+            do {
+                try await store.insert(rows)
+            } catch {
+                dropped(rows.count, because: "the usage database refused them (\(error))")
+            }
+        }
+    }
+
+    /// Deletes per-request rows older than the retention; the daily roll-ups stay.
+    private func applyRetention() async {
+        state.withLock { $0.lastRetention = .now }
+        let cutoff = UTCTime.now.millisecondsSince1970 - Int64(retentionDays) * UTCTime.millisecondsPerDay
+        do {
+            try await store.deleteRequests(startedBefore: UTCTime(millisecondsSince1970: cutoff).iso8601)
+        } catch {
+            logger.warning("usage ledger: old request rows could not be deleted: \(error)")
+        }
+    }
+
+    private func dropped(_ count: Int, because reason: String) {
+        onDropped(count)
+        let report: Int? = state.withLock { state in
+            state.droppedSinceLastReport += count
+            if let last = state.lastReport, ContinuousClock.now - last < .seconds(60) { return nil }
+            state.lastReport = .now
+            defer { state.droppedSinceLastReport = 0 }
+            return state.droppedSinceLastReport
+        }
+        if let report { logger.error("usage ledger: \(report) request records dropped: \(reason)") }
+    }
+}
+
+/// Lets one async operation run at a time; the others wait their turn.
+private actor FlushGate {
+    private var running = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run(_ body: @Sendable () async -> Void) async {
+        if running { await withCheckedContinuation { waiting.append($0) } }
+        running = true
+        await body()
+        if waiting.isEmpty { running = false } else { waiting.removeFirst().resume() }
+    }
+}

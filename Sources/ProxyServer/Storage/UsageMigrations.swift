@@ -1,0 +1,30 @@
+/// The ledger's schema, version by version. A database records the last version applied; each
+/// start applies the ones after it, in order. Never edit a released version: add the next one.
+enum UsageMigrations {
+    /// SQLite's, in order (version 1 first).
+    static let sqlite: [[String]] = [
+        [
+            """
+            CREATE TABLE requests (
+                id TEXT PRIMARY KEY, started_at TEXT NOT NULL, session_id TEXT, client_key TEXT NOT NULL DEFAULT '',
+                client_model TEXT, provider TEXT NOT NULL, upstream_model TEXT NOT NULL, status INTEGER NOT NULL, error_type TEXT,
+                stream INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+                cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, web_search_requests INTEGER NOT NULL,
+                cost_usd REAL, duration_ms INTEGER NOT NULL, ttfb_ms INTEGER, attempts INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX requests_started_at ON requests (started_at)",
+            "CREATE INDEX requests_session ON requests (session_id, started_at)",
+            // One row per day, client key and target: what reports over months read.
+            """
+            CREATE TABLE usage_daily (
+                day TEXT NOT NULL, client_key TEXT NOT NULL, provider TEXT NOT NULL, upstream_model TEXT NOT NULL,
+                requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+                cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, web_search_requests INTEGER NOT NULL,
+                cost_usd REAL NOT NULL, unpriced_requests INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+                PRIMARY KEY (day, client_key, provider, upstream_model)
+            )
+            """,
+        ]
+    ]
+}

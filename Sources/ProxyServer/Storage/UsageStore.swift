@@ -1,0 +1,14 @@
+import ProxyCore
+
+/// A database the usage ledger writes to and reports from (SQLite; PostgreSQL for teams).
+package protocol UsageStore: Sendable {
+    /// Brings the schema up to date (see `UsageMigrations`).
+    func migrate() async throws
+    /// Stores the rows and adds them to the daily roll-ups, all or nothing.
+    func insert(_ rows: [LedgerRow]) async throws
+    /// The requests of the query's days, grouped as it asks.
+    func summaries(_ query: UsageQuery) async throws -> [UsageSummary]
+    /// Deletes the per-request rows that started before `cutoff` (ISO 8601); the roll-ups stay.
+    func deleteRequests(startedBefore cutoff: String) async throws
+    func close() async throws
+}

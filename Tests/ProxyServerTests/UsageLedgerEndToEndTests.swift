@@ -1,0 +1,198 @@
+import Logging
+import NIOCore
+import ProxyCore
+import ProxyServer
+import SQLiteNIO
+import Synchronization
+import Testing
+
+/// The usage ledger in a real SQLite file behind the real server: one row per exchange with the
+/// usage the client was told, daily roll-ups, retention, reports, and a database that is down.
+@Suite struct UsageLedgerEndToEndTests {
+    static let userID = #"{"device_id": "d", "account_uuid": "", "session_id": "session-1"}"#
+    static let request: JSONValue = [
+        "model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]], "metadata": ["user_id": .string(userID)],
+    ]
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    private static func streamed(_ request: JSONValue = request) -> JSONValue {
+        var body = request.objectValue!
+        body["stream"] = true
+        return .object(body)
+    }
+
+    private func failure(_ status: Int, _ message: String) -> FakeReply {
+        var reply = FakeReply()
+        reply.failure = .init(status: status, message: message)
+        return reply
+    }
+
+    /// A ledger on a new database file in `directory`, its schema in place.
+    private static func ledger(in directory: TemporaryDirectory, busyTimeout: Duration = .seconds(5), dropped: DroppedRecords? = nil) async throws -> UsageLedger {
+        let store = try await SQLiteUsageStore(path: directory.path + "/data/usage.sqlite", busyTimeout: busyTimeout, logger: quiet)
+        try await store.migrate()
+        return UsageLedger(store: store, retentionDays: 30, logger: quiet) { count in dropped?.count.withLock { $0 += count } }
+    }
+
+    /// Every row of the `requests` table, read with a connection of its own, oldest first.
+    private static func rows(in directory: TemporaryDirectory, table: String = "requests", order: String = "started_at") async throws -> [[String: SQLiteData]] {
+        let connection = try await SQLiteConnection.open(storage: .file(path: directory.path + "/data/usage.sqlite"), logger: quiet)
+        let rows = try await connection.query("SELECT * FROM \(table) ORDER BY \(order)")
+        try await connection.close()
+        return rows.map { row in Dictionary(uniqueKeysWithValues: row.columns.map { ($0.name, $0.data) }) }
+    }
+
+    @Test func everyExchangeIsARowWithTheUsageTheClientWasTold() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        let environment = [
+            "MAX_RETRIES": "1", "RETRY_MAX_WAIT_SECONDS": "1", "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1",
+            "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
+        ]
+        try await ProxyHarness.run(environment: environment, ledger: ledger) { harness in
+            var cached = FakeReply(text: "Hello.")
+            cached.promptTokens = 1200
+            cached.cachedTokens = 1000
+            cached.completionTokens = 7
+            harness.fake.enqueue(cached)
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            harness.fake.enqueue(cached)
+            let stream = try await harness.post("/v1/messages", json: Self.streamed())
+            #expect(stream.status == 200)
+            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 400)
+            harness.fake.enqueue(failure(529, "Overloaded"))
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            _ = try await harness.records.waitFor(4)
+            await ledger.flush()
+
+            let rows = try await Self.rows(in: directory)
+            #expect(rows.count == 4)
+            #expect(rows.map { $0["id"]?.string?.hasPrefix("req_") } == [true, true, true, true])
+            #expect(rows.map { $0["session_id"]?.string } == ["session-1", "session-1", "session-1", "session-1"])
+            #expect(rows.map { $0["client_key"]?.string } == ["", "", "", ""])
+            #expect(rows.map { $0["client_model"]?.string } == ["claude-sonnet-4-6", "claude-sonnet-4-6", "claude-sonnet-4-6", "claude-sonnet-4-6"])
+            #expect(rows.map { $0["stream"]?.integer } == [0, 1, 0, 0])
+            #expect(rows.map { $0["status"]?.integer } == [200, 200, 400, 200])
+            #expect(rows.map { $0["error_type"]?.string } == [nil, nil, "invalid_request_error", nil])
+            // Anthropic's input excludes the cached tokens: 1,200 prompt tokens, 1,000 of them cached.
+            #expect(rows.map { $0["input_tokens"]?.integer } == [200, 200, 0, 100])
+            #expect(rows.map { $0["cache_read_tokens"]?.integer } == [1000, 1000, 0, 0])
+            #expect(rows.map { $0["output_tokens"]?.integer } == [7, 7, 0, 20])
+            #expect(rows.map { $0["attempts"]?.integer } == [1, 1, 1, 2])
+            #expect(rows.map { $0["provider"]?.string } == ["openai", "openai", "openai", "openai"])
+            #expect(rows.map { $0["upstream_model"]?.string } == ["gpt-4.1", "gpt-4.1", "gpt-4.1", "gpt-4o"], "the fallback that served it")
+            #expect(rows.allSatisfy { ($0["duration_ms"]?.integer ?? -1) >= 0 })
+            #expect(rows.allSatisfy { $0["started_at"]?.string?.hasSuffix("Z") == true && $0["started_at"]?.string?.count == 24 })
+
+            let daily = try await Self.rows(in: directory, table: "usage_daily", order: "upstream_model")
+            #expect(daily.count == 2)
+            #expect(daily.map { $0["requests"]?.integer } == [3, 1])
+            #expect(daily.map { $0["errors"]?.integer } == [1, 0])
+            #expect(daily.map { $0["input_tokens"]?.integer } == [400, 100])
+            #expect(daily.map { $0["cache_read_tokens"]?.integer } == [2000, 0])
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func reportsGroupByDayModelKeyAndSession() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        try await ProxyHarness.run(ledger: ledger) { harness in
+            for _ in 0..<3 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
+            var other = Self.request.objectValue!
+            other["model"] = "claude-haiku-4-5"
+            other["metadata"] = ["user_id": #"{"session_id": "session-2"}"#]
+            #expect(try await harness.post("/v1/messages", json: .object(other)).status == 200)
+            _ = try await harness.records.waitFor(4)
+
+            let byModel = try await harness.send(.GET, "/api/usage?group_by=model&from=1d")
+            #expect(byModel.status == 200)
+            let json = try byModel.json
+            #expect(json["group_by"] == "model")
+            #expect(json["to"] == .string(UTCTime.now.day))
+            #expect(json["rows"]?.arrayValue?.map { $0["key"] } == ["openai/gpt-4.1", "openai/gpt-4.1-mini"])
+            #expect(json["rows"]?.arrayValue?.map { $0["requests"] } == [3, 1])
+            #expect(json["rows"]?[0]?["input_tokens"] == 300)
+            #expect(json["rows"]?[0]?["cost_usd"] == .null, "no prices are known for the record yet: unknown, not 0")
+            #expect(json["rows"]?[0]?["unpriced_requests"] == 3)
+            #expect(json["total"]?["requests"] == 4)
+
+            let bySession = try await harness.send(.GET, "/api/usage?group_by=session").json
+            #expect(bySession["rows"]?.arrayValue?.map { $0["key"] } == ["session-1", "session-2"])
+            let byDay = try await harness.send(.GET, "/api/usage").json
+            #expect(byDay["rows"]?.arrayValue?.map { $0["key"] } == [.string(UTCTime.now.day)])
+            let byKey = try await harness.send(.GET, "/api/usage?group_by=key").json
+            #expect(byKey["rows"]?.arrayValue?.map { $0["key"] } == [""])
+
+            let bad = try await harness.send(.GET, "/api/usage?group_by=week")
+            #expect(bad.status == 400)
+            #expect(try bad.json["error"]?["message"] == "group_by: must be one of day, model, key, session, not 'week'")
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func theAdminKeyGuardsReportsWhenSet() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-7f3c9e1d"], ledger: ledger) { harness in
+            let refused = try await harness.send(.GET, "/api/usage")
+            #expect(refused.status == 401)
+            #expect(try refused.json["error"]?["message"]?.stringValue?.contains("ADMIN_API_KEY") == true)
+            #expect(try await harness.send(.GET, "/api/usage", headers: ["x-api-key": "admin-key-7f3c9e1d"]).status == 200)
+            #expect(try await harness.send(.GET, "/api/usage", headers: ["authorization": "Bearer admin-key-7f3c9e1d"]).status == 200)
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func retentionDeletesOldRequestRowsAndKeepsTheRollUps() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        var record = RequestRecord(id: "req_old", receivedAt: UTCTime(millisecondsSince1970: 1_700_000_000_000), method: "POST", path: "/v1/messages")
+        record.targets = [AttemptedTarget(RouteTarget(provider: .openAI, model: "gpt-4.1", baseURL: "https://x", apiKeys: [], keyVariable: "K"))]
+        record.usage = Usage(inputTokens: 10, outputTokens: 5)
+        ledger.observe(record)
+        var recent = record
+        recent.id = "req_new"
+        recent.receivedAt = .now
+        ledger.observe(recent)
+        await ledger.flush()
+        try await ledger.store.deleteRequests(startedBefore: "2024-01-01T00:00:00.000Z")
+        #expect(try await Self.rows(in: directory).map { $0["id"]?.string } == ["req_new"])
+        let old = try await ledger.store.summaries(UsageQuery(fromDay: "2023-11-14", toDay: "2023-11-14", grouping: .day))
+        #expect(old.map(\.requests) == [1], "the day's roll-up outlives its request rows")
+        #expect(old.first?.inputTokens == 10)
+        try await ledger.store.close()
+    }
+
+    @Test func aDatabaseThatIsDownFailsNoRequestAndItsRecordsAreCounted() async throws {
+        let directory = try TemporaryDirectory()
+        let dropped = DroppedRecords()
+        let ledger = try await Self.ledger(in: directory, busyTimeout: .milliseconds(50), dropped: dropped)
+        // Another process holds the database's write lock.
+        let blocker = try await SQLiteConnection.open(storage: .file(path: directory.path + "/data/usage.sqlite"), logger: Self.quiet)
+        _ = try await blocker.query("BEGIN EXCLUSIVE")
+        try await ProxyHarness.run(ledger: ledger) { harness in
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            #expect(try await harness.post("/v1/messages", json: Self.streamed()).status == 200)
+            _ = try await harness.records.waitFor(2)
+            await ledger.flush()
+            #expect(dropped.count.withLock { $0 } == 2)
+            #expect(harness.logs.all.contains { $0.contains("usage ledger: 2 request records dropped") } == false, "the ledger logs with its own logger")
+
+            _ = try await blocker.query("ROLLBACK")
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            _ = try await harness.records.waitFor(3)
+            await ledger.flush()
+            #expect(try await Self.rows(in: directory).count == 1, "once the database is back, records are written again")
+            #expect(dropped.count.withLock { $0 } == 2)
+        }
+        try await blocker.close()
+        try await ledger.store.close()
+    }
+}
+
+/// What the ledger reported dropped.
+private final class DroppedRecords: Sendable {
+    let count = Mutex(0)
+}
