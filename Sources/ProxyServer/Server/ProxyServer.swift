@@ -30,7 +30,7 @@ package enum ProxyServer {
     }
 
     /// The application with every route, ready to run, on a configuration that never changes.
-    /// - Parameter observers: read every exchange's record, after the access log.
+    /// - Parameter observers: read every exchange's record, after the access log and the metrics.
     package static func makeApplication(
         configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
@@ -41,14 +41,18 @@ package enum ProxyServer {
 
     /// The application with every route, ready to run; each request takes the configuration `live`
     /// holds when it starts. The address is the one `live` holds now: changing it needs a restart.
-    /// - Parameter observers: read every exchange's record, after the access log.
+    /// - Parameters:
+    ///   - metrics: what `GET /metrics` shows; a new registry by default. Pass one to count into
+    ///     it from elsewhere too (the usage ledger's dropped records).
+    ///   - observers: read every exchange's record, after the access log and the metrics.
     package static func makeApplication(
-        live: LiveConfiguration, logger: Logger, observers: [any RequestObserver] = [],
+        live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let shared = SharedServices(live: live, logger: logger, observers: observers)
+        let shared = SharedServices(live: live, logger: logger, metrics: metrics, observers: observers)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
+        let metricsEndpoint = MetricsEndpoint(shared: shared)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
@@ -57,6 +61,7 @@ package enum ProxyServer {
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { request, _ in try models.list(request) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
+        router.get(RouterPath(MetricsEndpoint.path)) { _, _ in try metricsEndpoint.scrape() }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
         // Claude Code's gateway probe.
