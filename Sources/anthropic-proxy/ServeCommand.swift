@@ -42,8 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
         let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
         let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
-        let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
-        let app = ProxyServer.makeApplication(live: live, logger: logger, ledger: ledger)
+        let metrics = ProxyMetrics()
+        let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, metrics: metrics, logger: logger)
+        let app = ProxyServer.makeApplication(live: live, logger: logger, metrics: metrics, ledger: ledger)
         let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
             live.apply(reloaded.configuration)
         }

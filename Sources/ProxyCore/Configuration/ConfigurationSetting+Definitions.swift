@@ -57,6 +57,8 @@ extension ConfigurationSetting {
     package static let logLevel = ConfigurationSetting("LOG_LEVEL", key: "logging.level", needsRestart: true, default: .value("info"))
     package static let debug = ConfigurationSetting("DEBUG", key: "logging.debug", needsRestart: true, default: .value("false"))
 
+    package static let metricsEnabled = ConfigurationSetting("METRICS_ENABLED", key: "metrics.enabled", default: .value("true"))
+
     /// Where a ready-made provider lives (`OLLAMA_BASE_URL`, `AZURE_API_BASE`).
     package static func presetBaseURL(_ preset: ProviderPreset) -> ConfigurationSetting {
         ConfigurationSetting(preset.baseURLVariable, key: "providers.\(preset.name).base_url", default: preset.defaultBaseURL.map { .value($0) } ?? .none)
@@ -77,7 +79,7 @@ extension ConfigurationSetting {
         + [
             azureAPIVersion, maxRetries, retryMaxWaitSeconds, connectTimeoutSeconds, firstByteTimeoutSeconds, idleTimeoutSeconds,
             pingIntervalSeconds, modelOutputLimits, modelContextWindows, defaultMaxOutputTokens, requestBodyLimitMB, usageDatabase,
-            usageRetentionDays, logLevel, debug,
+            usageRetentionDays, metricsEnabled, logLevel, debug,
         ]
 
     private static let fixedByVariable = Dictionary(uniqueKeysWithValues: fixed.map { ($0.variable, $0) })

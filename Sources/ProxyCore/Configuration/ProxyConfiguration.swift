@@ -63,6 +63,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var azureAPIVersion: String
     package var debug: Bool
     package var logLevel: String
+    /// Whether `GET /metrics` answers (`METRICS_ENABLED`); when not, it is a 404 like any unknown path.
+    package var metricsEnabled: Bool
     /// Output ceilings by upstream model name (`MODEL_OUTPUT_LIMITS=name=tokens,...`), over the catalog's.
     package var modelOutputLimits: [String: Int]
     /// Context windows by lower-cased model name, over the catalog's (`MODEL_CONTEXT_WINDOWS`).
@@ -123,6 +125,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         anthropicBaseURL = try settings.required(.anthropicBaseURL, Self.url)
         azureAPIVersion = settings.required(.azureAPIVersion)
         debug = try settings.required(.debug, Self.flag)
+        metricsEnabled = try settings.required(.metricsEnabled, Self.flag)
         logLevel = try settings.required(.logLevel) { text, name throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(text.lowercased()) else {

@@ -42,11 +42,12 @@ struct StreamSink: Sendable {
 ///
 /// It owns the exchange's `RequestRecord`: `handle` fills in what the request asked for and where
 /// it went, this adds how it ended (status, usage, timings, bytes) and hands it to the observers
-/// once, whatever happened, with every secret redacted.
+/// once, whatever happened, with every secret redacted. A stream counts as open in `metrics` from
+/// its head to its end, however it ends.
 enum ClientWatchedExchange {
     static func run(
-        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor, observers: RequestObservers,
-        _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor,
+        metrics: ProxyMetrics, observers: RequestObservers, _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
     ) async throws -> Response {
         let started = ContinuousClock.now
         let (heads, headContinuation) = AsyncStream<Response>.makeStream()
@@ -70,6 +71,8 @@ enum ClientWatchedExchange {
                 headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
                 headContinuation.finish()
                 record.status = status.code
+                metrics.streamOpened()
+                defer { metrics.streamClosed() }
                 let sink = StreamSink(continuation: bodyContinuation)
                 do {
                     let ending = try await produce(sink)

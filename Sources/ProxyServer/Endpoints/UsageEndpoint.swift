@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 import ProxyCore
 
 /// `GET /api/usage?from=&to=&group_by=day|model|key|session`: what the ledger holds, grouped, with
@@ -11,12 +10,7 @@ struct UsageEndpoint: Sendable {
 
     func report(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let services = shared.forRequest()
-        if let refusal = services.snapshot.adminAccess.check(
-            apiKeyHeader: request.headers[.xAPIKey], authorizationHeader: request.headers[.authorization],
-            fromLoopback: Self.isLoopback(context.channel.remoteAddress))
-        {
-            throw refusal
-        }
+        try request.checkAdminAccess(context: context, services: services)
         guard let ledger else {
             throw AnthropicError(.notFound, "The usage ledger is off (USAGE_DATABASE=off); set USAGE_DATABASE to keep one.")
         }
@@ -30,10 +24,5 @@ struct UsageEndpoint: Sendable {
             "from": .string(query.fromDay), "to": .string(query.toDay), "group_by": .string(query.grouping.rawValue),
             "rows": .array(summaries.map(\.json)), "total": UsageSummary.total(summaries).json,
         ])
-    }
-
-    private static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 }

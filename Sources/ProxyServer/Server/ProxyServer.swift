@@ -31,7 +31,7 @@ package enum ProxyServer {
 
     /// The application with every route, ready to run, on a configuration that never changes.
     /// - Parameters:
-    ///   - observers: read every exchange's record, after the access log and the ledger.
+    ///   - observers: read every exchange's record, after the access log, the metrics and the ledger.
     ///   - ledger: the usage ledger, which gets every record and answers `/api/usage`; it runs as a
     ///     service of its own.
     package static func makeApplication(
@@ -46,16 +46,19 @@ package enum ProxyServer {
     /// The application with every route, ready to run; each request takes the configuration `live`
     /// holds when it starts. The address is the one `live` holds now: changing it needs a restart.
     /// - Parameters:
-    ///   - observers: read every exchange's record, after the access log.
+    ///   - metrics: what `GET /metrics` shows; a new registry by default. Pass one to count into
+    ///     it from elsewhere too (the usage ledger's dropped records).
+    ///   - observers: read every exchange's record, after the access log, the metrics and the ledger.
     ///   - ledger: the usage ledger (see the other `makeApplication`).
     package static func makeApplication(
-        live: LiveConfiguration, logger: Logger, observers: [any RequestObserver] = [], ledger: UsageLedger? = nil,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
+        ledger: UsageLedger? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let shared = SharedServices(live: live, logger: logger, observers: (ledger.map { [$0] } ?? []) + observers)
+        let shared = SharedServices(live: live, logger: logger, metrics: metrics, observers: (ledger.map { [$0] } ?? []) + observers)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
         let usage = UsageEndpoint(shared: shared, ledger: ledger)
+        let metricsEndpoint = MetricsEndpoint(shared: shared)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
@@ -65,6 +68,7 @@ package enum ProxyServer {
         router.get("/v1/models") { request, _ in try models.list(request) }
         router.get("/api/usage") { request, context in try await usage.report(request, context: context) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
+        router.get(RouterPath(MetricsEndpoint.path)) { request, context in try metricsEndpoint.scrape(request, context: context) }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
         // Claude Code's gateway probe.

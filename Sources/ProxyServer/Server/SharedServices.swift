@@ -2,7 +2,7 @@ import Logging
 import ProxyCore
 
 /// What lives as long as the server, whatever the configuration: key rings, client connections,
-/// the cache of resent request members, logging and the record observers.
+/// the cache of resent request members, logging, metrics and the record observers.
 final class SharedServices: Sendable {
     let live: LiveConfiguration
     let keys = UpstreamKeys()
@@ -10,14 +10,16 @@ final class SharedServices: Sendable {
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger
+    let metrics: ProxyMetrics
     /// Every exchange's record goes to these once it has ended.
     let observers: RequestObservers
 
-    /// - Parameter observers: read every record after the access log.
-    init(live: LiveConfiguration, logger: Logger, observers: [any RequestObserver]) {
+    /// - Parameter observers: read every record after the access log and the metrics.
+    init(live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver]) {
         self.live = live
         self.logger = logger
-        self.observers = RequestObservers([AccessLog(logger: logger)] + observers)
+        self.metrics = metrics
+        self.observers = RequestObservers([AccessLog(logger: logger), metrics] + observers)
     }
 
     /// The services a request works with from start to end: these, and the configuration as it

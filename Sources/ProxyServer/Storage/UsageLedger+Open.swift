@@ -4,8 +4,12 @@ import ProxyCore
 extension UsageLedger {
     /// The ledger `USAGE_DATABASE` asks for, opened and ready to run; nil when it is off, or when
     /// its database cannot be opened (the proxy then serves without one, and says so).
-    /// - Parameter environment: the process's, for the default file's place (`XDG_DATA_HOME`, `HOME`).
-    package static func open(configuration: ProxyConfiguration, environment: [String: String], logger: Logger) async -> UsageLedger? {
+    /// - Parameters:
+    ///   - environment: the process's, for the default file's place (`XDG_DATA_HOME`, `HOME`).
+    ///   - metrics: count the records the ledger cannot write.
+    package static func open(
+        configuration: ProxyConfiguration, environment: [String: String], metrics: ProxyMetrics, logger: Logger
+    ) async -> UsageLedger? {
         let path: String
         switch configuration.usageDatabase {
         case .off:
@@ -20,7 +24,7 @@ extension UsageLedger {
         }
         do {
             let store = try await SQLiteUsageStore(path: path, logger: logger)
-            return UsageLedger(store: store, retentionDays: configuration.usageRetentionDays, logger: logger)
+            return UsageLedger(store: store, retentionDays: configuration.usageRetentionDays, logger: logger) { metrics.recordsDropped($0) }
         } catch {
             logger.error("USAGE_DATABASE: the usage database \(path) cannot be opened (\(error)); the proxy runs without a usage ledger.")
             return nil

@@ -3,7 +3,8 @@ import ProxyCore
 import ServiceLifecycle
 import Synchronization
 
-/// Writes every exchange's record to the usage database, in batches off the request path.
+/// Writes every Messages exchange's record to the usage database (`count_tokens` is free and
+/// spends nothing), in batches off the request path.
 ///
 /// `observe` only appends to a buffer; the service writes the buffer once a second (so a crash or
 /// a kill loses at most the last second), and once more when it stops. A database that is slow,
@@ -40,6 +41,8 @@ package final class UsageLedger: RequestObserver, Service {
     }
 
     package func observe(_ record: RequestRecord) {
+        // Counting tokens costs nothing, and its record's usage is the count, not tokens spent.
+        guard !record.path.hasSuffix("/count_tokens") else { return }
         let row = LedgerRow(record)
         let kept = state.withLock { state in
             guard state.pending.count < capacity else { return false }
