@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ProxyCore
 
@@ -29,5 +30,20 @@ extension UsageLedger {
             logger.error("USAGE_DATABASE: the usage database \(path) cannot be opened (\(error)); the proxy runs without a usage ledger.")
             return nil
         }
+    }
+}
+
+extension SQLiteUsageStore {
+    /// The ledger's SQLite file as `USAGE_DATABASE` names it, for reading (the `usage` and
+    /// `statusline` commands); nil when the ledger is off, elsewhere, or not written yet.
+    package static func openForReading(configuration: ProxyConfiguration, environment: [String: String], logger: Logger) async throws -> SQLiteUsageStore? {
+        let path: String
+        switch configuration.usageDatabase {
+        case .off, .postgres: return nil
+        case .defaultSQLite: path = UsageDatabase.defaultSQLitePath(environment: environment)
+        case .sqlite(let given): path = given
+        }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try await SQLiteUsageStore(path: path, logger: logger)
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import ProxyCore
+import ProxyServer
+import Testing
+
+/// `anthropic-proxy usage` and `anthropic-proxy statusline`, the built executable reading a real
+/// ledger file.
+@Suite struct UsageCommandsEndToEndTests {
+    /// Runs the executable with `arguments`, `input` on its standard input, in `directory`.
+    private func run(_ arguments: [String], input: String = "", environment: [String: String], in directory: TemporaryDirectory) throws -> (output: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServeCommandEndToEndTests.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: output, as: UTF8.self), process.terminationStatus)
+    }
+
+    /// A ledger holding two requests of one session today (one priced, one not) and one of another session.
+    private func ledger(in directory: TemporaryDirectory) async throws -> String {
+        let path = directory.path + "/usage.sqlite"
+        let store = try await SQLiteUsageStore(path: path, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        try await store.migrate()
+        func row(_ id: String, session: String, model: String, input: Int, output: Int, cost: Double?) -> LedgerRow {
+            var record = RequestRecord(id: id, receivedAt: .now, method: "POST", path: "/v1/messages")
+            record.sessionID = session
+            record.targets = [AttemptedTarget(RouteTarget(provider: .openAI, model: model, baseURL: "https://x", apiKeys: [], keyVariable: "K"))]
+            record.usage = Usage(inputTokens: input, outputTokens: output, cacheReadInputTokens: 1_000)
+            record.costUSD = cost
+            return LedgerRow(record)
+        }
+        try await store.insert([
+            row("req_1", session: "s-1", model: "gpt-4.1", input: 11_000, output: 300, cost: 0.25),
+            row("req_2", session: "s-1", model: "qwen3", input: 500, output: 20, cost: nil),
+            row("req_3", session: "s-2", model: "gpt-4.1", input: 100, output: 10, cost: 0.5),
+        ])
+        try await store.close()
+        return path
+    }
+
+    @Test func usagePrintsATableByModel() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try await ledger(in: directory)
+        let (output, status) = try run(["usage", "--by", "model", "--since", "0d"], environment: ["USAGE_DATABASE": path], in: directory)
+        #expect(status == 0)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(UTCTime.now.day) to \(UTCTime.now.day), UTC")
+        #expect(lines[1].hasPrefix("model") && lines[1].hasSuffix("cost"))
+        #expect(lines[2].hasPrefix("openai/gpt-4.1") && lines[2].hasSuffix("$0.75"))
+        #expect(lines[3].hasPrefix("openai/qwen3") && lines[3].hasSuffix("unknown price"))
+        #expect(lines[4].hasPrefix("total") && lines[4].contains(" 3 ") && lines[4].hasSuffix("$0.75 + 1 unpriced"))
+    }
+
+    @Test func usageSaysWhenNothingIsRecordedAndRefusesABadGrouping() async throws {
+        let directory = try TemporaryDirectory()
+        let empty = try run(["usage"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
+        #expect(empty.status == 0)
+        #expect(empty.output == "No usage recorded yet (USAGE_DATABASE: \(directory.path)/none.sqlite).\n")
+        let bad = try run(["usage", "--by", "week"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
+        #expect(bad.status != 0)
+    }
+
+    @Test func statusLineReadsClaudeCodesJSON() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try await ledger(in: directory)
+        let claudeCode = #"{"session_id":"s-1","model":{"id":"claude-sonnet-4-6","display_name":"Sonnet 4.6"},"workspace":{"current_dir":"/tmp"}}"#
+        let environment = ["USAGE_DATABASE": path, "OPENAI_API_KEY": "sk-test", "BIG_MODEL": "gpt-4.1"]
+        let (output, status) = try run(["statusline"], input: claudeCode, environment: environment, in: directory)
+        #expect(status == 0)
+        // Session s-1: 11,500 input + 320 output + 2,000 cache read tokens.
+        #expect(output == "openai/gpt-4.1 · session 13.8k tokens $0.25 + 1 unpriced · today $0.75 + 1 unpriced\n")
+    }
+
+    @Test func statusLineNeverFailsLoudly() async throws {
+        let directory = try TemporaryDirectory()
+        let garbage = try run(["statusline"], input: "not json", environment: ["USAGE_DATABASE": "off"], in: directory)
+        #expect(garbage.status == 0)
+        #expect(garbage.output == "anthropic-proxy\n")
+        let noLedger = try run(
+            ["statusline"], input: #"{"session_id":"x","model":{"id":"claude-haiku-4-5","display_name":"Haiku 4.5"}}"#,
+            environment: ["USAGE_DATABASE": "off", "PORT": "not-a-port"], in: directory)
+        #expect(noLedger.status == 0)
+        #expect(noLedger.output == "Haiku 4.5\n", "a configuration that does not load still leaves the model's name")
+    }
+}
