@@ -71,6 +71,28 @@ import Testing
         #expect(ModelCatalog(defaultMaxOutputTokens: 4_096).profile(for: "gpt-4.1").maxOutputTokens == 32_768)
     }
 
+    @Test func modelsTheTableDoesNotKnowGetThePriceDatasLimits() {
+        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000))
+        #expect(catalog.profile(for: "anthropic/claude-sonnet-4.5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000))
+        #expect(catalog.profile(for: "mistral-large-latest") == ModelProfile(maxOutputTokens: 262_144, contextWindow: 262_144))
+        let groq = ProviderPreset.named("groq")
+        #expect(catalog.profile(for: "openai/gpt-oss-120b", preset: groq) == ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072))
+        // The table's own entries stay as they are (the data says 65535 for Vertex's gemini-2.5-pro).
+        #expect(catalog.profile(for: "gemini-2.5-pro").maxOutputTokens == 65_536)
+    }
+
+    @Test func theDatasLimitsGoUnderTheOverrides() {
+        let catalog = ModelCatalog(outputLimitOverrides: ["claude-sonnet-4-5": 8_000], contextWindowOverrides: ["claude-sonnet-4-5": 100_000])
+        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 8_000, contextWindow: 100_000))
+    }
+
+    @Test func selfHostedModelsKeepThePresetsCeilingOrTheDefault() {
+        // Ollama's deepseek-r1 is not DeepSeek's API, whose data it would otherwise find.
+        #expect(catalog.profile(for: "deepseek-r1", preset: ProviderPreset.named("ollama")) == ModelProfile(maxOutputTokens: 16_384))
+        #expect(catalog.profile(for: "deepseek-r1").maxOutputTokens == 8_192)
+        #expect(catalog.profile(for: "qwen3-coder", preset: ProviderPreset.named("deepseek")) == ModelProfile(maxOutputTokens: 8_192))
+    }
+
     @Test func outputLimitOverridesReplaceTheCeilingOnly() {
         let catalog = ModelCatalog(outputLimitOverrides: ["gpt-4o": 4_000, "qwen3-coder": 2_000, "deepseek/deepseek-reasoner": 9_000])
         #expect(catalog.profile(for: "gpt-4o") == ModelProfile(maxOutputTokens: 4_000, contextWindow: 128_000))

@@ -202,7 +202,9 @@ import Testing
     @Test func aPresetsOutputCeilingStandsInForUnknownModelsOnly() {
         let deepseek = ProviderPreset.named("deepseek")
         let catalog = ModelCatalog()
-        #expect(catalog.profile(for: "deepseek-v4-pro", preset: deepseek).maxOutputTokens == 8_192)
+        #expect(catalog.profile(for: "deepseek-v9-preview", preset: deepseek).maxOutputTokens == 8_192)
+        // A model the price data lists has the data's ceiling.
+        #expect(catalog.profile(for: "deepseek-v4-pro", preset: deepseek).maxOutputTokens == 393_216)
         #expect(catalog.profile(for: "deepseek-reasoner", preset: deepseek).maxOutputTokens == 65_536)
         #expect(catalog.profile(for: "qwen3-coder", preset: ProviderPreset.named("ollama")).maxOutputTokens == 16_384)
         #expect(ModelCatalog(outputLimitOverrides: ["deepseek-v4-pro": 32_000]).profile(for: "deepseek-v4-pro", preset: deepseek).maxOutputTokens == 32_000)

@@ -141,9 +141,9 @@ private struct TreeReader {
             var parts: [String] = []
             for element in elements { parts.append(try scalar(element, at: keyPath, expecting: "a list of values")) }
             text = parts.joined(separator: ",")
-        case (.object(let entries), .map):
+        case (.object(let entries), .map), (.object(let entries), .records):
             var parts: [String] = []
-            for (name, entry) in entries.members { parts.append("\(name)=\(try scalar(entry, at: keyPath + [name], expecting: "a number"))") }
+            for (name, entry) in entries.members { parts.append("\(name)=\(try mapEntry(entry, shape: setting.shape, at: keyPath + [name]))") }
             text = parts.joined(separator: ",")
         case (.array, _):
             throw error(keyPath, "takes one value, not a list")
@@ -154,6 +154,24 @@ private struct TreeReader {
         }
         guard values.updateValue(text, forKey: setting.key) == nil else { throw error(keyPath, "is set twice") }
         if keyPath.first == "channels" { channelNames.insert(keyPath[1].lowercased()) }
+    }
+
+    /// A map's entry as a variable writes it: a number, or a record's mapping in its slash form
+    /// (`2/8/0.5`), fields left out left empty (a record written as text is taken as it is).
+    private func mapEntry(_ value: JSONValue, shape: ConfigurationSetting.Shape, at keyPath: [String]) throws(ConfigurationError) -> String {
+        guard case .records(let fields) = shape else { return try scalar(value, at: keyPath, expecting: "a number") }
+        guard case .object(let members) = value else {
+            return try scalar(value, at: keyPath, expecting: "a mapping of \(fields.joined(separator: ", ")) or \(fields.joined(separator: "/"))")
+        }
+        var values = Array(repeating: "", count: fields.count)
+        for (field, fieldValue) in members.members {
+            guard let index = fields.firstIndex(of: field) else {
+                throw error(keyPath + [field], "is not one of \(fields.joined(separator: ", "))")
+            }
+            values[index] = try scalar(fieldValue, at: keyPath + [field], expecting: "a number")
+        }
+        while values.last == "" { values.removeLast() }
+        return values.joined(separator: "/")
     }
 
     private func scalar(_ value: JSONValue, at keyPath: [String], expecting: String) throws(ConfigurationError) -> String {

@@ -46,6 +46,9 @@ extension ConfigurationSetting {
 
     package static let modelOutputLimits = ConfigurationSetting("MODEL_OUTPUT_LIMITS", key: "limits.model_output_limits", shape: .map)
     package static let modelContextWindows = ConfigurationSetting("MODEL_CONTEXT_WINDOWS", key: "limits.model_context_windows", shape: .map)
+    /// Prices over the generated data's, US dollars per million tokens.
+    package static let modelPrices = ConfigurationSetting(
+        "MODEL_PRICES", key: "prices", shape: .records(fields: ["input", "output", "cache_read", "cache_write"]))
     package static let defaultMaxOutputTokens = ConfigurationSetting(
         "DEFAULT_MAX_OUTPUT_TOKENS", key: "limits.default_max_output_tokens", default: .value("16384"))
     package static let requestBodyLimitMB = ConfigurationSetting("REQUEST_BODY_LIMIT_MB", key: "limits.request_body_limit_mb", default: .value("32"))
@@ -78,7 +81,7 @@ extension ConfigurationSetting {
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }
         + [
             azureAPIVersion, maxRetries, retryMaxWaitSeconds, connectTimeoutSeconds, firstByteTimeoutSeconds, idleTimeoutSeconds,
-            pingIntervalSeconds, modelOutputLimits, modelContextWindows, defaultMaxOutputTokens, requestBodyLimitMB, usageDatabase,
+            pingIntervalSeconds, modelOutputLimits, modelContextWindows, modelPrices, defaultMaxOutputTokens, requestBodyLimitMB, usageDatabase,
             usageRetentionDays, metricsEnabled, logLevel, debug,
         ]
 

@@ -3,13 +3,16 @@
 /// Every setting the proxy reads is defined once, in `ConfigurationSetting+Definitions.swift`.
 package struct ConfigurationSetting: Sendable {
     /// How the configuration file may write the value.
-    package enum Shape: Sendable {
+    package enum Shape: Sendable, Equatable {
         /// One value.
         case single
         /// Several values, comma-separated in a variable or a list in the file (keys, fallback models).
         case list
         /// `name=number` pairs, comma-separated in a variable or a mapping in the file.
         case map
+        /// `name=value/value/...` entries, comma-separated in a variable; in the file, a mapping of
+        /// names to mappings of these fields (in this order, any left out) or to the slash form.
+        case records(fields: [String])
     }
 
     /// The value used when no source sets the setting.

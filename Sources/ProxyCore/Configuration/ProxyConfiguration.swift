@@ -69,6 +69,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var modelOutputLimits: [String: Int]
     /// Context windows by lower-cased model name, over the catalog's (`MODEL_CONTEXT_WINDOWS`).
     package var modelContextWindows: [String: Int]
+    /// Prices by lower-cased model name, over the generated data's (`MODEL_PRICES`).
+    package var modelPrices: [String: ModelPrice]
     /// The output ceiling for models the catalog does not know (`DEFAULT_MAX_OUTPUT_TOKENS`).
     package var defaultMaxOutputTokens: Int
     /// How long a stream may be silent before a `ping` is sent (`PING_INTERVAL_SECONDS`).
@@ -135,6 +137,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         }
         modelOutputLimits = try settings.optional(.modelOutputLimits, Self.limits) ?? [:]
         modelContextWindows = try settings.optional(.modelContextWindows, Self.limits) ?? [:]
+        modelPrices = try settings.optional(.modelPrices, Self.prices) ?? [:]
         defaultMaxOutputTokens = try settings.required(.defaultMaxOutputTokens, Self.positiveInteger)
         pingInterval = .seconds(try settings.required(.pingIntervalSeconds, Self.positiveInteger))
         let maximumRetries = try settings.required(.maxRetries) { text, name throws(ConfigurationError) in
@@ -214,5 +217,31 @@ package struct ProxyConfiguration: Sendable, Equatable {
             limits[parts[0].trimmingWhitespace().lowercased()] = tokens
         }
         return limits
+    }
+
+    /// `model=input/output[/cache_read[/cache_write]]` in US dollars per million tokens, by
+    /// lower-cased model name; cache prices left out are the input price.
+    private static func prices(_ text: String, _ name: String) throws(ConfigurationError) -> [String: ModelPrice] {
+        var prices: [String: ModelPrice] = [:]
+        for entry in text.split(separator: ",") {
+            let invalid = ConfigurationError(
+                variable: name, problem: "'\(entry)' is not model=input/output[/cache_read[/cache_write]] in US dollars per million tokens")
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
+            guard parts.count == 2, !parts[0].isEmpty else { throw invalid }
+            // Per token; nil for a field left empty.
+            var perToken: [Double?] = []
+            for field in parts[1].split(separator: "/", omittingEmptySubsequences: false).map({ $0.trimmingWhitespace() }) {
+                if field.isEmpty {
+                    perToken.append(nil)
+                    continue
+                }
+                guard let perMillion = Double(field), perMillion >= 0, perMillion.isFinite else { throw invalid }
+                perToken.append(perMillion / 1_000_000)
+            }
+            guard (2...4).contains(perToken.count), let input = perToken[0], let output = perToken[1] else { throw invalid }
+            let (cacheRead, cacheWrite) = (perToken.count > 2 ? perToken[2] : nil, perToken.count > 3 ? perToken[3] : nil)
+            prices[parts[0].lowercased()] = ModelPrice(input: input, output: output, cacheRead: cacheRead, cacheWrite: cacheWrite)
+        }
+        return prices
     }
 }

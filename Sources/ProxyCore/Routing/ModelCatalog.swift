@@ -18,6 +18,8 @@ package struct ModelProfile: Sendable, Equatable {
 
 /// Known models by name prefix. The longest matching prefix wins, so `gpt-4o-mini` can differ
 /// from `gpt-4o`; names are matched without any `vendor/` path (as OpenRouter writes them).
+/// Models the table does not know get the ceiling and window the generated price data lists
+/// (see `ModelPriceData`), when it lists them.
 package struct ModelCatalog: Sendable {
     private static let known: [(prefix: String, profile: ModelProfile)] = [
         ("gpt-5", ModelProfile(maxOutputTokens: 128_000, contextWindow: 400_000, isOpenAIReasoningModel: true)),
@@ -66,14 +68,18 @@ package struct ModelCatalog: Sendable {
     }
 
     /// The profile of a model a ready-made provider serves: the provider's own output ceiling
-    /// stands in for the default when the table does not know the model.
+    /// stands in for the default when neither the table nor the price data knows the model.
     package func profile(for model: String, preset: ProviderPreset?) -> ModelProfile {
         let lowered = model.lowercased()
-        let bareName = lowered.split(separator: "/").last.map(String.init) ?? lowered
+        let bareName = Self.bareName(of: model)
+        let fallbackCeiling = preset?.outputCeiling ?? defaultMaxOutputTokens
         var profile = Self.known
             .filter { bareName.hasPrefix($0.prefix) }
             .max { $0.prefix.count < $1.prefix.count }?.profile
-            ?? ModelProfile(maxOutputTokens: preset?.outputCeiling ?? defaultMaxOutputTokens)
+            ?? ModelPriceData.shared.listing(for: model, provider: nil, preset: preset?.name).map { listing in
+                ModelProfile(maxOutputTokens: listing.maxOutputTokens ?? fallbackCeiling, contextWindow: listing.maxInputTokens)
+            }
+            ?? ModelProfile(maxOutputTokens: fallbackCeiling)
         if let override = outputLimitOverrides[lowered] ?? outputLimitOverrides[bareName] {
             profile.maxOutputTokens = override
         }
@@ -87,11 +93,16 @@ package struct ModelCatalog: Sendable {
     /// the pro models (o1-pro, o3-pro, gpt-5-pro), the codex models (gpt-5-codex, codex-mini),
     /// deep research and computer use.
     package static func requiresResponsesAPI(_ model: String) -> Bool {
-        let lowered = model.lowercased()
-        let name = lowered.split(separator: "/").last.map(String.init) ?? lowered
+        let name = bareName(of: model)
         if name.hasPrefix("computer-use-preview") { return true }
         guard provider(ofBareName: name) == .openAI else { return false }
         return name.contains("codex") || name.contains("deep-research") || name.split(separator: "-").contains("pro")
+    }
+
+    /// The model's name lower-cased, without any `vendor/` path: `gpt-4o` for `openrouter/openai/GPT-4o`.
+    package static func bareName(of model: String) -> String {
+        let lowered = model.lowercased()
+        return lowered.split(separator: "/").last.map(String.init) ?? lowered
     }
 
     /// The provider a bare model name belongs to, when the name says so.
