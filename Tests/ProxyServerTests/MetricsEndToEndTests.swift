@@ -44,7 +44,10 @@ import Testing
             #expect(lines.contains(#"anthropic_proxy_tokens_total{provider="openai",model="gpt-4.1",type="output"} 40"#))
             #expect(lines.contains(#"anthropic_proxy_tokens_total{provider="openai",model="gpt-4.1",type="cache_read"} 30"#))
             #expect(lines.contains(#"anthropic_proxy_tokens_total{provider="openai",model="gpt-4.1",type="cache_write"} 0"#))
-            #expect(!lines.contains { $0.hasPrefix("anthropic_proxy_cost_usd_total{") }, "no prices, no cost")
+            // gpt-4.1 at $2 in, $8 out and $0.50 cached per million tokens.
+            let cost = lines.first { $0.hasPrefix(#"anthropic_proxy_cost_usd_total{provider="openai",model="gpt-4.1"} "#) }
+            let dollars = try #require(cost.flatMap { Double($0.split(separator: " ").last ?? "") })
+            #expect(abs(dollars - (170 * 2 + 40 * 8 + 30 * 0.5) / 1_000_000) < 1e-12)
 
             #expect(lines.contains("# TYPE anthropic_proxy_request_duration_seconds histogram"))
             #expect(lines.contains(#"anthropic_proxy_request_duration_seconds_count{provider="openai",model="gpt-4.1"} 2"#))

@@ -83,6 +83,12 @@ import Testing
             #expect(rows.map { $0["provider"]?.string } == ["openai", "openai", "openai", "openai"])
             #expect(rows.map { $0["upstream_model"]?.string } == ["gpt-4.1", "gpt-4.1", "gpt-4.1", "gpt-4o"], "the fallback that served it")
             #expect(rows.allSatisfy { ($0["duration_ms"]?.integer ?? -1) >= 0 })
+            // gpt-4.1 at $2 in, $8 out, $0.50 cached; gpt-4o at $2.50 in, $10 out (per million tokens).
+            let costs = rows.map { $0["cost_usd"]?.double ?? -1 }
+            let cachedTurn: Double = (200 * 2 + 1000 * 0.5 + 7 * 8) / 1_000_000
+            let fallback: Double = (100 * 2.5 + 20 * 10) / 1_000_000
+            let expected: [Double] = [cachedTurn, cachedTurn, 0, fallback]
+            #expect(zip(costs, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(costs)")
             #expect(rows.allSatisfy { $0["started_at"]?.string?.hasSuffix("Z") == true && $0["started_at"]?.string?.count == 24 })
 
             let daily = try await Self.rows(in: directory, table: "usage_daily", order: "upstream_model")
@@ -101,7 +107,7 @@ import Testing
         try await ProxyHarness.run(ledger: ledger) { harness in
             for _ in 0..<3 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
             var other = Self.request.objectValue!
-            other["model"] = "claude-haiku-4-5"
+            other["model"] = "openai/unpriced-model"
             other["metadata"] = ["user_id": #"{"session_id": "session-2"}"#]
             #expect(try await harness.post("/v1/messages", json: .object(other)).status == 200)
             _ = try await harness.records.waitFor(4)
@@ -111,12 +117,17 @@ import Testing
             let json = try byModel.json
             #expect(json["group_by"] == "model")
             #expect(json["to"] == .string(UTCTime.now.day))
-            #expect(json["rows"]?.arrayValue?.map { $0["key"] } == ["openai/gpt-4.1", "openai/gpt-4.1-mini"])
+            #expect(json["rows"]?.arrayValue?.map { $0["key"] } == ["openai/gpt-4.1", "openai/unpriced-model"])
             #expect(json["rows"]?.arrayValue?.map { $0["requests"] } == [3, 1])
             #expect(json["rows"]?[0]?["input_tokens"] == 300)
-            #expect(json["rows"]?[0]?["cost_usd"] == .null, "no prices are known for the record yet: unknown, not 0")
-            #expect(json["rows"]?[0]?["unpriced_requests"] == 3)
+            // gpt-4.1 at $2 in and $8 out per million tokens: 100 in and 20 out, three times.
+            let cost = try #require(json["rows"]?[0]?["cost_usd"]?.doubleValue)
+            #expect(abs(cost - 3 * (100 * 2 + 20 * 8) / 1_000_000) < 1e-12)
+            #expect(json["rows"]?[0]?["unpriced_requests"] == 0)
+            #expect(json["rows"]?[1]?["cost_usd"] == .null, "a model without known prices: unknown, not 0")
+            #expect(json["rows"]?[1]?["unpriced_requests"] == 1)
             #expect(json["total"]?["requests"] == 4)
+            #expect(json["total"]?["unpriced_requests"] == 1)
 
             let bySession = try await harness.send(.GET, "/api/usage?group_by=session").json
             #expect(bySession["rows"]?.arrayValue?.map { $0["key"] } == ["session-1", "session-2"])

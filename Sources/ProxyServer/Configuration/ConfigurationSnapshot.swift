@@ -8,6 +8,8 @@ final class ConfigurationSnapshot: Sendable {
     let configuration: ProxyConfiguration
     let router: ModelRouter
     let catalog: ModelCatalog
+    /// What each reply costs, from the models' prices and the configured overrides.
+    let prices: PriceCatalog
     let redactor: SecretRedactor
     let authenticator: ClientAuthenticator
     let adminAccess: AdminAccess
@@ -21,6 +23,7 @@ final class ConfigurationSnapshot: Sendable {
         self.configuration = configuration
         router = ModelRouter(configuration: configuration)
         catalog = ModelCatalog(configuration: configuration)
+        prices = PriceCatalog(configuration: configuration)
         secrets = earlierSecrets.union(configuration.secrets)
         redactor = SecretRedactor(secrets: Array(secrets))
         authenticator = ClientAuthenticator(proxyAPIKey: configuration.proxyAPIKey)

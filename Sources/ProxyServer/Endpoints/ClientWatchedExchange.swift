@@ -41,12 +41,12 @@ struct StreamSink: Sendable {
 /// head while the stream goes on.
 ///
 /// It owns the exchange's `RequestRecord`: `handle` fills in what the request asked for and where
-/// it went, this adds how it ended (status, usage, timings, bytes) and hands it to the observers
+/// it went, this adds how it ended (status, usage, cost, timings, bytes) and hands it to the observers
 /// once, whatever happened, with every secret redacted. A stream counts as open in `metrics` from
 /// its head to its end, however it ends.
 enum ClientWatchedExchange {
     static func run(
-        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor,
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor, prices: PriceCatalog,
         metrics: ProxyMetrics, observers: RequestObservers, _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
     ) async throws -> Response {
         let started = ContinuousClock.now
@@ -93,6 +93,7 @@ enum ClientWatchedExchange {
                 record.bytesOut = sink.written.count.load(ordering: .relaxed)
             }
             record.duration = ContinuousClock.now - started
+            record.costUSD = Self.cost(of: record, prices: prices)
             record.redact(with: redactor)
             observers.observe(record)
         }
@@ -108,6 +109,15 @@ enum ClientWatchedExchange {
 }
 
 extension ClientWatchedExchange {
+    /// What the reply cost at its target's prices, nil when they are unknown; 0 when nothing was
+    /// spent (no usage: refused, or failed before a token; a count of tokens, whose usage is the
+    /// count, is free).
+    static func cost(of record: RequestRecord, prices: PriceCatalog) -> Double? {
+        guard !record.path.hasSuffix("/count_tokens"), let usage = record.usage, usage != Usage() else { return 0 }
+        guard let target = record.target else { return nil }
+        return prices.cost(of: usage, for: target)
+    }
+
     /// What the record says of an exchange whose client went away before its end (nobody reads it).
     static let clientLeft = AnthropicError(.api, "The client went away; the upstream request was cancelled.", status: 499)
 }

@@ -24,6 +24,7 @@ struct MessagesEndpoint: Sendable {
         let services = shared.forRequest()
         return try await ClientWatchedExchange.run(
             connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, redactor: services.redactor,
+            prices: services.snapshot.prices,
             metrics: shared.metrics, observers: shared.observers
         ) { record in await handle(&record, services) }
     }
