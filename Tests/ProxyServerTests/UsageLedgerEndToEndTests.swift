@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import ProxyCore
@@ -152,6 +153,60 @@ import Testing
             #expect(try refused.json["error"]?["message"]?.stringValue?.contains("ADMIN_API_KEY") == true)
             #expect(try await harness.send(.GET, "/api/usage", headers: ["x-api-key": "admin-key-7f3c9e1d"]).status == 200)
             #expect(try await harness.send(.GET, "/api/usage", headers: ["authorization": "Bearer admin-key-7f3c9e1d"]).status == 200)
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func theDashboardsAPIGivesTargetsRecentRequestsAndStatus() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        try await ProxyHarness.run(ledger: ledger) { harness in
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
+            #expect(try await harness.post("/v1/messages", json: Self.streamed()).status == 400)
+            _ = try await harness.records.waitFor(2)
+
+            let targets = try await harness.send(.GET, "/api/targets").json
+            let target = try #require(targets["rows"]?[0])
+            #expect(target["target"] == "openai/gpt-4.1")
+            #expect(target["requests"] == 2 && target["errors"] == 1 && target["error_rate"] == 0.5)
+            #expect((target["duration_ms"]?["p95"]?.intValue ?? -1) >= (target["duration_ms"]?["p50"]?.intValue ?? 0))
+
+            let recent = try await harness.send(.GET, "/api/requests?limit=1").json
+            let newest = try #require(recent["rows"]?.arrayValue)
+            #expect(newest.count == 1)
+            #expect(newest[0]["status"] == 400 && newest[0]["stream"] == true && newest[0]["error_type"] == "invalid_request_error")
+            #expect(newest[0]["client_model"] == "claude-sonnet-4-6" && newest[0]["session_id"] == "session-1")
+            #expect(try await harness.send(.GET, "/api/requests?limit=0").status == 400)
+
+            let status = try await harness.send(.GET, "/api/status").json
+            #expect(status == ["streams_open": 0, "ledger": true])
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func theDashboardsLoginGivesACookieThatOpensTheAPI() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try await Self.ledger(in: directory)
+        let adminKey = "admin key+with/odd=chars"
+        try await ProxyHarness.run(environment: ["ADMIN_API_KEY": adminKey], ledger: ledger) { harness in
+            let page = try await harness.send(.GET, "/ui")
+            #expect(page.status == 200 && page.headers["content-type"] == "text/html; charset=utf-8", "the page itself holds no data")
+            #expect(try await harness.send(.GET, "/api/usage").status == 401)
+
+            let form = "key=" + adminKey.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let wrong = try await harness.send(.POST, "/ui/login", body: Array("key=guess".utf8), headers: ["content-type": "application/x-www-form-urlencoded"])
+            #expect(wrong.status == 303 && wrong.headers["set-cookie"] == nil)
+            let login = try await harness.send(.POST, "/ui/login", body: Array(form.utf8), headers: ["content-type": "application/x-www-form-urlencoded"])
+            #expect(login.status == 303)
+            #expect(login.headers["location"] == "/ui")
+            let cookie = try #require(login.headers["set-cookie"])
+            #expect(cookie.hasPrefix("anthropic_proxy_admin=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains("admin key"), "the cookie is a session, not the key")
+            let session = String(cookie.prefix { $0 != ";" })
+            #expect(try await harness.send(.GET, "/api/usage", headers: ["cookie": session]).status == 200)
+            #expect(try await harness.send(.GET, "/metrics", headers: ["cookie": session]).status == 200)
+            #expect(try await harness.send(.GET, "/api/usage", headers: ["cookie": "anthropic_proxy_admin=forged"]).status == 401)
         }
         try await ledger.store.close()
     }

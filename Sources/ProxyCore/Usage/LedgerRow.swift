@@ -82,3 +82,57 @@ package struct LedgerRow: Sendable, Equatable {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
+
+extension LedgerRow {
+    /// The row as `/api/requests` shows it: the columns by name.
+    package var json: JSONValue {
+        var object = JSONObject()
+        for (column, value) in zip(Self.columns, values) {
+            switch value {
+            case .integer(let number): object.append(column, column == "stream" ? .bool(number != 0) : .int(Int(number)))
+            case .real(let number): object.append(column, .double(number))
+            case .text(let text): object.append(column, .string(text))
+            case .null: object.append(column, .null)
+            }
+        }
+        return .object(object)
+    }
+}
+
+extension LedgerRow {
+    /// A row read back from the database, by column name; nil when a required column is missing.
+    package init?(columns: [String: Value]) {
+        func text(_ name: String) -> String? {
+            if case .text(let text)? = columns[name] { return text }
+            return nil
+        }
+        func integer(_ name: String) -> Int? {
+            if case .integer(let number)? = columns[name] { return Int(number) }
+            return nil
+        }
+        guard let id = text("id"), let startedAt = text("started_at"), let status = integer("status") else { return nil }
+        self.id = id
+        self.startedAt = startedAt
+        sessionID = text("session_id")
+        clientKey = text("client_key") ?? ""
+        clientModel = text("client_model")
+        provider = text("provider") ?? ""
+        upstreamModel = text("upstream_model") ?? ""
+        self.status = status
+        errorType = text("error_type")
+        stream = integer("stream") == 1
+        inputTokens = integer("input_tokens") ?? 0
+        outputTokens = integer("output_tokens") ?? 0
+        cacheReadTokens = integer("cache_read_tokens") ?? 0
+        cacheWriteTokens = integer("cache_write_tokens") ?? 0
+        webSearchRequests = integer("web_search_requests") ?? 0
+        switch columns["cost_usd"] {
+        case .real(let cost)?: costUSD = cost
+        case .integer(let cost)?: costUSD = Double(cost)
+        default: costUSD = nil
+        }
+        durationMilliseconds = integer("duration_ms") ?? 0
+        timeToFirstByteMilliseconds = integer("ttfb_ms")
+        attempts = integer("attempts") ?? 0
+    }
+}

@@ -14,7 +14,7 @@ struct MetricsEndpoint: Sendable {
     func scrape(_ request: Request, context: ProxyRequestContext) throws -> Response {
         let services = shared.forRequest()
         guard services.configuration.metricsEnabled else { throw HTTPError(.notFound) }
-        try request.checkAdminAccess(context: context, services: services)
+        try request.checkAdminAccess(context: context, services: services, sessions: shared.adminSessions)
         return Response(
             status: .ok, headers: [.contentType: Self.contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: shared.metrics.exposition())))
     }

@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 import ProxyCore
 
 /// The proxy's metrics, for `GET /metrics`: fed by every exchange's record (as an observer, right
@@ -17,6 +18,8 @@ package final class ProxyMetrics: RequestObserver {
     private let registry = PrometheusCollectorRegistry()
     private let models = ModelLabelCap(limit: modelLabelLimit)
     private let streamsOpen: Gauge
+    /// The gauge's value, for the dashboard (Prometheus's gauge does not tell it).
+    private let openStreamCount = Atomic<Int>(0)
     private let droppedRecords: Counter
 
     package init() {
@@ -34,12 +37,17 @@ package final class ProxyMetrics: RequestObserver {
     /// A streamed response began to be relayed.
     func streamOpened() {
         streamsOpen.increment()
+        openStreamCount.add(1, ordering: .relaxed)
     }
 
     /// A stream ended, whatever its ending.
     func streamClosed() {
         streamsOpen.decrement()
+        openStreamCount.subtract(1, ordering: .relaxed)
     }
+
+    /// Streamed replies being relayed now.
+    var openStreams: Int { openStreamCount.load(ordering: .relaxed) }
 
     /// Every metric in Prometheus's text format.
     func exposition() -> [UInt8] {

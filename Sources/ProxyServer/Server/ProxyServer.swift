@@ -59,6 +59,7 @@ package enum ProxyServer {
         let models = ModelsEndpoint(shared: shared)
         let usage = UsageEndpoint(shared: shared, ledger: ledger)
         let metricsEndpoint = MetricsEndpoint(shared: shared)
+        let dashboard = DashboardEndpoint(shared: shared)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
@@ -67,6 +68,11 @@ package enum ProxyServer {
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { request, _ in try models.list(request) }
         router.get("/api/usage") { request, context in try await usage.report(request, context: context) }
+        router.get("/api/targets") { request, context in try await usage.targets(request, context: context) }
+        router.get("/api/requests") { request, context in try await usage.recent(request, context: context) }
+        router.get("/api/status") { request, context in try usage.status(request, context: context) }
+        router.get("/ui") { _, _ in dashboard.page() }
+        router.post("/ui/login") { request, _ in try await dashboard.login(request) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
         router.get(RouterPath(MetricsEndpoint.path)) { request, context in try metricsEndpoint.scrape(request, context: context) }
         router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }

@@ -11,6 +11,8 @@ final class SharedServices: Sendable {
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger
     let metrics: ProxyMetrics
+    /// Who has logged in to the dashboard.
+    let adminSessions = AdminSessions()
     /// Every exchange's record goes to these once it has ended.
     let observers: RequestObservers
 

@@ -92,6 +92,24 @@ package final class SQLiteUsageStore: UsageStore {
         return try await connection.query(sql, binds).map(Self.summary)
     }
 
+    package func recentRequests(limit: Int) async throws -> [LedgerRow] {
+        let rows = try await connection.query("SELECT * FROM requests ORDER BY started_at DESC LIMIT ?", [.integer(limit)])
+        return rows.compactMap { row in
+            LedgerRow(columns: Dictionary(uniqueKeysWithValues: row.columns.map { ($0.name, Self.value($0.data)) }))
+        }
+    }
+
+    package func latencySamples(since startedAt: String) async throws -> [TargetLatency.Sample] {
+        let rows = try await connection.query(
+            "SELECT provider || '/' || upstream_model AS target, status, duration_ms, ttfb_ms FROM requests WHERE started_at >= ? AND provider != ''",
+            [.text(startedAt)])
+        return rows.map { row in
+            TargetLatency.Sample(
+                target: row.column("target")?.string ?? "", status: row.column("status")?.integer ?? 0,
+                durationMilliseconds: row.column("duration_ms")?.integer ?? 0, timeToFirstByteMilliseconds: row.column("ttfb_ms")?.integer)
+        }
+    }
+
     package func deleteRequests(startedBefore cutoff: String) async throws {
         _ = try await connection.query("DELETE FROM requests WHERE started_at < ?", [.text(cutoff)])
     }
@@ -118,6 +136,15 @@ package final class SQLiteUsageStore: UsageStore {
         case .real(let number): .float(number)
         case .text(let text): .text(text)
         case .null: .null
+        }
+    }
+
+    private static func value(_ data: SQLiteData) -> LedgerRow.Value {
+        switch data {
+        case .integer(let number): .integer(Int64(number))
+        case .float(let number): .real(number)
+        case .text(let text): .text(text)
+        case .blob, .null: .null
         }
     }
 

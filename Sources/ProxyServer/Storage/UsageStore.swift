@@ -8,6 +8,10 @@ package protocol UsageStore: Sendable {
     func insert(_ rows: [LedgerRow]) async throws
     /// The requests of the query's days, grouped as it asks.
     func summaries(_ query: UsageQuery) async throws -> [UsageSummary]
+    /// The newest `limit` requests, newest first.
+    func recentRequests(limit: Int) async throws -> [LedgerRow]
+    /// Every request that started at or after `startedAt` (ISO 8601), for latency percentiles.
+    func latencySamples(since startedAt: String) async throws -> [TargetLatency.Sample]
     /// Deletes the per-request rows that started before `cutoff` (ISO 8601); the roll-ups stay.
     func deleteRequests(startedBefore cutoff: String) async throws
     func close() async throws

@@ -74,6 +74,8 @@ struct ProxyHarness: Sendable {
         // The test's own client, allowed as many connections as the tests run requests at once.
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        // Redirects are the proxy's answer to check (the dashboard's login), not to follow.
+        clientConfiguration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         do {
