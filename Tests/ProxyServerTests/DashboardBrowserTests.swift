@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import ProxyCore
 import ProxyServer
 import Testing
@@ -38,10 +37,7 @@ import Testing
 
     @Test func thePageShowsWhatTheLedgerHolds() async throws {
         let directory = try TemporaryDirectory()
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let store = try await SQLiteUsageStore(path: directory.path + "/usage.sqlite", logger: quiet)
-        try await store.migrate()
-        let ledger = UsageLedger(store: store, retentionDays: 30, logger: quiet)
+        let ledger = try await UsageLedgerEndToEndTests.ledger(in: directory)
         try await ProxyHarness.run(ledger: ledger) { harness in
             for _ in 0..<2 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
             var failure = FakeReply()
@@ -61,15 +57,12 @@ import Testing
             #expect(html.contains("id=\"spend-chart\""))
             #expect(!html.contains("id=\"login\""))
         }
-        try await store.close()
+        try await ledger.store.close()
     }
 
     @Test func withAnAdminKeyThePageAsksForIt() async throws {
         let directory = try TemporaryDirectory()
-        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let store = try await SQLiteUsageStore(path: directory.path + "/usage.sqlite", logger: quiet)
-        try await store.migrate()
-        let ledger = UsageLedger(store: store, retentionDays: 30, logger: quiet)
+        let ledger = try await UsageLedgerEndToEndTests.ledger(in: directory)
         try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-for-the-page-93ad"], ledger: ledger) { harness in
             let html = try await renderedPage(harness.proxyURL + "/ui")
             #expect(html.contains("data-state=\"login\""), "\(html.prefix(3000))")
@@ -77,6 +70,6 @@ import Testing
             #expect(html.contains("ADMIN_API_KEY"), "the API's message says what to send")
             #expect(!html.contains("id=\"total-requests\""))
         }
-        try await store.close()
+        try await ledger.store.close()
     }
 }

@@ -6,12 +6,6 @@ import Testing
     static let request: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]]
     static let streamedRequest: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "stream": true, "messages": [["role": "user", "content": "hi"]]]
 
-    private func failure(_ status: Int, _ message: String, retryAfter: String? = nil) -> FakeReply {
-        var reply = FakeReply()
-        reply.failure = .init(status: status, message: message, retryAfter: retryAfter)
-        return reply
-    }
-
     /// The server still answers a plain request after whatever the test did.
     private func expectStillServing(_ harness: ProxyHarness) async throws {
         let reply = try await harness.post("/v1/messages", json: Self.request)
@@ -30,7 +24,7 @@ import Testing
 
     @Test func overloadedUpstreamIsRetriedAndTheClientSeesOnlyTheAnswer() async throws {
         try await ProxyHarness.run { harness in
-            harness.fake.enqueue(failure(503, "The engine is currently overloaded"), failure(502, "Bad gateway"))
+            harness.fake.enqueue(FakeReply.failing(503, "The engine is currently overloaded"), FakeReply.failing(502, "Bad gateway"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 200)
             #expect(harness.fake.receivedRequests.count == 3)
@@ -41,7 +35,7 @@ import Testing
 
     @Test func streamedRequestIsRetriedBeforeItsStreamBegins() async throws {
         try await ProxyHarness.run { harness in
-            harness.fake.enqueue(failure(500, "Internal error"))
+            harness.fake.enqueue(FakeReply.failing(500, "Internal error"))
             let reply = try await harness.post("/v1/messages", json: Self.streamedRequest)
             #expect(reply.status == 200)
             var accumulator = StreamAccumulator()
@@ -53,7 +47,7 @@ import Testing
 
     @Test func retriesStopWhenTheBudgetIsSpent() async throws {
         try await ProxyHarness.run(environment: ["MAX_RETRIES": "1"]) { harness in
-            harness.fake.enqueue(failure(500, "Internal error one"), failure(500, "Internal error two"), failure(500, "Internal error three"))
+            harness.fake.enqueue(FakeReply.failing(500, "Internal error one"), FakeReply.failing(500, "Internal error two"), FakeReply.failing(500, "Internal error three"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 500)
             #expect(try reply.json["error"]?["type"] == "api_error")
@@ -64,7 +58,7 @@ import Testing
 
     @Test func clientErrorsAreNotRetried() async throws {
         try await ProxyHarness.run { harness in
-            harness.fake.enqueue(failure(400, "Invalid 'messages'"))
+            harness.fake.enqueue(FakeReply.failing(400, "Invalid 'messages'"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 400)
             #expect(harness.fake.receivedRequests.count == 1)
@@ -77,7 +71,7 @@ import Testing
             "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
         ]
         try await ProxyHarness.run(environment: environment) { harness in
-            harness.fake.enqueue(failure(529, "Overloaded"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 200)
             #expect(reply.headers["x-proxy-upstream-model"] == "openai/gpt-4o:backup")
@@ -99,7 +93,7 @@ import Testing
 
     @Test func throttledKeyRestsForItsRetryAfterWhileTheOtherKeyServes() async throws {
         try await ProxyHarness.run(environment: ["OPENAI_API_KEY": "\(FakeOpenAIUpstream.apiKey),\(FakeOpenAIUpstream.secondAPIKey)"]) { harness in
-            harness.fake.enqueue(failure(429, "Rate limit reached", retryAfter: "60"))
+            harness.fake.enqueue(FakeReply.failing(429, "Rate limit reached", retryAfter: "60"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             // A 60 s retry-after is beyond what the proxy waits out, but another key was ready.
             #expect(reply.status == 200)

@@ -13,12 +13,6 @@ import Testing
     static let gpt41Attributes =
         #"gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4.1",gen_ai_response_model="gpt-4.1""#
 
-    private func failure(_ status: Int, _ message: String) -> FakeReply {
-        var reply = FakeReply()
-        reply.failure = .init(status: status, message: message)
-        return reply
-    }
-
     /// The scrape's lines, once `records` exchanges have been observed.
     private func scrape(_ harness: ProxyHarness, after records: Int, headers: [String: String] = [:]) async throws -> [String] {
         #expect(try await harness.records.waitFor(records).count == records)
@@ -92,7 +86,7 @@ import Testing
 
     @Test func failuresAreCountedByStatusWithTheirErrorType() async throws {
         try await ProxyHarness.run { harness in
-            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
+            harness.fake.enqueue(FakeReply.failing(400, "Unsupported parameter: 'temperature'"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 400)
             #expect(try await harness.send(.POST, "/v1/messages", body: Array("not json".utf8)).status == 400)
             var cut = FakeReply(text: String(repeating: "word ", count: 50))
@@ -121,9 +115,9 @@ import Testing
         ]
         try await ProxyHarness.run(environment: environment) { harness in
             // gpt-4.1 fails once, then the backup serves; then gpt-4.1 and the backup fail once each.
-            harness.fake.enqueue(failure(529, "Overloaded"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            harness.fake.enqueue(failure(529, "Overloaded"), failure(503, "Busy"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"), FakeReply.failing(503, "Busy"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             let records = try await harness.records.waitFor(2)
             #expect(records.map(\.attempts) == [2, 3])

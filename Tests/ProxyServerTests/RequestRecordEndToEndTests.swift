@@ -10,18 +10,6 @@ import Testing
         "model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]], "metadata": ["user_id": .string(sessionUserID)],
     ]
 
-    private static func streamed(_ request: JSONValue = request) -> JSONValue {
-        var body = request.objectValue!
-        body["stream"] = true
-        return .object(body)
-    }
-
-    private func failure(_ status: Int, _ message: String) -> FakeReply {
-        var reply = FakeReply()
-        reply.failure = .init(status: status, message: message)
-        return reply
-    }
-
     @Test func wholeReply() async throws {
         try await ProxyHarness.run { harness in
             let body = JSONWriter.encode(Self.request)
@@ -49,7 +37,7 @@ import Testing
 
     @Test func streamedReply() async throws {
         try await ProxyHarness.run { harness in
-            let reply = try await harness.post("/v1/messages", json: Self.streamed())
+            let reply = try await harness.post("/v1/messages", json: streamed(Self.request))
             #expect(reply.status == 200)
             let records = try await harness.records.waitFor(1)
             let record = try #require(records.first)
@@ -65,7 +53,7 @@ import Testing
             var cut = FakeReply(text: String(repeating: "word ", count: 50))
             cut.streamFault = .connectionReset
             harness.fake.enqueue(cut)
-            let reply = try await harness.post("/v1/messages", json: Self.streamed())
+            let reply = try await harness.post("/v1/messages", json: streamed(Self.request))
             #expect(reply.status == 200)
             let record = try #require(try await harness.records.waitFor(1).first)
             #expect(record.status == 200)
@@ -78,7 +66,7 @@ import Testing
         try await ProxyHarness.run { harness in
             let invalid = try await harness.post("/v1/messages", json: ["model": "claude-sonnet-4-6", "max_tokens": 100])
             #expect(invalid.status == 400)
-            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
+            harness.fake.enqueue(FakeReply.failing(400, "Unsupported parameter: 'temperature'"))
             let rejected = try await harness.post("/v1/messages", json: Self.request)
             #expect(rejected.status == 400)
             let notJSON = try await harness.send(.POST, "/v1/messages", body: Array("nope".utf8))
@@ -99,9 +87,9 @@ import Testing
             "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1", "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
         ]
         try await ProxyHarness.run(environment: environment) { harness in
-            harness.fake.enqueue(failure(529, "Overloaded"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            harness.fake.enqueue(failure(529, "Overloaded"), failure(503, "Busy"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"), FakeReply.failing(503, "Busy"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             let records = try await harness.records.waitFor(2)
             #expect(records.count == 2)
@@ -118,7 +106,7 @@ import Testing
             var silent = FakeReply()
             silent.delayBeforeHead = .seconds(60)
             harness.fake.enqueue(silent)
-            let waiting = Task { try await harness.post("/v1/messages", json: stream ? Self.streamed() : Self.request) }
+            let waiting = Task { try await harness.post("/v1/messages", json: stream ? streamed(Self.request) : Self.request) }
             while harness.fake.receivedRequests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             waiting.cancel()
             let records = try await harness.records.waitFor(1)
@@ -135,7 +123,7 @@ import Testing
             harness.fake.enqueue(long)
             var request = HTTPClientRequest(url: harness.proxyURL + "/v1/messages")
             request.method = .POST
-            request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(Self.streamed())))
+            request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(streamed(Self.request))))
             let response = try await harness.client.execute(request, timeout: .seconds(30))
             var received = 0
             for try await chunk in response.body {

@@ -4,12 +4,14 @@ import Hummingbird
 import Logging
 import NIOCore
 import ProxyCore
+import ProxyServer
 import Synchronization
 import Testing
 
 /// The built `anthropic-proxy` executable as a user runs it: a configuration file with a `${NAME}`
 /// key, changed while the proxy serves (the next request takes the change), broken (nothing
-/// changes, one line says why), and reread on SIGHUP.
+/// changes, one line says why), and reread on SIGHUP; its usage ledger written to the last
+/// request when it stops.
 @Suite struct ServeCommandEndToEndTests {
     static let request: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]]
 
@@ -62,6 +64,30 @@ import Testing
             #expect(try await Self.eventually { proxy.log.contains("The configuration was reread: nothing changed") })
             #expect(proxy.isRunning, "SIGHUP rereads, it does not stop the proxy")
             #expect(!proxy.log.contains(FakeOpenAIUpstream.apiKey))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theLedgerHoldsEveryRequestOnceTheProxyHasStopped() async throws {
+        try await withFakeOpenAIUpstream { _, upstream in
+            let directory = try TemporaryDirectory()
+            let port = try Self.freePort()
+            try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
+            let ledgerPath = directory.path + "/ledger/usage.sqlite"
+            let proxy = try RunningProxy(
+                executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
+                environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin", "USAGE_DATABASE": ledgerPath])
+            defer { proxy.stop() }
+            let proxyURL = "http://127.0.0.1:\(port)"
+            try await Self.waitUntilServing(proxyURL)
+            for _ in 0..<2 { #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1") }
+            // SIGTERM: the server stops first, then the ledger writes what it holds.
+            proxy.stop()
+            let store = try await SQLiteUsageStore(path: ledgerPath, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let today = UTCTime.now.day
+            let summaries = try await store.summaries(UsageQuery(fromDay: today, toDay: today, grouping: .model))
+            try await store.close()
+            #expect(summaries.map(\.key) == ["openai/gpt-4.1"])
+            #expect(summaries.first?.requests == 2)
         }
     }
 

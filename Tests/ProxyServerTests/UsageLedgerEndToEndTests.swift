@@ -16,20 +16,8 @@ import Testing
     ]
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    private static func streamed(_ request: JSONValue = request) -> JSONValue {
-        var body = request.objectValue!
-        body["stream"] = true
-        return .object(body)
-    }
-
-    private func failure(_ status: Int, _ message: String) -> FakeReply {
-        var reply = FakeReply()
-        reply.failure = .init(status: status, message: message)
-        return reply
-    }
-
     /// A ledger on a new database file in `directory`, its schema in place.
-    private static func ledger(in directory: TemporaryDirectory, busyTimeout: Duration = .seconds(5), dropped: DroppedRecords? = nil) async throws -> UsageLedger {
+    static func ledger(in directory: TemporaryDirectory, busyTimeout: Duration = .seconds(5), dropped: DroppedRecords? = nil) async throws -> UsageLedger {
         let store = try await SQLiteUsageStore(path: directory.path + "/data/usage.sqlite", busyTimeout: busyTimeout, logger: quiet)
         try await store.migrate()
         return UsageLedger(store: store, retentionDays: 30, logger: quiet) { count in dropped?.count.withLock { $0 += count } }
@@ -58,11 +46,11 @@ import Testing
             harness.fake.enqueue(cached)
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             harness.fake.enqueue(cached)
-            let stream = try await harness.post("/v1/messages", json: Self.streamed())
+            let stream = try await harness.post("/v1/messages", json: streamed(Self.request))
             #expect(stream.status == 200)
-            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
+            harness.fake.enqueue(FakeReply.failing(400, "Unsupported parameter: 'temperature'"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 400)
-            harness.fake.enqueue(failure(529, "Overloaded"))
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             _ = try await harness.records.waitFor(4)
             await ledger.flush()
@@ -162,8 +150,8 @@ import Testing
         let ledger = try await Self.ledger(in: directory)
         try await ProxyHarness.run(ledger: ledger) { harness in
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            harness.fake.enqueue(failure(400, "Unsupported parameter: 'temperature'"))
-            #expect(try await harness.post("/v1/messages", json: Self.streamed()).status == 400)
+            harness.fake.enqueue(FakeReply.failing(400, "Unsupported parameter: 'temperature'"))
+            #expect(try await harness.post("/v1/messages", json: streamed(Self.request)).status == 400)
             _ = try await harness.records.waitFor(2)
 
             let targets = try await harness.send(.GET, "/api/targets").json
@@ -240,7 +228,7 @@ import Testing
         _ = try await blocker.query("BEGIN EXCLUSIVE")
         try await ProxyHarness.run(ledger: ledger) { harness in
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            #expect(try await harness.post("/v1/messages", json: Self.streamed()).status == 200)
+            #expect(try await harness.post("/v1/messages", json: streamed(Self.request)).status == 200)
             _ = try await harness.records.waitFor(2)
             await ledger.flush()
             #expect(dropped.count.withLock { $0 } == 2)
@@ -259,6 +247,6 @@ import Testing
 }
 
 /// What the ledger reported dropped.
-private final class DroppedRecords: Sendable {
+final class DroppedRecords: Sendable {
     let count = Mutex(0)
 }

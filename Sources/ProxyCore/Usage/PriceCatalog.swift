@@ -5,6 +5,8 @@ package struct PriceCatalog: Sendable {
     /// By lower-cased model name, as `MODEL_PRICES` writes them.
     private let overrides: [String: ModelPrice]
     private let data: ModelPriceData
+    /// Prices already looked up, by target: every request of a session asks for the same one.
+    private let known = BoundedCache<ModelPrice?>(capacity: 256)
 
     package init(overrides: [String: ModelPrice] = [:], data: ModelPriceData = .shared) {
         self.overrides = overrides
@@ -23,7 +25,9 @@ package struct PriceCatalog: Sendable {
     ///   - provider: the protocol the target speaks.
     ///   - preset: the ready-made provider's name (`ProviderPreset.name`), when the target is one.
     package func price(of model: String, provider: Provider, preset: String?) -> ModelPrice? {
-        overrides[model.lowercased()] ?? overrides[ModelCatalog.bareName(of: model)] ?? data.listing(for: model, provider: provider, preset: preset)?.price
+        known.value(for: "\(provider.rawValue)/\(preset ?? "")/\(model)") {
+            overrides[model.lowercased()] ?? overrides[ModelCatalog.bareName(of: model)] ?? data.listing(for: model, provider: provider, preset: preset)?.price
+        }
     }
 
     /// What a reply cost in US dollars; nil when the model's prices are unknown.

@@ -21,6 +21,11 @@ package final class ProxyMetrics: RequestObserver {
     /// The gauge's value, for the dashboard (Prometheus's gauge does not tell it).
     private let openStreamCount = Atomic<Int>(0)
     private let droppedRecords: Counter
+    /// The registry's metrics by name and labels: making one validates its name, help and labels
+    /// each time, which was most of what counting a request cost.
+    private let counters = BoundedCache<Counter>(capacity: 4096)
+    private let durationHistograms = BoundedCache<DurationHistogram>(capacity: 4096)
+    private let valueHistograms = BoundedCache<ValueHistogram>(capacity: 4096)
 
     package init() {
         streamsOpen = registry.makeGauge(descriptor: Family.streamsOpen.descriptor)
@@ -58,9 +63,9 @@ package final class ProxyMetrics: RequestObserver {
         let target = record.target
         let model = target.map { models.label($0.model) } ?? Self.none
         let labels = [("provider", target?.providerName ?? Self.none), ("model", model)]
-        registry.makeCounter(descriptor: Family.requests.descriptor, labels: labels + [("status", String(record.status))]).increment()
+        counter(Family.requests, labels: labels + [("status", String(record.status))]).increment()
         for failed in record.targets.dropLast() {
-            registry.makeCounter(descriptor: Family.retries.descriptor, labels: [("provider", failed.providerName), ("model", models.label(failed.model))])
+            counter(Family.retries, labels: [("provider", failed.providerName), ("model", models.label(failed.model))])
                 .increment()
         }
         // A token count's usage is the count it answered, not tokens spent, and its quick answer
@@ -73,16 +78,16 @@ package final class ProxyMetrics: RequestObserver {
             ]
             for (type, count) in counts {
                 // An upstream's negative count would trap the counter, which only goes up.
-                registry.makeCounter(descriptor: Family.tokens.descriptor, labels: labels + [("type", type)]).increment(by: Int64(max(count, 0)))
+                counter(Family.tokens, labels: labels + [("type", type)]).increment(by: Int64(max(count, 0)))
             }
         }
         // The prices are another part's: a negative or not-a-number cost would trap the counter too.
         if let cost = record.costUSD, cost >= 0, cost.isFinite {
-            registry.makeCounter(descriptor: Family.costUSD.descriptor, labels: labels).increment(by: cost)
+            counter(Family.costUSD, labels: labels).increment(by: cost)
         }
-        registry.makeDurationHistogram(descriptor: Family.requestDuration.descriptor, labels: labels, buckets: Self.latencyBuckets).record(record.duration)
+        durationHistogram(Family.requestDuration, labels: labels, buckets: Self.latencyBuckets).record(record.duration)
         if record.status < 400, let firstByte = record.timeToFirstByte {
-            registry.makeDurationHistogram(descriptor: Family.timeToFirstToken.descriptor, labels: labels, buckets: Self.latencyBuckets).record(firstByte)
+            durationHistogram(Family.timeToFirstToken, labels: labels, buckets: Self.latencyBuckets).record(firstByte)
         }
         if let target { observeOpenTelemetry(record, provider: target.openTelemetryProviderName, model: model) }
     }
@@ -95,15 +100,33 @@ package final class ProxyMetrics: RequestObserver {
             ("gen_ai_response_model", model),
         ]
         let outcome = record.errorType.map { attributes + [("error_type", $0)] } ?? attributes
-        registry.makeDurationHistogram(descriptor: Family.operationDuration.descriptor, labels: outcome, buckets: Self.operationDurationBuckets)
+        durationHistogram(Family.operationDuration, labels: outcome, buckets: Self.operationDurationBuckets)
             .record(record.duration)
         guard let usage = record.usage else { return }
         // OpenTelemetry's input tokens are all of them, those read from and written to the cache included.
         let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
         for (type, count) in [("input", input), ("output", usage.outputTokens)] {
             let labels = attributes + [("gen_ai_token_type", type)]
-            registry.makeValueHistogram(descriptor: Family.tokenUsage.descriptor, labels: labels, buckets: Self.tokenBuckets).record(Double(count))
+            valueHistogram(Family.tokenUsage, labels: labels, buckets: Self.tokenBuckets).record(Double(count))
         }
+    }
+
+    private func counter(_ family: Family, labels: [(String, String)]) -> Counter {
+        counters.value(for: Self.key(family, labels)) { registry.makeCounter(descriptor: family.descriptor, labels: labels) }
+    }
+
+    private func durationHistogram(_ family: Family, labels: [(String, String)], buckets: [Duration]) -> DurationHistogram {
+        durationHistograms.value(for: Self.key(family, labels)) {
+            registry.makeDurationHistogram(descriptor: family.descriptor, labels: labels, buckets: buckets)
+        }
+    }
+
+    private func valueHistogram(_ family: Family, labels: [(String, String)], buckets: [Double]) -> ValueHistogram {
+        valueHistograms.value(for: Self.key(family, labels)) { registry.makeValueHistogram(descriptor: family.descriptor, labels: labels, buckets: buckets) }
+    }
+
+    private static func key(_ family: Family, _ labels: [(String, String)]) -> String {
+        ([family.name] + labels.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{0}")
     }
 
     /// From a quick reply to a long agentic turn.

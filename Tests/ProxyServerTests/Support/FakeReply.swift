@@ -62,6 +62,13 @@ struct FakeReply: Sendable {
         self.finishReason = finishReason
     }
 
+    /// A reply that is the upstream's error answer.
+    static func failing(_ status: Int, _ message: String, retryAfter: String? = nil) -> FakeReply {
+        var reply = FakeReply()
+        reply.failure = .init(status: status, message: message, retryAfter: retryAfter)
+        return reply
+    }
+
     init(json: JSONValue) {
         text = json["text"]?.stringValue ?? ""
         reasoning = json["reasoning"]?.stringValue ?? ""

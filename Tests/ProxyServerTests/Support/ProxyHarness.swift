@@ -140,6 +140,13 @@ struct ProxyHarness: Sendable {
 }
 
 /// The body of a recorded Claude Code request, from the core tests' fixtures, as sent.
+/// `request` with `stream: true`.
+func streamed(_ request: JSONValue) -> JSONValue {
+    var body = request.objectValue ?? [:]
+    body["stream"] = true
+    return .object(body)
+}
+
 func claudeCodeFixture(_ name: String) throws -> JSONValue {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("ProxyCoreTests/Fixtures/\(name).json")
