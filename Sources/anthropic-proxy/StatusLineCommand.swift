@@ -32,9 +32,7 @@ struct StatusLineCommand: AsyncParsableCommand {
         let now = UTCTime.now
         let today = try? await store.summaries(UsageQuery(fromDay: now.day, toDay: now.day, grouping: .day)).first
         var session: UsageSummary?
-        if let sessionID = input["session_id"]?.stringValue, let from = try? UsageQuery(from: "29d", to: nil, groupBy: "session", now: now) {
-            session = try? await store.summaries(from).first { $0.key == sessionID }
-        }
+        if let sessionID = input["session_id"]?.stringValue { session = try? await store.sessionSummary(sessionID) }
         try? await store.close()
         print(UsageText.statusLine(target: target, session: session, today: today))
     }

@@ -81,16 +81,23 @@ package final class SQLiteUsageStore: UsageStore {
             sql = "SELECT \(key) AS key, \(sums) FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY 1 ORDER BY 1"
             binds = [.text(query.fromDay), .text(query.toDay)]
         case .session:
-            sql = """
-                SELECT COALESCE(session_id, '') AS key, COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(input_tokens) AS input_tokens,
-                    SUM(output_tokens) AS output_tokens, SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
-                    SUM(web_search_requests) AS web_search_requests, TOTAL(cost_usd) AS cost_usd, SUM(cost_usd IS NULL) AS unpriced_requests
-                FROM requests WHERE started_at >= ? AND started_at < ? GROUP BY 1 ORDER BY MIN(started_at)
-                """
+            sql = "SELECT COALESCE(session_id, '') AS key, \(Self.requestSums) FROM requests WHERE started_at >= ? AND started_at < ? GROUP BY 1 ORDER BY MIN(started_at)"
             binds = [.text(query.fromDay), .text(query.endExclusive)]
         }
         return try await connection.query(sql, binds).map(Self.summary)
     }
+
+    package func sessionSummary(_ sessionID: String) async throws -> UsageSummary {
+        let rows = try await connection.query("SELECT session_id AS key, \(Self.requestSums) FROM requests WHERE session_id = ?", [.text(sessionID)])
+        return rows.first.map(Self.summary) ?? UsageSummary(key: sessionID)
+    }
+
+    /// The sums of `UsageSummary` over rows of `requests`.
+    private static let requestSums = """
+        COUNT(*) AS requests, SUM(status >= 400) AS errors, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+        SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
+        SUM(web_search_requests) AS web_search_requests, TOTAL(cost_usd) AS cost_usd, SUM(cost_usd IS NULL) AS unpriced_requests
+        """
 
     package func recentRequests(limit: Int) async throws -> [LedgerRow] {
         let rows = try await connection.query("SELECT * FROM requests ORDER BY started_at DESC LIMIT ?", [.integer(limit)])

@@ -44,6 +44,9 @@ extension SQLiteUsageStore {
         case .sqlite(let given): path = given
         }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try await SQLiteUsageStore(path: path, logger: logger)
+        let store = try await SQLiteUsageStore(path: path, logger: logger)
+        // A file from an older version (or an empty one) is brought up to date, as the server would.
+        try await store.migrate()
+        return store
     }
 }

@@ -8,6 +8,8 @@ package protocol UsageStore: Sendable {
     func insert(_ rows: [LedgerRow]) async throws
     /// The requests of the query's days, grouped as it asks.
     func summaries(_ query: UsageQuery) async throws -> [UsageSummary]
+    /// Everything one session used (its requests still kept), read by its index.
+    func sessionSummary(_ sessionID: String) async throws -> UsageSummary
     /// The newest `limit` requests, newest first.
     func recentRequests(limit: Int) async throws -> [LedgerRow]
     /// Every request that started at or after `startedAt` (ISO 8601), for latency percentiles.
