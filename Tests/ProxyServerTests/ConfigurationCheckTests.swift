@@ -52,6 +52,6 @@ import Testing
         let loaded = try loader.load()
         // It shows every group of settings, channels included.
         let keysItSets = Set(loaded.settings.resolved.filter { $0.source == .file(path: "anthropic-proxy.example.yaml") }.map { $0.setting.keyPath[0] })
-        #expect(keysItSets == ["server", "preferred_provider", "models", "providers", "channels", "reliability", "limits", "logging"])
+        #expect(keysItSets == ["server", "preferred_provider", "models", "providers", "channels", "reliability", "limits", "prices", "usage", "metrics", "logging"])
     }
 }

@@ -78,19 +78,7 @@ import Testing
     private func wholeAndStreamed(_ harness: ProxyHarness, body: JSONValue, reply: FakeGeminiReply) async throws -> (
         whole: JSONValue, streamed: AnthropicMessage, events: [AnthropicStreamEvent]
     ) {
-        var request = try #require(body.objectValue)
-        request["stream"] = false
-        harness.gemini.enqueue(reply)
-        let whole = try await harness.post("/v1/messages?beta=true", json: .object(request))
-        #expect(whole.status == 200, "\(String(decoding: whole.body, as: UTF8.self))")
-        request["stream"] = true
-        harness.gemini.enqueue(reply)
-        let streamed = try await harness.post("/v1/messages?beta=true", json: .object(request))
-        #expect(streamed.status == 200, "\(String(decoding: streamed.body, as: UTF8.self))")
-        let events = try streamed.events
-        var accumulator = StreamAccumulator()
-        for event in events { try accumulator.consume(event) }
-        return (try whole.json, try #require(accumulator.finalMessage), events)
+        try await harness.wholeAndStreamed(body) { harness.gemini.enqueue(reply) }
     }
 
     @Test(arguments: ["gemini-3-pro-preview", "gemini-2.5-flash", "gemini-2.0-flash"])

@@ -31,21 +31,11 @@ import Testing
     private func wholeAndStreamed(
         _ harness: ProxyHarness, body: JSONObject, enqueue: () -> Void
     ) async throws -> (whole: AnthropicMessage, wholeJSON: JSONValue, streamed: AnthropicMessage) {
-        var request = body
-        request["stream"] = false
-        enqueue()
-        let whole = try await harness.post("/v1/messages", json: .object(request))
-        #expect(whole.status == 200, "\(String(decoding: whole.body, as: UTF8.self))")
-        request["stream"] = true
-        enqueue()
-        let streamed = try await harness.post("/v1/messages", json: .object(request))
-        #expect(streamed.status == 200, "\(String(decoding: streamed.body, as: UTF8.self))")
-        var accumulator = StreamAccumulator()
-        for event in try streamed.events { try accumulator.consume(event) }
-        var streamedMessage = try #require(accumulator.finalMessage)
-        let wholeMessage = try AnthropicMessage(json: try whole.json)
+        let (wholeJSON, streamed, _) = try await harness.wholeAndStreamed(.object(body), path: "/v1/messages", script: enqueue)
+        var streamedMessage = streamed
+        let wholeMessage = try AnthropicMessage(json: wholeJSON)
         streamedMessage.id = wholeMessage.id
-        return (wholeMessage, try whole.json, streamedMessage)
+        return (wholeMessage, wholeJSON, streamedMessage)
     }
 
     // MARK: - Structured outputs

@@ -121,6 +121,28 @@ struct ProxyHarness: Sendable {
         }
     }
 
+    /// `body` sent whole, then streamed, each after `script` has queued the upstream's reply: the
+    /// whole reply's JSON, the stream's events, and the message they build (checked against
+    /// Anthropic's grammar on the way).
+    func wholeAndStreamed(
+        _ body: JSONValue, path: String = "/v1/messages?beta=true", script: () -> Void
+    ) async throws -> (whole: JSONValue, streamed: AnthropicMessage, events: [AnthropicStreamEvent]) {
+        var request = try #require(body.objectValue)
+        request["stream"] = false
+        script()
+        let whole = try await post(path, json: .object(request))
+        #expect(whole.status == 200, "\(String(decoding: whole.body, as: UTF8.self))")
+        request["stream"] = true
+        script()
+        let streamed = try await post(path, json: .object(request))
+        #expect(streamed.status == 200, "\(String(decoding: streamed.body, as: UTF8.self))")
+        #expect(streamed.headers["content-type"]?.hasPrefix("text/event-stream") == true)
+        let events = try streamed.events
+        var accumulator = StreamAccumulator()
+        for event in events { try accumulator.consume(event) }
+        return (try whole.json, try #require(accumulator.finalMessage), events)
+    }
+
     func send(_ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = HTTPClientRequest(url: proxyURL + path)
         request.method = method
