@@ -25,6 +25,7 @@ extension UsageLedger {
         }
         do {
             let store = try await SQLiteUsageStore(path: path, logger: logger)
+            logger.info("Usage ledger: \(path) (USAGE_DATABASE; off to keep none); see it at /ui or with anthropic-proxy usage")
             return UsageLedger(store: store, retentionDays: configuration.usageRetentionDays, logger: logger) { metrics.recordsDropped($0) }
         } catch {
             logger.error("USAGE_DATABASE: the usage database \(path) cannot be opened (\(error)); the proxy runs without a usage ledger.")
