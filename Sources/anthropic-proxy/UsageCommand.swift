@@ -38,11 +38,7 @@ struct UsageCommand: AsyncParsableCommand {
     }
 
     static func describe(_ database: UsageDatabase) -> String {
-        switch database {
-        case .off: "off"
-        case .defaultSQLite: UsageDatabase.defaultSQLitePath(environment: ProcessInfo.processInfo.environment)
-        case .sqlite(let path): path
-        case .postgres: "PostgreSQL"
-        }
+        if case .postgres = database { return "PostgreSQL" }
+        return database.sqlitePath(environment: ProcessInfo.processInfo.environment) ?? "off"
     }
 }

@@ -35,22 +35,10 @@ struct GeminiSearchedReply: Sendable, CustomTestStringConvertible {
             to: GeminiReply.response(parts, finishReason: finishReason, usage: usage))
     }
 
-    /// Each text or thought part split in two events (by characters, so a multi-byte text is cut
-    /// between characters, never inside one); other parts one event each; then the finish with
-    /// usage and the metadata.
+    /// The parts as `GeminiReply.partResponses` sends them, then the finish with usage and the
+    /// metadata.
     var stream: [SSEEvent] {
-        var events: [JSONValue] = []
-        for part in parts {
-            if let text = part["text"]?.stringValue, text.count > 1, part["thoughtSignature"] == nil {
-                var head = part.objectValue!
-                var tail = head
-                head["text"] = .string(String(text.prefix(text.count / 2)))
-                tail["text"] = .string(String(text.dropFirst(text.count / 2)))
-                events += [GeminiReply.response([.object(head)]), GeminiReply.response([.object(tail)])]
-            } else {
-                events.append(GeminiReply.response([part]))
-            }
-        }
+        var events = GeminiReply.partResponses(parts)
         if reportsGroundingTwice, let queries = groundingMetadata?["webSearchQueries"] {
             events.insert(Self.adding(groundingMetadata: ["webSearchQueries": queries], urlContextMetadata: nil, to: GeminiReply.response([])), at: 1)
         }

@@ -19,21 +19,10 @@ import Testing
             GeminiReply.response(parts, finishReason: finishReason, usage: usage)
         }
 
-        /// Each text or thought part split in two events; other parts one event each; the finish
-        /// reason and usage in an event of their own.
+        /// The parts as `GeminiReply.partResponses` sends them; the finish reason and usage in an
+        /// event of their own.
         var stream: [SSEEvent] {
-            var events: [JSONValue] = []
-            for part in parts {
-                if let text = part["text"]?.stringValue, text.count > 1, part["thoughtSignature"] == nil {
-                    var head = part.objectValue!
-                    var tail = head
-                    head["text"] = .string(String(text.prefix(text.count / 2)))
-                    tail["text"] = .string(String(text.dropFirst(text.count / 2)))
-                    events += [GeminiReply.response([.object(head)]), GeminiReply.response([.object(tail)])]
-                } else {
-                    events.append(GeminiReply.response([part]))
-                }
-            }
+            var events = GeminiReply.partResponses(parts)
             events.append(GeminiReply.response([], finishReason: finishReason, usage: usage))
             return events.map(GeminiReply.event)
         }

@@ -66,11 +66,7 @@ import Testing
     }
 
     @Test func fallbackTargetServesWhenThePrimaryFails() async throws {
-        let environment = [
-            "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1",
-            "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
-        ]
-        try await ProxyHarness.run(environment: environment) { harness in
+        try await ProxyHarness.run(environment: ProxyHarness.fallbackEnvironment) { harness in
             harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 200)

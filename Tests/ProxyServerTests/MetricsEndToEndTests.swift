@@ -110,10 +110,7 @@ import Testing
     }
 
     @Test func retriesAreCountedByTheTargetThatFailed() async throws {
-        let environment = [
-            "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1", "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
-        ]
-        try await ProxyHarness.run(environment: environment) { harness in
+        try await ProxyHarness.run(environment: ProxyHarness.fallbackEnvironment) { harness in
             // gpt-4.1 fails once, then the backup serves; then gpt-4.1 and the backup fail once each.
             harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)

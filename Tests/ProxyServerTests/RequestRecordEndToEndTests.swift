@@ -83,10 +83,7 @@ import Testing
     }
 
     @Test func retriesAndFallbacksAreEveryTargetTried() async throws {
-        let environment = [
-            "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1", "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
-        ]
-        try await ProxyHarness.run(environment: environment) { harness in
+        try await ProxyHarness.run(environment: ProxyHarness.fallbackEnvironment) { harness in
             harness.fake.enqueue(FakeReply.failing(529, "Overloaded"))
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             harness.fake.enqueue(FakeReply.failing(529, "Overloaded"), FakeReply.failing(503, "Busy"))

@@ -34,10 +34,7 @@ import Testing
     @Test func everyExchangeIsARowWithTheUsageTheClientWasTold() async throws {
         let directory = try TemporaryDirectory()
         let ledger = try await Self.ledger(in: directory)
-        let environment = [
-            "MAX_RETRIES": "1", "RETRY_MAX_WAIT_SECONDS": "1", "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1",
-            "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
-        ]
+        let environment = ProxyHarness.fallbackEnvironment.merging(["MAX_RETRIES": "1", "RETRY_MAX_WAIT_SECONDS": "1"]) { $1 }
         try await ProxyHarness.run(environment: environment, ledger: ledger) { harness in
             var cached = FakeReply(text: "Hello.")
             cached.promptTokens = 1200

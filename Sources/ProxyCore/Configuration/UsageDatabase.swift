@@ -23,8 +23,18 @@ package enum UsageDatabase: Sendable, Equatable {
         }
     }
 
+    /// The SQLite file the ledger is kept in, given the process's environment (for the default's
+    /// place); nil when it is off or in PostgreSQL.
+    package func sqlitePath(environment: [String: String]) -> String? {
+        switch self {
+        case .off, .postgres: nil
+        case .defaultSQLite: Self.defaultSQLitePath(environment: environment)
+        case .sqlite(let path): path
+        }
+    }
+
     /// The SQLite file the default stands for, given the process's environment.
-    package static func defaultSQLitePath(environment: [String: String]) -> String {
+    private static func defaultSQLitePath(environment: [String: String]) -> String {
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? ".") + "/.local/share")
         return dataHome + "/anthropic-proxy/usage.sqlite"
     }

@@ -11,18 +11,10 @@ extension UsageLedger {
     package static func open(
         configuration: ProxyConfiguration, environment: [String: String], metrics: ProxyMetrics, logger: Logger
     ) async -> UsageLedger? {
-        let path: String
-        switch configuration.usageDatabase {
-        case .off:
-            return nil
-        case .postgres:
+        if case .postgres = configuration.usageDatabase {
             logger.error("USAGE_DATABASE: PostgreSQL is not supported yet; the proxy runs without a usage ledger. Use an SQLite file path, or off.")
-            return nil
-        case .defaultSQLite:
-            path = UsageDatabase.defaultSQLitePath(environment: environment)
-        case .sqlite(let given):
-            path = given
         }
+        guard let path = configuration.usageDatabase.sqlitePath(environment: environment) else { return nil }
         do {
             let store = try await SQLiteUsageStore(path: path, logger: logger)
             logger.info("Usage ledger: \(path) (USAGE_DATABASE; off to keep none); see it at /ui or with anthropic-proxy usage")
@@ -38,13 +30,7 @@ extension SQLiteUsageStore {
     /// The ledger's SQLite file as `USAGE_DATABASE` names it, for reading (the `usage` and
     /// `statusline` commands); nil when the ledger is off, elsewhere, or not written yet.
     package static func openForReading(configuration: ProxyConfiguration, environment: [String: String], logger: Logger) async throws -> SQLiteUsageStore? {
-        let path: String
-        switch configuration.usageDatabase {
-        case .off, .postgres: return nil
-        case .defaultSQLite: path = UsageDatabase.defaultSQLitePath(environment: environment)
-        case .sqlite(let given): path = given
-        }
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let path = configuration.usageDatabase.sqlitePath(environment: environment), FileManager.default.fileExists(atPath: path) else { return nil }
         let store = try await SQLiteUsageStore(path: path, logger: logger)
         // A file from an older version (or an empty one) is brought up to date, as the server would.
         try await store.migrate()

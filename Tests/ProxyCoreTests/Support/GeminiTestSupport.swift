@@ -60,6 +60,21 @@ enum GeminiReply {
     }
 
     /// A stream event holding `response`.
+    /// The parts as a stream sends them: each text or thought part without a signature split in
+    /// two responses (by characters, so a multi-byte text is cut between characters, never inside
+    /// one), other parts one response each.
+    static func partResponses(_ parts: [JSONValue]) -> [JSONValue] {
+        parts.flatMap { part -> [JSONValue] in
+            guard let text = part["text"]?.stringValue, text.count > 1, part["thoughtSignature"] == nil, var head = part.objectValue else {
+                return [response([part])]
+            }
+            var tail = head
+            head["text"] = .string(String(text.prefix(text.count / 2)))
+            tail["text"] = .string(String(text.dropFirst(text.count / 2)))
+            return [response([.object(head)]), response([.object(tail)])]
+        }
+    }
+
     static func event(_ response: JSONValue) -> SSEEvent {
         SSEEvent(data: JSONWriter.string(response))
     }

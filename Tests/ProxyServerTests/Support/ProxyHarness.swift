@@ -53,6 +53,11 @@ struct ProxyHarness: Sendable {
         ]
     }
 
+    /// Sonnet goes to gpt-4.1, with gpt-4o on the fake's `backup` channel as its fallback.
+    static let fallbackEnvironment = [
+        "BIG_MODEL": "gpt-4.1, openai/gpt-4o:backup", "CHANNEL_BACKUP_BASE_URL": "{upstream}/v1", "CHANNEL_BACKUP_API_KEY": FakeOpenAIUpstream.apiKey,
+    ]
+
     /// Runs `body` with a fresh fake upstream and proxy. `environment` adds to or overrides the
     /// base settings (a value of "" removes one; `{upstream}` in a value is the fakes' URL).
     /// - Parameter ledger: a usage ledger the proxy writes to (its service is not run: flush it).
