@@ -13,7 +13,9 @@ import Synchronization
 /// been down for long) drops what does not fit, the same way.
 package final class UsageLedger: RequestObserver, Service {
     private struct State {
-        var pending: [LedgerRow] = []
+        /// Records, not rows: making a row (formatting its time, copying its fields) is the
+        /// writer's work, not the request's.
+        var pending: [RequestRecord] = []
         var droppedSinceLastReport = 0
         var lastReport: ContinuousClock.Instant?
         var lastRetention: ContinuousClock.Instant?
@@ -43,10 +45,9 @@ package final class UsageLedger: RequestObserver, Service {
     package func observe(_ record: RequestRecord) {
         // Counting tokens costs nothing, and its record's usage is the count, not tokens spent.
         guard !record.path.hasSuffix("/count_tokens") else { return }
-        let row = LedgerRow(record)
         let kept = state.withLock { state in
             guard state.pending.count < capacity else { return false }
-            state.pending.append(row)
+            state.pending.append(record)
             return true
         }
         if !kept { dropped(1, because: "the usage database has fallen behind by \(capacity) records") }
@@ -67,11 +68,12 @@ package final class UsageLedger: RequestObserver, Service {
     /// Writes what the buffer holds now.
     package func flush() async {
         await flushing.run {
-            let rows = state.withLock { state in
+            let records = state.withLock { state in
                 defer { state.pending = [] }
                 return state.pending
             }
-            guard !rows.isEmpty else { return }
+            guard !records.isEmpty else { return }
+            let rows = records.map(LedgerRow.init)
             do {
                 try await store.insert(rows)
             } catch {
