@@ -24,7 +24,7 @@ struct StatusLineCommand: AsyncParsableCommand {
         }
         if let modelID, let routed = try? ModelRouter(configuration: configuration).route(modelID) { target = routed.qualifiedModel }
         let quiet = Logger(label: "statusline") { _ in SwiftLogNoOpLogHandler() }
-        let store = try? await SQLiteUsageStore.openForReading(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: quiet)
+        let store = try? await configuration.usageDatabase.openForReading(environment: ProcessInfo.processInfo.environment, logger: quiet)
         guard let store else {
             print(target)
             return

@@ -26,19 +26,14 @@ struct UsageCommand: AsyncParsableCommand {
             throw ValidationError(error.message.replacingOccurrences(of: "from:", with: "--since:").replacingOccurrences(of: "group_by:", with: "--by:"))
         }
         let quiet = Logger(label: "usage") { _ in SwiftLogNoOpLogHandler() }
-        guard let store = try await SQLiteUsageStore.openForReading(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: quiet)
-        else {
-            print("No usage recorded yet (USAGE_DATABASE: \(Self.describe(configuration.usageDatabase))).")
+        let environment = ProcessInfo.processInfo.environment
+        guard let store = try await configuration.usageDatabase.openForReading(environment: environment, logger: quiet) else {
+            print("No usage recorded yet (USAGE_DATABASE: \(configuration.usageDatabase.description(environment: environment))).")
             return
         }
         let summaries = try await store.summaries(query)
         try await store.close()
         print("\(query.fromDay) to \(query.toDay), UTC")
         print(UsageText.table(summaries, grouping: query.grouping))
-    }
-
-    static func describe(_ database: UsageDatabase) -> String {
-        if case .postgres = database { return "PostgreSQL" }
-        return database.sqlitePath(environment: ProcessInfo.processInfo.environment) ?? "off"
     }
 }

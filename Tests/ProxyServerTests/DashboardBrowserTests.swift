@@ -36,8 +36,8 @@ import Testing
     }
 
     @Test func thePageShowsWhatTheLedgerHolds() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await UsageLedgerEndToEndTests.ledger(in: directory)
+        let database = try await TestLedgerDatabase(.sqlite)
+        let ledger = try await database.ledger()
         try await ProxyHarness.run(ledger: ledger) { harness in
             for _ in 0..<2 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
             var failure = FakeReply()
@@ -61,8 +61,8 @@ import Testing
     }
 
     @Test func withAnAdminKeyThePageAsksForIt() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await UsageLedgerEndToEndTests.ledger(in: directory)
+        let database = try await TestLedgerDatabase(.sqlite)
+        let ledger = try await database.ledger()
         try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-for-the-page-93ad"], ledger: ledger) { harness in
             let html = try await renderedPage(harness.proxyURL + "/ui")
             #expect(html.contains("data-state=\"login\""), "\(html.prefix(3000))")

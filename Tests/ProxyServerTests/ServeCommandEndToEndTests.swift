@@ -38,7 +38,7 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build the executable first: swift build")
         try await withFakeOpenAIUpstream { _, upstream in
             let directory = try TemporaryDirectory()
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
             let proxy = try RunningProxy(
                 executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
@@ -70,7 +70,7 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func theLedgerHoldsEveryRequestOnceTheProxyHasStopped() async throws {
         try await withFakeOpenAIUpstream { _, upstream in
             let directory = try TemporaryDirectory()
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
             let ledgerPath = directory.path + "/ledger/usage.sqlite"
             let proxy = try RunningProxy(
@@ -115,22 +115,6 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
-    }
-
-    /// A port nothing listens on now.
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -5,8 +5,8 @@ import ProxyServer
 import Testing
 
 /// `anthropic-proxy usage` and `anthropic-proxy statusline`, the built executable reading a real
-/// ledger file.
-@Suite struct UsageCommandsEndToEndTests {
+/// ledger: an SQLite file, or a PostgreSQL database.
+@Suite(.postgres) struct UsageCommandsEndToEndTests {
     /// Runs the executable with `arguments`, `input` on its standard input, in `directory`.
     private func run(_ arguments: [String], input: String = "", environment: [String: String], in directory: TemporaryDirectory) throws -> (output: String, status: Int32) {
         let process = Process()
@@ -28,9 +28,9 @@ import Testing
     }
 
     /// A ledger holding two requests of one session today (one priced, one not) and one of another session.
-    private func ledger(in directory: TemporaryDirectory) async throws -> String {
-        let path = directory.path + "/usage.sqlite"
-        let store = try await SQLiteUsageStore(path: path, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    private func ledger(_ kind: LedgerDatabaseKind) async throws -> TestLedgerDatabase {
+        let database = try await TestLedgerDatabase(kind)
+        let store = try await database.store()
         try await store.migrate()
         func row(_ id: String, session: String, model: String, input: Int, output: Int, cost: Double?) -> LedgerRow {
             var record = RequestRecord(id: id, receivedAt: .now, method: "POST", path: "/v1/messages")
@@ -46,13 +46,13 @@ import Testing
             row("req_3", session: "s-2", model: "gpt-4.1", input: 100, output: 10, cost: 0.5),
         ])
         try await store.close()
-        return path
+        return database
     }
 
-    @Test func usagePrintsATableByModel() async throws {
-        let directory = try TemporaryDirectory()
-        let path = try await ledger(in: directory)
-        let (output, status) = try run(["usage", "--by", "model", "--since", "0d"], environment: ["USAGE_DATABASE": path], in: directory)
+    @Test(arguments: LedgerDatabaseKind.allCases) func usagePrintsATableByModel(_ kind: LedgerDatabaseKind) async throws {
+        let database = try await ledger(kind)
+        let (output, status) = try run(
+            ["usage", "--by", "model", "--since", "0d"], environment: ["USAGE_DATABASE": database.setting], in: database.directory)
         #expect(status == 0)
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.first == "\(UTCTime.now.day) to \(UTCTime.now.day), UTC")
@@ -71,12 +71,11 @@ import Testing
         #expect(bad.status != 0)
     }
 
-    @Test func statusLineReadsClaudeCodesJSON() async throws {
-        let directory = try TemporaryDirectory()
-        let path = try await ledger(in: directory)
+    @Test(arguments: LedgerDatabaseKind.allCases) func statusLineReadsClaudeCodesJSON(_ kind: LedgerDatabaseKind) async throws {
+        let database = try await ledger(kind)
         let claudeCode = #"{"session_id":"s-1","model":{"id":"claude-sonnet-4-6","display_name":"Sonnet 4.6"},"workspace":{"current_dir":"/tmp"}}"#
-        let environment = ["USAGE_DATABASE": path, "OPENAI_API_KEY": "sk-test", "BIG_MODEL": "gpt-4.1"]
-        let (output, status) = try run(["statusline"], input: claudeCode, environment: environment, in: directory)
+        let environment = ["USAGE_DATABASE": database.setting, "OPENAI_API_KEY": "sk-test", "BIG_MODEL": "gpt-4.1"]
+        let (output, status) = try run(["statusline"], input: claudeCode, environment: environment, in: database.directory)
         #expect(status == 0)
         // Session s-1: 11,500 input + 320 output + 2,000 cache read tokens.
         #expect(output == "openai/gpt-4.1 · session 13.8k tokens $0.25 + 1 unpriced · today $0.75 + 1 unpriced\n")

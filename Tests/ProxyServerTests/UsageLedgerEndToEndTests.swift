@@ -7,33 +7,19 @@ import SQLiteNIO
 import Synchronization
 import Testing
 
-/// The usage ledger in a real SQLite file behind the real server: one row per exchange with the
-/// usage the client was told, daily roll-ups, retention, reports, and a database that is down.
-@Suite struct UsageLedgerEndToEndTests {
+/// The usage ledger behind the real server, in a real SQLite file and in a real PostgreSQL: one
+/// row per exchange with the usage the client was told, daily roll-ups, retention, reports, and a
+/// database that is down.
+@Suite(.postgres) struct UsageLedgerEndToEndTests {
     static let userID = #"{"device_id": "d", "account_uuid": "", "session_id": "session-1"}"#
     static let request: JSONValue = [
         "model": "claude-sonnet-4-6", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]], "metadata": ["user_id": .string(userID)],
     ]
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    /// A ledger on a new database file in `directory`, its schema in place.
-    static func ledger(in directory: TemporaryDirectory, busyTimeout: Duration = .seconds(5), dropped: DroppedRecords? = nil) async throws -> UsageLedger {
-        let store = try await SQLiteUsageStore(path: directory.path + "/data/usage.sqlite", busyTimeout: busyTimeout, logger: quiet)
-        try await store.migrate()
-        return UsageLedger(store: store, retentionDays: 30, logger: quiet) { count in dropped?.count.withLock { $0 += count } }
-    }
-
-    /// Every row of the `requests` table, read with a connection of its own, oldest first.
-    private static func rows(in directory: TemporaryDirectory, table: String = "requests", order: String = "started_at") async throws -> [[String: SQLiteData]] {
-        let connection = try await SQLiteConnection.open(storage: .file(path: directory.path + "/data/usage.sqlite"), logger: quiet)
-        let rows = try await connection.query("SELECT * FROM \(table) ORDER BY \(order)")
-        try await connection.close()
-        return rows.map { row in Dictionary(uniqueKeysWithValues: row.columns.map { ($0.name, $0.data) }) }
-    }
-
-    @Test func everyExchangeIsARowWithTheUsageTheClientWasTold() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+    @Test(arguments: LedgerDatabaseKind.allCases) func everyExchangeIsARowWithTheUsageTheClientWasTold(_ kind: LedgerDatabaseKind) async throws {
+        let database = try await TestLedgerDatabase(kind)
+        let ledger = try await database.ledger()
         let environment = ProxyHarness.fallbackEnvironment.merging(["MAX_RETRIES": "1", "RETRY_MAX_WAIT_SECONDS": "1"]) { $1 }
         try await ProxyHarness.run(environment: environment, ledger: ledger) { harness in
             var cached = FakeReply(text: "Hello.")
@@ -52,7 +38,7 @@ import Testing
             _ = try await harness.records.waitFor(4)
             await ledger.flush()
 
-            let rows = try await Self.rows(in: directory)
+            let rows = try await database.rows()
             #expect(rows.count == 4)
             #expect(rows.map { $0["id"]?.string?.hasPrefix("req_") } == [true, true, true, true])
             #expect(rows.map { $0["session_id"]?.string } == ["session-1", "session-1", "session-1", "session-1"])
@@ -77,7 +63,7 @@ import Testing
             #expect(zip(costs, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(costs)")
             #expect(rows.allSatisfy { $0["started_at"]?.string?.hasSuffix("Z") == true && $0["started_at"]?.string?.count == 24 })
 
-            let daily = try await Self.rows(in: directory, table: "usage_daily", order: "upstream_model")
+            let daily = try await database.rows("usage_daily", order: "upstream_model")
             #expect(daily.count == 2)
             #expect(daily.map { $0["requests"]?.integer } == [3, 1])
             #expect(daily.map { $0["errors"]?.integer } == [1, 0])
@@ -87,9 +73,9 @@ import Testing
         try await ledger.store.close()
     }
 
-    @Test func reportsGroupByDayModelKeyAndSession() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+    @Test(arguments: LedgerDatabaseKind.allCases) func reportsGroupByDayModelKeyAndSession(_ kind: LedgerDatabaseKind) async throws {
+        let database = try await TestLedgerDatabase(kind)
+        let ledger = try await database.ledger()
         try await ProxyHarness.run(ledger: ledger) { harness in
             for _ in 0..<3 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
             var other = Self.request.objectValue!
@@ -130,8 +116,8 @@ import Testing
     }
 
     @Test func theAdminKeyGuardsReportsWhenSet() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+        let database = try await TestLedgerDatabase(.sqlite)
+        let ledger = try await database.ledger()
         try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-7f3c9e1d"], ledger: ledger) { harness in
             let refused = try await harness.send(.GET, "/api/usage")
             #expect(refused.status == 401)
@@ -143,8 +129,8 @@ import Testing
     }
 
     @Test func theDashboardsAPIGivesTargetsRecentRequestsAndStatus() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+        let database = try await TestLedgerDatabase(.sqlite)
+        let ledger = try await database.ledger()
         try await ProxyHarness.run(ledger: ledger) { harness in
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             harness.fake.enqueue(FakeReply.failing(400, "Unsupported parameter: 'temperature'"))
@@ -171,8 +157,8 @@ import Testing
     }
 
     @Test func theDashboardsLoginGivesACookieThatOpensTheAPI() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+        let database = try await TestLedgerDatabase(.sqlite)
+        let ledger = try await database.ledger()
         let adminKey = "admin key+with/odd=chars"
         try await ProxyHarness.run(environment: ["ADMIN_API_KEY": adminKey], ledger: ledger) { harness in
             let page = try await harness.send(.GET, "/ui")
@@ -196,9 +182,9 @@ import Testing
         try await ledger.store.close()
     }
 
-    @Test func retentionDeletesOldRequestRowsAndKeepsTheRollUps() async throws {
-        let directory = try TemporaryDirectory()
-        let ledger = try await Self.ledger(in: directory)
+    @Test(arguments: LedgerDatabaseKind.allCases) func retentionDeletesOldRequestRowsAndKeepsTheRollUps(_ kind: LedgerDatabaseKind) async throws {
+        let database = try await TestLedgerDatabase(kind)
+        let ledger = try await database.ledger()
         var record = RequestRecord(id: "req_old", receivedAt: UTCTime(millisecondsSince1970: 1_700_000_000_000), method: "POST", path: "/v1/messages")
         record.targets = [AttemptedTarget(RouteTarget(provider: .openAI, model: "gpt-4.1", baseURL: "https://x", apiKeys: [], keyVariable: "K"))]
         record.usage = Usage(inputTokens: 10, outputTokens: 5)
@@ -209,7 +195,7 @@ import Testing
         ledger.observe(recent)
         await ledger.flush()
         try await ledger.store.deleteRequests(startedBefore: "2024-01-01T00:00:00.000Z")
-        #expect(try await Self.rows(in: directory).map { $0["id"]?.string } == ["req_new"])
+        #expect(try await database.rows().map { $0["id"]?.string } == ["req_new"])
         let old = try await ledger.store.summaries(UsageQuery(fromDay: "2023-11-14", toDay: "2023-11-14", grouping: .day))
         #expect(old.map(\.requests) == [1], "the day's roll-up outlives its request rows")
         #expect(old.first?.inputTokens == 10)
@@ -217,11 +203,11 @@ import Testing
     }
 
     @Test func aDatabaseThatIsDownFailsNoRequestAndItsRecordsAreCounted() async throws {
-        let directory = try TemporaryDirectory()
+        let database = try await TestLedgerDatabase(.sqlite)
         let dropped = DroppedRecords()
-        let ledger = try await Self.ledger(in: directory, busyTimeout: .milliseconds(50), dropped: dropped)
+        let ledger = try await database.ledger(timeout: .milliseconds(50), dropped: dropped)
         // Another process holds the database's write lock.
-        let blocker = try await SQLiteConnection.open(storage: .file(path: directory.path + "/data/usage.sqlite"), logger: Self.quiet)
+        let blocker = try await SQLiteConnection.open(storage: .file(path: database.setting), logger: Self.quiet)
         _ = try await blocker.query("BEGIN EXCLUSIVE")
         try await ProxyHarness.run(ledger: ledger) { harness in
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
@@ -235,11 +221,61 @@ import Testing
             #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
             _ = try await harness.records.waitFor(3)
             await ledger.flush()
-            #expect(try await Self.rows(in: directory).count == 1, "once the database is back, records are written again")
+            #expect(try await database.rows().count == 1, "once the database is back, records are written again")
             #expect(dropped.count.withLock { $0 } == 2)
         }
         try await blocker.close()
         try await ledger.store.close()
+    }
+
+    @Test func aPostgreSQLNotThereYetFailsNoRequestAndIsSetUpAndWrittenOnceItIs() async throws {
+        let database = try await TestLedgerDatabase(.postgres, created: false)
+        let dropped = DroppedRecords()
+        let ledger = try await database.ledger(timeout: .seconds(2), migrated: false, dropped: dropped)
+        try await ProxyHarness.run(ledger: ledger) { harness in
+            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+            #expect(try await harness.post("/v1/messages", json: streamed(Self.request)).status == 200)
+            _ = try await harness.records.waitFor(2)
+            await ledger.flush()
+            #expect(dropped.count.withLock { $0 } == 2)
+            let report = try await harness.send(.GET, "/api/usage")
+            #expect(report.status == 503)
+            #expect(try report.json["error"]?["message"]?.stringValue?.hasPrefix("The usage database cannot be read now: postgres://postgres@127.0.0.1:") == true)
+
+            let name = String(database.setting.split(separator: "/").last!.prefix { $0 != "?" })
+            try await #require(PostgresServer.current).createDatabase(name)
+            // The pool tries the server again after a pause that grows with each failure.
+            var sent = 2
+            repeat {
+                #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
+                sent += 1
+                _ = try await harness.records.waitFor(sent)
+                await ledger.flush()
+            } while dropped.count.withLock({ $0 }) == sent && sent < 40
+            let rows = try await database.rows()
+            #expect(rows.count == 1, "the ledger made its tables and wrote the first record it could")
+            #expect(rows.count + dropped.count.withLock { $0 } == sent)
+        }
+        try await ledger.store.close()
+    }
+
+    @Test func instancesStartingTogetherMigrateOnce() async throws {
+        let database = try await TestLedgerDatabase(.postgres)
+        let stores = try await (0..<4).asyncMap { _ in try await database.store() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores { group.addTask { try await store.migrate() } }
+            try await group.waitForAll()
+        }
+        #expect(try await database.rows("ledger_schema", order: "version").map { $0["version"]?.integer } == [1])
+        for store in stores { try await store.close() }
+    }
+}
+
+extension Sequence {
+    fileprivate func asyncMap<Result>(_ transform: (Element) async throws -> Result) async rethrows -> [Result] {
+        var results: [Result] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }
 

@@ -152,14 +152,17 @@ package struct ProxyConfiguration: Sendable, Equatable {
         firstByteTimeout = .seconds(try settings.required(.firstByteTimeoutSeconds, Self.positiveInteger))
         idleTimeout = .seconds(try settings.required(.idleTimeoutSeconds, Self.positiveInteger))
         requestBodyLimit = try settings.required(.requestBodyLimitMB, Self.positiveInteger) * 1024 * 1024
-        usageDatabase = UsageDatabase(setting: settings.value(.usageDatabase))
+        usageDatabase = try UsageDatabase(setting: settings.value(.usageDatabase), name: settings.name(.usageDatabase))
         usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))
         proxyAPIKey = settings.value(.proxyAPIKey)
         adminAPIKey = settings.value(.adminAPIKey)
-        secrets = settings.resolved.filter(\.setting.isSecret).flatMap { resolved in
+        var secrets = settings.resolved.filter(\.setting.isSecret).flatMap { resolved in
             resolved.setting.shape == .list ? Self.keyList(resolved.value) : resolved.value.map { [$0] } ?? []
         }
+        // The usage database's URL is no secret, but its password is.
+        if case .postgres(let location) = usageDatabase, let password = location.password, !password.isEmpty { secrets.append(password) }
+        self.secrets = secrets
         try readPresets(settings)
         try readChannels(settings)
     }

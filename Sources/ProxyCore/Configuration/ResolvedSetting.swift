@@ -11,9 +11,9 @@ package struct ResolvedSetting: Sendable {
         self.source = source
     }
 
-    /// The value as listings show it: secrets as `<redacted>`, unset as `-`.
+    /// The value as listings show it: secrets as `<redacted>`, a URL's password as `***`, unset as `-`.
     package var printableValue: String {
         guard let value else { return "-" }
-        return setting.isSecret ? "<redacted>" : value
+        return setting.isSecret ? "<redacted>" : value.maskingURLPassword
     }
 }

@@ -5,10 +5,11 @@ package enum UsageDatabase: Sendable, Equatable {
     /// The embedded default when no path was given: `$XDG_DATA_HOME/anthropic-proxy/usage.sqlite`.
     case defaultSQLite
     case sqlite(path: String)
-    /// A `postgres://` or `postgresql://` URL (it holds a password: redacted like a key).
-    case postgres(url: String)
+    /// A team's database, from a `postgres://` or `postgresql://` URL.
+    case postgres(PostgresLocation)
 
-    package init(setting text: String?) {
+    /// - Parameter name: how messages name the setting.
+    package init(setting text: String?, name: String = ConfigurationSetting.usageDatabase.variable) throws(ConfigurationError) {
         guard let text, !text.isEmpty else {
             self = .defaultSQLite
             return
@@ -17,7 +18,7 @@ package enum UsageDatabase: Sendable, Equatable {
         if lowered == "off" || lowered == "none" || lowered == "false" {
             self = .off
         } else if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
-            self = .postgres(url: text)
+            self = .postgres(try PostgresLocation(url: text, name: name))
         } else {
             self = .sqlite(path: text)
         }
@@ -31,6 +32,12 @@ package enum UsageDatabase: Sendable, Equatable {
         case .defaultSQLite: Self.defaultSQLitePath(environment: environment)
         case .sqlite(let path): path
         }
+    }
+
+    /// Where it is, as messages name it: a file, a database (without its password), or `off`.
+    package func description(environment: [String: String]) -> String {
+        if case .postgres(let location) = self { return location.description }
+        return sqlitePath(environment: environment) ?? "off"
     }
 
     /// The SQLite file the default stands for, given the process's environment.

@@ -24,6 +24,14 @@ package struct DailyUsage: Sendable, Equatable {
         }
         return order.compactMap { byKey[$0] }
     }
+
+    /// The values of `UsageSQL.dailyColumns`, in order.
+    package var values: [LedgerRow.Value] {
+        [.text(day), .text(clientKey), .text(provider), .text(upstreamModel)]
+            + [usage.requests, usage.errors, usage.inputTokens, usage.outputTokens, usage.cacheReadTokens, usage.cacheWriteTokens, usage.webSearchRequests]
+            .map { .integer(Int64($0)) }
+            + [.real(usage.pricedCostUSD), .integer(Int64(usage.unpricedRequests)), .integer(Int64(durationMilliseconds))]
+    }
 }
 
 extension UsageSummary {

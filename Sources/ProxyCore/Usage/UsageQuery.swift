@@ -30,6 +30,12 @@ package struct UsageQuery: Sendable, Equatable {
     }
 
     /// The first moment after the covered days, for filtering per-request rows: `toDay`'s next day.
+    /// What `UsageSQL.summaries` binds: the first day, and the last (sessions, read from the
+    /// requests' times: the moment after the last day).
+    package var boundValues: [String] {
+        [fromDay, grouping == .session ? endExclusive : toDay]
+    }
+
     package var endExclusive: String {
         UTCTime.startOfDay(toDay).map { UTCTime(millisecondsSince1970: $0.millisecondsSince1970 + UTCTime.millisecondsPerDay).iso8601 } ?? toDay
     }

@@ -19,6 +19,23 @@ package struct UsageSummary: Sendable, Equatable {
         self.key = key
     }
 
+    /// A summary read back from a database row whose columns are named as `json`'s keys.
+    /// - Parameters:
+    ///   - integer: the named integer column's value.
+    ///   - cost: the `cost_usd` column's value (the priced requests' cost).
+    package init(key: String, integer: (String) -> Int, cost: () -> Double) {
+        self.key = key
+        requests = integer("requests")
+        errors = integer("errors")
+        inputTokens = integer("input_tokens")
+        outputTokens = integer("output_tokens")
+        cacheReadTokens = integer("cache_read_tokens")
+        cacheWriteTokens = integer("cache_write_tokens")
+        webSearchRequests = integer("web_search_requests")
+        pricedCostUSD = cost()
+        unpricedRequests = integer("unpriced_requests")
+    }
+
     /// The cost when any of it is known; nil ("unknown price") when none is.
     package var costUSD: Double? {
         unpricedRequests == requests && requests > 0 ? nil : pricedCostUSD

@@ -16,7 +16,7 @@ struct UsageEndpoint: Sendable {
         let parameters = request.uri.queryParameters
         let query = try UsageQuery(
             from: parameters["from"].map(String.init), to: parameters["to"].map(String.init), groupBy: parameters["group_by"].map(String.init), now: .now)
-        let summaries = try await store.summaries(query)
+        let summaries = try await reading { try await store.summaries(query) }
         return .json([
             "from": .string(query.fromDay), "to": .string(query.toDay), "group_by": .string(query.grouping.rawValue),
             "rows": .array(summaries.map(\.json)), "total": UsageSummary.total(summaries).json,
@@ -26,7 +26,7 @@ struct UsageEndpoint: Sendable {
     func targets(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let store = try await readyStore(request, context: context)
         let query = try UsageQuery(from: request.uri.queryParameters["from"].map(String.init) ?? "6d", to: nil, groupBy: nil, now: .now)
-        let samples = try await store.latencySamples(since: UTCTime.startOfDay(query.fromDay)?.iso8601 ?? query.fromDay)
+        let samples = try await reading { try await store.latencySamples(since: UTCTime.startOfDay(query.fromDay)?.iso8601 ?? query.fromDay) }
         return .json(["from": .string(query.fromDay), "rows": .array(TargetLatency.report(samples).map(\.json))])
     }
 
@@ -36,12 +36,21 @@ struct UsageEndpoint: Sendable {
         guard let limit = Int(text), (1...1000).contains(limit) else {
             throw AnthropicError.invalidRequest("limit: must be a whole number from 1 to 1000, not '\(text)'")
         }
-        return .json(["rows": .array(try await store.recentRequests(limit: limit).map(\.json))])
+        return .json(["rows": .array(try await reading { try await store.recentRequests(limit: limit) }.map(\.json))])
     }
 
     func status(_ request: Request, context: ProxyRequestContext) throws -> Response {
         try request.checkAdminAccess(context: context, services: shared.forRequest(), sessions: shared.adminSessions)
         return .json(["streams_open": .int(shared.metrics.openStreams), "ledger": .bool(ledger != nil)])
+    }
+
+    /// What `body` reads from the store; a database that cannot answer is a 503 that says why.
+    private func reading<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw AnthropicError(.api, "The usage database cannot be read now: \(error). Requests are still served.", status: 503)
+        }
     }
 
     /// The store, once the caller may read it and the last second's records are written.

@@ -9,7 +9,8 @@ import Synchronization
 /// `observe` only appends to a buffer; the service writes the buffer once a second (so a crash or
 /// a kill loses at most the last second), and once more when it stops. A database that is slow,
 /// down or full never fails a request: a batch that cannot be written is dropped and counted, and
-/// the log says so at most once a minute. A buffer that outgrows `capacity` (a database that has
+/// the log says so at most once a minute. A database that is down when the proxy starts has its
+/// schema brought up to date when it is first reached. A buffer that outgrows `capacity` (a database that has
 /// been down for long) drops what does not fit, the same way.
 package final class UsageLedger: RequestObserver, Service {
     private struct State {
@@ -19,6 +20,8 @@ package final class UsageLedger: RequestObserver, Service {
         var droppedSinceLastReport = 0
         var lastReport: ContinuousClock.Instant?
         var lastRetention: ContinuousClock.Instant?
+        /// Whether the database's schema is known to be up to date.
+        var migrated = false
     }
 
     package let store: any UsageStore
@@ -27,7 +30,7 @@ package final class UsageLedger: RequestObserver, Service {
     private let logger: Logger
     private let onDropped: @Sendable (Int) -> Void
     private let state = Mutex(State())
-    /// One flush at a time: the periodic one and a report's.
+    /// One write at a time: the periodic flush, a report's, retention's deletes.
     private let flushing = FlushGate()
 
     /// - Parameters:
@@ -54,7 +57,11 @@ package final class UsageLedger: RequestObserver, Service {
     }
 
     package func run() async throws {
-        try await store.migrate()
+        do {
+            try await migrateOnce()
+        } catch {
+            logger.error("usage ledger: the usage database cannot be used yet (\(error)); request records are dropped until it can")
+        }
         await applyRetention()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
@@ -75,6 +82,7 @@ package final class UsageLedger: RequestObserver, Service {
             guard !records.isEmpty else { return }
             let rows = records.map(LedgerRow.init)
             do {
+                try await migrateOnce()
                 try await store.insert(rows)
             } catch {
                 dropped(rows.count, because: "the usage database refused them (\(error))")
@@ -82,15 +90,26 @@ package final class UsageLedger: RequestObserver, Service {
         }
     }
 
-    /// Deletes per-request rows older than the retention; the daily roll-ups stay.
+    /// Deletes per-request rows older than the retention; the daily roll-ups stay. Between
+    /// flushes: the database is used by one writer at a time.
     private func applyRetention() async {
         state.withLock { $0.lastRetention = .now }
         let cutoff = UTCTime.now.millisecondsSince1970 - Int64(retentionDays) * UTCTime.millisecondsPerDay
-        do {
-            try await store.deleteRequests(startedBefore: UTCTime(millisecondsSince1970: cutoff).iso8601)
-        } catch {
-            logger.warning("usage ledger: old request rows could not be deleted: \(error)")
+        await flushing.run {
+            do {
+                try await migrateOnce()
+                try await store.deleteRequests(startedBefore: UTCTime(millisecondsSince1970: cutoff).iso8601)
+            } catch {
+                logger.warning("usage ledger: old request rows could not be deleted: \(error)")
+            }
         }
+    }
+
+    /// Brings the schema up to date, unless that was done already.
+    private func migrateOnce() async throws {
+        guard !state.withLock({ $0.migrated }) else { return }
+        try await store.migrate()
+        state.withLock { $0.migrated = true }
     }
 
     private func dropped(_ count: Int, because reason: String) {

@@ -27,4 +27,30 @@ enum UsageMigrations {
             """,
         ]
     ]
+
+    /// PostgreSQL's, in order: the same tables, in PostgreSQL's types.
+    static let postgres: [[String]] = [
+        [
+            """
+            CREATE TABLE requests (
+                id TEXT PRIMARY KEY, started_at TEXT NOT NULL, session_id TEXT, client_key TEXT NOT NULL DEFAULT '',
+                client_model TEXT, provider TEXT NOT NULL, upstream_model TEXT NOT NULL, status INTEGER NOT NULL, error_type TEXT,
+                stream SMALLINT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+                cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, web_search_requests BIGINT NOT NULL,
+                cost_usd DOUBLE PRECISION, duration_ms BIGINT NOT NULL, ttfb_ms BIGINT, attempts INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX requests_started_at ON requests (started_at)",
+            "CREATE INDEX requests_session ON requests (session_id, started_at)",
+            """
+            CREATE TABLE usage_daily (
+                day TEXT NOT NULL, client_key TEXT NOT NULL, provider TEXT NOT NULL, upstream_model TEXT NOT NULL,
+                requests BIGINT NOT NULL, errors BIGINT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+                cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, web_search_requests BIGINT NOT NULL,
+                cost_usd DOUBLE PRECISION NOT NULL, unpriced_requests BIGINT NOT NULL, duration_ms BIGINT NOT NULL,
+                PRIMARY KEY (day, client_key, provider, upstream_model)
+            )
+            """,
+        ]
+    ]
 }

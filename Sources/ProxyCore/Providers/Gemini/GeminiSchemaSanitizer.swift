@@ -313,22 +313,3 @@ package enum GeminiSchemaSanitizer {
         return result
     }
 }
-
-extension String {
-    /// `%XX` escapes decoded, as JSON pointers in URI fragments may carry them.
-    fileprivate var removingPercentEncoding: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}

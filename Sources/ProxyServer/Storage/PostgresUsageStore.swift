@@ -1,0 +1,215 @@
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import ProxyCore
+
+/// The ledger in a team's PostgreSQL, shared by every instance of the proxy that names it. A pool
+/// of connections (postgres-nio's client); every call gives up after `timeout`, so a database that
+/// is down or unreachable costs the ledger a dropped batch, never a wait without end (the pool
+/// itself would keep a query waiting for a connection for a minute).
+package final class PostgresUsageStore: UsageStore {
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let location: PostgresLocation
+    private let timeout: Duration
+    private let logger: Logger
+    private let sql = UsageSQL(.postgres)
+
+    /// Starts the pool (connections are made when first needed).
+    package init(_ location: PostgresLocation, timeout: Duration = .seconds(5), logger: Logger) {
+        var configuration =
+            if let folder = location.socketFolder {
+                PostgresClient.Configuration(
+                    unixSocketPath: "\(folder)/.s.PGSQL.\(location.port)", username: location.user, password: location.password,
+                    database: location.database)
+            } else {
+                PostgresClient.Configuration(
+                    host: location.host, port: location.port, username: location.user, password: location.password, database: location.database,
+                    tls: Self.tls(location.tls))
+            }
+        configuration.options.connectTimeout = timeout
+        configuration.options.maximumConnections = 4
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        self.location = location
+        self.timeout = timeout
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    package func migrate() async throws {
+        try await bounded { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                // Instances that start together migrate one after the other.
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)", logger: logger)
+                var current = 0
+                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM ledger_schema", logger: logger)
+                    .decode(Int.self)
+                {
+                    current = version
+                }
+                for (index, statements) in UsageMigrations.postgres.enumerated() where index + 1 > current {
+                    for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    try await connection.query("INSERT INTO ledger_schema (version) VALUES (\(index + 1))", logger: logger)
+                }
+            }
+        }
+    }
+
+    package func insert(_ rows: [LedgerRow]) async throws {
+        guard !rows.isEmpty else { return }
+        let sql = sql
+        try await bounded { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                for chunk in sql.statements(rows, columns: LedgerRow.columns.count) {
+                    let query = Self.query(sql.insertRequests(rowCount: chunk.count), chunk.flatMap(\.values))
+                    try await connection.query(query, logger: logger)
+                }
+                let increments = DailyUsage.increments(of: rows)
+                for chunk in sql.statements(increments, columns: UsageSQL.dailyColumns.count) {
+                    try await connection.query(Self.query(sql.addToDaily(rowCount: chunk.count), chunk.flatMap(\.values)), logger: logger)
+                }
+            }
+        }
+    }
+
+    package func summaries(_ query: UsageQuery) async throws -> [UsageSummary] {
+        try await rows(sql.summaries(query.grouping), query.boundValues.map(LedgerRow.Value.text)).map(Self.summary)
+    }
+
+    package func sessionSummary(_ sessionID: String) async throws -> UsageSummary {
+        try await rows(sql.sessionSummary, [.text(sessionID)]).first.map(Self.summary) ?? UsageSummary(key: sessionID)
+    }
+
+    package func recentRequests(limit: Int) async throws -> [LedgerRow] {
+        try await rows(sql.recentRequests, [.integer(Int64(limit))]).compactMap(LedgerRow.init(columns:))
+    }
+
+    package func latencySamples(since startedAt: String) async throws -> [TargetLatency.Sample] {
+        try await rows(sql.latencySamples, [.text(startedAt)]).map { row in
+            TargetLatency.Sample(
+                target: Self.text(row["target"]), status: Self.integer(row["status"]), durationMilliseconds: Self.integer(row["duration_ms"]),
+                timeToFirstByteMilliseconds: row["ttfb_ms"] == .null ? nil : Self.integer(row["ttfb_ms"]))
+        }
+    }
+
+    package func deleteRequests(startedBefore cutoff: String) async throws {
+        _ = try await rows(sql.deleteRequests, [.text(cutoff)])
+    }
+
+    package func close() async throws {
+        running.cancel()
+        await running.value
+    }
+
+    /// An arbitrary constant: the advisory lock the ledger's migrations hold.
+    private static let migrationLock: Int64 = 0x5072_6F78_794C_6467
+
+    /// The rows a statement returns, each as its columns by name.
+    private func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]] {
+        try await bounded { client, logger in
+            var rows: [[String: LedgerRow.Value]] = []
+            for try await row in try await client.query(Self.query(statement, values), logger: logger) {
+                rows.append(Dictionary(uniqueKeysWithValues: row.map { ($0.columnName, Self.value($0)) }))
+            }
+            return rows
+        }
+    }
+
+    /// Runs `body` with the client, failing with `PostgresUnavailable` when it takes longer than `timeout`.
+    private func bounded<Result: Sendable>(_ body: @escaping @Sendable (PostgresClient, Logger) async throws -> Result) async throws -> Result {
+        let client = client
+        let logger = logger
+        let timeout = timeout
+        let location = location
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await body(client, logger) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            do {
+                guard let result = try await group.next(), let result else {
+                    throw PostgresUnavailable(message: "\(location.description) did not answer within \(timeout)")
+                }
+                return result
+            } catch let error as PSQLError {
+                throw PostgresUnavailable(message: "\(location.description): \(Self.describe(error))")
+            }
+        }
+    }
+
+    private static func query(_ statement: String, _ values: [LedgerRow.Value]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            case .null: bindings.appendNull()
+            }
+        }
+        return PostgresQuery(unsafeSQL: statement, binds: bindings)
+    }
+
+    private static func value(_ cell: PostgresCell) -> LedgerRow.Value {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return (try? cell.decode(Int64.self)).map(LedgerRow.Value.integer) ?? .null
+        case .float4, .float8: return (try? cell.decode(Double.self)).map(LedgerRow.Value.real) ?? .null
+        default: return (try? cell.decode(String.self)).map(LedgerRow.Value.text) ?? .null
+        }
+    }
+
+    private static func summary(_ row: [String: LedgerRow.Value]) -> UsageSummary {
+        UsageSummary(key: text(row["key"])) { integer(row[$0]) } cost: {
+            if case .real(let cost)? = row["cost_usd"] { return cost }
+            return 0
+        }
+    }
+
+    private static func text(_ value: LedgerRow.Value?) -> String {
+        if case .text(let text)? = value { return text }
+        return ""
+    }
+
+    private static func integer(_ value: LedgerRow.Value?) -> Int {
+        if case .integer(let number)? = value { return Int(number) }
+        return 0
+    }
+
+    /// What went wrong, from the server's own message where there is one (a `PSQLError`'s
+    /// description hides everything, lest it print a query's values).
+    private static func describe(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
+    }
+
+    private static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable: return .disable
+        case .allow, .prefer, .require:
+            // libpq checks no certificate in these modes.
+            configuration.certificateVerification = .none
+            return mode == .require ? .require(configuration) : .prefer(configuration)
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(configuration)
+        case .verifyFull:
+            return .require(configuration)
+        }
+    }
+}
+
+/// The usage database could not be reached or refused a statement; the message names it (never
+/// its password) and says why.
+package struct PostgresUnavailable: Error, CustomStringConvertible {
+    package let message: String
+
+    package var description: String { message }
+}
