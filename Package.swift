@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         // The usage ledger on a team's PostgreSQL: the maintained driver, with its connection pool.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Client keys' keyed hash (HMAC-SHA-256); already built for postgres-nio.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         /// Pure translation core: wire types, translators, routing, SSE, settings. No networking imports.
@@ -58,6 +60,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -44,13 +44,16 @@ struct ServeCommand: AsyncParsableCommand {
         let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
         let metrics = ProxyMetrics()
         let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, metrics: metrics, logger: logger)
-        let app = ProxyServer.makeApplication(live: live, logger: logger, metrics: metrics, ledger: ledger)
+        // Client keys live in the ledger's database; read once before the first request.
+        let clientKeys = ledger.map { ClientKeyRegistry(store: $0.store, ledger: $0, logger: logger) }
+        await clientKeys?.refresh()
+        let app = ProxyServer.makeApplication(live: live, logger: logger, metrics: metrics, ledger: ledger, clientKeys: clientKeys)
         let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
             live.apply(reloaded.configuration)
         }
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
-        // The ledger stops after the server, so it writes the last records.
-        let services: [any Service] = (ledger.map { [$0] } ?? []) + [app, reloader]
+        // The ledger stops after the server (and the keys), so it writes the last records.
+        let services: [any Service] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? []) + [app, reloader]
         var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         lifecycle.maximumCancellationDuration = .seconds(5)

@@ -9,19 +9,30 @@ package struct ClientAuthenticator: Sendable {
         expected = proxyAPIKey.map { Array($0.utf8) }
     }
 
-    /// `nil` when the client may go on, else the 401 to answer with.
-    package func check(apiKeyHeader: String?, authorizationHeader: String?) -> AnthropicError? {
-        guard let expected else { return nil }
-        let presented = Self.presentedKeys(apiKeyHeader: apiKeyHeader, authorizationHeader: authorizationHeader)
-        if presented.contains(where: { Self.constantTimeEquals(Array($0.utf8), expected) }) { return nil }
-        let problem = presented.isEmpty ? "no key was sent" : "the key sent is not the proxy's key"
+    /// Whether one of `presented` is the proxy's own key.
+    package func acceptsProxyKey(_ presented: [String]) -> Bool {
+        guard let expected else { return false }
+        return presented.contains { Self.constantTimeEquals(Array($0.utf8), expected) }
+    }
+
+    /// The 401 for a request that presents neither the proxy's key nor a client key, when either
+    /// is required; nil when the proxy is open (no `PROXY_API_KEY`, no client keys).
+    package func refusal(presented: [String], clientKeysInUse: Bool) -> AnthropicError? {
+        guard expected != nil || clientKeysInUse else { return nil }
+        let wanted =
+            switch (expected != nil, clientKeysInUse) {
+            case (true, true): "a client key (sk-proxy-…, from its admin) or its PROXY_API_KEY"
+            case (false, _): "a client key (sk-proxy-…, from its admin)"
+            case (true, false): "its PROXY_API_KEY"
+            }
+        let problem = presented.isEmpty ? "no key was sent" : clientKeysInUse ? "the key sent is not one of them" : "the key sent is not it"
         return AnthropicError(
             .authentication,
-            "This proxy requires its PROXY_API_KEY and \(problem). Send it as the x-api-key header or as Authorization: Bearer (in Claude Code: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN).")
+            "This proxy requires \(wanted) and \(problem). Send it as the x-api-key header or as Authorization: Bearer (in Claude Code: ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN).")
     }
 
     /// The keys a request presents: its `x-api-key` and its `Authorization: Bearer` token.
-    static func presentedKeys(apiKeyHeader: String?, authorizationHeader: String?) -> [String] {
+    package static func presentedKeys(apiKeyHeader: String?, authorizationHeader: String?) -> [String] {
         let bearer = authorizationHeader.flatMap { header -> String? in
             let prefix = "bearer "
             guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else { return nil }
@@ -32,7 +43,7 @@ package struct ClientAuthenticator: Sendable {
 
     /// Compares every byte whatever the first difference, so the time taken depends only on the
     /// lengths.
-    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    package static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
         for index in 0..<max(lhs.count, rhs.count) {
             let left = index < lhs.count ? lhs[index] : 0

@@ -63,3 +63,22 @@ extension UTCTime {
         return time.day == text ? time : nil
     }
 }
+
+extension UTCTime {
+    /// The time `iso8601` wrote (`2026-11-30T01:16:05.123Z`), or nil when the text is not such a time.
+    package init?(iso8601 text: String) {
+        let characters = Array(text.utf8)
+        guard characters.count == 24, characters[10] == UInt8(ascii: "T"), characters[23] == UInt8(ascii: "Z"),
+            let midnight = UTCTime.startOfDay(String(text.prefix(10)))
+        else { return nil }
+        let clock = text.dropFirst(11).dropLast()
+        let parts = clock.split(separator: ":")
+        guard parts.count == 3, let hours = Int64(parts[0]), let minutes = Int64(parts[1]), hours < 24, minutes < 60 else { return nil }
+        let secondParts = parts[2].split(separator: ".")
+        guard secondParts.count == 2, let seconds = Int64(secondParts[0]), let milliseconds = Int64(secondParts[1]), seconds < 60,
+            secondParts[1].count == 3
+        else { return nil }
+        self.init(millisecondsSince1970: midnight.millisecondsSince1970 + ((hours * 60 + minutes) * 60 + seconds) * 1000 + milliseconds)
+    }
+}
+

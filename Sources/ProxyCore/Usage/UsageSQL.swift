@@ -103,6 +103,38 @@ package struct UsageSQL: Sendable {
         "DELETE FROM requests WHERE started_at < \(placeholder(1))"
     }
 
+    /// Stores a new key (`ClientKey.values`), returning its name; nothing when the name is taken.
+    package var insertKey: String {
+        let placeholders = (1...ClientKey.columns.count).map(placeholder).joined(separator: ",")
+        return "INSERT INTO client_keys (\(ClientKey.columns.joined(separator: ","))) VALUES (\(placeholders)) ON CONFLICT DO NOTHING RETURNING name"
+    }
+
+    /// The positions in `ClientKey.values` of what `updateKey` changes: limits, expiry, revocation.
+    package static let updatedKeyColumns = [4, 5, 6, 7, 8, 10, 11]
+
+    /// Replaces a key's limits, expiry and revocation (its id, salt, hash and creation stay),
+    /// binding its name, then the `updatedKeyColumns` of its values; returns its name, nothing
+    /// when there is no such key.
+    package var updateKey: String {
+        let changed = Self.updatedKeyColumns.enumerated().map { "\(ClientKey.columns[$0.element]) = \(placeholder($0.offset + 2))" }
+        return "UPDATE client_keys SET \(changed.joined(separator: ", ")) WHERE name = \(placeholder(1)) RETURNING name"
+    }
+
+    /// Every key, by name.
+    package var allKeys: String {
+        "SELECT \(ClientKey.columns.joined(separator: ", ")) FROM client_keys ORDER BY name"
+    }
+
+    /// Columns `client_key`, `day`, `cost_usd`: each key's priced spend per day since a day (bound).
+    package var spendByKeyAndDay: String {
+        "SELECT client_key, day, SUM(cost_usd) AS cost_usd FROM usage_daily WHERE day >= \(placeholder(1)) AND client_key != '' GROUP BY client_key, day"
+    }
+
+    /// Columns `client_key`, `last_used`: when each key was last used.
+    package var lastUseByKey: String {
+        "SELECT client_key, MAX(started_at) AS last_used FROM requests WHERE client_key != '' GROUP BY client_key"
+    }
+
     /// `UsageSummary`'s sums over rows of `requests`.
     private var requestSums: String {
         """

@@ -6,8 +6,12 @@ package enum UsageText {
         let header = [grouping.rawValue, "requests", "errors", "input", "output", "cache read", "cache write", "searches", "cost"]
         var rows = summaries.map { line(for: $0, key: $0.key.isEmpty ? "(none)" : $0.key) }
         rows.append(line(for: UsageSummary.total(summaries), key: "total"))
-        let table = [header] + rows
-        let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        return aligned([header] + rows)
+    }
+
+    /// Rows of cells in columns: the first left-aligned, the others right-aligned.
+    package static func aligned(_ table: [[String]]) -> String {
+        let widths = (table.first ?? []).indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         return table.map { cells in
             cells.enumerated().map { column, cell in
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
@@ -35,7 +39,7 @@ package enum UsageText {
     }
 
     /// Two decimals, four below a cent (`$0.0042`), so small sessions do not read as free.
-    static func dollars(_ value: Double) -> String {
+    package static func dollars(_ value: Double) -> String {
         let decimals = value > 0 && value < 0.01 ? 4 : 2
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

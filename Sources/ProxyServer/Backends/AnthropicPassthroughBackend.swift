@@ -50,9 +50,12 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         if let key {
             headers.add(name: "x-api-key", value: key)
         } else if services.configuration.proxyAPIKey == nil {
+            // The client's own Anthropic key, never one of this proxy's client keys.
             if let clientKey = request.headers[.xAPIKey] {
-                headers.add(name: "x-api-key", value: clientKey)
-            } else if let authorization = request.headers[.authorization] {
+                if ClientKey.lookupID(of: clientKey) == nil { headers.add(name: "x-api-key", value: clientKey) }
+            } else if let authorization = request.headers[.authorization],
+                ClientAuthenticator.presentedKeys(apiKeyHeader: nil, authorizationHeader: authorization).allSatisfy({ ClientKey.lookupID(of: $0) == nil })
+            {
                 headers.add(name: "authorization", value: authorization)
             }
         }

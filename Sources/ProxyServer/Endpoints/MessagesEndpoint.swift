@@ -20,7 +20,8 @@ struct MessagesEndpoint: Sendable {
     private func exchange(
         _ request: Request, context: ProxyRequestContext, _ handle: @escaping @Sendable (inout RequestRecord, ProxyServices) async -> ExchangeOutcome
     ) async throws -> Response {
-        let record = RequestRecord(id: MessageIdentifier.newRequestID(), receivedAt: .now, method: "POST", path: request.uri.path)
+        var record = RequestRecord(id: MessageIdentifier.newRequestID(), receivedAt: .now, method: "POST", path: request.uri.path)
+        record.clientKey = context.clientKeyName
         let services = shared.forRequest()
         return try await ClientWatchedExchange.run(
             connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, redactor: services.redactor,
@@ -33,6 +34,7 @@ struct MessagesEndpoint: Sendable {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: false, record: &record, services: services)
             var planner = AttemptPlanner(targets: try targets(for: client, model: record.clientModel ?? "", services: services), policy: services.configuration.retryPolicy)
+            if let name = record.clientKey { try shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }
             while true {
                 let target = planner.currentTarget
                 record.targets.append(AttemptedTarget(target))

@@ -6,6 +6,8 @@ import NIOCore
 struct ProxyRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
+    /// The client key the request came with, by name (see `ClientAuthenticationMiddleware`).
+    var clientKeyName: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -36,11 +36,11 @@ package enum ProxyServer {
     ///     service of its own.
     package static func makeApplication(
         configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [], ledger: UsageLedger? = nil,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        clientKeys: ClientKeyRegistry? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         makeApplication(
             live: LiveConfiguration(configuration: configuration, httpClient: httpClient), logger: logger, observers: observers, ledger: ledger,
-            onServerRunning: onServerRunning)
+            clientKeys: clientKeys, onServerRunning: onServerRunning)
     }
 
     /// The application with every route, ready to run; each request takes the configuration `live`
@@ -50,20 +50,24 @@ package enum ProxyServer {
     ///     it from elsewhere too (the usage ledger's dropped records).
     ///   - observers: read every exchange's record, after the access log, the metrics and the ledger.
     ///   - ledger: the usage ledger (see the other `makeApplication`).
+    ///   - clientKeys: the client keys, kept in the ledger's database; a service of its own too.
     package static func makeApplication(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
-        ledger: UsageLedger? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let shared = SharedServices(live: live, logger: logger, metrics: metrics, observers: (ledger.map { [$0] } ?? []) + observers)
+        // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
+        let recorders: [any RequestObserver] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? [])
+        let shared = SharedServices(live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
         let usage = UsageEndpoint(shared: shared, ledger: ledger)
         let metricsEndpoint = MetricsEndpoint(shared: shared)
         let dashboard = DashboardEndpoint(shared: shared)
+        let keys = ClientKeysEndpoint(shared: shared)
 
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: AnthropicErrorMiddleware())
-        router.add(middleware: ClientAuthenticationMiddleware(live: live))
+        router.add(middleware: ClientAuthenticationMiddleware(live: live, clientKeys: clientKeys))
         router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
         router.post("/v1/messages/count_tokens") { request, context in try await messages.countTokens(request, context: context) }
         router.get("/v1/models") { request, _ in try models.list(request) }
@@ -71,6 +75,11 @@ package enum ProxyServer {
         router.get("/api/targets") { request, context in try await usage.targets(request, context: context) }
         router.get("/api/requests") { request, context in try await usage.recent(request, context: context) }
         router.get("/api/status") { request, context in try usage.status(request, context: context) }
+        router.post("/admin/keys") { request, context in try await keys.create(request, context: context) }
+        router.get("/admin/keys") { request, context in try await keys.list(request, context: context) }
+        router.get("/admin/keys/{name}") { request, context in try await keys.show(request, context: context) }
+        router.patch("/admin/keys/{name}") { request, context in try await keys.update(request, context: context) }
+        router.delete("/admin/keys/{name}") { request, context in try await keys.revoke(request, context: context) }
         router.get("/ui") { _, _ in dashboard.page() }
         router.post("/ui/login") { request, _ in try await dashboard.login(request) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }

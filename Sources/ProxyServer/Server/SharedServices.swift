@@ -15,12 +15,15 @@ final class SharedServices: Sendable {
     let adminSessions = AdminSessions()
     /// Every exchange's record goes to these once it has ended.
     let observers: RequestObservers
+    /// The client keys and their limits, when the usage database keeps them.
+    let clientKeys: ClientKeyRegistry?
 
     /// - Parameter observers: read every record after the access log and the metrics.
-    init(live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver]) {
+    init(live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil) {
         self.live = live
         self.logger = logger
         self.metrics = metrics
+        self.clientKeys = clientKeys
         self.observers = RequestObservers([AccessLog(logger: logger), metrics] + observers)
     }
 

@@ -14,7 +14,7 @@ package final class PostgresUsageStore: UsageStore {
     private let location: PostgresLocation
     private let timeout: Duration
     private let logger: Logger
-    private let sql = UsageSQL(.postgres)
+    package let sql = UsageSQL(.postgres)
 
     /// Starts the pool (connections are made when first needed).
     package init(_ location: PostgresLocation, timeout: Duration = .seconds(5), logger: Logger) {
@@ -107,8 +107,7 @@ package final class PostgresUsageStore: UsageStore {
     /// An arbitrary constant: the advisory lock the ledger's migrations hold.
     private static let migrationLock: Int64 = 0x5072_6F78_794C_6467
 
-    /// The rows a statement returns, each as its columns by name.
-    private func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]] {
+    package func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]] {
         try await bounded { client, logger in
             var rows: [[String: LedgerRow.Value]] = []
             for try await row in try await client.query(Self.query(statement, values), logger: logger) {

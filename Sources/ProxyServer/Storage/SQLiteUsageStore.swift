@@ -7,7 +7,7 @@ import SQLiteNIO
 /// while the server writes. One connection, used by the ledger's one writer and by reports.
 package final class SQLiteUsageStore: UsageStore {
     private let connection: SQLiteConnection
-    private let sql = UsageSQL(.sqlite)
+    package let sql = UsageSQL(.sqlite)
 
     /// Opens (creating it and its folder if need be) the database at `path`.
     /// - Parameter busyTimeout: how long a write waits for another process's lock before failing.
@@ -54,9 +54,12 @@ package final class SQLiteUsageStore: UsageStore {
     }
 
     package func recentRequests(limit: Int) async throws -> [LedgerRow] {
-        let rows = try await connection.query(sql.recentRequests, [.integer(limit)])
-        return rows.compactMap { row in
-            LedgerRow(columns: Dictionary(uniqueKeysWithValues: row.columns.map { ($0.name, Self.value($0.data)) }))
+        try await rows(sql.recentRequests, [.integer(Int64(limit))]).compactMap(LedgerRow.init(columns:))
+    }
+
+    package func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]] {
+        try await connection.query(statement, values.map(Self.data)).map { row in
+            Dictionary(uniqueKeysWithValues: row.columns.map { ($0.name, Self.value($0.data)) })
         }
     }
 

@@ -22,6 +22,7 @@ package final class UsageLedger: RequestObserver, Service {
         var lastRetention: ContinuousClock.Instant?
         /// Whether the database's schema is known to be up to date.
         var migrated = false
+        var writtenThrough: ContinuousClock.Instant?
     }
 
     package let store: any UsageStore
@@ -43,6 +44,12 @@ package final class UsageLedger: RequestObserver, Service {
         self.capacity = capacity
         self.logger = logger
         self.onDropped = onDropped
+    }
+
+    /// Every record observed before this instant has been written (or dropped): the database's
+    /// figures hold what this instance's requests spent until then.
+    package var writtenThrough: ContinuousClock.Instant? {
+        state.withLock { $0.writtenThrough }
     }
 
     package func observe(_ record: RequestRecord) {
@@ -75,10 +82,11 @@ package final class UsageLedger: RequestObserver, Service {
     /// Writes what the buffer holds now.
     package func flush() async {
         await flushing.run {
-            let records = state.withLock { state in
+            let (records, takenAt) = state.withLock { state in
                 defer { state.pending = [] }
-                return state.pending
+                return (state.pending, ContinuousClock.now)
             }
+            defer { state.withLock { $0.writtenThrough = takenAt } }
             guard !records.isEmpty else { return }
             let rows = records.map(LedgerRow.init)
             do {

@@ -25,6 +25,17 @@ enum UsageMigrations {
                 PRIMARY KEY (day, client_key, provider, upstream_model)
             )
             """,
+        ],
+        [
+            """
+            CREATE TABLE client_keys (
+                name TEXT PRIMARY KEY, lookup_id TEXT NOT NULL UNIQUE, salt TEXT NOT NULL, hash TEXT NOT NULL,
+                budget_usd REAL, budget_period TEXT NOT NULL, rpm INTEGER, tpm INTEGER, models TEXT NOT NULL,
+                created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT
+            )
+            """,
+            // Spend and last use per key.
+            "CREATE INDEX requests_client_key ON requests (client_key, started_at)",
         ]
     ]
 
@@ -51,6 +62,17 @@ enum UsageMigrations {
                 PRIMARY KEY (day, client_key, provider, upstream_model)
             )
             """,
+        ],
+        [
+            """
+            CREATE TABLE client_keys (
+                name TEXT PRIMARY KEY, lookup_id TEXT NOT NULL UNIQUE, salt TEXT NOT NULL, hash TEXT NOT NULL,
+                budget_usd DOUBLE PRECISION, budget_period TEXT NOT NULL, rpm INTEGER, tpm INTEGER, models TEXT NOT NULL,
+                created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT
+            )
+            """,
+            // Spend and last use per key.
+            "CREATE INDEX requests_client_key ON requests (client_key, started_at)",
         ]
     ]
 }

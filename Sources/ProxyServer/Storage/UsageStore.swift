@@ -2,6 +2,10 @@ import ProxyCore
 
 /// A database the usage ledger writes to and reports from (SQLite; PostgreSQL for teams).
 package protocol UsageStore: Sendable {
+    /// The database's dialect of the ledger's statements.
+    var sql: UsageSQL { get }
+    /// What `statement` returns, binding `values` in order: each row's columns by name.
+    func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]]
     /// Brings the schema up to date (see `UsageMigrations`).
     func migrate() async throws
     /// Stores the rows and adds them to the daily roll-ups, all or nothing.

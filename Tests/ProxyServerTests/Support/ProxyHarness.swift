@@ -60,9 +60,11 @@ struct ProxyHarness: Sendable {
 
     /// Runs `body` with a fresh fake upstream and proxy. `environment` adds to or overrides the
     /// base settings (a value of "" removes one; `{upstream}` in a value is the fakes' URL).
-    /// - Parameter ledger: a usage ledger the proxy writes to (its service is not run: flush it).
+    /// - Parameters:
+    ///   - ledger: a usage ledger the proxy writes to (its service is not run: flush it).
+    ///   - clientKeys: the client keys the proxy checks (not run either: refresh it).
     static func run<Result: Sendable>(
-        environment: [String: String] = [:], ledger: UsageLedger? = nil,
+        environment: [String: String] = [:], ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil,
         _ body: (ProxyHarness) async throws -> Result
     ) async throws -> Result {
         let fake = FakeOpenAIUpstream()
@@ -104,7 +106,7 @@ struct ProxyHarness: Sendable {
                     let result = try await withLiveApplication({ onRunning in
                         ProxyServer.makeApplication(
                             configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, observers: [records], ledger: ledger,
-                            onServerRunning: onRunning)
+                            clientKeys: clientKeys, onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
                             ProxyHarness(

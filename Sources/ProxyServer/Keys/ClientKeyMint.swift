@@ -1,0 +1,45 @@
+import Crypto
+import ProxyCore
+
+/// Makes client keys and recognises them: `sk-proxy-` and 40 random letters and digits (238
+/// bits), kept only as HMAC-SHA-256 under a random salt of its own, compared in constant time.
+enum ClientKeyMint {
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+    /// A new key (shown once) and what the proxy keeps of it.
+    static func make(name: String, limits: ClientKeyLimits, expiresAt: UTCTime?, now: UTCTime) -> (secret: String, key: ClientKey) {
+        var generator = SystemRandomNumberGenerator()
+        let body = String(decoding: (0..<40).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] }, as: UTF8.self)
+        let secret = ClientKey.prefix + body
+        let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let key = ClientKey(
+            name: name, lookupID: String(body.prefix(ClientKey.lookupIDLength)), salt: hex(salt), hash: hex(digest(secret, salt: salt)),
+            limits: limits, createdAt: now, expiresAt: expiresAt)
+        return (secret, key)
+    }
+
+    /// Whether `presented` is the key `key` keeps.
+    static func matches(_ presented: String, _ key: ClientKey) -> Bool {
+        guard let salt = bytes(hex: key.salt), let expected = bytes(hex: key.hash) else { return false }
+        return ClientAuthenticator.constantTimeEquals(digest(presented, salt: salt), expected)
+    }
+
+    private static func digest(_ secret: String, salt: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: SymmetricKey(data: salt)))
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
+    private static func bytes(hex text: String) -> [UInt8]? {
+        let characters = Array(text.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: characters.count, by: 2).map { index in
+            UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16)
+        }.reduce(into: [UInt8]?([])) { result, byte in
+            if let byte { result?.append(byte) } else { result = nil }
+        }
+    }
+}
