@@ -173,3 +173,71 @@ import Testing
             environment: environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 })
     }
 }
+
+/// Three proxy instances on one real PostgreSQL, as a team runs them behind a load balancer: a
+/// key's rate limit holds across them, its spend on one counts on the others, a revoke on one
+/// reaches the others.
+@Suite(.postgres) struct ClientKeysAcrossInstancesTests {
+    /// One instance: a proxy with its own ledger and client keys, on `database`.
+    struct Instance {
+        let harness: ProxyHarness
+        let ledger: UsageLedger
+        let keys: ClientKeyRegistry
+    }
+
+    /// Runs `body` with `count` instances on `database`.
+    private func withInstances(_ count: Int, on database: TestLedgerDatabase, _ body: ([Instance]) async throws -> Void) async throws {
+        func nest(_ running: [Instance]) async throws {
+            guard running.count < count else { return try await body(running) }
+            let ledger = try await database.ledger()
+            let keys = ClientKeyRegistry(store: ledger.store, ledger: ledger, logger: TestLedgerDatabase.quiet)
+            await keys.refresh()
+            try await ProxyHarness.run(ledger: ledger, clientKeys: keys) { harness in
+                try await nest(running + [Instance(harness: harness, ledger: ledger, keys: keys)])
+            }
+            try await ledger.store.close()
+        }
+        try await nest([])
+    }
+
+    private func post(_ instance: Instance, key: String) async throws -> Int {
+        try await instance.harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet, headers: ["x-api-key": key]).status
+    }
+
+    @Test func aRateLimitHoldsAcrossThreeInstances() async throws {
+        let database = try await TestLedgerDatabase(.postgres)
+        try await withInstances(3, on: database) { instances in
+            let made = try await instances[0].harness.post("/admin/keys", json: ["name": "team", "rpm": 10])
+            let key = try #require(try made.json["key"]?.stringValue)
+            for instance in instances { await instance.keys.refresh() }
+            var statuses: [Int] = []
+            for index in 0..<30 { statuses.append(try await post(instances[index % 3], key: key)) }
+            #expect(statuses.filter { $0 == 200 }.count == 10, "\(statuses)")
+            #expect(statuses.filter { $0 == 429 }.count == 20)
+        }
+    }
+
+    @Test func spendOnOneInstanceCountsOnAnotherAndARevokeReachesIt() async throws {
+        let database = try await TestLedgerDatabase(.postgres)
+        try await withInstances(2, on: database) { instances in
+            let (first, second) = (instances[0], instances[1])
+            // Two fake replies at $0.00036 each spend the budget.
+            let made = try await first.harness.post("/admin/keys", json: ["name": "shared", "budget_usd": 0.0007])
+            let key = try #require(try made.json["key"]?.stringValue)
+            await second.keys.refresh()
+            #expect(try await post(first, key: key) == 200)
+            #expect(try await post(first, key: key) == 200)
+            _ = try await first.harness.records.waitFor(2)
+            #expect(try await post(second, key: key) == 200, "the other instance has not heard of that spend yet")
+            await first.ledger.flush()
+            await second.keys.refresh()
+            #expect(try await post(second, key: key) == 403, "the first instance's spend, written by its ledger, counts here")
+
+            #expect(try await first.harness.send(.DELETE, "/admin/keys/shared").status == 200)
+            await second.keys.refresh()
+            let refused = try await second.harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet, headers: ["x-api-key": key])
+            #expect(refused.status == 401)
+            #expect(try refused.json["error"]?["message"]?.stringValue?.hasPrefix("The client key 'shared' was revoked on ") == true)
+        }
+    }
+}

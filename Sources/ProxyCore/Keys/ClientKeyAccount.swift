@@ -19,9 +19,15 @@ package struct ClientKeyAccount: Sendable {
     /// Counts a request in, or says why it may not start: a model the key may not use (403), a
     /// budget spent (403: never a status a client retries), a rate limit (429 with `retry-after`).
     package mutating func admit(clientModel: String, target: RouteTarget, now: UTCTime) throws(AnthropicError) {
+        try checkAccess(clientModel: clientModel, target: target, now: now)
+        try Self.checkRates(of: key, requests: requests, tokens: tokens, now: now)
+        requests.add(1, at: now)
+    }
+
+    /// The 403 for a model the key may not use or a budget it has spent.
+    package func checkAccess(clientModel: String, target: RouteTarget, now: UTCTime) throws(AnthropicError) {
         let limits = key.limits
-        let allowList = ModelAllowList(limits.models)
-        if !allowList.allows(clientModel: clientModel, target: target) {
+        if !ModelAllowList(limits.models).allows(clientModel: clientModel, target: target) {
             throw AnthropicError(
                 .permission,
                 "The client key '\(key.name)' may not use \(clientModel) (routed to \(target.qualifiedModel)); it may use: \(limits.models.joined(separator: ", ")). Ask the proxy's admin to change the key's models.")
@@ -32,19 +38,29 @@ package struct ClientKeyAccount: Sendable {
                 .permission,
                 "The client key '\(key.name)' has spent its budget: \(UsageText.dollars(spentUSD)) of \(UsageText.dollars(budget)) this \(limits.budgetPeriod.rawValue). It resets at \(reset.iso8601) (in \(Self.span(from: now, to: reset))); ask the proxy's admin to raise it before then.")
         }
-        if let limit = limits.requestsPerMinute, requests.total(at: now) >= limit {
-            throw Self.rateLimited(key.name, "\(limit) requests", retryAfter: requests.secondsUntilBelow(limit, at: now))
-        }
-        if let limit = limits.tokensPerMinute, tokens.total(at: now) >= limit {
-            throw Self.rateLimited(key.name, "\(limit) tokens", retryAfter: tokens.secondsUntilBelow(limit, at: now))
-        }
-        requests.add(1, at: now)
     }
 
-    /// Counts a finished request's tokens (input, cache writes and output: cache reads are not
-    /// counted, as in Anthropic's limits) and its cost, which the database does not hold yet.
+    /// The 429 when the last minute's `requests` or `tokens` (this instance's, or every
+    /// instance's) already reach `key`'s limits.
+    package static func checkRates(of key: ClientKey, requests: RateWindow, tokens: RateWindow, now: UTCTime) throws(AnthropicError) {
+        if let limit = key.limits.requestsPerMinute, requests.total(at: now) >= limit {
+            throw rateLimited(key.name, "\(limit) requests", retryAfter: requests.secondsUntilBelow(limit, at: now))
+        }
+        if let limit = key.limits.tokensPerMinute, tokens.total(at: now) >= limit {
+            throw rateLimited(key.name, "\(limit) tokens", retryAfter: tokens.secondsUntilBelow(limit, at: now))
+        }
+    }
+
+    /// Tokens a finished request counts against tokens a minute: input, cache writes and output
+    /// (cache reads are not counted, as in Anthropic's limits).
+    package static func rateTokens(_ usage: Usage) -> Int {
+        usage.inputTokens + usage.cacheCreationInputTokens + usage.outputTokens
+    }
+
+    /// Counts a finished request's tokens (see `rateTokens`) and its cost, which the database does
+    /// not hold yet.
     package mutating func finished(usage: Usage, costUSD: Double?, at time: UTCTime) {
-        tokens.add(usage.inputTokens + usage.cacheCreationInputTokens + usage.outputTokens, at: time)
+        tokens.add(Self.rateTokens(usage), at: time)
         unrecordedSpendUSD += costUSD ?? 0
     }
 

@@ -34,7 +34,7 @@ struct MessagesEndpoint: Sendable {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: false, record: &record, services: services)
             var planner = AttemptPlanner(targets: try targets(for: client, model: record.clientModel ?? "", services: services), policy: services.configuration.retryPolicy)
-            if let name = record.clientKey { try shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }
+            if let name = record.clientKey { try await shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }
             while true {
                 let target = planner.currentTarget
                 record.targets.append(AttemptedTarget(target))

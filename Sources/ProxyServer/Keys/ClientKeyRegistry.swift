@@ -84,20 +84,49 @@ package final class ClientKeyRegistry: RequestObserver, Service {
         return .key(account.key.name)
     }
 
-    /// Lets a request of key `name` start, or says why not (see `ClientKeyAccount.admit`).
-    package func admit(_ name: String, clientModel: String, target: RouteTarget) throws(AnthropicError) {
+    /// Lets a request of key `name` start, or says why not (see `ClientKeyAccount.admit`). With
+    /// a database every instance shares, its rate limits count there; when that database cannot
+    /// answer, in this instance's memory.
+    package func admit(_ name: String, clientModel: String, target: RouteTarget) async throws(AnthropicError) {
         let time = now()
-        try state.withLock { state throws(AnthropicError) in
-            try state.accounts[name]?.admit(clientModel: clientModel, target: target, now: time)
+        let shared = store as? any SharedKeyWindows
+        let key = try state.withLock { state throws(AnthropicError) -> ClientKey? in
+            guard var account = state.accounts[name] else { return nil }
+            try account.checkAccess(clientModel: clientModel, target: target, now: time)
+            try ClientKeyAccount.checkRates(of: account.key, requests: account.requests, tokens: account.tokens, now: time)
+            account.requests.add(1, at: time)
+            state.accounts[name] = account
+            return account.key
         }
+        guard let key, let shared, key.limits.requestsPerMinute != nil || key.limits.tokensPerMinute != nil else { return }
+        let limits = key.limits
+        let counted: Bool
+        do {
+            counted = try await shared.admitToKeyWindow(
+                name, at: time, requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute)
+        } catch {
+            return
+        }
+        if counted { return }
+        state.withLock { $0.accounts[name]?.requests.add(-1, at: time) }
+        let windows = try? await shared.keyWindows(name, at: time)
+        try ClientKeyAccount.checkRates(of: key, requests: windows?.requests ?? RateWindow(), tokens: windows?.tokens ?? RateWindow(), now: time)
+        // The window emptied meanwhile: it was full a moment ago.
+        throw AnthropicError(.rateLimit, "The client key '\(name)' has reached its limit a minute; retry in 1 s.", headers: ["retry-after": "1"])
     }
 
     package func observe(_ record: RequestRecord) {
         guard let name = record.clientKey, !record.path.hasSuffix("/count_tokens") else { return }
         let time = now()
-        state.withLock { state in
-            state.accounts[name]?.finished(usage: record.usage ?? Usage(), costUSD: record.costUSD, at: time)
+        let usage = record.usage ?? Usage()
+        let limitsTokens = state.withLock { state in
+            state.accounts[name]?.finished(usage: usage, costUSD: record.costUSD, at: time)
             if let cost = record.costUSD, cost > 0 { state.unrecorded.append(Unrecorded(finishedAt: .now, name: name, costUSD: cost)) }
+            return state.accounts[name]?.key.limits.tokensPerMinute != nil
+        }
+        let tokens = ClientKeyAccount.rateTokens(usage)
+        if limitsTokens, tokens > 0, let shared = store as? any SharedKeyWindows {
+            Task { try? await shared.addKeyTokens(name, tokens, at: time) }
         }
     }
 
@@ -112,9 +141,13 @@ package final class ClientKeyRegistry: RequestObserver, Service {
     package func refresh() async {
         // Read before the database: whatever the ledger had written by then, the figure holds.
         let written = ledger?.writtenThrough
+        let time = now()
+        if let shared = store as? any SharedKeyWindows {
+            try? await shared.forgetKeyWindows(before: UTCTime(millisecondsSince1970: time.millisecondsSince1970 - 120_000))
+        }
         do {
             let keys = try await store.keys()
-            let spend = try await store.spend(of: keys, at: now())
+            let spend = try await store.spend(of: keys, at: time)
             state.withLock { state in
                 if let written { state.unrecorded.removeAll { $0.finishedAt <= written } }
                 var unrecordedSpend: [String: Double] = [:]

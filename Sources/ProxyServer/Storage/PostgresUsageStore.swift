@@ -108,13 +108,27 @@ package final class PostgresUsageStore: UsageStore {
     private static let migrationLock: Int64 = 0x5072_6F78_794C_6467
 
     package func rows(_ statement: String, _ values: [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]] {
+        try await bounded { client, logger in try await Self.collect(client.query(Self.query(statement, values), logger: logger)) }
+    }
+
+    /// Runs `body` in one transaction; `body` runs its statements with the function it is given.
+    func inTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (_ run: (String, [LedgerRow.Value]) async throws -> [[String: LedgerRow.Value]]) async throws -> Result
+    ) async throws -> Result {
         try await bounded { client, logger in
-            var rows: [[String: LedgerRow.Value]] = []
-            for try await row in try await client.query(Self.query(statement, values), logger: logger) {
-                rows.append(Dictionary(uniqueKeysWithValues: row.map { ($0.columnName, Self.value($0)) }))
+            try await client.withTransaction(logger: logger) { connection in
+                try await body { statement, values in try await Self.collect(connection.query(Self.query(statement, values), logger: logger)) }
             }
-            return rows
         }
+    }
+
+    /// Each row of `sequence` as its columns by name.
+    private static func collect(_ sequence: PostgresRowSequence) async throws -> [[String: LedgerRow.Value]] {
+        var rows: [[String: LedgerRow.Value]] = []
+        for try await row in sequence {
+            rows.append(Dictionary(uniqueKeysWithValues: row.map { ($0.columnName, Self.value($0)) }))
+        }
+        return rows
     }
 
     /// Runs `body` with the client, failing with `PostgresUnavailable` when it takes longer than `timeout`.

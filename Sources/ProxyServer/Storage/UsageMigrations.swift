@@ -73,6 +73,16 @@ enum UsageMigrations {
             """,
             // Spend and last use per key.
             "CREATE INDEX requests_client_key ON requests (client_key, started_at)",
-        ]
+        ],
+        [
+            // Client keys' requests and tokens per second, shared by every instance for their
+            // rate limits (SQLite serves one instance, which counts in memory).
+            """
+            CREATE TABLE key_windows (
+                client_key TEXT NOT NULL, second BIGINT NOT NULL, requests BIGINT NOT NULL, tokens BIGINT NOT NULL,
+                PRIMARY KEY (client_key, second)
+            )
+            """,
+        ],
     ]
 }
