@@ -186,13 +186,15 @@ import Testing
     }
 
     /// Runs `body` with `count` instances on `database`.
-    private func withInstances(_ count: Int, on database: TestLedgerDatabase, _ body: ([Instance]) async throws -> Void) async throws {
+    private func withInstances(
+        _ count: Int, on database: TestLedgerDatabase, environment: [String: String] = [:], _ body: ([Instance]) async throws -> Void
+    ) async throws {
         func nest(_ running: [Instance]) async throws {
             guard running.count < count else { return try await body(running) }
             let ledger = try await database.ledger()
             let keys = ClientKeyRegistry(store: ledger.store, ledger: ledger, logger: TestLedgerDatabase.quiet)
             await keys.refresh()
-            try await ProxyHarness.run(ledger: ledger, clientKeys: keys) { harness in
+            try await ProxyHarness.run(environment: environment, ledger: ledger, clientKeys: keys) { harness in
                 try await nest(running + [Instance(harness: harness, ledger: ledger, keys: keys)])
             }
             try await ledger.store.close()
@@ -238,6 +240,26 @@ import Testing
             let refused = try await second.harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet, headers: ["x-api-key": key])
             #expect(refused.status == 401)
             #expect(try refused.json["error"]?["message"]?.stringValue?.hasPrefix("The client key 'shared' was revoked on ") == true)
+        }
+    }
+
+    @Test func anUpstreamKeyRefusedOnOneInstanceRestsOnTheOthers() async throws {
+        let revoked = "sk-revoked-0000000000000000000000"
+        let database = try await TestLedgerDatabase(.postgres)
+        try await withInstances(2, on: database, environment: ["OPENAI_API_KEY": "\(revoked), \(FakeOpenAIUpstream.apiKey)"]) { instances in
+            #expect(try await instances[0].harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet).status == 200)
+            #expect(instances[0].harness.fake.receivedKeys == [revoked, FakeOpenAIUpstream.apiKey])
+            var posted: [[String: LedgerRow.Value]] = []
+            for _ in 0..<50 where posted.isEmpty {
+                posted = try await database.rows("upstream_key_rests", order: "until")
+                if posted.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(posted.count == 1)
+            #expect(posted.first?["key_fingerprint"]?.string?.count == 16 && posted.first?["key_fingerprint"]?.string?.contains("revoked") == false, "a fingerprint, never the key")
+            // The other instance reads the board every 100 ms here (2 s by default).
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await instances[1].harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet).status == 200)
+            #expect(instances[1].harness.fake.receivedKeys == [FakeOpenAIUpstream.apiKey], "the key the first instance found revoked is never tried here")
         }
     }
 }

@@ -36,11 +36,12 @@ package enum ProxyServer {
     ///     service of its own.
     package static func makeApplication(
         configuration: ProxyConfiguration, httpClient: HTTPClient, logger: Logger, observers: [any RequestObserver] = [], ledger: UsageLedger? = nil,
-        clientKeys: ClientKeyRegistry? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        clientKeys: ClientKeyRegistry? = nil, restSyncInterval: Duration = .seconds(2),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         makeApplication(
             live: LiveConfiguration(configuration: configuration, httpClient: httpClient), logger: logger, observers: observers, ledger: ledger,
-            clientKeys: clientKeys, onServerRunning: onServerRunning)
+            clientKeys: clientKeys, restSyncInterval: restSyncInterval, onServerRunning: onServerRunning)
     }
 
     /// The application with every route, ready to run; each request takes the configuration `live`
@@ -51,13 +52,18 @@ package enum ProxyServer {
     ///   - observers: read every exchange's record, after the access log, the metrics and the ledger.
     ///   - ledger: the usage ledger (see the other `makeApplication`).
     ///   - clientKeys: the client keys, kept in the ledger's database; a service of its own too.
+    ///   - restSyncInterval: with a ledger in PostgreSQL, how often the upstream keys other
+    ///     instances rested are read.
     package static func makeApplication(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
-        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, restSyncInterval: Duration = .seconds(2),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
         let recorders: [any RequestObserver] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? [])
-        let shared = SharedServices(live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys)
+        let restBoard = ledger?.store as? any UpstreamRestBoard
+        let shared = SharedServices(
+            live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys, upstreamRests: restBoard)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
         let usage = UsageEndpoint(shared: shared, ledger: ledger)
@@ -95,6 +101,7 @@ package enum ProxyServer {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
+            services: restBoard.map { [UpstreamRestSync(board: $0, keys: shared.keys, interval: restSyncInterval)] } ?? [],
             onServerRunning: onServerRunning,
             logger: logger
         )

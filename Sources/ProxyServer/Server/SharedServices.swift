@@ -5,7 +5,7 @@ import ProxyCore
 /// the cache of resent request members, logging, metrics and the record observers.
 final class SharedServices: Sendable {
     let live: LiveConfiguration
-    let keys = UpstreamKeys()
+    let keys: UpstreamKeys
     let connections = ClientConnections()
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
@@ -18,9 +18,15 @@ final class SharedServices: Sendable {
     /// The client keys and their limits, when the usage database keeps them.
     let clientKeys: ClientKeyRegistry?
 
-    /// - Parameter observers: read every record after the access log and the metrics.
-    init(live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil) {
+    /// - Parameters:
+    ///   - observers: read every record after the access log and the metrics.
+    ///   - upstreamRests: where instances sharing a database post the upstream keys they rest.
+    init(
+        live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil,
+        upstreamRests: (any UpstreamRestBoard)? = nil
+    ) {
         self.live = live
+        keys = UpstreamKeys(board: upstreamRests)
         self.logger = logger
         self.metrics = metrics
         self.clientKeys = clientKeys

@@ -84,5 +84,10 @@ enum UsageMigrations {
             )
             """,
         ],
+        [
+            // Upstream keys an instance rested (a 401 or 429), by the first 16 hex digits of the
+            // key's SHA-256: the others rest them too.
+            "CREATE TABLE upstream_key_rests (key_fingerprint TEXT PRIMARY KEY, until TEXT NOT NULL)",
+        ],
     ]
 }

@@ -106,7 +106,7 @@ struct ProxyHarness: Sendable {
                     let result = try await withLiveApplication({ onRunning in
                         ProxyServer.makeApplication(
                             configuration: configuration, httpClient: upstreamClient, logger: proxyLogger, observers: [records], ledger: ledger,
-                            clientKeys: clientKeys, onServerRunning: onRunning)
+                            clientKeys: clientKeys, restSyncInterval: .milliseconds(100), onServerRunning: onRunning)
                     }) { proxyPort in
                         try await body(
                             ProxyHarness(

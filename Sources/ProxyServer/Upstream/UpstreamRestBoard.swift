@@ -1,0 +1,50 @@
+import Logging
+import ProxyCore
+import ServiceLifecycle
+
+/// Where instances sharing a database post the upstream keys they rested (by fingerprint, never
+/// the key) and read the others' (PostgreSQL's `upstream_key_rests`).
+protocol UpstreamRestBoard: Sendable {
+    /// Posts that the key with `fingerprint` rests until `until`; does not wait.
+    func post(_ fingerprint: String, until: UTCTime)
+    /// The rests posted that have not ended at `now`.
+    func rests(at now: UTCTime) async throws -> [String: UTCTime]
+}
+
+extension PostgresUsageStore: UpstreamRestBoard {
+    func post(_ fingerprint: String, until: UTCTime) {
+        Task {
+            _ = try? await rows(
+                """
+                INSERT INTO upstream_key_rests (key_fingerprint, until) VALUES ($1, $2)
+                ON CONFLICT (key_fingerprint) DO UPDATE SET until = GREATEST(upstream_key_rests.until, excluded.until)
+                """, [.text(fingerprint), .text(until.iso8601)])
+        }
+    }
+
+    func rests(at now: UTCTime) async throws -> [String: UTCTime] {
+        _ = try await rows("DELETE FROM upstream_key_rests WHERE until <= $1", [.text(now.iso8601)])
+        var rests: [String: UTCTime] = [:]
+        for row in try await rows("SELECT key_fingerprint, until FROM upstream_key_rests", []) {
+            if case .text(let fingerprint)? = row["key_fingerprint"], case .text(let until)? = row["until"], let time = UTCTime(iso8601: until) {
+                rests[fingerprint] = time
+            }
+        }
+        return rests
+    }
+}
+
+/// Reads the board every `interval` and gives its rests to the key rings.
+struct UpstreamRestSync: Service {
+    let board: any UpstreamRestBoard
+    let keys: UpstreamKeys
+    var interval = Duration.seconds(2)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = UTCTime.now
+            if let rests = try? await board.rests(at: now) { keys.adopt(sharedRests: rests, now: now) }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
