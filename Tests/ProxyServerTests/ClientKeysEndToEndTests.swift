@@ -262,4 +262,24 @@ import Testing
             #expect(instances[1].harness.fake.receivedKeys == [FakeOpenAIUpstream.apiKey], "the key the first instance found revoked is never tried here")
         }
     }
+
+    @Test func withTheDatabaseGoneKnownKeysGoOnAndANewOneGets503() async throws {
+        let database = try await TestLedgerDatabase(.postgres)
+        try await withInstances(1, on: database) { instances in
+            let instance = instances[0]
+            let known = try #require(try await instance.harness.post("/admin/keys", json: ["name": "known"]).json["key"]?.stringValue)
+            let store = try await database.store()
+            let (newer, _) = try await store.createKey(named: "newer", try ClientKeyChange(json: [:], now: .now), now: .now)
+            try await store.close()
+            try await #require(PostgresServer.current).dropDatabase(database.setting)
+            await instance.keys.refresh()
+
+            #expect(try await post(instance, key: known) == 200, "a key already known goes on")
+            let refused = try await instance.harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet, headers: ["x-api-key": newer])
+            #expect(refused.status == 503)
+            #expect(try refused.json["error"]?["type"] == "overloaded_error")
+            let message = try #require(try refused.json["error"]?["message"]?.stringValue)
+            #expect(message.hasPrefix("This client key cannot be checked now: the usage database cannot be read (postgres://postgres@127.0.0.1:"), "\(message)")
+        }
+    }
 }

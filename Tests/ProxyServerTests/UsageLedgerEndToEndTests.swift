@@ -242,8 +242,7 @@ import Testing
             #expect(report.status == 503)
             #expect(try report.json["error"]?["message"]?.stringValue?.hasPrefix("The usage database cannot be read now: postgres://postgres@127.0.0.1:") == true)
 
-            let name = String(database.setting.split(separator: "/").last!.prefix { $0 != "?" })
-            try await #require(PostgresServer.current).createDatabase(name)
+            try await #require(PostgresServer.current).createDatabase(PostgresServer.databaseName(database.setting))
             // The pool tries the server again after a pause that grows with each failure.
             var sent = 2
             repeat {

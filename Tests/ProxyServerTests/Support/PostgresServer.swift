@@ -65,11 +65,20 @@ final class PostgresServer: Sendable {
         _ = try await psql(database: "postgres", "CREATE DATABASE \(name)")
     }
 
+    /// Drops the database `url` names, closing its connections: a database gone from under the proxy.
+    func dropDatabase(_ url: String) async throws {
+        _ = try await psql(database: "postgres", "DROP DATABASE \(Self.databaseName(url)) WITH (FORCE)")
+    }
+
+    /// The database a `newDatabase` URL names.
+    static func databaseName(_ url: String) -> String {
+        String(url.split(separator: "/").last!.prefix { $0 != "?" })
+    }
+
     /// What `statement` returns from the database `url` names: a row per line, its columns by
     /// name, their values as `psql` prints them (`nil` for NULL).
     func rows(_ url: String, _ statement: String) async throws -> [[String: String?]] {
-        let database = String(url.split(separator: "/").last!.prefix { $0 != "?" })
-        let lines = try await psql(database: database, statement).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = try await psql(database: Self.databaseName(url), statement).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let header = lines.first?.split(separator: "\u{1f}").map(String.init) else { return [] }
         return lines.dropFirst().filter { !$0.isEmpty && !$0.hasPrefix("(") }.map { line in
             let fields = line.split(separator: "\u{1f}", omittingEmptySubsequences: false).map(String.init)
