@@ -202,6 +202,16 @@ import Testing
         try await ledger.store.close()
     }
 
+    /// A whole and a streamed request served while the ledger's database is down: both answered,
+    /// both records dropped and counted.
+    private static func serveWhileDown(_ harness: ProxyHarness, _ ledger: UsageLedger, _ dropped: DroppedRecords) async throws {
+        #expect(try await harness.post("/v1/messages", json: request).status == 200)
+        #expect(try await harness.post("/v1/messages", json: streamed(request)).status == 200)
+        _ = try await harness.records.waitFor(2)
+        await ledger.flush()
+        #expect(dropped.count.withLock { $0 } == 2)
+    }
+
     @Test func aDatabaseThatIsDownFailsNoRequestAndItsRecordsAreCounted() async throws {
         let database = try await TestLedgerDatabase(.sqlite)
         let dropped = DroppedRecords()
@@ -210,11 +220,7 @@ import Testing
         let blocker = try await SQLiteConnection.open(storage: .file(path: database.setting), logger: Self.quiet)
         _ = try await blocker.query("BEGIN EXCLUSIVE")
         try await ProxyHarness.run(ledger: ledger) { harness in
-            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            #expect(try await harness.post("/v1/messages", json: streamed(Self.request)).status == 200)
-            _ = try await harness.records.waitFor(2)
-            await ledger.flush()
-            #expect(dropped.count.withLock { $0 } == 2)
+            try await Self.serveWhileDown(harness, ledger, dropped)
             #expect(harness.logs.all.contains { $0.contains("usage ledger: 2 request records dropped") } == false, "the ledger logs with its own logger")
 
             _ = try await blocker.query("ROLLBACK")
@@ -233,11 +239,7 @@ import Testing
         let dropped = DroppedRecords()
         let ledger = try await database.ledger(timeout: .seconds(2), migrated: false, dropped: dropped)
         try await ProxyHarness.run(ledger: ledger) { harness in
-            #expect(try await harness.post("/v1/messages", json: Self.request).status == 200)
-            #expect(try await harness.post("/v1/messages", json: streamed(Self.request)).status == 200)
-            _ = try await harness.records.waitFor(2)
-            await ledger.flush()
-            #expect(dropped.count.withLock { $0 } == 2)
+            try await Self.serveWhileDown(harness, ledger, dropped)
             let report = try await harness.send(.GET, "/api/usage")
             #expect(report.status == 503)
             #expect(try report.json["error"]?["message"]?.stringValue?.hasPrefix("The usage database cannot be read now: postgres://postgres@127.0.0.1:") == true)

@@ -17,29 +17,15 @@ extension ClientKey {
 
     /// A key read back by column name; nil when a required column is missing.
     package init?(columns: [String: LedgerRow.Value]) {
-        func text(_ name: String) -> String? {
-            if case .text(let text)? = columns[name] { return text }
-            return nil
-        }
-        func integer(_ name: String) -> Int? {
-            if case .integer(let number)? = columns[name] { return Int(number) }
-            return nil
-        }
-        guard let name = text("name"), let lookupID = text("lookup_id"), let salt = text("salt"), let hash = text("hash"),
-            let createdAt = text("created_at").flatMap(UTCTime.init(iso8601:))
+        guard let name = columns.text("name"), let lookupID = columns.text("lookup_id"), let salt = columns.text("salt"), let hash = columns.text("hash"),
+            let createdAt = columns.text("created_at").flatMap(UTCTime.init(iso8601:))
         else { return nil }
-        var budget: Double?
-        switch columns["budget_usd"] {
-        case .real(let amount)?: budget = amount
-        case .integer(let amount)?: budget = Double(amount)
-        default: budget = nil
-        }
         let limits = ClientKeyLimits(
-            budgetUSD: budget, budgetPeriod: text("budget_period").flatMap(BudgetPeriod.init(rawValue:)) ?? .month,
-            requestsPerMinute: integer("rpm"), tokensPerMinute: integer("tpm"),
-            models: (text("models") ?? "").split(separator: ",").map(String.init))
+            budgetUSD: columns.real("budget_usd"), budgetPeriod: columns.text("budget_period").flatMap(BudgetPeriod.init(rawValue:)) ?? .month,
+            requestsPerMinute: columns.integer("rpm"), tokensPerMinute: columns.integer("tpm"),
+            models: (columns.text("models") ?? "").split(separator: ",").map(String.init))
         self.init(
             name: name, lookupID: lookupID, salt: salt, hash: hash, limits: limits, createdAt: createdAt,
-            expiresAt: text("expires_at").flatMap(UTCTime.init(iso8601:)), revokedAt: text("revoked_at").flatMap(UTCTime.init(iso8601:)))
+            expiresAt: columns.text("expires_at").flatMap(UTCTime.init(iso8601:)), revokedAt: columns.text("revoked_at").flatMap(UTCTime.init(iso8601:)))
     }
 }

@@ -102,37 +102,25 @@ extension LedgerRow {
 extension LedgerRow {
     /// A row read back from the database, by column name; nil when a required column is missing.
     package init?(columns: [String: Value]) {
-        func text(_ name: String) -> String? {
-            if case .text(let text)? = columns[name] { return text }
-            return nil
-        }
-        func integer(_ name: String) -> Int? {
-            if case .integer(let number)? = columns[name] { return Int(number) }
-            return nil
-        }
-        guard let id = text("id"), let startedAt = text("started_at"), let status = integer("status") else { return nil }
+        guard let id = columns.text("id"), let startedAt = columns.text("started_at"), let status = columns.integer("status") else { return nil }
         self.id = id
         self.startedAt = startedAt
-        sessionID = text("session_id")
-        clientKey = text("client_key") ?? ""
-        clientModel = text("client_model")
-        provider = text("provider") ?? ""
-        upstreamModel = text("upstream_model") ?? ""
+        sessionID = columns.text("session_id")
+        clientKey = columns.text("client_key") ?? ""
+        clientModel = columns.text("client_model")
+        provider = columns.text("provider") ?? ""
+        upstreamModel = columns.text("upstream_model") ?? ""
         self.status = status
-        errorType = text("error_type")
-        stream = integer("stream") == 1
-        inputTokens = integer("input_tokens") ?? 0
-        outputTokens = integer("output_tokens") ?? 0
-        cacheReadTokens = integer("cache_read_tokens") ?? 0
-        cacheWriteTokens = integer("cache_write_tokens") ?? 0
-        webSearchRequests = integer("web_search_requests") ?? 0
-        switch columns["cost_usd"] {
-        case .real(let cost)?: costUSD = cost
-        case .integer(let cost)?: costUSD = Double(cost)
-        default: costUSD = nil
-        }
-        durationMilliseconds = integer("duration_ms") ?? 0
-        timeToFirstByteMilliseconds = integer("ttfb_ms")
-        attempts = integer("attempts") ?? 0
+        errorType = columns.text("error_type")
+        stream = columns.integer("stream") == 1
+        inputTokens = columns.integer("input_tokens") ?? 0
+        outputTokens = columns.integer("output_tokens") ?? 0
+        cacheReadTokens = columns.integer("cache_read_tokens") ?? 0
+        cacheWriteTokens = columns.integer("cache_write_tokens") ?? 0
+        webSearchRequests = columns.integer("web_search_requests") ?? 0
+        costUSD = columns.real("cost_usd")
+        durationMilliseconds = columns.integer("duration_ms") ?? 0
+        timeToFirstByteMilliseconds = columns.integer("ttfb_ms")
+        attempts = columns.integer("attempts") ?? 0
     }
 }

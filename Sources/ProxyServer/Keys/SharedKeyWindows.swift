@@ -34,11 +34,10 @@ extension PostgresUsageStore: SharedKeyWindows {
         var requests = RateWindow()
         var tokens = RateWindow()
         for row in try await rows("SELECT second, requests, tokens FROM key_windows WHERE client_key = $1 AND second > $2", [.text(name), .integer(second - 60)]) {
-            guard case .integer(let second)? = row["second"], case .integer(let requestCount)? = row["requests"], case .integer(let tokenCount)? = row["tokens"]
-            else { continue }
-            let at = UTCTime(millisecondsSince1970: second * 1000)
-            requests.add(Int(requestCount), at: at)
-            tokens.add(Int(tokenCount), at: at)
+            guard let second = row.integer("second"), let requestCount = row.integer("requests"), let tokenCount = row.integer("tokens") else { continue }
+            let at = UTCTime(millisecondsSince1970: Int64(second) * 1000)
+            requests.add(requestCount, at: at)
+            tokens.add(tokenCount, at: at)
         }
         return (requests, tokens)
     }

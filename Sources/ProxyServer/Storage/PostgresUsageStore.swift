@@ -90,8 +90,8 @@ package final class PostgresUsageStore: UsageStore {
     package func latencySamples(since startedAt: String) async throws -> [TargetLatency.Sample] {
         try await rows(sql.latencySamples, [.text(startedAt)]).map { row in
             TargetLatency.Sample(
-                target: Self.text(row["target"]), status: Self.integer(row["status"]), durationMilliseconds: Self.integer(row["duration_ms"]),
-                timeToFirstByteMilliseconds: row["ttfb_ms"] == .null ? nil : Self.integer(row["ttfb_ms"]))
+                target: row.text("target") ?? "", status: row.integer("status") ?? 0, durationMilliseconds: row.integer("duration_ms") ?? 0,
+                timeToFirstByteMilliseconds: row.integer("ttfb_ms"))
         }
     }
 
@@ -178,20 +178,7 @@ package final class PostgresUsageStore: UsageStore {
     }
 
     private static func summary(_ row: [String: LedgerRow.Value]) -> UsageSummary {
-        UsageSummary(key: text(row["key"])) { integer(row[$0]) } cost: {
-            if case .real(let cost)? = row["cost_usd"] { return cost }
-            return 0
-        }
-    }
-
-    private static func text(_ value: LedgerRow.Value?) -> String {
-        if case .text(let text)? = value { return text }
-        return ""
-    }
-
-    private static func integer(_ value: LedgerRow.Value?) -> Int {
-        if case .integer(let number)? = value { return Int(number) }
-        return 0
+        UsageSummary(key: row.text("key") ?? "") { row.integer($0) ?? 0 } cost: { row.real("cost_usd") ?? 0 }
     }
 
     /// What went wrong, from the server's own message where there is one (a `PSQLError`'s

@@ -24,10 +24,9 @@ extension UsageStore {
         guard let earliest = periods.values.map({ $0.start(of: now) }).min() else { return [:] }
         var spend: [String: Double] = [:]
         for row in try await rows(sql.spendByKeyAndDay, [.text(earliest.day)]) {
-            guard case .text(let name)? = row["client_key"], case .text(let day)? = row["day"], let period = periods[name],
-                day >= period.start(of: now).day
+            guard let name = row.text("client_key"), let day = row.text("day"), let period = periods[name], day >= period.start(of: now).day
             else { continue }
-            if case .real(let cost)? = row["cost_usd"] { spend[name, default: 0] += cost }
+            spend[name, default: 0] += row.real("cost_usd") ?? 0
         }
         return spend
     }
@@ -36,7 +35,7 @@ extension UsageStore {
     package func lastUse() async throws -> [String: String] {
         var lastUse: [String: String] = [:]
         for row in try await rows(sql.lastUseByKey, []) {
-            if case .text(let name)? = row["client_key"], case .text(let time)? = row["last_used"] { lastUse[name] = time }
+            if let name = row.text("client_key"), let time = row.text("last_used") { lastUse[name] = time }
         }
         return lastUse
     }

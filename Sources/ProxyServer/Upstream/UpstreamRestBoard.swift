@@ -26,9 +26,7 @@ extension PostgresUsageStore: UpstreamRestBoard {
         _ = try await rows("DELETE FROM upstream_key_rests WHERE until <= $1", [.text(now.iso8601)])
         var rests: [String: UTCTime] = [:]
         for row in try await rows("SELECT key_fingerprint, until FROM upstream_key_rests", []) {
-            if case .text(let fingerprint)? = row["key_fingerprint"], case .text(let until)? = row["until"], let time = UTCTime(iso8601: until) {
-                rests[fingerprint] = time
-            }
+            if let fingerprint = row.text("key_fingerprint"), let until = row.text("until").flatMap(UTCTime.init(iso8601:)) { rests[fingerprint] = until }
         }
         return rests
     }
