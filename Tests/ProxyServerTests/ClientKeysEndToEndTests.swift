@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ProxyCore
 import ProxyServer
+import Synchronization
 import Testing
 
 /// Client keys behind the real server, kept in a real SQLite file and a real PostgreSQL: made,
@@ -281,5 +282,37 @@ import Testing
             let message = try #require(try refused.json["error"]?["message"]?.stringValue)
             #expect(message.hasPrefix("This client key cannot be checked now: the usage database cannot be read (postgres://postgres@127.0.0.1:"), "\(message)")
         }
+    }
+}
+
+/// A client key's budget period on an injected clock: spent before midnight, whole again after.
+@Suite struct ClientKeyBudgetResetTests {
+    static let target = RouteTarget(provider: .openAI, model: "gpt-4.1", baseURL: "https://api.openai.com/v1", apiKeys: [], keyVariable: "OPENAI_API_KEY")
+
+    @Test func aDailyBudgetSpentYesterdayIsWholeAgainAtMidnightUTC() async throws {
+        let database = try await TestLedgerDatabase(.sqlite)
+        let store = try await database.store()
+        try await store.migrate()
+        _ = try await store.createKey(named: "dana", try ClientKeyChange(json: ["budget_usd": 0.001, "budget_period": "day"], now: .now), now: .now)
+        var record = RequestRecord(id: "req_1", receivedAt: UTCTime(iso8601: "2026-11-29T23:00:00.000Z")!, method: "POST", path: "/v1/messages")
+        record.clientKey = "dana"
+        record.targets = [AttemptedTarget(Self.target)]
+        record.costUSD = 0.002
+        try await store.insert([LedgerRow(record)])
+
+        let clock = Mutex(UTCTime(iso8601: "2026-11-29T23:30:00.000Z")!)
+        let registry = ClientKeyRegistry(store: store, ledger: nil, logger: TestLedgerDatabase.quiet) { clock.withLock { $0 } }
+        await registry.refresh()
+        do {
+            try await registry.admit("dana", clientModel: "claude-sonnet-4-6", target: Self.target)
+            Issue.record("a spent budget let a request in")
+        } catch {
+            #expect(error.status == 403)
+            #expect(error.message.contains("$0.0020 of $0.0010 this day. It resets at 2026-11-30T00:00:00.000Z (in 30 min)"), "\(error.message)")
+        }
+        clock.withLock { $0 = UTCTime(iso8601: "2026-11-30T00:00:01.000Z")! }
+        await registry.refresh()
+        try await registry.admit("dana", clientModel: "claude-sonnet-4-6", target: Self.target)
+        try await store.close()
     }
 }
