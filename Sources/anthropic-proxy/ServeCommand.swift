@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: PORT, else 8082).")
     var port: Int?
 
+    @Flag(help: "Serve an address other machines reach without any key (default: ALLOW_UNAUTHENTICATED, else false).")
+    var allowUnauthenticated = false
+
     @OptionGroup var sources: ConfigurationOptions
 
     func run() async throws {
@@ -26,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         var flags: [String: String] = [:]
         if let host { flags[ConfigurationSetting.host.variable] = host }
         if let port { flags[ConfigurationSetting.port.variable] = String(port) }
+        if allowUnauthenticated { flags[ConfigurationSetting.allowUnauthenticated.variable] = "true" }
         let loader = sources.loader(flags: flags)
         let loaded: LoadedConfiguration
         do {
@@ -40,13 +44,18 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "anthropic-proxy")
         logger.logLevel = configuration.debug ? .debug : Logger.Level(rawValue: configuration.logLevel) ?? .info
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
-        let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
-        let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
         let metrics = ProxyMetrics()
         let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, metrics: metrics, logger: logger)
         // Client keys live in the ledger's database; read once before the first request.
         let clientKeys = ledger.map { ClientKeyRegistry(store: $0.store, ledger: $0, logger: logger) }
         await clientKeys?.refresh()
+        if let refusal = ExposureCheck.refusal(configuration, hasClientKeys: clientKeys?.hasKeys ?? false) {
+            FileHandle.standardError.write(Data("\(refusal)\n".utf8))
+            try? await ledger?.store.close()
+            throw ExitCode(2)
+        }
+        let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
+        let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
         let app = ProxyServer.makeApplication(live: live, logger: logger, metrics: metrics, ledger: ledger, clientKeys: clientKeys)
         let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
             live.apply(reloaded.configuration)

@@ -5,6 +5,9 @@ extension ConfigurationSetting {
     package static let port = ConfigurationSetting("PORT", key: "server.port", needsRestart: true, default: .value("8082"))
     package static let proxyAPIKey = ConfigurationSetting("PROXY_API_KEY", key: "server.proxy_api_key", isSecret: true)
     package static let adminAPIKey = ConfigurationSetting("ADMIN_API_KEY", key: "server.admin_api_key", isSecret: true)
+    /// Read at start-up only, where an address other machines reach needs a key (see `ExposureCheck`).
+    package static let allowUnauthenticated = ConfigurationSetting(
+        "ALLOW_UNAUTHENTICATED", key: "server.allow_unauthenticated", needsRestart: true, default: .value("false"))
     /// Read by the service group when it starts.
     package static let shutdownGraceSeconds = ConfigurationSetting(
         "SHUTDOWN_GRACE_SECONDS", key: "server.shutdown_grace_seconds", needsRestart: true, default: .value("30"))
@@ -75,7 +78,8 @@ extension ConfigurationSetting {
     /// The settings of every configuration, in the order listings show them (channels follow).
     package static let fixed: [ConfigurationSetting] =
         [
-            host, port, proxyAPIKey, adminAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
+            host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel,
+            webSearchModel,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }

@@ -95,6 +95,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var adminAPIKey: String?
     /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
     package var proxyAPIKey: String?
+    /// Lets the proxy serve an address other machines reach with no key at all (`ALLOW_UNAUTHENTICATED`).
+    package var allowUnauthenticated: Bool
     /// Every key the configuration holds, for redacting them from logs: the values of the
     /// settings defined as secret, so a new key setting is redacted without being listed here.
     package let secrets: [String]
@@ -157,6 +159,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))
         proxyAPIKey = settings.value(.proxyAPIKey)
         adminAPIKey = settings.value(.adminAPIKey)
+        allowUnauthenticated = try settings.required(.allowUnauthenticated, Self.flag)
         var secrets = settings.resolved.filter(\.setting.isSecret).flatMap { resolved in
             resolved.setting.shape == .list ? Self.keyList(resolved.value) : resolved.value.map { [$0] } ?? []
         }
