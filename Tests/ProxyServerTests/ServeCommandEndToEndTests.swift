@@ -47,6 +47,9 @@ import Testing
             let proxyURL = "http://127.0.0.1:\(port)"
             try await Self.waitUntilServing(proxyURL)
             #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1")
+            // Start-up raised the open-files limit and says, once, what it and the connection cap are.
+            #expect(proxy.log.components(separatedBy: "Client connections: at most ").count == 2)
+            #expect(proxy.log.contains("(MAX_CONNECTIONS") && proxy.log.contains("open files: at most "))
 
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4o"))
             #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4o" }, "the change is noticed within 2 s")

@@ -91,6 +91,11 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var requestBodyLimit: Int
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
     package var shutdownGracePeriod: Duration
+    /// How long a client may take to send a request's head and its body, and leave a connection
+    /// idle (`CLIENT_HEADER_TIMEOUT_SECONDS`, `CLIENT_BODY_TIMEOUT_SECONDS`, `CLIENT_IDLE_TIMEOUT_SECONDS`).
+    package var clientLimits: ClientConnectionDeadlines.Limits
+    /// Client connections open at once, at most (`MAX_CONNECTIONS`).
+    package var maxConnections: Int
     /// Opens the usage pages to whoever presents it; unset, they answer this machine only (`ADMIN_API_KEY`).
     package var adminAPIKey: String?
     /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
@@ -157,6 +162,11 @@ package struct ProxyConfiguration: Sendable, Equatable {
         usageDatabase = try UsageDatabase(setting: settings.value(.usageDatabase), name: settings.name(.usageDatabase))
         usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))
+        clientLimits = ClientConnectionDeadlines.Limits(
+            head: .seconds(try settings.required(.clientHeaderTimeoutSeconds, Self.positiveInteger)),
+            body: .seconds(try settings.required(.clientBodyTimeoutSeconds, Self.positiveInteger)),
+            idle: .seconds(try settings.required(.clientIdleTimeoutSeconds, Self.positiveInteger)))
+        maxConnections = try settings.required(.maxConnections, Self.positiveInteger)
         proxyAPIKey = settings.value(.proxyAPIKey)
         adminAPIKey = settings.value(.adminAPIKey)
         allowUnauthenticated = try settings.required(.allowUnauthenticated, Self.flag)

@@ -51,9 +51,12 @@ package enum ProxyServer {
     ///   - observers: read every exchange's record, after the access log, the metrics and the ledger.
     ///   - ledger: the usage ledger (see the other `makeApplication`).
     ///   - clientKeys: the client keys, kept in the ledger's database; a service of its own too.
+    ///   - maximumConnections: client connections open at once, at most; `MAX_CONNECTIONS` when
+    ///     `nil` (start-up lowers it to what the open-files limit holds, see `ConnectionCapacity`).
     package static func makeApplication(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
-        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, maximumConnections: Int? = nil,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
         let recorders: [any RequestObserver] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? [])
@@ -91,9 +94,11 @@ package enum ProxyServer {
         router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
 
         let configuration = live.configuration
+        let limits = ClientConnectionLimits(
+            deadlines: configuration.clientLimits, maximum: maximumConnections ?? configuration.maxConnections, logger: logger)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             onServerRunning: onServerRunning,
             logger: logger
