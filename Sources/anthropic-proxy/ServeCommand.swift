@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: PORT, else 8082).")
     var port: Int?
 
+    @Flag(help: "Serve an address other machines reach without any key (default: ALLOW_UNAUTHENTICATED, else false).")
+    var allowUnauthenticated = false
+
     @OptionGroup var sources: ConfigurationOptions
 
     func run() async throws {
@@ -26,6 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         var flags: [String: String] = [:]
         if let host { flags[ConfigurationSetting.host.variable] = host }
         if let port { flags[ConfigurationSetting.port.variable] = String(port) }
+        if allowUnauthenticated { flags[ConfigurationSetting.allowUnauthenticated.variable] = "true" }
         let loader = sources.loader(flags: flags)
         let loaded: LoadedConfiguration
         do {
@@ -40,14 +44,23 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "anthropic-proxy")
         logger.logLevel = configuration.debug ? .debug : Logger.Level(rawValue: configuration.logLevel) ?? .info
         if let warning = ProxyServer.startupWarning(configuration) { logger.warning("\(warning)") }
-        let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
-        let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
+        let openFiles = OpenFilesLimit.raiseToHardLimit()
+        let maximumConnections = ConnectionCapacity.maximumConnections(configured: configuration.maxConnections, openFilesLimit: openFiles?.now)
+        logger.info("\(Self.capacityLine(openFiles: openFiles, maximumConnections: maximumConnections, configured: configuration.maxConnections))")
         let metrics = ProxyMetrics()
         let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, metrics: metrics, logger: logger)
         // Client keys live in the ledger's database; read once before the first request.
         let clientKeys = ledger.map { ClientKeyRegistry(store: $0.store, ledger: $0, logger: logger) }
         await clientKeys?.refresh()
-        let app = ProxyServer.makeApplication(live: live, logger: logger, metrics: metrics, ledger: ledger, clientKeys: clientKeys)
+        if let refusal = ExposureCheck.refusal(configuration, hasClientKeys: clientKeys?.hasKeys ?? false) {
+            FileHandle.standardError.write(Data("\(refusal)\n".utf8))
+            try? await ledger?.store.close()
+            throw ExitCode(2)
+        }
+        let httpClient = ProxyServer.makeHTTPClient(configuration: configuration)
+        let live = LiveConfiguration(configuration: configuration, httpClient: httpClient)
+        let app = ProxyServer.makeApplication(
+            live: live, logger: logger, metrics: metrics, ledger: ledger, clientKeys: clientKeys, maximumConnections: maximumConnections)
         let reloader = await ConfigurationReloader(loader: loader, running: loaded, logger: logger) { reloaded, _ in
             live.apply(reloaded.configuration)
         }
@@ -64,6 +77,17 @@ struct ServeCommand: AsyncParsableCommand {
             throw error
         }
         try await httpClient.shutdown()
+    }
+
+    /// The open-files limit and the connections it leaves room for, said once at start-up.
+    private static func capacityLine(openFiles: (before: Int, now: Int)?, maximumConnections: Int, configured: Int) -> String {
+        var line = "Client connections: at most \(maximumConnections) (MAX_CONNECTIONS"
+        if maximumConnections < configured { line += " \(configured), lowered to fit the open-files limit" }
+        line += "); open files: "
+        guard let openFiles else { return line + "limit unknown" }
+        line += "at most \(openFiles.now)"
+        if openFiles.now > openFiles.before { line += " (raised from \(openFiles.before))" }
+        return line
     }
 
     /// glibc gives each thread that allocates its own arena, and freed memory stays in them: with a

@@ -47,6 +47,9 @@ import Testing
             let proxyURL = "http://127.0.0.1:\(port)"
             try await Self.waitUntilServing(proxyURL)
             #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1")
+            // Start-up raised the open-files limit and says, once, what it and the connection cap are.
+            #expect(proxy.log.components(separatedBy: "Client connections: at most ").count == 2)
+            #expect(proxy.log.contains("(MAX_CONNECTIONS") && proxy.log.contains("open files: at most "))
 
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4o"))
             #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4o" }, "the change is noticed within 2 s")
@@ -89,6 +92,24 @@ import Testing
             #expect(summaries.map(\.key) == ["openai/gpt-4.1"])
             #expect(summaries.first?.requests == 2)
         }
+    }
+
+    /// 192.0.2.1 is a documentation address no machine has: were start-up not refused, binding it
+    /// would fail too, without the proxy ever listening beyond this machine.
+    @Test(.timeLimit(.minutes(1))) func anExposedAddressWithoutAnyKeyStopsStartUpWithOneLineNamingBothKeys() async throws {
+        let directory = try TemporaryDirectory()
+        let proxy = try RunningProxy(
+            executable: Self.executable, arguments: ["--host", "192.0.2.1"], workingDirectory: directory.path,
+            environment: ["PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test", "USAGE_DATABASE": directory.path + "/usage.sqlite"])
+        defer { proxy.stop() }
+        for _ in 0..<600 where proxy.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!proxy.isRunning)
+        #expect(proxy.exitStatus == 2)
+        let lines = proxy.log.split(separator: "\n").filter { $0.contains("PROXY_API_KEY") }
+        #expect(lines.count == 1, "\(proxy.log)")
+        #expect(lines.first?.contains("`anthropic-proxy keys create NAME`") == true)
+        #expect(lines.first?.contains("--allow-unauthenticated") == true)
+        #expect(!proxy.log.contains("listening"), "it never served")
     }
 
     private static func upstreamModel(_ proxyURL: String) async throws -> String? {
@@ -146,6 +167,8 @@ private final class RunningProxy: Sendable {
 
     var log: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
     var isRunning: Bool { process.isRunning }
+    /// The exit status, once it has exited.
+    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
     func signal(_ signal: Int32) {
         kill(process.processIdentifier, signal)

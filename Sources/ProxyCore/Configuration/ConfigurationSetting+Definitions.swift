@@ -5,9 +5,20 @@ extension ConfigurationSetting {
     package static let port = ConfigurationSetting("PORT", key: "server.port", needsRestart: true, default: .value("8082"))
     package static let proxyAPIKey = ConfigurationSetting("PROXY_API_KEY", key: "server.proxy_api_key", isSecret: true)
     package static let adminAPIKey = ConfigurationSetting("ADMIN_API_KEY", key: "server.admin_api_key", isSecret: true)
+    /// Read at start-up only, where an address other machines reach needs a key (see `ExposureCheck`).
+    package static let allowUnauthenticated = ConfigurationSetting(
+        "ALLOW_UNAUTHENTICATED", key: "server.allow_unauthenticated", needsRestart: true, default: .value("false"))
     /// Read by the service group when it starts.
     package static let shutdownGraceSeconds = ConfigurationSetting(
         "SHUTDOWN_GRACE_SECONDS", key: "server.shutdown_grace_seconds", needsRestart: true, default: .value("30"))
+    /// Client connections' limits are set on each connection's pipeline, made by the server at start-up.
+    package static let clientHeaderTimeoutSeconds = ConfigurationSetting(
+        "CLIENT_HEADER_TIMEOUT_SECONDS", key: "server.client_header_timeout_seconds", needsRestart: true, default: .value("10"))
+    package static let clientBodyTimeoutSeconds = ConfigurationSetting(
+        "CLIENT_BODY_TIMEOUT_SECONDS", key: "server.client_body_timeout_seconds", needsRestart: true, default: .value("120"))
+    package static let clientIdleTimeoutSeconds = ConfigurationSetting(
+        "CLIENT_IDLE_TIMEOUT_SECONDS", key: "server.client_idle_timeout_seconds", needsRestart: true, default: .value("60"))
+    package static let maxConnections = ConfigurationSetting("MAX_CONNECTIONS", key: "server.max_connections", needsRestart: true, default: .value("4096"))
 
     package static let preferredProvider = ConfigurationSetting("PREFERRED_PROVIDER", key: "preferred_provider", default: .value("openai"))
     package static let bigModel = ConfigurationSetting(
@@ -75,7 +86,8 @@ extension ConfigurationSetting {
     /// The settings of every configuration, in the order listings show them (channels follow).
     package static let fixed: [ConfigurationSetting] =
         [
-            host, port, proxyAPIKey, adminAPIKey, shutdownGraceSeconds, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
+            host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, clientHeaderTimeoutSeconds, clientBodyTimeoutSeconds,
+            clientIdleTimeoutSeconds, maxConnections, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }

@@ -91,10 +91,17 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var requestBodyLimit: Int
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
     package var shutdownGracePeriod: Duration
+    /// How long a client may take to send a request's head and its body, and leave a connection
+    /// idle (`CLIENT_HEADER_TIMEOUT_SECONDS`, `CLIENT_BODY_TIMEOUT_SECONDS`, `CLIENT_IDLE_TIMEOUT_SECONDS`).
+    package var clientLimits: ClientConnectionDeadlines.Limits
+    /// Client connections open at once, at most (`MAX_CONNECTIONS`).
+    package var maxConnections: Int
     /// Opens the usage pages to whoever presents it; unset, they answer this machine only (`ADMIN_API_KEY`).
     package var adminAPIKey: String?
     /// When set, clients must present it as `x-api-key` or `Authorization: Bearer` (`PROXY_API_KEY`).
     package var proxyAPIKey: String?
+    /// Lets the proxy serve an address other machines reach with no key at all (`ALLOW_UNAUTHENTICATED`).
+    package var allowUnauthenticated: Bool
     /// Every key the configuration holds, for redacting them from logs: the values of the
     /// settings defined as secret, so a new key setting is redacted without being listed here.
     package let secrets: [String]
@@ -155,8 +162,14 @@ package struct ProxyConfiguration: Sendable, Equatable {
         usageDatabase = try UsageDatabase(setting: settings.value(.usageDatabase), name: settings.name(.usageDatabase))
         usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))
+        clientLimits = ClientConnectionDeadlines.Limits(
+            head: .seconds(try settings.required(.clientHeaderTimeoutSeconds, Self.positiveInteger)),
+            body: .seconds(try settings.required(.clientBodyTimeoutSeconds, Self.positiveInteger)),
+            idle: .seconds(try settings.required(.clientIdleTimeoutSeconds, Self.positiveInteger)))
+        maxConnections = try settings.required(.maxConnections, Self.positiveInteger)
         proxyAPIKey = settings.value(.proxyAPIKey)
         adminAPIKey = settings.value(.adminAPIKey)
+        allowUnauthenticated = try settings.required(.allowUnauthenticated, Self.flag)
         var secrets = settings.resolved.filter(\.setting.isSecret).flatMap { resolved in
             resolved.setting.shape == .list ? Self.keyList(resolved.value) : resolved.value.map { [$0] } ?? []
         }

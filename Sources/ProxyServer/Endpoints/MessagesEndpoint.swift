@@ -117,21 +117,13 @@ struct MessagesEndpoint: Sendable {
         return client
     }
 
-    /// The body's bytes and its JSON, refusing what is too large, not JSON, or looping back.
+    /// The body's bytes (decompressed) and its JSON, refusing what is too large, not JSON, or looping back.
     private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> ([UInt8], JSONValue) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
         }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: services.configuration.requestBodyLimit)
-        } catch is NIOTooManyBytesError {
-            throw AnthropicError(
-                .requestTooLarge, "The request body is larger than \(services.configuration.requestBodyLimit / 1024 / 1024) MB (REQUEST_BODY_LIMIT_MB).")
-        } catch {
-            throw .invalidRequest("The request body could not be read: \(error)")
-        }
+        let buffer = try await RequestBodyReader.read(request, limit: services.configuration.requestBodyLimit)
         let bytes = Array(buffer.readableBytesView)
         services.debugBody("client request", bytes)
         do {

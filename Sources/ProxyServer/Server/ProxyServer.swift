@@ -54,9 +54,11 @@ package enum ProxyServer {
     ///   - clientKeys: the client keys, kept in the ledger's database; a service of its own too.
     ///   - restSyncInterval: with a ledger in PostgreSQL, how often the upstream keys other
     ///     instances rested are read.
+    ///   - maximumConnections: client connections open at once, at most; `MAX_CONNECTIONS` when
+    ///     `nil` (start-up lowers it to what the open-files limit holds, see `ConnectionCapacity`).
     package static func makeApplication(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics = ProxyMetrics(), observers: [any RequestObserver] = [],
-        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, restSyncInterval: Duration = .seconds(2),
+        ledger: UsageLedger? = nil, clientKeys: ClientKeyRegistry? = nil, restSyncInterval: Duration = .seconds(2), maximumConnections: Int? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
@@ -97,9 +99,11 @@ package enum ProxyServer {
         router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
 
         let configuration = live.configuration
+        let limits = ClientConnectionLimits(
+            deadlines: configuration.clientLimits, maximum: maximumConnections ?? configuration.maxConnections, logger: logger)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             services: restBoard.map { [UpstreamRestSync(board: $0, keys: shared.keys, interval: restSyncInterval)] } ?? [],
             onServerRunning: onServerRunning,
