@@ -50,9 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ProxyMetrics()
         let ledger = await UsageLedger.open(configuration: configuration, environment: ProcessInfo.processInfo.environment, metrics: metrics, logger: logger)
         // Client keys live in the ledger's database; read once before the first request.
+        await ledger?.prepare()
         let clientKeys = ledger.map { ClientKeyRegistry(store: $0.store, ledger: $0, logger: logger) }
         await clientKeys?.refresh()
-        if let refusal = ExposureCheck.refusal(configuration, hasClientKeys: clientKeys?.hasKeys ?? false) {
+        if let refusal = ExposureCheck.refusal(configuration, hasClientKeys: clientKeys?.hasKeys ?? false, clientKeysProblem: clientKeys?.readProblem) {
             FileHandle.standardError.write(Data("\(refusal)\n".utf8))
             try? await ledger?.store.close()
             throw ExitCode(2)

@@ -27,6 +27,9 @@ import Testing
         for part in ["HOST 0.0.0.0", "PROXY_API_KEY", "anthropic-proxy keys create NAME", "--allow-unauthenticated", "ALLOW_UNAUTHENTICATED=true"] {
             #expect(message.contains(part), "\(part)")
         }
+        let unread = ExposureCheck.refusal(
+            try ProxyConfiguration(environment: ["HOST": "0.0.0.0"]), hasClientKeys: false, clientKeysProblem: "postgres://proxy@db:5432/proxy did not answer within 5 seconds")
+        #expect(unread?.hasSuffix(" (The client keys could not be read from the usage database: postgres://proxy@db:5432/proxy did not answer within 5 seconds.)") == true)
     }
 
     @Test func aProxyKeyAClientKeyOrTheExplicitAllowanceLetsAnExposedAddressStart() throws {

@@ -12,13 +12,16 @@ package enum ExposureCheck {
     }
 
     /// Why start-up must stop, in one line naming what to set; `nil` when it may go on.
-    /// - Parameter hasClientKeys: whether the usage database holds a client key.
-    package static func refusal(_ configuration: ProxyConfiguration, hasClientKeys: Bool) -> String? {
+    /// - Parameters:
+    ///   - hasClientKeys: whether the usage database holds a client key.
+    ///   - clientKeysProblem: why the client keys could not be read, when they could not.
+    package static func refusal(_ configuration: ProxyConfiguration, hasClientKeys: Bool, clientKeysProblem: String? = nil) -> String? {
         guard !isLoopback(configuration.host), configuration.proxyAPIKey == nil, !hasClientKeys, !configuration.allowUnauthenticated else {
             return nil
         }
         return "anthropic-proxy: not starting: HOST \(configuration.host) can be reached from other machines and no key protects the proxy, "
             + "so anyone there could spend its upstream keys. Set PROXY_API_KEY, or make a client key with `anthropic-proxy keys create NAME`; "
             + "to serve without a key (on a network you trust), pass --allow-unauthenticated or set ALLOW_UNAUTHENTICATED=true."
+            + (clientKeysProblem.map { " (The client keys could not be read from the usage database: \($0).)" } ?? "")
     }
 }

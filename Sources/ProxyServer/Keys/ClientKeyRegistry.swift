@@ -57,6 +57,11 @@ package final class ClientKeyRegistry: RequestObserver, Service {
         self.now = now
     }
 
+    /// Why the keys could not be read the last time, when they could not.
+    package var readProblem: String? {
+        state.withLock { $0.lastProblem }
+    }
+
     /// Whether any key has been made: then every API request needs a key.
     package var hasKeys: Bool {
         state.withLock { !$0.accounts.isEmpty }

@@ -64,11 +64,7 @@ package final class UsageLedger: RequestObserver, Service {
     }
 
     package func run() async throws {
-        do {
-            try await migrateOnce()
-        } catch {
-            logger.error("usage ledger: the usage database cannot be used yet (\(error)); request records are dropped until it can")
-        }
+        await prepare()
         await applyRetention()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
@@ -77,6 +73,16 @@ package final class UsageLedger: RequestObserver, Service {
         }
         await flush()
         try? await store.close()
+    }
+
+    /// Brings the database's schema up to date, or says why it cannot yet (then each write tries
+    /// again): before anything reads the database (the client keys) or writes to it.
+    package func prepare() async {
+        do {
+            try await migrateOnce()
+        } catch {
+            logger.error("usage ledger: the usage database cannot be used yet (\(error)); request records are dropped until it can")
+        }
     }
 
     /// Writes what the buffer holds now.
