@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `anthropic-proxy` serves (the default subcommand); `config check` checks the configuration;
-/// `usage` and `statusline` read the usage ledger; `keys` manages client keys. (Not main.swift: ArgumentParser's async commands need `@main` on the root command.)
+/// `usage` and `statusline` read the usage ledger; `keys` manages client keys; `init` writes a starter configuration file. (Not main.swift: ArgumentParser's async commands need `@main` on the root command.)
 @main
 struct AnthropicProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +11,7 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
             Settings come from the flags, the environment, the .env file, the configuration file, then the defaults (the first \
             that sets a value wins). See README.md, .env.example and anthropic-proxy.example.yaml.
             """,
-        subcommands: [ServeCommand.self, ConfigCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, InitCommand.self, ConfigCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -93,3 +93,38 @@ import Testing
         #expect(noLedger.output == "Haiku 4.5\n", "a configuration that does not load still leaves the model's name")
     }
 }
+
+/// `anthropic-proxy init`, the built executable in an empty folder.
+@Suite struct InitCommandEndToEndTests {
+    private func run(_ arguments: [String], in directory: TemporaryDirectory, environment: [String: String] = [:]) async throws -> (output: String, status: Int32) {
+        try await ChildProcess.run(
+            ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\" </dev/null", directory.path, ServeCommandEndToEndTests.executable] + arguments,
+            environment: environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 })
+    }
+
+    @Test func writesAFileConfigCheckAcceptsAndRefusesToOverwriteIt() async throws {
+        let directory = try TemporaryDirectory()
+        let made = try await run(["init", "--provider", "gemini"], in: directory)
+        #expect(made.status == 0)
+        #expect(made.output.hasPrefix("Wrote anthropic-proxy.yaml for Google Gemini: sonnet → gemini/gemini-2.5-pro, haiku → gemini/gemini-2.5-flash"))
+        #expect(made.output.contains("Set GEMINI_API_KEY in your environment or in .env"))
+        let written = try String(contentsOfFile: directory.path + "/anthropic-proxy.yaml", encoding: .utf8)
+        #expect(written == StarterConfiguration.named("gemini")?.yaml)
+
+        let checked = try await run(["config", "check"], in: directory, environment: ["GEMINI_API_KEY": "AIza-test-0123456789"])
+        #expect(checked.status == 0, "\(checked.output)")
+        #expect(checked.output.contains("gemini/gemini-2.5-pro") && !checked.output.contains("AIza-test"))
+
+        let again = try await run(["init", "--provider", "openai"], in: directory)
+        #expect(again.status != 0)
+        #expect(again.output.contains("anthropic-proxy.yaml exists already; pass --force to replace it"))
+        #expect(try String(contentsOfFile: directory.path + "/anthropic-proxy.yaml", encoding: .utf8) == written, "left as it was")
+        #expect(try await run(["init", "--provider", "openai", "--force"], in: directory).status == 0)
+        #expect(try String(contentsOfFile: directory.path + "/anthropic-proxy.yaml", encoding: .utf8).contains("${OPENAI_API_KEY}"))
+
+        let unknown = try await run(["init", "--provider", "bedrock"], in: directory)
+        #expect(unknown.status != 0 && unknown.output.contains("--provider: 'bedrock' is not one of openai, gemini, anthropic"))
+        let unasked = try await run(["init", "--output", "other.yaml"], in: directory)
+        #expect(unasked.status != 0 && unasked.output.contains("Name a provider with --provider"), "no terminal to ask on")
+    }
+}
