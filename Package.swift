@@ -75,8 +75,10 @@ let package = Package(
             name: "anthropic-proxy",
             dependencies: [
                 "ProxyServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// Benchmark tools (a stub upstream, a checked load of concurrent streams); see scripts/bench.

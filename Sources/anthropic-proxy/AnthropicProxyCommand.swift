@@ -11,7 +11,7 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
             Settings come from the flags, the environment, the .env file, the configuration file, then the defaults (the first \
             that sets a value wins). See README.md, .env.example and anthropic-proxy.example.yaml.
             """,
-        subcommands: [ServeCommand.self, InitCommand.self, ConfigCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, ClaudeCommand.self, InitCommand.self, ConfigCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
