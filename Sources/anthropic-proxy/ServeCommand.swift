@@ -34,7 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
         let loaded = try ProxyRuntime.load(loader)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         // SIGTERM or SIGINT: stop accepting, let streams in flight finish within the grace period.
-        try await ProxyRuntime.prepare(loader: loader, loaded: loaded, configuration: loaded.configuration, shutdownSignals: [.sigterm, .sigint]).run()
+        let configuration = loaded.configuration
+        let logger = Logger(label: "anthropic-proxy")
+        try await ProxyRuntime.prepare(loader: loader, loaded: loaded, configuration: configuration, shutdownSignals: [.sigterm, .sigint]) { channel in
+            let address = "http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(channel.localAddress?.port ?? configuration.port)"
+            logger.notice("\(ReadyLine.text(address: address, configuration: configuration))")
+        }.run()
     }
 
     /// glibc gives each thread that allocates its own arena, and freed memory stays in them: with a

@@ -47,6 +47,10 @@ import Testing
             let proxyURL = "http://127.0.0.1:\(port)"
             try await Self.waitUntilServing(proxyURL)
             #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1")
+            #expect(
+                proxy.log.contains(
+                    "Ready on \(proxyURL): opus → openai/gpt-4.1, sonnet → openai/gpt-4.1, haiku → openai/gpt-4.1-mini. Claude Code: ANTHROPIC_BASE_URL=\(proxyURL) claude, or anthropic-proxy claude"
+                ), "one ready line: the address, the mapping, the claude command")
             // Start-up raised the open-files limit and says, once, what it and the connection cap are.
             #expect(proxy.log.components(separatedBy: "Client connections: at most ").count == 2)
             #expect(proxy.log.contains("(MAX_CONNECTIONS") && proxy.log.contains("open files: at most "))
