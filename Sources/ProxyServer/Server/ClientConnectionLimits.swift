@@ -141,9 +141,13 @@ private final class ClientConnectionGuard: ChannelDuplexHandler, RemovableChanne
         }
     }
 
-    /// Keeps one timer, at the deadlines' next deadline.
+    /// Keeps one timer, at or before the deadlines' next deadline. A pending timer that fires no
+    /// later than the deadline stays (when it fires it looks again): most requests move the
+    /// deadline later, and a timer rescheduled three times a request costs more than one that
+    /// fires early now and then.
     private func scheduleTimer() {
-        guard let context, deadlines.deadline != timerDeadline else { return }
+        guard let context else { return }
+        if let pending = timerDeadline, deadlines.deadline.map({ pending <= $0 }) ?? true { return }
         timer?.cancel()
         timerDeadline = deadlines.deadline
         timer = timerDeadline.map { deadline in
