@@ -237,7 +237,7 @@ import Testing
     @Test func aPostgreSQLNotThereYetFailsNoRequestAndIsSetUpAndWrittenOnceItIs() async throws {
         let database = try await TestLedgerDatabase(.postgres, created: false)
         let dropped = DroppedRecords()
-        let ledger = try await database.ledger(timeout: .seconds(2), migrated: false, dropped: dropped)
+        let ledger = try await database.ledger(timeout: .seconds(10), migrated: false, dropped: dropped)
         try await ProxyHarness.run(ledger: ledger) { harness in
             try await Self.serveWhileDown(harness, ledger, dropped)
             let report = try await harness.send(.GET, "/api/usage")
@@ -262,7 +262,9 @@ import Testing
 
     @Test func instancesStartingTogetherMigrateOnce() async throws {
         let database = try await TestLedgerDatabase(.postgres)
-        let stores = try await (0..<4).asyncMap { _ in try await database.store() }
+        // They migrate one after the other: on a machine busy with the whole suite, four may take
+        // longer than a request's 5 s.
+        let stores = try await (0..<4).asyncMap { _ in try await database.store(timeout: .seconds(60)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for store in stores { group.addTask { try await store.migrate() } }
             try await group.waitForAll()
