@@ -149,9 +149,9 @@ import Testing
         let (secret, _) = try await store.createKey(named: "erin", try ClientKeyChange(json: [:], now: .now), now: .now)
         let other = ClientKeyRegistry(store: try await database.store(), ledger: nil, refreshInterval: .milliseconds(200), logger: TestLedgerDatabase.quiet)
         let refreshing = Task { try await other.run() }
-        /// What `other` answers for the key once its answer is not `unanswered` (10 s at most).
+        /// What `other` answers for the key once its answer is not `unanswered` (30 s at most).
         func answer(otherThan unanswered: Int) async throws -> Int {
-            for _ in 0..<100 {
+            for _ in 0..<300 {
                 let status: Int
                 do { status = try other.identify(secret) == .key("erin") ? 200 : 0 } catch { status = error.status }
                 if status != unanswered { return status }
@@ -187,12 +187,14 @@ import Testing
     }
 
     /// Runs `body` with `count` instances on `database`.
+    /// - Parameter timeout: how long the instances' stores wait for the database.
     private func withInstances(
-        _ count: Int, on database: TestLedgerDatabase, environment: [String: String] = [:], _ body: ([Instance]) async throws -> Void
+        _ count: Int, on database: TestLedgerDatabase, environment: [String: String] = [:], timeout: Duration = TestLedgerDatabase.patientTimeout,
+        _ body: ([Instance]) async throws -> Void
     ) async throws {
         func nest(_ running: [Instance]) async throws {
             guard running.count < count else { return try await body(running) }
-            let ledger = try await database.ledger()
+            let ledger = try await database.ledger(timeout: timeout)
             let keys = ClientKeyRegistry(store: ledger.store, ledger: ledger, logger: TestLedgerDatabase.quiet)
             await keys.refresh()
             try await ProxyHarness.run(environment: environment, ledger: ledger, clientKeys: keys) { harness in
@@ -251,14 +253,14 @@ import Testing
             #expect(try await instances[0].harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet).status == 200)
             #expect(instances[0].harness.fake.receivedKeys == [revoked, FakeOpenAIUpstream.apiKey])
             var posted: [[String: LedgerRow.Value]] = []
-            for _ in 0..<50 where posted.isEmpty {
+            for _ in 0..<300 where posted.isEmpty {
                 posted = try await database.rows("upstream_key_rests", order: "until")
                 if posted.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(posted.count == 1)
             #expect(posted.first?["key_fingerprint"]?.string?.count == 16 && posted.first?["key_fingerprint"]?.string?.contains("revoked") == false, "a fingerprint, never the key")
-            // The other instance reads the board every 100 ms here (2 s by default).
-            try await Task.sleep(for: .seconds(1))
+            // The other instance reads the board every 100 ms here (2 s by default); a busy machine may make a reading slow.
+            try await Task.sleep(for: .seconds(3))
             #expect(try await instances[1].harness.post("/v1/messages", json: ClientKeysEndToEndTests.sonnet).status == 200)
             #expect(instances[1].harness.fake.receivedKeys == [FakeOpenAIUpstream.apiKey], "the key the first instance found revoked is never tried here")
         }
@@ -266,7 +268,8 @@ import Testing
 
     @Test func withTheDatabaseGoneKnownKeysGoOnAndANewOneGets503() async throws {
         let database = try await TestLedgerDatabase(.postgres)
-        try await withInstances(1, on: database) { instances in
+        // Once the database is gone, the store waits this long before it gives up.
+        try await withInstances(1, on: database, timeout: .seconds(10)) { instances in
             let instance = instances[0]
             let known = try #require(try await instance.harness.post("/admin/keys", json: ["name": "known"]).json["key"]?.stringValue)
             let store = try await database.store()

@@ -30,9 +30,13 @@ struct TestLedgerDatabase: Sendable {
         }
     }
 
+    /// How long a store waits by default: the whole suite at once on two cores can keep a new
+    /// PostgreSQL connection and its first statements waiting longer than the proxy's 5 s.
+    static let patientTimeout = Duration.seconds(60)
+
     /// A store on it.
     /// - Parameter timeout: how long a write waits (SQLite: for another process's lock; PostgreSQL: for the server).
-    func store(timeout: Duration = .seconds(5)) async throws -> any UsageStore {
+    func store(timeout: Duration = patientTimeout) async throws -> any UsageStore {
         switch kind {
         case .sqlite: try await SQLiteUsageStore(path: setting, busyTimeout: timeout, logger: Self.quiet)
         case .postgres: PostgresUsageStore(try PostgresLocation(url: setting, name: "test"), timeout: timeout, logger: Self.quiet)
@@ -40,7 +44,7 @@ struct TestLedgerDatabase: Sendable {
     }
 
     /// A ledger on it, its schema in place (unless `migrated` is false).
-    func ledger(timeout: Duration = .seconds(5), migrated: Bool = true, dropped: DroppedRecords? = nil) async throws -> UsageLedger {
+    func ledger(timeout: Duration = patientTimeout, migrated: Bool = true, dropped: DroppedRecords? = nil) async throws -> UsageLedger {
         let store = try await store(timeout: timeout)
         if migrated { try await store.migrate() }
         return UsageLedger(store: store, retentionDays: 30, logger: Self.quiet) { count in dropped?.count.withLock { $0 += count } }
