@@ -28,6 +28,18 @@ package struct UsageSQL: Sendable {
         dialect == .sqlite ? "?\(number)" : "$\(number)"
     }
 
+    /// The statements that store `rows` and add them to the daily roll-ups, each with its values,
+    /// in as few statements as the dialect's bind limit allows; run them in one transaction.
+    package func inserts(_ rows: [LedgerRow]) -> [(statement: String, values: [LedgerRow.Value])] {
+        let requests = statements(rows, columns: LedgerRow.columns.count).map { chunk in
+            (insertRequests(rowCount: chunk.count), chunk.flatMap(\.values))
+        }
+        let daily = statements(DailyUsage.increments(of: rows), columns: Self.dailyColumns.count).map { chunk in
+            (addToDaily(rowCount: chunk.count), chunk.flatMap(\.values))
+        }
+        return requests + daily
+    }
+
     /// Stores `rowCount` rows: `LedgerRow.values` of each, one after the other. A row already
     /// stored (the same id) is left as it is.
     package func insertRequests(rowCount: Int) -> String {

@@ -6,15 +6,15 @@ import ProxyCore
 enum ClientKeyMint {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
-    /// A new key (shown once) and what the proxy keeps of it.
-    static func make(name: String, limits: ClientKeyLimits, expiresAt: UTCTime?, now: UTCTime) -> (secret: String, key: ClientKey) {
+    /// A new key (shown once) and what the proxy keeps of it, with no limits yet.
+    static func make(name: String, now: UTCTime) -> (secret: String, key: ClientKey) {
         var generator = SystemRandomNumberGenerator()
         let body = String(decoding: (0..<40).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] }, as: UTF8.self)
         let secret = ClientKey.prefix + body
         let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let key = ClientKey(
-            name: name, lookupID: String(body.prefix(ClientKey.lookupIDLength)), salt: hex(salt), hash: hex(digest(secret, salt: salt)),
-            limits: limits, createdAt: now, expiresAt: expiresAt)
+            name: name, lookupID: String(body.prefix(ClientKey.lookupIDLength)), salt: salt.hexDigits, hash: digest(secret, salt: salt).hexDigits,
+            limits: ClientKeyLimits(), createdAt: now)
         return (secret, key)
     }
 
@@ -26,11 +26,6 @@ enum ClientKeyMint {
 
     private static func digest(_ secret: String, salt: [UInt8]) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: SymmetricKey(data: salt)))
-    }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
     }
 
     private static func bytes(hex text: String) -> [UInt8]? {

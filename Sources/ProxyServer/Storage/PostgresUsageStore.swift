@@ -39,39 +39,23 @@ package final class PostgresUsageStore: UsageStore {
     }
 
     package func migrate() async throws {
-        try await bounded { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                // Instances that start together migrate one after the other.
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-                try await connection.query("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)", logger: logger)
-                var current = 0
-                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM ledger_schema", logger: logger)
-                    .decode(Int.self)
-                {
-                    current = version
-                }
-                for (index, statements) in UsageMigrations.postgres.enumerated() where index + 1 > current {
-                    for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                    try await connection.query("INSERT INTO ledger_schema (version) VALUES (\(index + 1))", logger: logger)
-                }
+        try await inTransaction { run in
+            // Instances that start together migrate one after the other.
+            _ = try await run("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", [])
+            _ = try await run("CREATE TABLE IF NOT EXISTS ledger_schema (version INTEGER NOT NULL)", [])
+            let current = try await run("SELECT COALESCE(MAX(version), 0)::BIGINT AS version FROM ledger_schema", []).first?.integer("version") ?? 0
+            for (index, statements) in UsageMigrations.postgres.enumerated() where index + 1 > current {
+                for statement in statements { _ = try await run(statement, []) }
+                _ = try await run("INSERT INTO ledger_schema (version) VALUES ($1)", [.integer(Int64(index + 1))])
             }
         }
     }
 
     package func insert(_ rows: [LedgerRow]) async throws {
         guard !rows.isEmpty else { return }
-        let sql = sql
-        try await bounded { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                for chunk in sql.statements(rows, columns: LedgerRow.columns.count) {
-                    let query = Self.query(sql.insertRequests(rowCount: chunk.count), chunk.flatMap(\.values))
-                    try await connection.query(query, logger: logger)
-                }
-                let increments = DailyUsage.increments(of: rows)
-                for chunk in sql.statements(increments, columns: UsageSQL.dailyColumns.count) {
-                    try await connection.query(Self.query(sql.addToDaily(rowCount: chunk.count), chunk.flatMap(\.values)), logger: logger)
-                }
-            }
+        let inserts = sql.inserts(rows)
+        try await inTransaction { run in
+            for (statement, values) in inserts { _ = try await run(statement, values) }
         }
     }
 

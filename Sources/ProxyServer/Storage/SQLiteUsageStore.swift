@@ -33,14 +33,9 @@ package final class SQLiteUsageStore: UsageStore {
 
     package func insert(_ rows: [LedgerRow]) async throws {
         guard !rows.isEmpty else { return }
+        let inserts = sql.inserts(rows)
         try await transaction {
-            for chunk in self.sql.statements(rows, columns: LedgerRow.columns.count) {
-                _ = try await self.connection.query(self.sql.insertRequests(rowCount: chunk.count), chunk.flatMap { $0.values.map(Self.data) })
-            }
-            let increments = DailyUsage.increments(of: rows)
-            for chunk in self.sql.statements(increments, columns: UsageSQL.dailyColumns.count) {
-                _ = try await self.connection.query(self.sql.addToDaily(rowCount: chunk.count), chunk.flatMap { $0.values.map(Self.data) })
-            }
+            for (statement, values) in inserts { _ = try await self.connection.query(statement, values.map(Self.data)) }
         }
     }
 

@@ -48,11 +48,12 @@ extension UsageStore {
         guard ClientKey.isValidName(name) else {
             throw AnthropicError.invalidRequest("name: '\(name)' is not a key name; use 1 to 64 letters, digits, '.', '_', '-' or '@'")
         }
-        let (secret, key) = ClientKeyMint.make(name: name, limits: ClientKeyLimits(), expiresAt: nil, now: now)
-        guard try await createKey(change.applied(to: key)) else {
+        let (secret, minted) = ClientKeyMint.make(name: name, now: now)
+        let key = change.applied(to: minted)
+        guard try await createKey(key) else {
             throw AnthropicError(.invalidRequest, "A key named '\(name)' exists already; update it, or revoke it and make another.", status: 409)
         }
-        return (secret, change.applied(to: key))
+        return (secret, key)
     }
 
     /// Changes the limits or expiry of the key named `name`.

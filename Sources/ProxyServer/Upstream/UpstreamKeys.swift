@@ -69,10 +69,7 @@ final class UpstreamKeys: Sendable {
 
     /// A key's fingerprint, as the board names it: the first 16 hex digits of its SHA-256 (never the key).
     static func fingerprint(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).prefix(8).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-        }.joined()
+        SHA256.hash(data: Array(key.utf8)).prefix(8).hexDigits
     }
 
     /// Runs `body` on the target's ring, made on first use from the target's keys (with the rests
