@@ -151,6 +151,32 @@ import Testing
         #expect(error("- a\n- b\n") == ConfigurationError(variable: "proxy.yaml", problem: "must be a mapping of settings (see anthropic-proxy.example.yaml)"))
     }
 
+    @Test func routesComeFromTheirSection() throws {
+        let routes = try configuration(
+            """
+            routes:
+              think: [openai/o3, gemini/gemini-2.5-pro]
+              long_context: gemini/gemini-2.5-pro
+              long_context_threshold: 120000
+              web_search: gemini/gemini-2.5-flash
+              image: openai/gpt-4.1
+            """)
+        #expect(routes.thinkModel == "openai/o3,gemini/gemini-2.5-pro")
+        #expect(routes.longContextModel == "gemini/gemini-2.5-pro")
+        #expect(routes.longContextThreshold == 120_000)
+        #expect(routes.webSearchModel == "gemini/gemini-2.5-flash")
+        #expect(routes.imageModel == "openai/gpt-4.1")
+        #expect(
+            error("routes: {long_context_threshold: lots}")
+                == ConfigurationError(variable: "proxy.yaml: routes.long_context_threshold", problem: "'lots' is not a positive whole number"))
+    }
+
+    @Test func aKeyThatMovedSaysWhereItIsNow() {
+        #expect(
+            error("models: {web_search: gemini/gemini-2.5-flash}")
+                == ConfigurationError(variable: "proxy.yaml: models.web_search", problem: "is now routes.web_search; rename it there"))
+    }
+
     @Test func emptyValuesAndAnEmptyFileSetNothing() throws {
         #expect(try configuration("") == ProxyConfiguration(environment: [:]))
         #expect(try configuration("server:\n  proxy_api_key:\n  port: ~\nchannels:\n") == ProxyConfiguration(environment: [:]))

@@ -6,34 +6,36 @@ import Testing
     private let catalog = ModelCatalog()
 
     @Test(arguments: [
-        // (model, max output, context window, reasoning)
-        ("gpt-5", 128_000, 400_000, true),
-        ("gpt-5-mini", 128_000, 400_000, true),
-        ("gpt-5-chat", 16_384, 128_000, false),
-        ("gpt-5-chat-latest", 16_384, 128_000, false),
-        ("gpt-4.1", 32_768, 1_047_576, false),
-        ("gpt-4.1-mini", 32_768, 1_047_576, false),
-        ("gpt-4o", 16_384, 128_000, false),
-        ("gpt-4o-mini", 16_384, 128_000, false),
-        ("chatgpt-4o-latest", 16_384, 128_000, false),
-        ("gpt-4-turbo-2024-04-09", 4_096, 128_000, false),
-        ("gpt-4-0613", 8_192, 8_192, false),
-        ("gpt-3.5-turbo-0125", 4_096, 16_385, false),
-        ("o1", 100_000, 200_000, true),
-        ("o1-preview", 100_000, 200_000, true),
-        ("o1-mini", 65_536, 128_000, true),
-        ("o3", 100_000, 200_000, true),
-        ("o3-mini", 100_000, 200_000, true),
-        ("o4-mini", 100_000, 200_000, true),
-        ("deepseek-chat", 8_192, 131_072, false),
-        ("deepseek-reasoner", 65_536, 131_072, false),
-        ("gemini-1.5-pro", 8_192, 1_048_576, false),
-        ("gemini-2.0-flash", 8_192, 1_048_576, false),
-        ("gemini-2.5-pro", 65_536, 1_048_576, false),
-        ("gemini-3-pro-preview", 65_536, 1_048_576, false),
+        // (model, max output, context window, reasoning, reads images)
+        ("gpt-5", 128_000, 400_000, true, true),
+        ("gpt-5-mini", 128_000, 400_000, true, true),
+        ("gpt-5-chat", 16_384, 128_000, false, true),
+        ("gpt-5-chat-latest", 16_384, 128_000, false, true),
+        ("gpt-4.1", 32_768, 1_047_576, false, true),
+        ("gpt-4.1-mini", 32_768, 1_047_576, false, true),
+        ("gpt-4o", 16_384, 128_000, false, true),
+        ("gpt-4o-mini", 16_384, 128_000, false, true),
+        ("chatgpt-4o-latest", 16_384, 128_000, false, true),
+        ("gpt-4-turbo-2024-04-09", 4_096, 128_000, false, true),
+        ("gpt-4-0613", 8_192, 8_192, false, false),
+        ("gpt-3.5-turbo-0125", 4_096, 16_385, false, false),
+        ("o1", 100_000, 200_000, true, true),
+        ("o1-preview", 100_000, 200_000, true, true),
+        ("o1-mini", 65_536, 128_000, true, false),
+        ("o3", 100_000, 200_000, true, true),
+        ("o3-mini", 100_000, 200_000, true, false),
+        ("o4-mini", 100_000, 200_000, true, true),
+        ("deepseek-chat", 8_192, 131_072, false, false),
+        ("deepseek-reasoner", 65_536, 131_072, false, false),
+        ("gemini-1.5-pro", 8_192, 1_048_576, false, true),
+        ("gemini-2.0-flash", 8_192, 1_048_576, false, true),
+        ("gemini-2.5-pro", 65_536, 1_048_576, false, true),
+        ("gemini-3-pro-preview", 65_536, 1_048_576, false, true),
     ])
-    func knownModelsGetTheirLongestPrefixesProfile(model: String, maxOutput: Int, window: Int, reasoning: Bool) {
-        #expect(catalog.profile(for: model) == ModelProfile(maxOutputTokens: maxOutput, contextWindow: window, isOpenAIReasoningModel: reasoning))
+    func knownModelsGetTheirLongestPrefixesProfile(model: String, maxOutput: Int, window: Int, reasoning: Bool, readsImages: Bool) {
+        #expect(
+            catalog.profile(for: model)
+                == ModelProfile(maxOutputTokens: maxOutput, contextWindow: window, isOpenAIReasoningModel: reasoning, readsImages: readsImages))
     }
 
     @Test func longerPrefixesWinOverShorterOnes() {
@@ -52,7 +54,7 @@ import Testing
     }
 
     @Test func vendorPathsAreMatchedByTheirBareName() {
-        #expect(catalog.profile(for: "deepseek/deepseek-chat") == ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072))
+        #expect(catalog.profile(for: "deepseek/deepseek-chat") == ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072, readsImages: false))
         #expect(catalog.profile(for: "openai/gpt-5-mini").isOpenAIReasoningModel == true)
         #expect(catalog.profile(for: "openrouter/openai/gpt-4o") == catalog.profile(for: "gpt-4o"))
         #expect(catalog.profile(for: "google/gemini-2.5-flash").maxOutputTokens == 65_536)
@@ -61,6 +63,13 @@ import Testing
     @Test func namesThatOnlyContainAKnownNameAreUnknown() {
         #expect(catalog.profile(for: "my-gpt-4o") == ModelProfile(maxOutputTokens: 16_384))
         #expect(catalog.profile(for: "gpt-4o/custom") == ModelProfile(maxOutputTokens: 16_384))
+    }
+
+    @Test func whetherAModelReadsImagesIsUnknownOutsideTheTableAndTheData() {
+        #expect(catalog.profile(for: "llama-3.3-70b-instruct").readsImages == nil)
+        #expect(catalog.profile(for: "smollm2", preset: ProviderPreset.named("ollama")).readsImages == nil)
+        #expect(catalog.profile(for: "gpt-3.5-turbo").readsImages == false)
+        #expect(catalog.profile(for: "gemini/gemini-2.5-flash").readsImages == true)
     }
 
     @Test func unknownModelsGetTheDefaultCeilingAndNoWindow() {
@@ -72,18 +81,20 @@ import Testing
     }
 
     @Test func modelsTheTableDoesNotKnowGetThePriceDatasLimits() {
-        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000))
-        #expect(catalog.profile(for: "anthropic/claude-sonnet-4.5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000))
-        #expect(catalog.profile(for: "mistral-large-latest") == ModelProfile(maxOutputTokens: 262_144, contextWindow: 262_144))
+        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000, readsImages: true))
+        #expect(catalog.profile(for: "anthropic/claude-sonnet-4.5") == ModelProfile(maxOutputTokens: 64_000, contextWindow: 200_000, readsImages: true))
+        let mistral = catalog.profile(for: "mistral-large-latest")
+        #expect(mistral == ModelProfile(maxOutputTokens: 262_144, contextWindow: 262_144, readsImages: mistral.readsImages))
+        // A model the data lists without vision does not read images.
         let groq = ProviderPreset.named("groq")
-        #expect(catalog.profile(for: "openai/gpt-oss-120b", preset: groq) == ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072))
+        #expect(catalog.profile(for: "openai/gpt-oss-120b", preset: groq) == ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072, readsImages: false))
         // The table's own entries stay as they are (the data says 65535 for Vertex's gemini-2.5-pro).
         #expect(catalog.profile(for: "gemini-2.5-pro").maxOutputTokens == 65_536)
     }
 
     @Test func theDatasLimitsGoUnderTheOverrides() {
         let catalog = ModelCatalog(outputLimitOverrides: ["claude-sonnet-4-5": 8_000], contextWindowOverrides: ["claude-sonnet-4-5": 100_000])
-        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 8_000, contextWindow: 100_000))
+        #expect(catalog.profile(for: "claude-sonnet-4-5") == ModelProfile(maxOutputTokens: 8_000, contextWindow: 100_000, readsImages: true))
     }
 
     @Test func selfHostedModelsKeepThePresetsCeilingOrTheDefault() {
@@ -95,7 +106,7 @@ import Testing
 
     @Test func outputLimitOverridesReplaceTheCeilingOnly() {
         let catalog = ModelCatalog(outputLimitOverrides: ["gpt-4o": 4_000, "qwen3-coder": 2_000, "deepseek/deepseek-reasoner": 9_000])
-        #expect(catalog.profile(for: "gpt-4o") == ModelProfile(maxOutputTokens: 4_000, contextWindow: 128_000))
+        #expect(catalog.profile(for: "gpt-4o") == ModelProfile(maxOutputTokens: 4_000, contextWindow: 128_000, readsImages: true))
         #expect(catalog.profile(for: "GPT-4o").maxOutputTokens == 4_000)
         #expect(catalog.profile(for: "qwen3-coder") == ModelProfile(maxOutputTokens: 2_000))
         // Overrides name exact models, not prefixes.

@@ -52,6 +52,7 @@ import Testing
             #expect(rows.map { $0["cache_read_tokens"]?.integer } == [1000, 1000, 0, 0])
             #expect(rows.map { $0["output_tokens"]?.integer } == [7, 7, 0, 20])
             #expect(rows.map { $0["attempts"]?.integer } == [1, 1, 1, 2])
+            #expect(rows.map { $0["route"]?.string } == ["default", "default", "default", "default"])
             #expect(rows.map { $0["provider"]?.string } == ["openai", "openai", "openai", "openai"])
             #expect(rows.map { $0["upstream_model"]?.string } == ["gpt-4.1", "gpt-4.1", "gpt-4.1", "gpt-4o"], "the fallback that served it")
             #expect(rows.allSatisfy { ($0["duration_ms"]?.integer ?? -1) >= 0 })
@@ -269,7 +270,7 @@ import Testing
             for store in stores { group.addTask { try await store.migrate() } }
             try await group.waitForAll()
         }
-        #expect(try await database.rows("ledger_schema", order: "version").map { $0["version"]?.integer } == [1, 2, 3, 4])
+        #expect(try await database.rows("ledger_schema", order: "version").map { $0["version"]?.integer } == [1, 2, 3, 4, 5])
         for store in stores { try await store.close() }
     }
 }

@@ -126,11 +126,16 @@ private struct TreeReader {
                 case .null: continue
                 default: throw error(keyPath, "is a group of settings, not a value")
                 }
+            } else if let moved = Self.movedKeys[keyPath.joined(separator: ".")] {
+                throw error(keyPath, "is now \(moved); rename it there")
             } else {
                 throw error(keyPath, "is not a setting (see anthropic-proxy.example.yaml)")
             }
         }
     }
+
+    /// Keys earlier releases read, by the key that replaced them.
+    private static let movedKeys = ["models.web_search": "routes.web_search"]
 
     private mutating func read(_ value: JSONValue, for setting: ConfigurationSetting, at keyPath: [String]) throws(ConfigurationError) {
         let text: String

@@ -26,8 +26,14 @@ extension ConfigurationSetting {
     package static let smallModel = ConfigurationSetting(
         "SMALL_MODEL", key: "models.small", shape: .list, default: .derived { value in prefersGoogle(value) ? "gemini-2.5-flash" : "gpt-4.1-mini" })
     package static let opusModel = ConfigurationSetting("OPUS_MODEL", key: "models.opus", shape: .list, default: .derived { value in value(bigModel) })
-    /// The model that serves web searches for targets with no search of their own.
-    package static let webSearchModel = ConfigurationSetting("WEB_SEARCH_MODEL", key: "models.web_search", shape: .list)
+    /// Routes by need (see `NeedRouter`): the models that serve requests with web search, thinking,
+    /// more input than the mapped model holds, or images it cannot read.
+    package static let webSearchModel = ConfigurationSetting("WEB_SEARCH_MODEL", key: "routes.web_search", shape: .list)
+    package static let thinkModel = ConfigurationSetting("THINK_MODEL", key: "routes.think", shape: .list)
+    package static let longContextModel = ConfigurationSetting("LONG_CONTEXT_MODEL", key: "routes.long_context", shape: .list)
+    /// Estimated input tokens above which LONG_CONTEXT_MODEL serves; unset, the mapped model's window.
+    package static let longContextThreshold = ConfigurationSetting("LONG_CONTEXT_THRESHOLD", key: "routes.long_context_threshold")
+    package static let imageModel = ConfigurationSetting("IMAGE_MODEL", key: "routes.image", shape: .list)
 
     package static let openAIAPIKey = ConfigurationSetting("OPENAI_API_KEY", key: "providers.openai.api_key", shape: .list, isSecret: true)
     package static let openAIBaseURL = ConfigurationSetting("OPENAI_BASE_URL", key: "providers.openai.base_url", default: .value("https://api.openai.com/v1"))
@@ -88,6 +94,7 @@ extension ConfigurationSetting {
         [
             host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, clientHeaderTimeoutSeconds, clientBodyTimeoutSeconds,
             clientIdleTimeoutSeconds, maxConnections, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
+            thinkModel, longContextModel, longContextThreshold, imageModel,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }

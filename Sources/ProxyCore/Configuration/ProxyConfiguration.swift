@@ -46,8 +46,14 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var bigModel: String
     package var smallModel: String
     package var opusModel: String
-    /// Serves web searches for targets that cannot search (`WEB_SEARCH_MODEL`); nil refuses them.
+    /// The models that serve requests by what they need (see `NeedRouter`); each may list fallbacks.
+    /// `WEB_SEARCH_MODEL` also serves web searches for targets that cannot search (nil refuses them).
     package var webSearchModel: String?
+    package var thinkModel: String?
+    package var longContextModel: String?
+    /// Estimated input tokens above which `LONG_CONTEXT_MODEL` serves; nil: the mapped model's window.
+    package var longContextThreshold: Int?
+    package var imageModel: String?
     /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
     package var baseURL: String?
     package var apiKeys: [String]
@@ -127,6 +133,10 @@ package struct ProxyConfiguration: Sendable, Equatable {
         smallModel = settings.required(.smallModel)
         opusModel = settings.required(.opusModel)
         webSearchModel = settings.value(.webSearchModel)
+        thinkModel = settings.value(.thinkModel)
+        longContextModel = settings.value(.longContextModel)
+        longContextThreshold = try settings.optional(.longContextThreshold, Self.positiveInteger)
+        imageModel = settings.value(.imageModel)
         baseURL = try settings.optional(.baseURL, Self.url)
         apiKeys = Self.keyList(settings.value(.apiKey))
         openAIBaseURL = try settings.required(.openAIBaseURL, Self.url)

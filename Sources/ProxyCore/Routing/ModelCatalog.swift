@@ -8,11 +8,14 @@ package struct ModelProfile: Sendable, Equatable {
     /// OpenAI reasoning models (o-series, gpt-5): `max_completion_tokens`, `reasoning_effort`,
     /// the `developer` role, and no sampling parameters.
     package var isOpenAIReasoningModel: Bool
+    /// Whether the model reads images (and PDFs); nil when unknown, which routing takes as yes.
+    package var readsImages: Bool?
 
-    package init(maxOutputTokens: Int, contextWindow: Int? = nil, isOpenAIReasoningModel: Bool = false) {
+    package init(maxOutputTokens: Int, contextWindow: Int? = nil, isOpenAIReasoningModel: Bool = false, readsImages: Bool? = nil) {
         self.maxOutputTokens = maxOutputTokens
         self.contextWindow = contextWindow
         self.isOpenAIReasoningModel = isOpenAIReasoningModel
+        self.readsImages = readsImages
     }
 }
 
@@ -22,25 +25,26 @@ package struct ModelProfile: Sendable, Equatable {
 /// (see `ModelPriceData`), when it lists them.
 package struct ModelCatalog: Sendable {
     private static let known: [(prefix: String, profile: ModelProfile)] = [
-        ("gpt-5", ModelProfile(maxOutputTokens: 128_000, contextWindow: 400_000, isOpenAIReasoningModel: true)),
-        ("gpt-5-chat", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
-        ("gpt-4.1", ModelProfile(maxOutputTokens: 32_768, contextWindow: 1_047_576)),
-        ("gpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
-        ("chatgpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000)),
-        ("gpt-4-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 128_000)),
-        ("gpt-4", ModelProfile(maxOutputTokens: 8_192, contextWindow: 8_192)),
-        ("gpt-3.5-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 16_385)),
-        ("o1", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
-        ("o1-mini", ModelProfile(maxOutputTokens: 65_536, contextWindow: 128_000, isOpenAIReasoningModel: true)),
-        ("o3", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
-        ("o4-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
-        ("codex-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true)),
-        ("deepseek-chat", ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072)),
-        ("deepseek-reasoner", ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072)),
-        ("gemini-1.5", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576)),
-        ("gemini-2.0", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576)),
-        ("gemini-2.5", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576)),
-        ("gemini-3", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576)),
+        ("gpt-5", ModelProfile(maxOutputTokens: 128_000, contextWindow: 400_000, isOpenAIReasoningModel: true, readsImages: true)),
+        ("gpt-5-chat", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000, readsImages: true)),
+        ("gpt-4.1", ModelProfile(maxOutputTokens: 32_768, contextWindow: 1_047_576, readsImages: true)),
+        ("gpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000, readsImages: true)),
+        ("chatgpt-4o", ModelProfile(maxOutputTokens: 16_384, contextWindow: 128_000, readsImages: true)),
+        ("gpt-4-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 128_000, readsImages: true)),
+        ("gpt-4", ModelProfile(maxOutputTokens: 8_192, contextWindow: 8_192, readsImages: false)),
+        ("gpt-3.5-turbo", ModelProfile(maxOutputTokens: 4_096, contextWindow: 16_385, readsImages: false)),
+        ("o1", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true, readsImages: true)),
+        ("o1-mini", ModelProfile(maxOutputTokens: 65_536, contextWindow: 128_000, isOpenAIReasoningModel: true, readsImages: false)),
+        ("o3", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true, readsImages: true)),
+        ("o3-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true, readsImages: false)),
+        ("o4-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true, readsImages: true)),
+        ("codex-mini", ModelProfile(maxOutputTokens: 100_000, contextWindow: 200_000, isOpenAIReasoningModel: true, readsImages: true)),
+        ("deepseek-chat", ModelProfile(maxOutputTokens: 8_192, contextWindow: 131_072, readsImages: false)),
+        ("deepseek-reasoner", ModelProfile(maxOutputTokens: 65_536, contextWindow: 131_072, readsImages: false)),
+        ("gemini-1.5", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576, readsImages: true)),
+        ("gemini-2.0", ModelProfile(maxOutputTokens: 8_192, contextWindow: 1_048_576, readsImages: true)),
+        ("gemini-2.5", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576, readsImages: true)),
+        ("gemini-3", ModelProfile(maxOutputTokens: 65_536, contextWindow: 1_048_576, readsImages: true)),
     ]
 
     private let outputLimitOverrides: [String: Int]
@@ -77,7 +81,7 @@ package struct ModelCatalog: Sendable {
             .filter { bareName.hasPrefix($0.prefix) }
             .max { $0.prefix.count < $1.prefix.count }?.profile
             ?? ModelPriceData.shared.listing(for: model, provider: nil, preset: preset?.name).map { listing in
-                ModelProfile(maxOutputTokens: listing.maxOutputTokens ?? fallbackCeiling, contextWindow: listing.maxInputTokens)
+                ModelProfile(maxOutputTokens: listing.maxOutputTokens ?? fallbackCeiling, contextWindow: listing.maxInputTokens, readsImages: listing.readsImages)
             }
             ?? ModelProfile(maxOutputTokens: fallbackCeiling)
         if let override = outputLimitOverrides[lowered] ?? outputLimitOverrides[bareName] {

@@ -58,23 +58,46 @@ package struct ModelRouter: Sendable {
     /// cannot be used (no key, unknown channel) are left out; when none can, the first one's
     /// error is thrown.
     package func routes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
-        if let known = known.routes(for: requestedModel) { return try known.get() }
+        try remembered(requestedModel) { () throws(AnthropicError) in try workOutRoutes(requestedModel) }
+    }
+
+    /// The targets of a configured model setting (`THINK_MODEL`, `WEB_SEARCH_MODEL`), its fallbacks
+    /// after it, worked out as the Claude names' mappings are.
+    package func routes(configured spec: String) throws(AnthropicError) -> [RouteTarget] {
+        // A character no client sends keeps these apart from the names clients ask for.
+        try remembered("\u{1}" + spec) { () throws(AnthropicError) in
+            try configuredRoutes(spec, ifNone: .invalidRequest("'\(spec)' names no model"))
+        }
+    }
+
+    /// Routes worked out once per key, refusals included.
+    private func remembered(_ key: String, _ workOut: () throws(AnthropicError) -> [RouteTarget]) throws(AnthropicError) -> [RouteTarget] {
+        if let known = known.routes(for: key) { return try known.get() }
         let result: Result<[RouteTarget], AnthropicError>
         do throws(AnthropicError) {
-            result = .success(try workOutRoutes(requestedModel))
+            result = .success(try workOut())
         } catch {
             result = .failure(error)
         }
-        known.keep(result, for: requestedModel)
+        known.keep(result, for: key)
         return try result.get()
+    }
+
+    /// The Claude tier a requested name maps through, nil for a model the client named itself.
+    package func tier(ofRequested name: String) -> ClaudeTier? {
+        Self.explicitProvider(of: name) == nil ? ClaudeTier(name: name) : nil
     }
 
     private func workOutRoutes(_ requestedModel: String) throws(AnthropicError) -> [RouteTarget] {
         let requested = requestedModel.trimmingWhitespace()
         guard !requested.isEmpty else { throw .invalidRequest("model: must not be empty") }
-        guard Self.explicitProvider(of: requested) == nil, let configured = configuredModel(forClaudeName: requested) else {
+        guard let tier = tier(ofRequested: requested) else {
             return [refined(try target(for: requested, fromConfiguredModel: false))]
         }
+        return try configuredRoutes(tier.configuredModel(in: configuration), ifNone: .invalidRequest("model: '\(requested)' maps to no model"))
+    }
+
+    private func configuredRoutes(_ configured: String, ifNone noModel: AnthropicError) throws(AnthropicError) -> [RouteTarget] {
         var targets: [RouteTarget] = []
         var firstError: AnthropicError?
         for spec in configured.split(separator: ",").map({ $0.trimmingWhitespace() }) where !spec.isEmpty {
@@ -84,17 +107,8 @@ package struct ModelRouter: Sendable {
                 firstError = firstError ?? error
             }
         }
-        if targets.isEmpty { throw firstError ?? .invalidRequest("model: '\(requested)' maps to no model") }
+        if targets.isEmpty { throw firstError ?? noModel }
         return targets
-    }
-
-    /// The configured model a Claude name stands for, or `nil` for any other name.
-    private func configuredModel(forClaudeName name: String) -> String? {
-        let lowered = name.lowercased()
-        guard lowered.hasPrefix("claude") || ["haiku", "sonnet", "opus"].contains(lowered) else { return nil }
-        if lowered.contains("haiku") { return configuration.smallModel }
-        if lowered.contains("opus") { return configuration.opusModel }
-        return configuration.bigModel
     }
 
     private static func explicitProvider(of spec: String) -> Provider? {

@@ -20,6 +20,15 @@ package struct ServerToolRouting: Sendable {
     /// Responses API; `BASE_URL`, channels and ready-made providers are other servers.
     let openAIBaseURL: String
 
+    /// What a request's server tools need of its target: web fetch (the narrower) over web search;
+    /// nil when its `tools` declare neither.
+    package static func need(ofTools tools: JSONValue?) -> Need? {
+        let types = (tools?.arrayValue ?? []).compactMap { $0["type"]?.stringValue }
+        if types.contains(where: { $0.hasPrefix("web_fetch_") }) { return .webFetch }
+        if types.contains(where: { $0.hasPrefix("web_search_") }) { return .webSearch }
+        return nil
+    }
+
     package init(need: Need, webSearchModel: String?, openAIBaseURL: String) {
         self.need = need
         self.webSearchModel = webSearchModel
@@ -57,6 +66,11 @@ package struct ServerToolRouting: Sendable {
         }
         // The request's own targets that search come first; the search model stands in for the others.
         return served + searchTargets.filter { !served.contains($0) }
+    }
+
+    /// Whether the target serves the need by itself.
+    package func serves(_ route: RouteTarget) -> Bool {
+        nativeTarget(for: route) != nil
     }
 
     /// The target as it serves the need by itself, or nil when it cannot.

@@ -14,7 +14,7 @@ package struct LedgerRow: Sendable, Equatable {
     package static let columns = [
         "id", "started_at", "session_id", "client_key", "client_model", "provider", "upstream_model", "status", "error_type", "stream",
         "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "web_search_requests", "cost_usd", "duration_ms", "ttfb_ms",
-        "attempts",
+        "attempts", "route",
     ]
 
     package var id: String
@@ -40,6 +40,8 @@ package struct LedgerRow: Sendable, Equatable {
     package var durationMilliseconds: Int
     package var timeToFirstByteMilliseconds: Int?
     package var attempts: Int
+    /// The route routing by need chose (`think`, `long_context`); nil for rows written before routes.
+    package var route: String?
 
     package init(_ record: RequestRecord) {
         id = record.id
@@ -62,6 +64,7 @@ package struct LedgerRow: Sendable, Equatable {
         durationMilliseconds = Self.milliseconds(record.duration)
         timeToFirstByteMilliseconds = record.timeToFirstByte.map(Self.milliseconds)
         attempts = record.attempts
+        route = record.route
     }
 
     /// The day it started, `2026-11-30` (UTC): the key of the daily roll-ups.
@@ -74,7 +77,7 @@ package struct LedgerRow: Sendable, Equatable {
             .text(upstreamModel), .integer(Int64(status)), errorType.map(Value.text) ?? .null, .integer(stream ? 1 : 0), .integer(Int64(inputTokens)),
             .integer(Int64(outputTokens)), .integer(Int64(cacheReadTokens)), .integer(Int64(cacheWriteTokens)), .integer(Int64(webSearchRequests)),
             costUSD.map(Value.real) ?? .null, .integer(Int64(durationMilliseconds)), timeToFirstByteMilliseconds.map { .integer(Int64($0)) } ?? .null,
-            .integer(Int64(attempts)),
+            .integer(Int64(attempts)), route.map(Value.text) ?? .null,
         ]
     }
 
@@ -122,5 +125,6 @@ extension LedgerRow {
         durationMilliseconds = columns.integer("duration_ms") ?? 0
         timeToFirstByteMilliseconds = columns.integer("ttfb_ms")
         attempts = columns.integer("attempts") ?? 0
+        route = columns.text("route")
     }
 }

@@ -8,13 +8,18 @@ package struct ModelPriceListing: Sendable, Equatable {
     /// The context window: the most tokens the model reads.
     package var maxInputTokens: Int?
     package var maxOutputTokens: Int?
+    /// Whether it reads images (litellm's `supports_vision`; a model it lists without saying does not).
+    package var readsImages: Bool
 
-    package init(name: String, provider: String, price: ModelPrice, maxInputTokens: Int? = nil, maxOutputTokens: Int? = nil) {
+    package init(
+        name: String, provider: String, price: ModelPrice, maxInputTokens: Int? = nil, maxOutputTokens: Int? = nil, readsImages: Bool = false
+    ) {
         self.name = name
         self.provider = provider
         self.price = price
         self.maxInputTokens = maxInputTokens
         self.maxOutputTokens = maxOutputTokens
+        self.readsImages = readsImages
     }
 
     /// A listing from its line of the data; nil when the line lacks a provider or a price.
@@ -34,7 +39,8 @@ package struct ModelPriceListing: Sendable, Equatable {
             tiers: tiers.sorted { $0.fromPromptTokens < $1.fromPromptTokens }, webSearch: json["web_search"]?.doubleValue,
             webSearchBilledPerPrompt: json["web_search_per_prompt"]?.boolValue ?? false)
         self.init(
-            name: name, provider: provider, price: price, maxInputTokens: json["max_input"]?.intValue, maxOutputTokens: json["max_output"]?.intValue)
+            name: name, provider: provider, price: price, maxInputTokens: json["max_input"]?.intValue, maxOutputTokens: json["max_output"]?.intValue,
+            readsImages: json["vision"]?.boolValue ?? false)
     }
 
     /// The name upstreams know the model by, lower-cased: litellm's without its `provider/`

@@ -16,6 +16,9 @@ package struct RequestRecord: Sendable, Equatable {
     package var stream = false
     package var messageCount = 0
     package var toolCount = 0
+    /// The route routing by need chose (`RouteChoice.Route`'s name) and why, in words.
+    package var route: String?
+    package var routeReason: String?
     /// Every target tried, in order; the last one served the request (or failed last).
     package var targets: [AttemptedTarget] = []
     /// Attempts made, the first included.
@@ -67,6 +70,7 @@ package struct RequestRecord: Sendable, Equatable {
         clientModel = clientModel.map(redactor.redact)
         sessionID = sessionID.map(redactor.redact)
         errorMessage = errorMessage.map(redactor.redact)
+        routeReason = routeReason.map(redactor.redact)
         for index in targets.indices {
             targets[index].model = redactor.redact(targets[index].model)
             targets[index].qualifiedModel = redactor.redact(targets[index].qualifiedModel)

@@ -25,15 +25,6 @@ final class ClientRequest: Sendable {
 
     var stream: Bool { json["stream"]?.boolValue ?? false }
 
-    /// What the request's server tools need of its target: web fetch (the narrower) over web
-    /// search; nil when it declares neither.
-    var serverToolNeed: ServerToolRouting.Need? {
-        let types = (json["tools"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue }
-        if types.contains(where: { $0.hasPrefix("web_fetch_") }) { return .webFetch }
-        if types.contains(where: { $0.hasPrefix("web_search_") }) { return .webSearch }
-        return nil
-    }
-
     /// The decoded request, or the error that says what is wrong with it.
     func messages() throws(AnthropicError) -> MessagesRequest {
         if let messages = decoded.withLock({ $0 }) { return messages }

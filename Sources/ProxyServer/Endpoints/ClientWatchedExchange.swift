@@ -60,14 +60,16 @@ enum ClientWatchedExchange {
             let outcome = await handle(&record)
             record.timeToFirstByte = ContinuousClock.now - started
             switch outcome {
-            case .response(let response, let usage, let error):
+            case .response(var response, let usage, let error):
+                if let route = record.route { response.headers[.proxyRoute] = route }
                 headContinuation.yield(response)
                 headContinuation.finish()
                 record.status = response.status.code
                 record.usage = usage
                 if let error { record.fail(with: error, status: response.status.code) }
                 record.bytesOut = response.body.contentLength ?? 0
-            case .stream(let status, let headers, let produce):
+            case .stream(let status, var headers, let produce):
+                if let route = record.route { headers[.proxyRoute] = route }
                 headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
                 headContinuation.finish()
                 record.status = status.code

@@ -33,7 +33,10 @@ struct MessagesEndpoint: Sendable {
     private func createMessage(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: false, record: &record, services: services)
-            var planner = AttemptPlanner(targets: try targets(for: client, model: record.clientModel ?? "", services: services), policy: services.configuration.retryPolicy)
+            let choice = try route(client, model: record.clientModel ?? "", services: services)
+            record.route = choice.route.rawValue
+            record.routeReason = choice.reason
+            var planner = AttemptPlanner(targets: choice.targets, policy: services.configuration.retryPolicy)
             if let name = record.clientKey { try await shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }
             while true {
                 let target = planner.currentTarget
@@ -58,14 +61,12 @@ struct MessagesEndpoint: Sendable {
         }
     }
 
-    /// The targets the model reaches, or, for a request with web search or fetch, those that can
-    /// run it (see `ServerToolRouting`).
-    private func targets(for client: ClientRequest, model: String, services: ProxyServices) throws(AnthropicError) -> [RouteTarget] {
-        let routes = try services.router.routes(model)
-        guard let need = client.serverToolNeed else { return routes }
-        let routing = ServerToolRouting(
-            need: need, webSearchModel: services.configuration.webSearchModel, openAIBaseURL: services.configuration.openAIBaseURL)
-        return try routing.targets(for: routes) { model throws(AnthropicError) in try services.router.routes(model) }
+    /// Where the request goes, by its model and what it needs (see `NeedRouter`).
+    private func route(_ client: ClientRequest, model: String, services: ProxyServices) throws(AnthropicError) -> RouteChoice {
+        // The estimate needs the decoded request, which the translating backends reuse.
+        let signals = RouteSignals(json: client.json) { (try? client.messages()).map(TokenEstimator.estimate) ?? 0 }
+        return try NeedRouter(configuration: services.configuration, router: services.router, catalog: services.catalog)
+            .choose(model: model, signals: signals)
     }
 
     /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.

@@ -8,6 +8,8 @@ extension HTTPField.Name {
     static let requestID = Self("request-id")!
     /// The upstream model that served the request (`openai/gpt-4.1`), for people and logs.
     static let upstreamModel = Self("x-proxy-upstream-model")!
+    /// The route the request took (`long_context`, `think`; see `RouteChoice.Route`).
+    static let proxyRoute = Self("x-proxy-route")!
     /// Marks requests the proxy itself sends to Anthropic, so a misconfigured loop is refused.
     static let proxyHop = Self("x-anthropic-proxy-hop")!
 }

@@ -13,7 +13,7 @@ struct AccessLog: RequestObserver {
         logger.log(level: level, "\(Self.line(record))")
     }
 
-    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85, 1 web search`
+    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) [think: effort high] 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85, 1 web search`
     static func line(_ record: RequestRecord) -> String {
         var line = "\(record.method) \(record.path)"
         if let clientModel = record.clientModel { line += " \(clientModel)" }
@@ -21,6 +21,9 @@ struct AccessLog: RequestObserver {
             line += " → \(target.providerName)/\(target.model)"
             if let channel = target.channel { line += " via \(channel)" }
             if record.attempts > 1 { line += " (attempt \(record.attempts))" }
+        }
+        if let route = record.route.flatMap(RouteChoice.Route.init(rawValue:)), route.isByNeed, let reason = record.routeReason {
+            line += " [\(route.rawValue): \(reason)]"
         }
         if record.messageCount > 0 { line += " \(record.messageCount) messages" }
         if record.toolCount > 0 { line += " \(record.toolCount) tools" }

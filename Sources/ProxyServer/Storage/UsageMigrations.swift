@@ -36,7 +36,9 @@ enum UsageMigrations {
             """,
             // Spend and last use per key.
             "CREATE INDEX requests_client_key ON requests (client_key, started_at)",
-        ]
+        ],
+        // The route routing by need chose.
+        ["ALTER TABLE requests ADD COLUMN route TEXT"],
     ]
 
     /// PostgreSQL's, in order: the same tables, in PostgreSQL's types.
@@ -89,5 +91,6 @@ enum UsageMigrations {
             // key's SHA-256: the others rest them too.
             "CREATE TABLE upstream_key_rests (key_fingerprint TEXT PRIMARY KEY, until TEXT NOT NULL)",
         ],
+        ["ALTER TABLE requests ADD COLUMN route TEXT"],
     ]
 }
