@@ -47,6 +47,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
+                // SHA-256 for prompt cache keys (no networking: hashing only).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

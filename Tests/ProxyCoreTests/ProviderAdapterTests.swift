@@ -14,7 +14,9 @@ import Testing
         let target = RouteTarget(provider: .openAI, model: "gpt-4.1", baseURL: "https://api.openai.com/v1", apiKeys: ["k"], keyVariable: "OPENAI_API_KEY")
         let request = try request()
         let adapter = OpenAIChatAdapter(request: request, target: target, catalog: Self.catalog)
-        let expected = try OpenAIChatRequestTranslator(model: "gpt-4.1", profile: Self.catalog.profile(for: "gpt-4.1", preset: nil)).translate(request)
+        let expected = try OpenAIChatRequestTranslator(
+            model: "gpt-4.1", profile: Self.catalog.profile(for: "gpt-4.1", preset: nil), promptCacheKey: PromptCacheKey.make(for: request, model: "gpt-4.1")
+        ).translate(request)
         #expect(try JSONParser.parse(adapter.requestBody()) == expected)
         #expect(adapter.url(stream: true) == "https://api.openai.com/v1/chat/completions")
         #expect(adapter.keyHeader("k") == ("authorization", "Bearer k"))

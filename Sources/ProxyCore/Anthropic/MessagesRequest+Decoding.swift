@@ -50,6 +50,7 @@ extension MessagesRequest {
         let format = try Self.outputSchema(outputConfig?.optional("format"), path: "output_config.format")
         let olderFormat = try Self.outputSchema(body.optional("output_format"), path: "output_format")
         outputSchema = format ?? olderFormat
+        userID = body.optional("metadata")?["user_id"]?.stringValue
     }
 
     /// Anthropic's answer to a thread this server does not hold: the SDKs' tool runner reads the

@@ -70,12 +70,14 @@ package struct MessagesRequest: Sendable, Equatable {
     /// The JSON schema the reply's text must follow (`output_config.format`, or the older
     /// top-level `output_format`): structured outputs.
     package var outputSchema: JSONValue?
+    /// `metadata.user_id`: Claude Code writes its session there (see `RequestRecord.sessionID(fromUserID:)`).
+    package var userID: String?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],
-        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil
+        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil
     ) {
         self.model = model
         self.maxTokens = maxTokens
@@ -93,6 +95,7 @@ package struct MessagesRequest: Sendable, Equatable {
         self.thinking = thinking
         self.effort = effort
         self.outputSchema = outputSchema
+        self.userID = userID
     }
 }
 

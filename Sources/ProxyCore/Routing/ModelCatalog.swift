@@ -103,6 +103,16 @@ package struct ModelCatalog: Sendable {
         return name.contains("codex") || name.contains("deep-research") || name.split(separator: "-").contains("pro")
     }
 
+    /// Whether OpenAI keeps the model's prompt cache up to 24 hours when asked
+    /// (`prompt_cache_retention: "24h"`), as its prompt caching guide lists: gpt-4.1 and the gpt-5
+    /// family but its mini and nano models (codex-mini included).
+    package static func keepsPromptCacheForADay(_ model: String) -> Bool {
+        let name = bareName(of: model)
+        if name == "gpt-4.1" || name.hasPrefix("gpt-4.1-20") { return true }
+        guard name.hasPrefix("gpt-5") else { return false }
+        return name.contains("codex-mini") || !(name.contains("-mini") || name.contains("-nano"))
+    }
+
     /// The model's name lower-cased, without any `vendor/` path: `gpt-4o` for `openrouter/openai/GPT-4o`.
     package static func bareName(of model: String) -> String {
         let lowered = model.lowercased()

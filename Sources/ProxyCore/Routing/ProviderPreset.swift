@@ -93,10 +93,11 @@ package struct ProviderPreset: Sendable, Equatable {
         // Local; the server's address is the user's choice (LM Studio's own default is :1234/v1).
         ProviderPreset(
             name: "lmstudio", displayName: "LM Studio", defaultBaseURL: nil, baseURLVariable: "LMSTUDIO_BASE_URL", keyVariable: "LMSTUDIO_API_KEY",
-            requiresKey: false),
+            requiresKey: false, chat: OpenAIChatOptions()),
         // Self-hosted; a key only when the server was started with --api-key.
         ProviderPreset(
-            name: "vllm", displayName: "vLLM", defaultBaseURL: nil, baseURLVariable: "VLLM_BASE_URL", keyVariable: "VLLM_API_KEY", requiresKey: false),
+            name: "vllm", displayName: "vLLM", defaultBaseURL: nil, baseURLVariable: "VLLM_BASE_URL", keyVariable: "VLLM_API_KEY", requiresKey: false,
+            chat: OpenAIChatOptions()),
         // Deployments in the path, the key in `api-key`, `api-version` in the query.
         ProviderPreset(
             name: "azure", displayName: "Azure OpenAI", defaultBaseURL: nil, baseURLVariable: "AZURE_API_BASE", keyVariable: "AZURE_API_KEY",

@@ -7,6 +7,7 @@ enum StrictOpenAIValidator {
         "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream", "stream_options",
         "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "n", "presence_penalty", "frequency_penalty",
         "logit_bias", "user", "seed", "response_format", "logprobs", "top_logprobs", "store", "service_tier", "metadata", "web_search_options",
+        "prompt_cache_key", "prompt_cache_retention",
     ]
 
     /// Output ceilings the fake enforces, by model.
@@ -23,6 +24,7 @@ enum StrictOpenAIValidator {
             return "Unrecognized request argument supplied: \(key)"
         }
         guard let model = object["model"]?.stringValue else { return "you must provide a model parameter" }
+        if let problem = StrictPromptCache.problem(with: object) { return problem }
         let reasoning = reasoningModels.contains(model)
         if reasoning, object["max_tokens"] != nil {
             return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."

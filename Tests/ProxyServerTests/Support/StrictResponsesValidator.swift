@@ -8,7 +8,7 @@ enum StrictResponsesValidator {
     static let knownParameters: Set<String> = [
         "model", "input", "instructions", "max_output_tokens", "temperature", "top_p", "reasoning", "include", "tools", "tool_choice",
         "parallel_tool_calls", "store", "stream", "metadata", "previous_response_id", "text", "truncation", "user", "service_tier",
-        "prompt_cache_key", "safety_identifier", "background", "max_tool_calls", "top_logprobs", "conversation",
+        "prompt_cache_key", "prompt_cache_retention", "safety_identifier", "background", "max_tool_calls", "top_logprobs", "conversation",
     ]
 
     /// What `include` may ask for.
@@ -37,6 +37,7 @@ enum StrictResponsesValidator {
             return ("Unknown parameter: '\(key)'.", "unknown_parameter")
         }
         guard let model = object["model"]?.stringValue else { return ("Missing required parameter: 'model'.", "missing_required_parameter") }
+        if let problem = StrictPromptCache.problem(with: object) { return (problem, "invalid_value") }
         let reasoning = reasoningModels.contains(model)
         if object["store"] != false {
             return ("This proxy's fake requires store: false (nothing may be kept at OpenAI).", nil)

@@ -19,7 +19,9 @@ package struct OpenAIChatAdapter: ProviderAdapter {
     }
 
     package func requestBody() throws(AnthropicError) -> [UInt8] {
-        JSONWriter.encode(try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options).translate(request))
+        let promptCacheKey = options.takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
+        return JSONWriter.encode(
+            try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey).translate(request))
     }
 
     package func url(stream: Bool) -> String { target.chatCompletionsURL }

@@ -16,16 +16,22 @@ package struct OpenAIChatOptions: Sendable, Equatable {
     /// Whether the server takes structured outputs (`response_format` of type `json_schema`).
     /// DeepSeek takes only `{"type": "json_object"}`: the schema then goes in the system prompt.
     package var takesJSONSchema: Bool
+    /// Whether the server routes its prompt cache by `prompt_cache_key` (OpenAI, Azure OpenAI);
+    /// the others cache by prefix alone, or not at all, and are not sent one.
+    package var takesPromptCacheKey: Bool
 
     package init(
-        omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false, takesJSONSchema: Bool = true
+        omittedParameters: Set<String> = [], reasoningField: String = "reasoning_content", replaysReasoning: Bool = false, takesJSONSchema: Bool = true,
+        takesPromptCacheKey: Bool = false
     ) {
         self.omittedParameters = omittedParameters
         self.reasoningField = reasoningField
         self.replaysReasoning = replaysReasoning
         self.takesJSONSchema = takesJSONSchema
+        self.takesPromptCacheKey = takesPromptCacheKey
     }
 
-    /// OpenAI's own behaviour: nothing left out, nothing replayed, structured outputs taken.
-    package static let standard = OpenAIChatOptions()
+    /// OpenAI's own behaviour: nothing left out, nothing replayed, structured outputs and the
+    /// prompt cache key taken (servers in OpenAI's place ignore a field they do not know).
+    package static let standard = OpenAIChatOptions(takesPromptCacheKey: true)
 }

@@ -7,15 +7,18 @@ package struct OpenAIChatRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
     private let options: OpenAIChatOptions
+    private let promptCacheKey: String?
 
     /// - Parameters:
     ///   - model: the upstream model name.
     ///   - profile: what the catalog knows about it (output ceiling, reasoning).
     ///   - options: the server's quirks (its provider preset's).
-    package init(model: String, profile: ModelProfile, options: OpenAIChatOptions = .standard) {
+    ///   - promptCacheKey: the session's `prompt_cache_key` (see `PromptCacheKey`), for servers that take one.
+    package init(model: String, profile: ModelProfile, options: OpenAIChatOptions = .standard, promptCacheKey: String? = nil) {
         self.model = model
         self.profile = profile
         self.options = options
+        self.promptCacheKey = promptCacheKey
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
@@ -47,6 +50,10 @@ package struct OpenAIChatRequestTranslator: Sendable {
         }
         if isSearchModel, let search = request.webSearch {
             body.append("web_search_options", OpenAISearchModel.webSearchOptions(for: search))
+        }
+        if let promptCacheKey {
+            body.append("prompt_cache_key", .string(promptCacheKey))
+            if ModelCatalog.keepsPromptCacheForADay(model) { body.append("prompt_cache_retention", "24h") }
         }
         if request.stream {
             body.append("stream", true)

@@ -16,7 +16,10 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
     }
 
     package func requestBody() throws(AnthropicError) -> [UInt8] {
-        JSONWriter.encode(try OpenAIResponsesRequestTranslator(model: target.model, profile: profile).translate(request))
+        // OpenAI's own endpoint and Azure's route their cache by the key; other hosts are not sent one.
+        let takesPromptCacheKey = target.preset?.chat.takesPromptCacheKey ?? true
+        let promptCacheKey = takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
+        return JSONWriter.encode(try OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey).translate(request))
     }
 
     package func url(stream: Bool) -> String { target.responsesURL }

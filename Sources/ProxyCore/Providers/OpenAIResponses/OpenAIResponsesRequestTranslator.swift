@@ -12,13 +12,16 @@
 package struct OpenAIResponsesRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
+    private let promptCacheKey: String?
 
     /// - Parameters:
     ///   - model: the upstream model name; reasoning signatures are matched against it.
     ///   - profile: what the catalog knows about it (output ceiling, reasoning).
-    package init(model: String, profile: ModelProfile) {
+    ///   - promptCacheKey: the session's `prompt_cache_key` (see `PromptCacheKey`), for servers that take one.
+    package init(model: String, profile: ModelProfile, promptCacheKey: String? = nil) {
         self.model = model
         self.profile = profile
+        self.promptCacheKey = promptCacheKey
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
@@ -54,6 +57,10 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
             if request.disableParallelToolUse { body.append("parallel_tool_calls", false) }
         }
         body.append("store", false)
+        if let promptCacheKey {
+            body.append("prompt_cache_key", .string(promptCacheKey))
+            if ModelCatalog.keepsPromptCacheForADay(model) { body.append("prompt_cache_retention", "24h") }
+        }
         if request.stream { body.append("stream", true) }
         return .object(body)
     }
