@@ -51,6 +51,7 @@ extension MessagesRequest {
         let olderFormat = try Self.outputSchema(body.optional("output_format"), path: "output_format")
         outputSchema = format ?? olderFormat
         userID = body.optional("metadata")?["user_id"]?.stringValue
+        cacheBreakpoint = CacheBreakpoint(body: json)
     }
 
     /// Anthropic's answer to a thread this server does not hold: the SDKs' tool runner reads the

@@ -72,12 +72,15 @@ package struct MessagesRequest: Sendable, Equatable {
     package var outputSchema: JSONValue?
     /// `metadata.user_id`: Claude Code writes its session there (see `RequestRecord.sessionID(fromUserID:)`).
     package var userID: String?
+    /// The client's last `cache_control` breakpoint, nil when it set none.
+    package var cacheBreakpoint: CacheBreakpoint?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],
-        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil
+        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil,
+        cacheBreakpoint: CacheBreakpoint? = nil
     ) {
         self.model = model
         self.maxTokens = maxTokens
@@ -96,6 +99,7 @@ package struct MessagesRequest: Sendable, Equatable {
         self.effort = effort
         self.outputSchema = outputSchema
         self.userID = userID
+        self.cacheBreakpoint = cacheBreakpoint
     }
 }
 

@@ -38,6 +38,8 @@ extension ConfigurationSetting {
     package static let openAIAPIKey = ConfigurationSetting("OPENAI_API_KEY", key: "providers.openai.api_key", shape: .list, isSecret: true)
     package static let openAIBaseURL = ConfigurationSetting("OPENAI_BASE_URL", key: "providers.openai.base_url", default: .value("https://api.openai.com/v1"))
     package static let geminiAPIKey = ConfigurationSetting("GEMINI_API_KEY", key: "providers.gemini.api_key", shape: .list, isSecret: true)
+    /// Whether Gemini requests with a cache breakpoint are served from explicit caches (`cachedContents`).
+    package static let geminiExplicitCache = ConfigurationSetting("GEMINI_EXPLICIT_CACHE", key: "providers.gemini.explicit_cache", default: .value("on"))
     package static let geminiBaseURL = ConfigurationSetting(
         "GEMINI_BASE_URL", key: "providers.gemini.base_url", default: .value(ProxyConfiguration.publicGeminiBaseURL))
     package static let anthropicAPIKey = ConfigurationSetting("ANTHROPIC_API_KEY", key: "providers.anthropic.api_key", shape: .list, isSecret: true)
@@ -95,7 +97,7 @@ extension ConfigurationSetting {
             host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, clientHeaderTimeoutSeconds, clientBodyTimeoutSeconds,
             clientIdleTimeoutSeconds, maxConnections, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
             thinkModel, longContextModel, longContextThreshold, imageModel,
-            openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
+            openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, geminiExplicitCache, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }
         + [

@@ -60,6 +60,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var openAIBaseURL: String
     /// Gemini's native API root (`GEMINI_BASE_URL`), for `gemini/` models without a channel.
     package var geminiBaseURL: String
+    /// Whether Gemini requests with a cache breakpoint are served from explicit caches (`GEMINI_EXPLICIT_CACHE`).
+    package var geminiExplicitCache: Bool
     package var anthropicBaseURL: String
     /// Channels by lower-cased name.
     package var channels: [String: Channel] = [:]
@@ -141,6 +143,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         apiKeys = Self.keyList(settings.value(.apiKey))
         openAIBaseURL = try settings.required(.openAIBaseURL, Self.url)
         geminiBaseURL = try settings.required(.geminiBaseURL, Self.url)
+        geminiExplicitCache = try settings.required(.geminiExplicitCache, Self.flag)
         anthropicBaseURL = try settings.required(.anthropicBaseURL, Self.url)
         azureAPIVersion = settings.required(.azureAPIVersion)
         debug = try settings.required(.debug, Self.flag)

@@ -31,6 +31,12 @@ package protocol ProviderAdapter: Sendable {
     /// provider has none and the local estimate answers.
     func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])?
     func tokenCount(fromReply reply: JSONValue) -> Int?
+    /// The request's prefix as the upstream's explicit prompt cache would hold it (Gemini's
+    /// `cachedContents`); nil when the provider has none or the client marked no breakpoint.
+    func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix?
+    /// The adapter for the request served from an explicit cache, which it `created` (its cached
+    /// tokens were then written, not read).
+    func servedFromCache(created: Bool) -> Self
 }
 
 extension ProviderAdapter {
@@ -62,4 +68,6 @@ extension ProviderAdapter {
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { false }
     package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? { nil }
     package func tokenCount(fromReply reply: JSONValue) -> Int? { nil }
+    package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? { nil }
+    package func servedFromCache(created: Bool) -> Self { self }
 }

@@ -27,7 +27,7 @@ package struct RetryPolicy: Sendable, Equatable {
     package static func isRetryable(_ failure: UpstreamFailure) -> Bool {
         guard failure.shouldRetry != false else { return false }
         switch failure.cause {
-        case .connect, .closed, .unusableReply: return true
+        case .connect, .closed, .unusableReply, .explicitCacheMissing: return true
         case .status(let status): return retryableStatuses.contains(status)
         case .firstByteTimeout, .refusedLocally: return false
         }

@@ -17,6 +17,9 @@ package struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConverti
         case unusableReply
         /// The request was refused before it left: it cannot be translated for this upstream.
         case refusedLocally
+        /// The explicit prompt cache the request was served from is gone (expired, deleted); the
+        /// request goes again without it.
+        case explicitCacheMissing
     }
 
     package var cause: Cause

@@ -7,14 +7,26 @@ import ProxyCore
 struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
-        let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
-        let body = try Self.locally { () throws(AnthropicError) in try adapter.requestBody() }
-        let url = adapter.url(stream: messages.stream)
-        let send = { @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse in
-            try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: messages.stream, target: target)
+        let translating = Adapter(request: messages, target: target, catalog: services.catalog)
+        let url = translating.url(stream: messages.stream)
+        let sendBody = { @Sendable (body: [UInt8]) async throws(UpstreamFailure) -> HTTPClientResponse in
+            try await services.sendTranslated(body, to: url, through: translating, key: key, stream: messages.stream, target: target)
         }
+        var prepared = try await Self.prepare(translating, target: target, key: key, services: services)
+        let response: HTTPClientResponse
+        do throws(UpstreamFailure) {
+            response = try await sendBody(prepared.body)
+        } catch {
+            // The cache expired or was deleted upstream: made again (or not), the request goes once more.
+            guard error.cause == .explicitCacheMissing, let cache = prepared.cache else { throw error }
+            services.explicitCaches.forget(cache)
+            prepared = try await Self.prepare(translating, target: target, key: key, services: services)
+            response = try await sendBody(prepared.body)
+        }
+        let adapter = prepared.cache == nil ? translating : translating.servedFromCache(created: prepared.created)
+        let body = prepared.body
+        let send = { @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse in try await sendBody(body) }
         if messages.stream {
-            let response = try await send()
             let providerName = target.provider.displayName
             var resend = TranslatedStream.noResend
             if Adapter.streamsMayAskForAnotherStream {
@@ -30,7 +42,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                 response, translator: adapter.makeStreamTranslator(), target: target, services: services,
                 withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
         }
-        var reply = try await services.replyJSON(try await send(), target: target)
+        var reply = try await services.replyJSON(response, target: target)
         var askedAgain = false
         if adapter.wantsAnotherAttempt(after: reply) {
             reply = try await services.replyJSON(try await send(), target: target)
@@ -62,6 +74,17 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.clientError.message))); answering with the local estimate")
             return nil
         }
+    }
+
+    /// The translated body, served from an explicit prompt cache of its prefix where the upstream
+    /// has one, the client marked a breakpoint and `GEMINI_EXPLICIT_CACHE` allows it.
+    private static func prepare(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure)
+        -> ExplicitCaches.Prepared
+    {
+        if services.configuration.geminiExplicitCache, let prefix = try locally({ () throws(AnthropicError) in try adapter.explicitCachePrefix() }) {
+            return await services.explicitCaches.prepare(prefix, adapter: adapter, target: target, key: key, services: services)
+        }
+        return ExplicitCaches.Prepared(body: try locally { () throws(AnthropicError) in try adapter.requestBody() })
     }
 
     /// Runs a step that refuses the request before anything is sent.

@@ -105,7 +105,8 @@ package enum ProxyServer {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
-            services: restBoard.map { [UpstreamRestSync(board: $0, keys: shared.keys, interval: restSyncInterval)] } ?? [],
+            services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live)]
+                + (restBoard.map { [UpstreamRestSync(board: $0, keys: shared.keys, interval: restSyncInterval)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger
         )

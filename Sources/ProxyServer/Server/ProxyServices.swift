@@ -14,6 +14,7 @@ struct ProxyServices: Sendable {
     var redactor: SecretRedactor { snapshot.redactor }
     var keys: UpstreamKeys { shared.keys }
     var requestFragments: JSONFragmentCache { shared.requestFragments }
+    var explicitCaches: ExplicitCaches { shared.explicitCaches }
     var logger: Logger { shared.logger }
 
     /// Logs a body at debug level, with every secret redacted.

@@ -7,6 +7,8 @@ final class SharedServices: Sendable {
     let live: LiveConfiguration
     let keys: UpstreamKeys
     let connections = ClientConnections()
+    /// The explicit prompt caches made upstream (Gemini's `cachedContents`).
+    let explicitCaches = ExplicitCaches()
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger

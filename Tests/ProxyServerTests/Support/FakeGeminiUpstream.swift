@@ -38,6 +38,8 @@ final class FakeGeminiUpstream: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Its explicit caches (`cachedContents`).
+    let caches = FakeGeminiCaches()
 
     func enqueue(_ replies: FakeGeminiReply...) {
         state.withLock { $0.replies += replies }
@@ -82,6 +84,16 @@ final class FakeGeminiUpstream: Sendable {
         router.post("/v1beta/models/:call") { request, context in
             try await self.answer(request, call: context.parameters.get("call") ?? "")
         }
+        router.post("/v1beta/cachedContents") { request, _ in
+            if let refusal = Self.keyRefusal(request) { return refusal }
+            let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
+            guard let body = try? JSONParser.parse(bytes) else { return Self.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.") }
+            return Self.answer(self.caches.create(body))
+        }
+        router.delete("/v1beta/cachedContents/:id") { request, context in
+            if let refusal = Self.keyRefusal(request) { return refusal }
+            return Self.answer(self.caches.delete("cachedContents/\(context.parameters.get("id") ?? "")"))
+        }
         router.post("/_gemini/script") { request, _ in
             let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 1 << 20).readableBytesView))
             let replies = (body["replies"]?.arrayValue ?? []).map(FakeGeminiReply.init(json:))
@@ -101,26 +113,15 @@ final class FakeGeminiUpstream: Sendable {
         guard let colon = call.lastIndex(of: ":") else { return Self.error(404, "NOT_FOUND", "Method not found.") }
         let model = String(call[..<colon])
         let method = String(call[call.index(after: colon)...])
-        guard let key = request.headers[HTTPField.Name("x-goog-api-key")!] else {
-            return Self.error(
-                403, "PERMISSION_DENIED",
-                "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
-        }
-        guard key == Self.apiKey else {
-            return Self.json(
-                [
-                    "error": [
-                        "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",
-                        "details": [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"]],
-                    ]
-                ], status: .badRequest)
-        }
+        if let refusal = Self.keyRefusal(request) { return refusal }
         guard StrictGeminiValidator.outputCeilings[model] != nil else {
             return Self.error(404, "NOT_FOUND", "models/\(model) is not found for API version v1beta, or is not supported for \(method).")
         }
         let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
         guard let body = try? JSONParser.parse(bytes) else { return Self.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.") }
         let validator = StrictGeminiValidator(model: model, isIssued: isIssued)
+        var answered = body
+        var cachedTokens = 0
         switch method {
         case "countTokens":
             guard let prompt = body["generateContentRequest"], body.objectValue?.keys == ["generateContentRequest"] else {
@@ -137,13 +138,24 @@ final class FakeGeminiUpstream: Sendable {
             if let failure { return Self.json(failure.errorBody, status: .init(code: failure.failure?.status ?? 500)) }
             return Self.json(["totalTokens": .int(Self.countedTokens), "promptTokensDetails": [["modality": "TEXT", "tokenCount": .int(Self.countedTokens)]]])
         case "generateContent", "streamGenerateContent":
-            if let problem = validator.problem(with: body) { return Self.error(400, "INVALID_ARGUMENT", problem) }
+            switch caches.resolve(body, model: model) {
+            case .failure(let error):
+                return Self.error(error.status, error.statusName, error.message)
+            case .success(let (whole, cached)):
+                if let problem = validator.problem(with: whole) { return Self.error(400, "INVALID_ARGUMENT", problem) }
+                cachedTokens = cached
+                answered = whole
+            }
         default:
             return Self.error(404, "NOT_FOUND", "Method not found.")
         }
-        let reply = state.withLock { state in
+        var reply = state.withLock { state in
             state.requests.append(Received(method: method, model: model, body: body))
-            return (state.replies.isEmpty ? FakeGeminiReply(text: FakeGeminiReply.defaultText) : state.replies.removeFirst()).answering(body)
+            return (state.replies.isEmpty ? FakeGeminiReply(text: FakeGeminiReply.defaultText) : state.replies.removeFirst()).answering(answered)
+        }
+        if cachedTokens > 0 {
+            reply.cachedTokens = cachedTokens
+            reply.promptTokens += cachedTokens
         }
         if let failure = reply.failure { return Self.json(reply.errorBody, status: .init(code: failure.status)) }
         let thoughtSignature = reply.thought.isEmpty ? nil : issueSignature()
@@ -168,6 +180,32 @@ final class FakeGeminiUpstream: Sendable {
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// The real API's answer to a request without a key, or with a wrong one; nil for the right key.
+    private static func keyRefusal(_ request: Request) -> Response? {
+        guard let key = request.headers[HTTPField.Name("x-goog-api-key")!] else {
+            return error(
+                403, "PERMISSION_DENIED",
+                "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
+        }
+        guard key == apiKey else {
+            return json(
+                [
+                    "error": [
+                        "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",
+                        "details": [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"]],
+                    ]
+                ], status: .badRequest)
+        }
+        return nil
+    }
+
+    private static func answer(_ result: Result<JSONValue, FakeGeminiError>) -> Response {
+        switch result {
+        case .success(let value): json(value)
+        case .failure(let failure): error(failure.status, failure.statusName, failure.message)
+        }
     }
 
     private static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

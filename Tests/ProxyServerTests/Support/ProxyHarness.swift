@@ -50,6 +50,8 @@ struct ProxyHarness: Sendable {
             "OPENAI_API_KEY": FakeOpenAIUpstream.apiKey, "OPENAI_BASE_URL": upstreamURL + "/v1", "ANTHROPIC_BASE_URL": upstreamURL,
             "GEMINI_API_KEY": FakeGeminiUpstream.apiKey, "GEMINI_BASE_URL": upstreamURL + "/v1beta",
             "BIG_MODEL": "gpt-4.1", "SMALL_MODEL": "gpt-4.1-mini",
+            // Translation tests read the requests as translated; the caches' own tests turn it on.
+            "GEMINI_EXPLICIT_CACHE": "off",
         ]
     }
 

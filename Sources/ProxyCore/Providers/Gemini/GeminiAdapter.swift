@@ -4,7 +4,7 @@ package struct GeminiAdapter: ProviderAdapter {
     private let request: MessagesRequest
     private let target: RouteTarget
     private let profile: ModelProfile
-    private let context: GeminiReplyContext
+    private var context: GeminiReplyContext
 
     package init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog) {
         self.request = request
@@ -47,6 +47,23 @@ package struct GeminiAdapter: ProviderAdapter {
     }
 
     package func tokenCount(fromReply reply: JSONValue) -> Int? { reply["totalTokens"]?.intValue }
+
+    /// The prefix up to the client's last `cache_control` breakpoint (never the last content: the
+    /// request must send something), for `timeToLive` as the breakpoint asks.
+    package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? {
+        guard let breakpoint = request.cacheBreakpoint else { return nil }
+        let (body, origins) = try GeminiRequestTranslator(model: target.model, profile: profile).translateTracingContents(request)
+        let cacheable = breakpoint.messageIndex.map { index in min(origins.prefix { $0 <= index }.count, origins.count - 1) } ?? 0
+        return ExplicitCachePrefix(
+            request: body, cacheableContents: cacheable, model: target.model, baseURL: target.baseURL,
+            minimumTokens: GeminiModelFamily(model: target.model).minimumCachedTokens, timeToLive: breakpoint.timeToLive)
+    }
+
+    package func servedFromCache(created: Bool) -> GeminiAdapter {
+        var adapter = self
+        adapter.context.wroteCache = created
+        return adapter
+    }
 
     /// `{base}/models/{model}:{method}`; a model given with its collection (`tunedModels/x`) keeps it.
     private func url(method: String) -> String {

@@ -32,7 +32,15 @@ package enum GeminiErrorMapping {
         let json = try? JSONParser.parse(body)
         let headers = withRetryDelay(headers, from: json)
         let clientError = error(status: status, model: model, body: body, headers: headers, keyVariable: keyVariable, prompt: prompt)
+        if isMissingCache(status: status, body: json) { return UpstreamFailure(.explicitCacheMissing, clientError: clientError) }
         return UpstreamFailure(status: meaningStatus(httpStatus: status, body: json), upstreamHeaders: headers, clientError: clientError)
+    }
+
+    /// The `cachedContent` a request named is gone (expired or deleted): the Gemini API answers
+    /// 403 PERMISSION_DENIED "CachedContent not found (or permission denied)", some gateways 404.
+    static func isMissingCache(status: Int, body: JSONValue?) -> Bool {
+        guard status == 403 || status == 404, let message = body?["error"]?["message"]?.stringValue else { return false }
+        return message.lowercased().contains("cachedcontent not found")
     }
 
     /// An error object that arrived inside a stream (`data: {"error": {...}}`).

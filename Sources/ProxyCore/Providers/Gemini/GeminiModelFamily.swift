@@ -31,14 +31,19 @@ package struct GeminiModelFamily: Sendable, Equatable {
     /// Gemini 3 and later take built-in tools and function declarations in one request (with
     /// `toolConfig.includeServerSideToolInvocations`).
     package var combinesBuiltInToolsWithFunctions: Bool
+    /// The fewest tokens an explicit cache (`cachedContents`) holds: 1,024 for Flash models, 4,096
+    /// for the others, 32,768 for Gemini 1.5 (the context caching guide).
+    package var minimumCachedTokens: Int
 
     package init(
-        thinking: ThinkingControl, requiresThoughtSignatures: Bool, takesJSONSchemaParameters: Bool, combinesBuiltInToolsWithFunctions: Bool
+        thinking: ThinkingControl, requiresThoughtSignatures: Bool, takesJSONSchemaParameters: Bool, combinesBuiltInToolsWithFunctions: Bool,
+        minimumCachedTokens: Int = 4_096
     ) {
         self.thinking = thinking
         self.requiresThoughtSignatures = requiresThoughtSignatures
         self.takesJSONSchemaParameters = takesJSONSchemaParameters
         self.combinesBuiltInToolsWithFunctions = combinesBuiltInToolsWithFunctions
+        self.minimumCachedTokens = minimumCachedTokens
     }
 
     /// The family of `model` (`gemini-2.5-pro`, `models/gemini-3-flash-preview`, ...).
@@ -53,6 +58,7 @@ package struct GeminiModelFamily: Sendable, Equatable {
         let major = Int(version.split(separator: ".").first ?? "") ?? 0
         let minor = version.split(separator: ".").dropFirst().first.flatMap { Int($0) } ?? 0
         let isFlash = name.contains("flash")
+        defer { minimumCachedTokens = major == 1 ? 32_768 : isFlash ? 1_024 : 4_096 }
         if major >= 3 {
             self.init(
                 thinking: .level(levels: isFlash ? ["minimal", "low", "medium", "high"] : ["low", "high"]),

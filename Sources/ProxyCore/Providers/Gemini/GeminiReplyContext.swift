@@ -26,6 +26,9 @@ package struct GeminiReplyContext: Sendable {
     package var webSearch: MessagesRequest.ServerTool?
     /// The request's web fetch, which Gemini's URL context ran.
     package var webFetch: MessagesRequest.ServerTool?
+    /// Whether this request created the explicit cache it was served from: its cached tokens were
+    /// written, not read, as Anthropic reports a breakpoint's first turn.
+    package var wroteCache = false
 
     package init(
         requestedModel: String, upstreamModel: String, messageID: String, toolNames: ToolNameMapping, estimatedInputTokens: Int = 0,
@@ -124,17 +127,17 @@ package struct GeminiReplyContext: Sendable {
 
     // MARK: - Usage and ids
 
-    /// Maps `usageMetadata`: cached prompt tokens become `cache_read_input_tokens`, the rest of the
-    /// prompt (tool-use prompt tokens included) input; thoughts count as output, as Anthropic
-    /// counts thinking.
-    static func usage(_ json: JSONValue?) -> Usage? {
+    /// Maps `usageMetadata`: cached prompt tokens become `cache_read_input_tokens` (or
+    /// `cache_creation_input_tokens` when this request wrote the cache), the rest of the prompt
+    /// (tool-use prompt tokens included) input; thoughts count as output, as Anthropic counts thinking.
+    func usage(_ json: JSONValue?) -> Usage? {
         guard let json, let prompt = json["promptTokenCount"]?.intValue else { return nil }
         let cached = json["cachedContentTokenCount"]?.intValue ?? 0
         let toolUsePrompt = json["toolUsePromptTokenCount"]?.intValue ?? 0
         return Usage(
             inputTokens: max(prompt + toolUsePrompt - cached, 0),
             outputTokens: (json["candidatesTokenCount"]?.intValue ?? 0) + (json["thoughtsTokenCount"]?.intValue ?? 0),
-            cacheReadInputTokens: cached)
+            cacheCreationInputTokens: wroteCache ? cached : 0, cacheReadInputTokens: wroteCache ? 0 : cached)
     }
 
     /// Usage for a reply that reported none: the prompt estimate, and about four characters per

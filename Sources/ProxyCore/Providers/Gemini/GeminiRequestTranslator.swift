@@ -21,9 +21,15 @@ package struct GeminiRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
-        var body = try promptBody(request)
+        .object(try translateTracingContents(request).body)
+    }
+
+    /// The translated body, and for each of its contents the index of the last message it holds
+    /// (consecutive messages of one role share a content; system messages and empty ones have none).
+    package func translateTracingContents(_ request: MessagesRequest) throws(AnthropicError) -> (body: JSONObject, contentOrigins: [Int]) {
+        var (body, origins) = try promptBody(request)
         body.append("generationConfig", .object(try generationConfig(request)))
-        return .object(body)
+        return (body, origins)
     }
 
     /// The body of `models/{model}:countTokens`: the request's prompt, system instruction and
@@ -31,14 +37,14 @@ package struct GeminiRequestTranslator: Sendable {
     package func countTokensBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         var prompt = JSONObject()
         prompt.append("model", .string(model.contains("/") ? model : "models/\(model)"))
-        for member in try promptBody(request).members { prompt.append(member.key, member.value) }
+        for member in try promptBody(request).body.members { prompt.append(member.key, member.value) }
         return ["generateContentRequest": .object(prompt)]
     }
 
-    /// Contents, system instruction, tools and tool config.
-    private func promptBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
+    /// Contents, system instruction, tools and tool config; and the contents' origins.
+    private func promptBody(_ request: MessagesRequest) throws(AnthropicError) -> (body: JSONObject, contentOrigins: [Int]) {
         var body = JSONObject()
-        let (contents, system) = try contents(request)
+        let (contents, system, origins) = try contents(request)
         body.append("contents", contents)
         if !system.isEmpty { body.append("systemInstruction", ["parts": .array(system)]) }
         let builtIns = Self.builtInTools(request)
@@ -58,7 +64,7 @@ package struct GeminiRequestTranslator: Sendable {
         tools += builtIns
         if !tools.isEmpty { body.append("tools", .array(tools)) }
         if !toolConfig.isEmpty { body.append("toolConfig", .object(toolConfig)) }
-        return body
+        return (body, origins)
     }
 
     // MARK: - Contents
@@ -67,9 +73,9 @@ package struct GeminiRequestTranslator: Sendable {
     /// API wants them alternating) and empty ones left out; and the system instruction's parts:
     /// the system prompt, then the text of `system`-role messages, which keep their meaning as
     /// instructions this way (Gemini has no system role inside `contents`).
-    private func contents(_ request: MessagesRequest) throws(AnthropicError) -> (JSONValue, [JSONValue]) {
+    private func contents(_ request: MessagesRequest) throws(AnthropicError) -> (JSONValue, [JSONValue], origins: [Int]) {
         var system: [JSONValue] = request.system.filter { !$0.isEmpty }.map { ["text": .string($0)] }
-        var contents: [(role: String, parts: [JSONValue])] = []
+        var contents: [(role: String, parts: [JSONValue], lastMessage: Int)] = []
         /// The upstream function name of every tool_use so far, for the results that answer them.
         var functionNames: [String: String] = [:]
         for (index, message) in request.messages.enumerated() {
@@ -90,12 +96,13 @@ package struct GeminiRequestTranslator: Sendable {
             guard !parts.isEmpty else { continue }
             if contents.last?.role == role {
                 contents[contents.count - 1].parts += parts
+                contents[contents.count - 1].lastMessage = index
             } else {
-                contents.append((role, parts))
+                contents.append((role, parts, index))
             }
         }
         guard !contents.isEmpty else { throw .invalidRequest("messages: every message is empty; Gemini needs at least one with content") }
-        return (.array(contents.map { ["role": .string($0.role), "parts": .array($0.parts)] }), system)
+        return (.array(contents.map { ["role": .string($0.role), "parts": .array($0.parts)] }), system, contents.map(\.lastMessage))
     }
 
     private static func systemParts(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> [JSONValue] {

@@ -69,7 +69,7 @@ package struct GeminiResponseTranslator: Sendable {
         if content.isEmpty {
             content.append(.text(GeminiReplyContext.notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason) ?? ""))
         }
-        var usage = GeminiReplyContext.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
+        var usage = context.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
         usage.webSearchRequests = webSearchRequests
         return AnthropicMessage(
             id: context.messageID, model: context.requestedModel, content: content,

@@ -72,7 +72,7 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
             return fail(AnthropicError(.api, "Gemini sent a stream event that is not JSON (\(error)); the reply is incomplete.", status: 502)).prepending(events)
         }
         if chunk["error"]?.objectValue != nil { return fail(context.upstreamError(chunk)).prepending(events) }
-        if let reported = GeminiReplyContext.usage(chunk["usageMetadata"]) { usage = reported }
+        if let reported = context.usage(chunk["usageMetadata"]) { usage = reported }
         if let reason = chunk["promptFeedback"]?["blockReason"]?.stringValue { blockReason = reason }
         for part in GeminiReplyContext.parts(of: chunk) { events += append(part) }
         // Each report of the metadata is whole: the last one stands.

@@ -1,0 +1,88 @@
+import Crypto
+
+/// A request's prefix as an upstream's explicit prompt cache would hold it (Gemini's
+/// `cachedContents`): what names it, how large it is, and the requests that create the cache
+/// and use it. The adapter makes it; the server keeps the caches and chooses with
+/// `ExplicitCachePlanner`.
+///
+/// A cache holds the fixed part (model, system instruction, tools, tool config) and the first
+/// `contentCount` contents. Requests that repeat both, and go on after them, can be served from it:
+/// `digests[n]` names the fixed part with the first n contents, so a cache made at an earlier turn
+/// is found again however the conversation has grown since.
+package struct ExplicitCachePrefix: Sendable {
+    /// `digests[n]`: the fixed part and the first n contents; the last is the whole cacheable prefix.
+    package let digests: [String]
+    /// The whole cacheable prefix's size, estimated.
+    package let estimatedTokens: Int
+    /// The least the upstream caches.
+    package let minimumTokens: Int
+    package let timeToLive: Duration
+    /// Where caches are created (`{base}/cachedContents`), and the API root their names hang off.
+    package let creationURL: String
+    package let baseURL: String
+    private let model: String
+    private let request: JSONObject
+    private let contents: [JSONValue]
+    /// The members that move into the cache and may not be sent beside it.
+    private static let cachedMembers = ["systemInstruction", "tools", "toolConfig"]
+
+    /// - Parameters:
+    ///   - request: the translated `generateContent` body.
+    ///   - cacheableContents: how many of its contents the cache may hold (those up to the client's breakpoint).
+    package init(
+        request: JSONObject, cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
+    ) {
+        self.request = request
+        self.model = model
+        self.baseURL = baseURL
+        self.minimumTokens = minimumTokens
+        self.timeToLive = timeToLive
+        creationURL = "\(baseURL)/cachedContents"
+        contents = Array((request["contents"]?.arrayValue ?? []).prefix(cacheableContents))
+        var hash = SHA256()
+        var bytes = 0
+        func add(_ value: JSONValue) {
+            let encoded = JSONWriter.encode(value)
+            bytes += encoded.count
+            hash.update(data: encoded)
+            hash.update(data: [0])
+        }
+        add(.string(model))
+        for member in Self.cachedMembers { add(request[member] ?? .null) }
+        var digests = [hash.finalize().prefix(16).hexDigits]
+        for content in contents {
+            add(content)
+            digests.append(hash.finalize().prefix(16).hexDigits)
+        }
+        self.digests = digests
+        // About four bytes of JSON a token, as the local estimate counts prose.
+        estimatedTokens = bytes / 4
+    }
+
+    /// The most contents a cache of this prefix holds.
+    package var contentCount: Int { digests.count - 1 }
+
+    /// The request as translated, served from no cache.
+    package var plainBody: [UInt8] { JSONWriter.encode(.object(request)) }
+
+    /// `POST cachedContents`: the fixed part and the first `contentCount` contents, for `timeToLive`.
+    package func creationBody(contentCount: Int) -> [UInt8] {
+        var body = JSONObject()
+        body.append("model", .string(model.contains("/") ? model : "models/\(model)"))
+        if contentCount > 0 { body.append("contents", .array(Array(contents.prefix(contentCount)))) }
+        for member in Self.cachedMembers { if let value = request[member] { body.append(member, value) } }
+        body.append("ttl", .string("\(timeToLive.components.seconds)s"))
+        return JSONWriter.encode(.object(body))
+    }
+
+    /// The request served from the cache `name` that holds the first `contentCount` contents: only
+    /// the contents after them, and none of the members the cache holds.
+    package func requestBody(cachedContent name: String, contentCount: Int) -> [UInt8] {
+        var body = JSONObject()
+        for (key, value) in request.members where !Self.cachedMembers.contains(key) {
+            body.append(key, key == "contents" ? .array(Array((value.arrayValue ?? []).dropFirst(contentCount))) : value)
+        }
+        body.append("cachedContent", .string(name))
+        return JSONWriter.encode(.object(body))
+    }
+}

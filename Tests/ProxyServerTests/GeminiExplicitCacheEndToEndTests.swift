@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+import ProxyServer
+import ServiceLifecycle
+import Testing
+
+/// Gemini's explicit caches through the real server and a fake that implements `cachedContents`
+/// strictly: a Claude Code session is served from one cache of its system prompt and tools, made
+/// once; usage says what was written and what was read; an expired or deleted cache is made again
+/// without failing the turn; nothing is cached with the setting off or below the model's minimum;
+/// shutdown deletes what was made.
+@Suite struct GeminiExplicitCacheEndToEndTests {
+    private static let environment = ["GEMINI_EXPLICIT_CACHE": "on"]
+    private static let session = ["first-turn", "tool-result-turn", "parallel-tool-results-turn"]
+
+    private static func turn(_ fixture: String, stream: Bool = false, ttl: String? = nil) throws -> JSONValue {
+        var body = try #require(try claudeCodeFixture(fixture).objectValue)
+        body["model"] = "gemini/gemini-2.5-flash"
+        body["stream"] = .bool(stream)
+        if let ttl, var messages = body["messages"]?.arrayValue, var last = messages.last?.objectValue, var blocks = last["content"]?.arrayValue,
+            var block = blocks.last?.objectValue
+        {
+            block["cache_control"] = ["type": "ephemeral", "ttl": .string(ttl)]
+            blocks[blocks.count - 1] = .object(block)
+            last["content"] = .array(blocks)
+            messages[messages.count - 1] = .object(last)
+            body["messages"] = .array(messages)
+        }
+        return .object(body)
+    }
+
+    private static func usage(_ reply: ProxyHarness.Reply, stream: Bool) throws -> Usage {
+        if stream {
+            var accumulator = StreamAccumulator()
+            for event in try reply.events { try accumulator.consume(event) }
+            return try #require(accumulator.finalMessage?.usage)
+        }
+        return try AnthropicMessage(json: try reply.json).usage
+    }
+
+    @Test(arguments: [false, true])
+    func aSessionIsServedFromOneCacheOfItsSystemPromptAndTools(stream: Bool) async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            var usages: [Usage] = []
+            for fixture in Self.session {
+                let reply = try await harness.post("/v1/messages", json: try Self.turn(fixture, stream: stream))
+                #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(400), as: UTF8.self))")
+                usages.append(try Self.usage(reply, stream: stream))
+            }
+            let created = harness.gemini.caches.created
+            #expect(created.count == 1, "made once, at the first turn")
+            let cache = try #require(created.first)
+            #expect(cache.ttl == "300s", "Claude Code's breakpoints are the default 5 minutes")
+            #expect(cache.body["systemInstruction"] != nil && cache.body["tools"] != nil)
+            #expect(cache.body["contents"] == nil, "the first turn's only content stays in the request")
+            let sent = harness.gemini.generateRequests
+            #expect(sent.count == 3)
+            for body in sent {
+                #expect(body["cachedContent"] == .string(cache.name))
+                #expect(body["systemInstruction"] == nil && body["tools"] == nil && body["toolConfig"] == nil)
+            }
+            // The later turns send only their conversation: the cache holds the rest.
+            #expect(sent.map { $0["contents"]?.arrayValue?.count } == [1, 3, 3])
+            // Written at the first turn, read at the others, as Anthropic reports a breakpoint's turns.
+            #expect(usages.map(\.cacheCreationInputTokens) == [cache.tokens, 0, 0])
+            #expect(usages.map(\.cacheReadInputTokens) == [0, cache.tokens, cache.tokens])
+            #expect(usages.allSatisfy { $0.inputTokens == 100 }, "the prompt less what the cache held")
+        }
+    }
+
+    @Test func anHourLongBreakpointMakesAnHourLongCache() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            let reply = try await harness.post("/v1/messages", json: try Self.turn("tool-result-turn", ttl: "1h"))
+            #expect(reply.status == 200)
+            #expect(harness.gemini.caches.created.map(\.ttl) == ["3600s"])
+            // The cache holds the conversation before the newest turn.
+            #expect(harness.gemini.caches.created.first?.body["contents"]?.arrayValue?.count == 2)
+        }
+    }
+
+    @Test(arguments: [403, 404])
+    func anExpiredCacheIsMadeAgainWithoutFailingTheTurn(status: Int) async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            harness.gemini.caches.missingStatus = status
+            let first = try await harness.post("/v1/messages", json: try Self.turn("first-turn"))
+            #expect(first.status == 200)
+            harness.gemini.caches.expireAll()
+            let reply = try await harness.post("/v1/messages", json: try Self.turn("tool-result-turn"))
+            #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(400), as: UTF8.self))")
+            let created = harness.gemini.caches.created
+            #expect(created.count == 2)
+            let usage = try Self.usage(reply, stream: false)
+            #expect(usage.cacheCreationInputTokens == created.last?.tokens, "the turn that made the new cache wrote it")
+            // The fake records what it served: turn one from the first cache, turn two (refused from the
+            // gone one) from the new one.
+            let sent = harness.gemini.generateRequests.map { $0["cachedContent"]?.stringValue }
+            #expect(sent == [created[0].name, created[1].name])
+            #expect(harness.logs.all.allSatisfy { !$0.contains("error") }, "\(harness.logs.all)")
+        }
+    }
+
+    @Test func withTheSettingOffNothingIsCached() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try await harness.post("/v1/messages", json: try Self.turn("first-turn"))
+            #expect(reply.status == 200)
+            #expect(harness.gemini.caches.created.isEmpty)
+            #expect(harness.gemini.generateRequests.first?["systemInstruction"] != nil)
+        }
+    }
+
+    @Test func aPrefixBelowTheModelsMinimumIsNotCached() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            let small: JSONValue = [
+                "model": "gemini/gemini-2.5-flash", "max_tokens": 100,
+                "system": [["type": "text", "text": "Be brief.", "cache_control": ["type": "ephemeral"]]],
+                "messages": [["role": "user", "content": "hi"]],
+            ]
+            let reply = try await harness.post("/v1/messages", json: small)
+            #expect(reply.status == 200)
+            #expect(harness.gemini.caches.created.isEmpty)
+            #expect(harness.gemini.generateRequests.first?["cachedContent"] == nil)
+        }
+    }
+
+    @Test func aRequestWithoutABreakpointIsNotCached() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            var body = try #require(try Self.turn("first-turn").objectValue)
+            body["system"] = .array((body["system"]?.arrayValue ?? []).map { block in
+                var block = block.objectValue ?? [:]
+                block["cache_control"] = nil
+                return .object(block)
+            })
+            body["messages"] = [["role": "user", "content": "hi"]]
+            let reply = try await harness.post("/v1/messages", json: .object(body))
+            #expect(reply.status == 200)
+            #expect(harness.gemini.caches.created.isEmpty)
+        }
+    }
+
+    @Test func shutdownDeletesTheCachesItMade() async throws {
+        let gemini = FakeGeminiUpstream()
+        let router = Router()
+        gemini.register(on: router)
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        try await withLiveApplication({ onRunning in
+            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
+        }) { upstreamPort in
+            let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
+            var configuration = try ProxyConfiguration(
+                environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(Self.environment) { $1 })
+            configuration.port = 0
+            let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
+            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+            let app = ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: quiet) { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: quiet))
+            let running = Task { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(try Self.turn("first-turn"))))
+            let reply = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(reply.status == .ok)
+            let made = gemini.caches.live
+            #expect(made.count == 1)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            try await upstreamClient.shutdown()
+            #expect(gemini.caches.deleted == made)
+            #expect(gemini.caches.live.isEmpty)
+        }
+    }
+}
