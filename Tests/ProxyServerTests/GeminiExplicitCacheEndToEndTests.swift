@@ -16,7 +16,7 @@ import Testing
     private static let environment = ["GEMINI_EXPLICIT_CACHE": "on"]
     private static let session = ["first-turn", "tool-result-turn", "parallel-tool-results-turn"]
 
-    private static func turn(_ fixture: String, stream: Bool = false, ttl: String? = nil) throws -> JSONValue {
+    static func turn(_ fixture: String, stream: Bool = false, ttl: String? = nil) throws -> JSONValue {
         var body = try #require(try claudeCodeFixture(fixture).objectValue)
         body["model"] = "gemini/gemini-2.5-flash"
         body["stream"] = .bool(stream)
@@ -175,5 +175,41 @@ import Testing
             #expect(gemini.caches.deleted == made)
             #expect(gemini.caches.live.isEmpty)
         }
+    }
+}
+
+/// Two instances on one PostgreSQL serve one Claude Code session from one Gemini cache: the
+/// instance that made it posts it, the other reads it and uses it instead of making its own.
+@Suite(.postgres) struct GeminiExplicitCacheAcrossInstancesTests {
+    @Test func aCacheMadeByOneInstanceServesTheSessionOnAnother() async throws {
+        let database = try await TestLedgerDatabase(.postgres)
+        let environment = ["GEMINI_EXPLICIT_CACHE": "on"]
+        let first = try await database.ledger()
+        try await ProxyHarness.run(environment: environment, ledger: first) { one in
+            let reply = try await one.post("/v1/messages", json: try GeminiExplicitCacheEndToEndTests.turn("first-turn"))
+            #expect(reply.status == 200)
+            let made = try #require(one.gemini.caches.created.first)
+            var posted: [[String: LedgerRow.Value]] = []
+            for _ in 0..<300 where posted.isEmpty {
+                posted = try await database.rows("explicit_caches", order: "name")
+                if posted.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(posted.map { $0["name"]?.string } == [made.name])
+            #expect(posted.first?["scope"]?.string?.count == 32, "a digest, which names no key")
+
+            let second = try await database.ledger()
+            // The second instance talks to the same Gemini (the first one's fake).
+            try await ProxyHarness.run(environment: environment.merging(["GEMINI_BASE_URL": one.upstreamURL + "/v1beta"]) { $1 }, ledger: second) { other in
+                // It reads the board every 100 ms here (2 s by default); a busy machine may make a reading slow.
+                try await Task.sleep(for: .seconds(2))
+                let later = try await other.post("/v1/messages", json: try GeminiExplicitCacheEndToEndTests.turn("tool-result-turn"))
+                #expect(later.status == 200, "\(String(decoding: later.body.prefix(400), as: UTF8.self))")
+                #expect(one.gemini.caches.created.count == 1, "no second cache")
+                #expect(one.gemini.generateRequests.map { $0["cachedContent"]?.stringValue } == [made.name, made.name])
+                #expect(try AnthropicMessage(json: try later.json).usage.cacheReadInputTokens == made.tokens)
+            }
+            try await second.store.close()
+        }
+        try await first.store.close()
     }
 }

@@ -53,7 +53,7 @@ package enum ProxyServer {
     ///   - ledger: the usage ledger (see the other `makeApplication`).
     ///   - clientKeys: the client keys, kept in the ledger's database; a service of its own too.
     ///   - restSyncInterval: with a ledger in PostgreSQL, how often the upstream keys other
-    ///     instances rested are read.
+    ///     instances rested, and the prompt caches they made, are read.
     ///   - maximumConnections: client connections open at once, at most; `MAX_CONNECTIONS` when
     ///     `nil` (start-up lowers it to what the open-files limit holds, see `ConnectionCapacity`).
     package static func makeApplication(
@@ -63,9 +63,10 @@ package enum ProxyServer {
     ) -> some ApplicationProtocol {
         // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
         let recorders: [any RequestObserver] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? [])
-        let restBoard = ledger?.store as? any UpstreamRestBoard
         let shared = SharedServices(
-            live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys, upstreamRests: restBoard)
+            live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys,
+            upstreamRests: ledger?.store as? any UpstreamRestBoard, explicitCacheBoard: ledger?.store as? any ExplicitCacheBoard)
+        let sync = SharedStateSync.readings(store: ledger?.store, keys: shared.keys, caches: shared.explicitCaches)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
         let usage = UsageEndpoint(shared: shared, ledger: ledger)
@@ -106,7 +107,7 @@ package enum ProxyServer {
             server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live)]
-                + (restBoard.map { [UpstreamRestSync(board: $0, keys: shared.keys, interval: restSyncInterval)] } ?? []),
+                + (sync.map { [SharedStateSync(read: $0, interval: restSyncInterval)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -8,7 +8,7 @@ final class SharedServices: Sendable {
     let keys: UpstreamKeys
     let connections = ClientConnections()
     /// The explicit prompt caches made upstream (Gemini's `cachedContents`).
-    let explicitCaches = ExplicitCaches()
+    let explicitCaches: ExplicitCaches
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     let logger: Logger
@@ -23,12 +23,14 @@ final class SharedServices: Sendable {
     /// - Parameters:
     ///   - observers: read every record after the access log and the metrics.
     ///   - upstreamRests: where instances sharing a database post the upstream keys they rest.
+    ///   - explicitCacheBoard: where they post the prompt caches they make.
     init(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil,
-        upstreamRests: (any UpstreamRestBoard)? = nil
+        upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil
     ) {
         self.live = live
         keys = UpstreamKeys(board: upstreamRests)
+        explicitCaches = ExplicitCaches(board: explicitCacheBoard)
         self.logger = logger
         self.metrics = metrics
         self.clientKeys = clientKeys

@@ -92,5 +92,15 @@ enum UsageMigrations {
             "CREATE TABLE upstream_key_rests (key_fingerprint TEXT PRIMARY KEY, until TEXT NOT NULL)",
         ],
         ["ALTER TABLE requests ADD COLUMN route TEXT"],
+        [
+            // Explicit prompt caches (Gemini's cachedContents) an instance made, for the others to
+            // use; the scope is a digest of upstream, key fingerprint and fixed prefix.
+            """
+            CREATE TABLE explicit_caches (
+                name TEXT PRIMARY KEY, scope TEXT NOT NULL, digest TEXT NOT NULL, content_count INTEGER NOT NULL, tokens BIGINT NOT NULL,
+                expires_at TEXT NOT NULL
+            )
+            """,
+        ],
     ]
 }

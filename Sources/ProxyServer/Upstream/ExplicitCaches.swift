@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import NIOHTTP1
 import ProxyCore
 import Synchronization
@@ -8,6 +9,10 @@ import Synchronization
 /// decides which). A cache that cannot be made leaves the request as it was: caching never fails
 /// a request. An upstream that refuses to make caches (a gateway without the API) is not asked
 /// again for a while.
+///
+/// With a board (several instances on one database) the caches each instance makes are posted
+/// for the others (see `ExplicitCacheBoard`), and none is deleted at shutdown: the other instances
+/// may be serving sessions from it, and it expires by itself within its time to live.
 final class ExplicitCaches: Sendable {
     /// What a request is sent as: its body, and the cache it is served from (`created` by it).
     struct Prepared: Sendable {
@@ -16,12 +21,8 @@ final class ExplicitCaches: Sendable {
         var created = false
     }
 
-    /// The caches one upstream, key and fixed prefix share.
-    private struct Scope: Hashable {
-        var baseURL: String
-        var keyFingerprint: String
-        var fixedDigest: String
-    }
+    /// The caches one upstream, key and fixed prefix share: a digest of the three, which names no key.
+    private typealias Scope = String
 
     /// How to delete a cache: its URL, the key's header, and the target for error messages.
     private struct Deletion: Sendable {
@@ -49,15 +50,21 @@ final class ExplicitCaches: Sendable {
 
     private let state = Mutex(State())
     private let planner = ExplicitCachePlanner()
+    private let board: (any ExplicitCacheBoard)?
+
+    init(board: (any ExplicitCacheBoard)? = nil) {
+        self.board = board
+    }
 
     /// The request's body, served from a cache of its prefix when one is, or can be made, worth it.
     func prepare<Adapter: ProviderAdapter>(
         _ prefix: ExplicitCachePrefix, adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices
     ) async -> Prepared {
-        let scope = Scope(baseURL: prefix.baseURL, keyFingerprint: key.map(UpstreamKeys.fingerprint) ?? "", fixedDigest: prefix.digests[0])
+        let scope = Self.scope(baseURL: prefix.baseURL, key: key, fixedDigest: prefix.digests[0])
+        let upstream = Self.upstream(baseURL: prefix.baseURL, key: key)
         let now = UTCTime.now
         let (caches, refused) = state.withLock { state in
-            (state.caches[scope] ?? [], state.refusing[Self.upstream(scope)].map { $0 > now } ?? false)
+            (state.caches[scope] ?? [], state.refusing[upstream].map { $0 > now } ?? false)
         }
         switch refused ? .plain : planner.plan(prefix, caches: caches, now: now) {
         case .plain:
@@ -70,10 +77,11 @@ final class ExplicitCaches: Sendable {
                 var headers = HTTPHeaders()
                 if let key { headers.add(name: adapter.keyHeader(key).name, value: adapter.keyHeader(key).value) }
                 remember(cache, in: scope, deletion: Deletion(url: "\(prefix.baseURL)/\(cache.name)", headers: headers, target: target))
+                board?.post(cache, scope: scope)
                 return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true)
             } catch {
                 if case .status(let status) = error.cause, (400..<500).contains(status), status != 429 {
-                    state.withLock { $0.refusing[Self.upstream(scope)] = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Self.refusalPause) }
+                    state.withLock { $0.refusing[upstream] = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Self.refusalPause) }
                 }
                 services.logger.notice(
                     "\(services.redactor.redact("\(target.qualifiedModel): could not create a prompt cache (\(error.clientError.message)); the request goes uncached"))")
@@ -85,6 +93,17 @@ final class ExplicitCaches: Sendable {
     /// Forgets a cache the upstream no longer has.
     func forget(_ cache: ExplicitCacheEntry) {
         state.withLock { $0.forget(cache.name) }
+        board?.withdraw(cache.name)
+    }
+
+    /// Takes in the caches other instances posted, and lets go of the expired ones.
+    func adopt(_ shared: [(scope: String, cache: ExplicitCacheEntry)], now: UTCTime) {
+        state.withLock { state in
+            for scope in state.caches.keys { state.caches[scope]?.removeAll { $0.expiresAt <= now } }
+            state.deletions = state.deletions.filter { name, _ in state.caches.values.contains { $0.contains { $0.name == name } } }
+            let known = Set(state.caches.values.joined().map(\.name))
+            for (scope, cache) in shared where !known.contains(cache.name) { state.caches[scope, default: []].append(cache) }
+        }
     }
 
     /// The caches kept now, for tests and the shutdown.
@@ -92,12 +111,13 @@ final class ExplicitCaches: Sendable {
         state.withLock { $0.deletions.count }
     }
 
-    /// Deletes every cache still live upstream, all at once (at shutdown: each would be billed for
-    /// its storage until it expired). A cache that cannot be deleted expires by itself.
+    /// Deletes every cache this instance made that is still live upstream, all at once (at
+    /// shutdown: each would be billed for its storage until it expired), unless other instances
+    /// share them. A cache that cannot be deleted expires by itself.
     func deleteAll(through upstream: UpstreamClient) async {
         let deletions = state.withLock { state in
             defer { state = State() }
-            return Array(state.deletions.values)
+            return board == nil ? Array(state.deletions.values) : []
         }
         await withTaskGroup(of: Void.self) { group in
             for deletion in deletions {
@@ -133,7 +153,12 @@ final class ExplicitCaches: Sendable {
         }
     }
 
-    private static func upstream(_ scope: Scope) -> String {
-        scope.baseURL + "\u{0}" + scope.keyFingerprint
+    /// An upstream and key, as the refusals are kept.
+    private static func upstream(baseURL: String, key: String?) -> String {
+        "\(baseURL)\u{0}\(key.map(UpstreamKeys.fingerprint) ?? "")"
+    }
+
+    private static func scope(baseURL: String, key: String?, fixedDigest: String) -> Scope {
+        SHA256.hash(data: Array("\(upstream(baseURL: baseURL, key: key))\u{0}\(fixedDigest)".utf8)).prefix(16).hexDigits
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// The key rings of every upstream, shared by all requests: each request takes the next key of its
 /// target's ring, and a key the upstream refused rests for a while. With a board that instances
 /// share (`UpstreamRestBoard`), a rest is posted there, and rests other instances posted are
-/// taken here (see `UpstreamRestSync`): a key refused on one instance rests on all.
+/// taken here (see `SharedStateSync`): a key refused on one instance rests on all.
 final class UpstreamKeys: Sendable {
     /// How long a key the upstream rejected as invalid (401) is left out.
     static let rejectedKeyRest = Duration.seconds(600)

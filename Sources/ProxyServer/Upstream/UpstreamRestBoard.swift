@@ -1,6 +1,4 @@
-import Logging
 import ProxyCore
-import ServiceLifecycle
 
 /// Where instances sharing a database post the upstream keys they rested (by fingerprint, never
 /// the key) and read the others' (PostgreSQL's `upstream_key_rests`).
@@ -32,17 +30,4 @@ extension PostgresUsageStore: UpstreamRestBoard {
     }
 }
 
-/// Reads the board every `interval` and gives its rests to the key rings.
-struct UpstreamRestSync: Service {
-    let board: any UpstreamRestBoard
-    let keys: UpstreamKeys
-    var interval = Duration.seconds(2)
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = UTCTime.now
-            if let rests = try? await board.rests(at: now) { keys.adopt(sharedRests: rests, now: now) }
-            try? await Task.sleep(for: interval)
-        }
-    }
-}
