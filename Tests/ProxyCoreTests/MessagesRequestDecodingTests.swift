@@ -209,7 +209,8 @@ import Testing
                     name: "Read", description: "Reads a file", inputSchema: ["type": "object", "properties": ["path": ["type": "string"]]])
             ],
             toolChoice: .tool(name: "Read"), disableParallelToolUse: true, stream: true, temperature: 0.5, topP: 0.9, topK: 40,
-            stopSequences: ["END", "STOP"], thinking: .enabled(budgetTokens: 2048), effort: "high", userID: "u")
+            stopSequences: ["END", "STOP"], thinking: .enabled(budgetTokens: 2048), effort: "high", userID: "u",
+            cacheBreakpoint: CacheBreakpoint(messageIndex: nil))
         #expect(try decode(json) == expected)
     }
 

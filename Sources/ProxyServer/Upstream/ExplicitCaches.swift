@@ -41,6 +41,13 @@ final class ExplicitCaches: Sendable {
             for scope in caches.keys { caches[scope]?.removeAll { $0.name == name } }
             deletions[name] = nil
         }
+
+        /// Lets go of the caches that have ended (upstream they are gone by themselves).
+        mutating func forgetExpired(at now: UTCTime) {
+            for scope in caches.keys { caches[scope]?.removeAll { $0.expiresAt <= now } }
+            caches = caches.filter { !$0.value.isEmpty }
+            deletions = deletions.filter { name, _ in caches.values.contains { $0.contains { $0.name == name } } }
+        }
     }
 
     /// Caches kept at most; past it the soonest to expire are forgotten (upstream they expire by themselves).
@@ -76,7 +83,7 @@ final class ExplicitCaches: Sendable {
                 let cache = try await create(prefix, contentCount: contentCount, adapter: adapter, target: target, key: key, services: services, now: now)
                 var headers = HTTPHeaders()
                 if let key { headers.add(name: adapter.keyHeader(key).name, value: adapter.keyHeader(key).value) }
-                remember(cache, in: scope, deletion: Deletion(url: "\(prefix.baseURL)/\(cache.name)", headers: headers, target: target))
+                remember(cache, in: scope, deletion: Deletion(url: "\(prefix.baseURL)/\(cache.name)", headers: headers, target: target), now: now)
                 board?.post(cache, scope: scope)
                 return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true)
             } catch {
@@ -99,16 +106,10 @@ final class ExplicitCaches: Sendable {
     /// Takes in the caches other instances posted, and lets go of the expired ones.
     func adopt(_ shared: [(scope: String, cache: ExplicitCacheEntry)], now: UTCTime) {
         state.withLock { state in
-            for scope in state.caches.keys { state.caches[scope]?.removeAll { $0.expiresAt <= now } }
-            state.deletions = state.deletions.filter { name, _ in state.caches.values.contains { $0.contains { $0.name == name } } }
+            state.forgetExpired(at: now)
             let known = Set(state.caches.values.joined().map(\.name))
             for (scope, cache) in shared where !known.contains(cache.name) { state.caches[scope, default: []].append(cache) }
         }
-    }
-
-    /// The caches kept now, for tests and the shutdown.
-    var count: Int {
-        state.withLock { $0.deletions.count }
     }
 
     /// Deletes every cache this instance made that is still live upstream, all at once (at
@@ -144,11 +145,13 @@ final class ExplicitCaches: Sendable {
             expiresAt: UTCTime(millisecondsSince1970: now.millisecondsSince1970 + lifetime))
     }
 
-    private func remember(_ cache: ExplicitCacheEntry, in scope: Scope, deletion: Deletion) {
+    private func remember(_ cache: ExplicitCacheEntry, in scope: Scope, deletion: Deletion, now: UTCTime) {
         state.withLock { state in
+            state.forgetExpired(at: now)
             state.caches[scope, default: []].append(cache)
             state.deletions[cache.name] = deletion
-            guard state.deletions.count > Self.capacity, let soonest = state.caches.values.joined().min(by: { $0.expiresAt < $1.expiresAt }) else { return }
+            guard state.caches.values.joined().count > Self.capacity, let soonest = state.caches.values.joined().min(by: { $0.expiresAt < $1.expiresAt })
+            else { return }
             state.forget(soonest.name)
         }
     }
