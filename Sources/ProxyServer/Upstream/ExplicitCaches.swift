@@ -87,7 +87,7 @@ final class ExplicitCaches: Sendable {
                 board?.post(cache, scope: scope)
                 return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true)
             } catch {
-                if case .status(let status) = error.cause, (400..<500).contains(status), status != 429 {
+                if Self.lacksCaches(error) {
                     state.withLock { $0.refusing[upstream] = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Self.refusalPause) }
                 }
                 services.logger.notice(
@@ -136,7 +136,9 @@ final class ExplicitCaches: Sendable {
             prefix.creationBody(contentCount: contentCount), to: prefix.creationURL, through: adapter, key: key, stream: false, target: target)
         let reply = try await services.replyJSON(response, target: target)
         guard let name = reply["name"]?.stringValue else {
-            throw UpstreamFailure(.unusableReply, clientError: AnthropicError(.api, "The created cache has no name.", status: 502))
+            throw UpstreamFailure(
+                .unusableReply,
+                clientError: AnthropicError(.api, "its answer names no cache (it may not have Gemini's cachedContents API)", status: 502))
         }
         let lifetime = prefix.timeToLive.components.seconds * 1000
         return ExplicitCacheEntry(
@@ -153,6 +155,16 @@ final class ExplicitCaches: Sendable {
             guard state.caches.values.joined().count > Self.capacity, let soonest = state.caches.values.joined().min(by: { $0.expiresAt < $1.expiresAt })
             else { return }
             state.forget(soonest.name)
+        }
+    }
+
+    /// Whether a failure to make a cache says the upstream makes none (a refusal, or an answer that
+    /// is no cache), rather than that it is busy or unreachable now.
+    private static func lacksCaches(_ failure: UpstreamFailure) -> Bool {
+        switch failure.cause {
+        case .status(let status): (400..<500).contains(status) && status != 429
+        case .unusableReply: true
+        default: false
         }
     }
 
