@@ -102,6 +102,19 @@ import Testing
         }
     }
 
+    @Test func anUpstreamWithoutCachesIsAskedOnceAndServesEveryTurnWhole() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            harness.gemini.caches.refuseCreation()
+            for fixture in Self.session {
+                let reply = try await harness.post("/v1/messages", json: try Self.turn(fixture))
+                #expect(reply.status == 200)
+            }
+            #expect(harness.gemini.caches.creationAttempts == 1, "left alone after it refused")
+            #expect(harness.gemini.generateRequests.allSatisfy { $0["cachedContent"] == nil && $0["systemInstruction"] != nil })
+            #expect(harness.logs.all.contains { $0.contains("could not create a prompt cache") && $0.contains("Method not found.") }, "\(harness.logs.all)")
+        }
+    }
+
     @Test func withTheSettingOffNothingIsCached() async throws {
         try await ProxyHarness.run { harness in
             let reply = try await harness.post("/v1/messages", json: try Self.turn("first-turn"))

@@ -23,6 +23,8 @@ final class FakeGeminiCaches: Sendable {
         var created: [Cache] = []
         var deleted: [String] = []
         var missingStatus = 403
+        var refusesCreation = false
+        var creationAttempts = 0
     }
 
     /// The least a cache of each model holds in the fake (Flash 1,024, the others 4,096).
@@ -58,6 +60,16 @@ final class FakeGeminiCaches: Sendable {
         set { state.withLock { $0.missingStatus = newValue } }
     }
 
+    /// Answers creation with a 404, as a gateway without the caching API does.
+    func refuseCreation() {
+        state.withLock { $0.refusesCreation = true }
+    }
+
+    /// Creations asked for, refused ones included.
+    var creationAttempts: Int {
+        state.withLock { $0.creationAttempts }
+    }
+
     /// Ends every cache, as their time to live running out does.
     func expireAll() {
         state.withLock { $0.caches = [:] }
@@ -65,6 +77,11 @@ final class FakeGeminiCaches: Sendable {
 
     /// `POST /v1beta/cachedContents`: the created cache's resource, or an error's status and message.
     func create(_ body: JSONValue) -> Result<JSONValue, FakeGeminiError> {
+        let refuses = state.withLock { state in
+            state.creationAttempts += 1
+            return state.refusesCreation
+        }
+        if refuses { return .failure(FakeGeminiError(status: 404, statusName: "NOT_FOUND", message: "Method not found.")) }
         guard case .object(let object) = body else { return .failure(.invalid("Invalid JSON payload received.")) }
         let known: Set<String> = ["model", "contents", "systemInstruction", "tools", "toolConfig", "ttl", "expireTime", "displayName"]
         if let unknown = object.keys.first(where: { !known.contains($0) }) {
