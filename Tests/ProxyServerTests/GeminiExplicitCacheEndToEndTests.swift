@@ -32,15 +32,6 @@ import Testing
         return .object(body)
     }
 
-    private static func usage(_ reply: ProxyHarness.Reply, stream: Bool) throws -> Usage {
-        if stream {
-            var accumulator = StreamAccumulator()
-            for event in try reply.events { try accumulator.consume(event) }
-            return try #require(accumulator.finalMessage?.usage)
-        }
-        return try AnthropicMessage(json: try reply.json).usage
-    }
-
     @Test(arguments: [false, true])
     func aSessionIsServedFromOneCacheOfItsSystemPromptAndTools(stream: Bool) async throws {
         try await ProxyHarness.run(environment: Self.environment) { harness in
@@ -48,7 +39,7 @@ import Testing
             for fixture in Self.session {
                 let reply = try await harness.post("/v1/messages", json: try Self.turn(fixture, stream: stream))
                 #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(400), as: UTF8.self))")
-                usages.append(try Self.usage(reply, stream: stream))
+                usages.append(try reply.message.usage)
             }
             let created = harness.gemini.caches.created
             #expect(created.count == 1, "made once, at the first turn")
@@ -92,7 +83,7 @@ import Testing
             #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(400), as: UTF8.self))")
             let created = harness.gemini.caches.created
             #expect(created.count == 2)
-            let usage = try Self.usage(reply, stream: false)
+            let usage = try reply.message.usage
             #expect(usage.cacheCreationInputTokens == created.last?.tokens, "the turn that made the new cache wrote it")
             // The fake records what it served: turn one from the first cache, turn two (refused from the
             // gone one) from the new one.
@@ -162,29 +153,18 @@ import Testing
             Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: onRunning, logger: quiet)
         }) { upstreamPort in
             let upstreamURL = "http://127.0.0.1:\(upstreamPort)"
-            var configuration = try ProxyConfiguration(
+            let configuration = try ProxyConfiguration(
                 environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(Self.environment) { $1 })
-            configuration.port = 0
-            let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let app = ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: quiet) { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
+            var made: [String] = []
+            try await withProxyInServiceGroup(configuration: configuration) { proxyURL, _ in
+                var request = HTTPClientRequest(url: proxyURL + "/v1/messages")
+                request.method = .POST
+                request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(try Self.turn("first-turn"))))
+                let reply = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                #expect(reply.status == .ok)
+                made = gemini.caches.live
+                #expect(made.count == 1)
             }
-            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: quiet))
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/messages")
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(bytes: JSONWriter.encode(try Self.turn("first-turn"))))
-            let reply = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            #expect(reply.status == .ok)
-            let made = gemini.caches.live
-            #expect(made.count == 1)
-            await group.triggerGracefulShutdown()
-            try await running.value
-            try await upstreamClient.shutdown()
             #expect(gemini.caches.deleted == made)
             #expect(gemini.caches.live.isEmpty)
         }
@@ -219,7 +199,7 @@ import Testing
                 #expect(later.status == 200, "\(String(decoding: later.body.prefix(400), as: UTF8.self))")
                 #expect(one.gemini.caches.created.count == 1, "no second cache")
                 #expect(one.gemini.generateRequests.map { $0["cachedContent"]?.stringValue } == [made.name, made.name])
-                #expect(try AnthropicMessage(json: try later.json).usage.cacheReadInputTokens == made.tokens)
+                #expect(try later.message.usage.cacheReadInputTokens == made.tokens)
             }
             try await second.store.close()
         }

@@ -15,34 +15,11 @@ import Testing
     /// Starts the proxy in a service group with a 3 s grace period in front of a fake upstream
     /// scripted with `replies`, runs `body`, and stops everything.
     private func withProxy(replies: [FakeReply], _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         try await withFakeOpenAIUpstream { fake, upstreamURL in
             fake.enqueue(contentsOf: replies)
-            var configuration = try ProxyConfiguration(
+            let configuration = try ProxyConfiguration(
                 environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(["SHUTDOWN_GRACE_SECONDS": "3"]) { $1 })
-            configuration.port = 0
-            let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
-            let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-            let app = ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: logger) { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }
-            var lifecycle = ServiceGroupConfiguration(services: [app], logger: logger)
-            lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
-            let group = ServiceGroup(configuration: lifecycle)
-            let running = Task { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            do {
-                try await body("http://127.0.0.1:\(port)", group)
-            } catch {
-                running.cancel()
-                try? await upstreamClient.shutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await running.value
-            try await upstreamClient.shutdown()
+            try await withProxyInServiceGroup(configuration: configuration, body)
         }
     }
 

@@ -63,14 +63,7 @@ import Testing
             harness.fake.enqueue(cached)
             let reply = try await harness.post("/v1/messages", json: try Self.turn("tool-result-turn", session: "s", model: "openai/gpt-4.1", stream: stream))
             #expect(reply.status == 200)
-            let usage: Usage
-            if stream {
-                var accumulator = StreamAccumulator()
-                for event in try reply.events { try accumulator.consume(event) }
-                usage = try #require(accumulator.finalMessage?.usage)
-            } else {
-                usage = try AnthropicMessage(json: try reply.json).usage
-            }
+            let usage = try reply.message.usage
             #expect(usage.inputTokens == 808)
             #expect(usage.cacheReadInputTokens == 8_192)
             #expect(usage.cacheCreationInputTokens == 0)

@@ -27,6 +27,16 @@ struct ProxyHarness: Sendable {
                 return try (parser.feed(body) + parser.finish()).map(AnthropicStreamEvent.init(sse:))
             }
         }
+
+        /// The message the reply carries: a whole reply's, or a stream's events accumulated.
+        var message: AnthropicMessage {
+            get throws {
+                guard headers["content-type"]?.hasPrefix("text/event-stream") == true else { return try AnthropicMessage(json: try json) }
+                var accumulator = StreamAccumulator()
+                for event in try events { try accumulator.consume(event) }
+                return try #require(accumulator.finalMessage)
+            }
+        }
     }
 
     let proxyURL: String

@@ -1,0 +1,38 @@
+import Logging
+import ProxyCore
+import ProxyServer
+import ServiceLifecycle
+import Testing
+
+/// Runs the proxy in a service group with the configuration's grace period, as `serve` does, for
+/// tests of what happens at shutdown. `body` gets the proxy's URL and the group; when it returns,
+/// the group shuts down gracefully and this waits for it (when it throws, the group is cancelled).
+func withProxyInServiceGroup(
+    configuration: ProxyConfiguration, _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void
+) async throws {
+    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    var configuration = configuration
+    configuration.port = 0
+    let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
+    let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+    let app = ProxyServer.makeApplication(configuration: configuration, httpClient: upstreamClient, logger: logger) { channel in
+        portContinuation.yield(channel.localAddress?.port ?? 0)
+        portContinuation.finish()
+    }
+    var lifecycle = ServiceGroupConfiguration(services: [app], logger: logger)
+    lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+    let group = ServiceGroup(configuration: lifecycle)
+    let running = Task { try await group.run() }
+    var iterator = ports.makeAsyncIterator()
+    let port = try #require(await iterator.next())
+    do {
+        try await body("http://127.0.0.1:\(port)", group)
+    } catch {
+        running.cancel()
+        try? await upstreamClient.shutdown()
+        throw error
+    }
+    await group.triggerGracefulShutdown()
+    try await running.value
+    try await upstreamClient.shutdown()
+}
