@@ -11,7 +11,7 @@ import Synchronization
 /// reply's first function call and thought, and accepts on later requests only the signatures it
 /// issued. It answers from a queue of scripted replies (a default text reply when it is empty),
 /// grounded in a search only when the request declared Google Search, and records every request it
-/// accepted.
+/// accepted. `GET /v1beta/models` lists the models it serves, for the same key.
 ///
 /// Control endpoints for out-of-process clients: `POST /_gemini/script` `{"replies": [...]}`
 /// replaces the queue, `GET /_gemini/requests` lists the recorded request bodies.
@@ -82,6 +82,16 @@ final class FakeGeminiUpstream: Sendable {
         router.post("/v1beta/models/:call") { request, context in
             try await self.answer(request, call: context.parameters.get("call") ?? "")
         }
+        router.get("/v1beta/models") { request, _ in
+            if let refusal = Self.keyRefusal(request) { return refusal }
+            let models = StrictGeminiValidator.outputCeilings.sorted { $0.key < $1.key }.map { model, ceiling -> JSONValue in
+                [
+                    "name": .string("models/\(model)"), "version": "001", "displayName": .string(model), "inputTokenLimit": 1_048_576,
+                    "outputTokenLimit": .int(ceiling), "supportedGenerationMethods": ["generateContent", "countTokens"],
+                ]
+            }
+            return Self.json(["models": .array(models)])
+        }
         router.post("/_gemini/script") { request, _ in
             let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 1 << 20).readableBytesView))
             let replies = (body["replies"]?.arrayValue ?? []).map(FakeGeminiReply.init(json:))
@@ -101,20 +111,7 @@ final class FakeGeminiUpstream: Sendable {
         guard let colon = call.lastIndex(of: ":") else { return Self.error(404, "NOT_FOUND", "Method not found.") }
         let model = String(call[..<colon])
         let method = String(call[call.index(after: colon)...])
-        guard let key = request.headers[HTTPField.Name("x-goog-api-key")!] else {
-            return Self.error(
-                403, "PERMISSION_DENIED",
-                "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
-        }
-        guard key == Self.apiKey else {
-            return Self.json(
-                [
-                    "error": [
-                        "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",
-                        "details": [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"]],
-                    ]
-                ], status: .badRequest)
-        }
+        if let refusal = Self.keyRefusal(request) { return refusal }
         guard StrictGeminiValidator.outputCeilings[model] != nil else {
             return Self.error(404, "NOT_FOUND", "models/\(model) is not found for API version v1beta, or is not supported for \(method).")
         }
@@ -168,6 +165,25 @@ final class FakeGeminiUpstream: Sendable {
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// Gemini's answer to a request without its key (403) or with another (400), on every method.
+    private static func keyRefusal(_ request: Request) -> Response? {
+        guard let key = request.headers[HTTPField.Name("x-goog-api-key")!] else {
+            return Self.error(
+                403, "PERMISSION_DENIED",
+                "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
+        }
+        guard key == Self.apiKey else {
+            return Self.json(
+                [
+                    "error": [
+                        "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",
+                        "details": [["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com"]],
+                    ]
+                ], status: .badRequest)
+        }
+        return nil
     }
 
     private static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
