@@ -84,13 +84,16 @@ import Testing
             let silent = try SilentListener()
             var environment = try Self.environment(harness, directory: directory)
             environment["OPENAI_BASE_URL"] = "http://127.0.0.1:\(silent.port)/v1"
-            environment["GEMINI_BASE_URL"] = "http://127.0.0.1:\(try freeLoopbackPort())/v1beta"
+            let closed = try SilentListener(listening: false)
+            environment["GEMINI_BASE_URL"] = "http://127.0.0.1:\(closed.port)/v1beta"
             let result = try await doctor(["--timeout", "1"], environment: environment, in: directory)
             #expect(result.status == 1)
             #expect(line(result.output, "openai (") == "✗ openai (http://127.0.0.1:\(silent.port)/v1): does not answer within 1 s. Is the server up and OPENAI_BASE_URL right?")
-            #expect(line(result.output, "gemini (")?.hasSuffix("does not answer (connection refused). Is the server running? Check GEMINI_BASE_URL.") == true)
+            #expect(line(result.output, "gemini (")?.hasSuffix("does not answer (connection refused). Is the server running? Check GEMINI_BASE_URL.") == true, "\(result.output)")
             #expect(line(result.output, "haiku")?.hasPrefix("✗") == true)
             #expect(line(result.output, "opus")?.hasPrefix("✓") == true)
+            // Both ports stay held until doctor is done: no other test's server may take them meanwhile.
+            withExtendedLifetime((silent, closed)) {}
         }
     }
 

@@ -6,7 +6,9 @@ final class SilentListener: Sendable {
     let port: Int
     private let socket: Int32
 
-    init() throws {
+    /// - Parameter listening: false holds the port without listening: connections are refused, and
+    ///   no other server (a proxy on a port of the system's choice) can take it meanwhile.
+    init(listening: Bool = true) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -15,7 +17,7 @@ final class SilentListener: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let listening = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && listen(socket, 16) == 0 && getsockname(socket, $0, &length) == 0
+                bind(socket, $0, length) == 0 && (!listening || listen(socket, 16) == 0) && getsockname(socket, $0, &length) == 0
             }
         }
         guard listening else {
