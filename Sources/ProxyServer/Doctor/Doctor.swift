@@ -20,11 +20,7 @@ package enum Doctor {
         }
         let configuration = loaded.configuration
         let plan = DoctorPlan(configuration: configuration)
-        var probing = configuration
-        probing.connectTimeout = timeout
-        probing.firstByteTimeout = timeout
-        probing.idleTimeout = timeout
-        let httpClient = ProxyServer.makeHTTPClient(configuration: probing)
+        let httpClient = makeHTTPClient(timeout: timeout)
         async let port = port(configuration, httpClient: httpClient, timeout: timeout)
         async let database = usageDatabase(configuration.usageDatabase, environment: environment, timeout: timeout)
         async let claude = claudeCode(environment, timeout: timeout)
@@ -47,6 +43,16 @@ package enum Doctor {
             claudeCode: await claude)
         try? await httpClient.shutdown()
         return plan.report(configurationCheck: .configuration(loaded.settings), findings).redacted(by: SecretRedactor(secrets: configuration.secrets))
+    }
+
+    /// A client for looking, not serving: a connection refused is the answer at once (the serving
+    /// client tries again until its connect timeout), and redirects are not followed.
+    private static func makeHTTPClient(timeout: Duration) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: TimeAmount(timeout), read: TimeAmount(timeout)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        configuration.tracing.tracer = nil
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// A `GET` of `url` and its whole body, within `timeout` from start to end.
