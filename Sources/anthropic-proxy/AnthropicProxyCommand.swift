@@ -1,7 +1,8 @@
 import ArgumentParser
+import ProxyCore
 
 /// `anthropic-proxy` serves (the default subcommand); `config check` checks the configuration;
-/// `usage` and `statusline` read the usage ledger; `keys` manages client keys; `init` writes a starter configuration file. (Not main.swift: ArgumentParser's async commands need `@main` on the root command.)
+/// `doctor` checks everything it depends on; `usage` and `statusline` read the usage ledger; `keys` manages client keys; `init` writes a starter configuration file. (Not main.swift: ArgumentParser's async commands need `@main` on the root command.)
 @main
 struct AnthropicProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,8 @@ struct AnthropicProxyCommand: AsyncParsableCommand {
             Settings come from the flags, the environment, the .env file, the configuration file, then the defaults (the first \
             that sets a value wins). See README.md, .env.example and anthropic-proxy.example.yaml.
             """,
-        subcommands: [ServeCommand.self, ClaudeCommand.self, InitCommand.self, ConfigCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
+        version: ProxyVersion.current,
+        subcommands: [ServeCommand.self, ClaudeCommand.self, InitCommand.self, ConfigCommand.self, DoctorCommand.self, UsageCommand.self, StatusLineCommand.self, KeysCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,8 +34,10 @@ struct ClaudeCommand: AsyncParsableCommand {
             }
             return
         }
-        let claude = try Self.claudeExecutable(environment)
-        if await Self.answersAsThisProxy(address) {
+        guard let claude = ClaudeCodeExecutable.path(environment) else {
+            throw ValidationError("Claude Code (claude) is not on PATH; \(ClaudeEnvironment.installAdvice).")
+        }
+        if await ProxyIdentity.version(at: address) != nil {
             throw ExitCode(try await Self.runClaude(claude, arguments: claudeArguments, proxyURL: address, configuration: configuration))
         }
 
@@ -98,23 +99,6 @@ struct ClaudeCommand: AsyncParsableCommand {
                 continuation.resume(returning: process.terminationStatus)
             }.start()
         }
-    }
-
-    /// `CLAUDE_BIN`, else `claude` on `PATH`.
-    private static func claudeExecutable(_ environment: [String: String]) throws -> String {
-        if let configured = environment["CLAUDE_BIN"], !configured.isEmpty { return configured }
-        for folder in (environment["PATH"] ?? "").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/claude") {
-            return "\(folder)/claude"
-        }
-        throw ValidationError("Claude Code (claude) is not on PATH; install it (npm install -g @anthropic-ai/claude-code) or name it with CLAUDE_BIN.")
-    }
-
-    /// Whether a proxy of this kind answers at `address` already.
-    private static func answersAsThisProxy(_ address: String) async -> Bool {
-        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: address + "/"), timeout: .seconds(1)),
-            let body = try? await response.body.collect(upTo: 64 * 1024), let json = try? JSONParser.parse(Array(body.readableBytesView))
-        else { return false }
-        return json["service"] == "anthropic-proxy"
     }
 
     /// `$XDG_STATE_HOME/anthropic-proxy/claude.log`, by default under `~/.local/state`.

@@ -4,6 +4,8 @@
 package enum ClaudeEnvironment {
     /// The key Claude Code sends when the proxy needs none: any text will do, but not an empty one.
     package static let placeholderKey = "anthropic-proxy"
+    /// How to get Claude Code, for the messages that do not find it.
+    package static let installAdvice = "install it (npm install -g @anthropic-ai/claude-code) or name it with CLAUDE_BIN"
 
     /// - Parameters:
     ///   - proxyURL: where the proxy answers (`http://127.0.0.1:8082`).

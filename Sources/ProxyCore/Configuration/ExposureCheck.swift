@@ -16,10 +16,16 @@ package enum ExposureCheck {
     ///   - hasClientKeys: whether the usage database holds a client key.
     ///   - clientKeysProblem: why the client keys could not be read, when they could not.
     package static func refusal(_ configuration: ProxyConfiguration, hasClientKeys: Bool, clientKeysProblem: String? = nil) -> String? {
+        problem(configuration, hasClientKeys: hasClientKeys, clientKeysProblem: clientKeysProblem).map { "anthropic-proxy: not starting: \($0)" }
+    }
+
+    /// What is wrong with the address, naming what to set (`doctor` says it as a check); `nil` when
+    /// nothing is.
+    package static func problem(_ configuration: ProxyConfiguration, hasClientKeys: Bool, clientKeysProblem: String? = nil) -> String? {
         guard !isLoopback(configuration.host), configuration.proxyAPIKey == nil, !hasClientKeys, !configuration.allowUnauthenticated else {
             return nil
         }
-        return "anthropic-proxy: not starting: HOST \(configuration.host) can be reached from other machines and no key protects the proxy, "
+        return "HOST \(configuration.host) can be reached from other machines and no key protects the proxy, "
             + "so anyone there could spend its upstream keys. Set PROXY_API_KEY, or make a client key with `anthropic-proxy keys create NAME`; "
             + "to serve without a key (on a network you trust), pass --allow-unauthenticated or set ALLOW_UNAUTHENTICATED=true."
             + (clientKeysProblem.map { " (The client keys could not be read from the usage database: \($0).)" } ?? "")

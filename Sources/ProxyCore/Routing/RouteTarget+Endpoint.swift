@@ -18,6 +18,19 @@ extension RouteTarget {
         return "\(azureRoot)/responses\(azureQuery)"
     }
 
+    /// Where the list of the models this target's upstream serves is: `{root}/models` for the
+    /// OpenAI protocols (Azure's lists base models, not deployments) and Gemini (the whole list in
+    /// one page), Anthropic's `{root}/v1/models`.
+    package var modelsURL: String {
+        switch provider {
+        case .gemini: return baseURL + "/models?pageSize=1000"
+        case .anthropic: return baseURL + "/v1/models?limit=1000"
+        case .openAI, .openAIResponses:
+            guard preset?.addressing == .azureDeployments else { return baseURL + "/models" }
+            return "\(azureRoot)/models\(azureQuery)"
+        }
+    }
+
     /// The header that carries `key`: `Authorization: Bearer`, or Azure's `api-key`.
     package func keyHeader(_ key: String) -> (name: String, value: String) {
         preset?.keyHeader == .apiKey ? ("api-key", key) : ("authorization", "Bearer \(key)")

@@ -93,7 +93,7 @@ package enum ProxyServer {
         router.post("/ui/login") { request, _ in try await dashboard.login(request) }
         router.get("/v1/models/{id}") { _, context in try models.model(id: context.parameters.get("id") ?? "") }
         router.get(RouterPath(MetricsEndpoint.path)) { request, context in try metricsEndpoint.scrape(request, context: context) }
-        router.get("/") { _, _ in Response.json(["status": "ok", "service": "anthropic-proxy"]) }
+        router.get("/") { _, _ in Response.json(ProxyIdentity.root) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
         // Claude Code's gateway probe.
         router.on("/api/hello", method: .head) { _, _ in Response(status: .ok) }

@@ -28,10 +28,11 @@ extension UsageLedger {
 extension UsageDatabase {
     /// The store of the ledger kept here; nil when it is off, or (unless `creating`) an SQLite
     /// file not written yet.
-    package func openStore(environment: [String: String], creating: Bool, logger: Logger) async throws -> (any UsageStore)? {
+    /// - Parameter timeout: how long a PostgreSQL call may take.
+    package func openStore(environment: [String: String], creating: Bool, timeout: Duration = .seconds(5), logger: Logger) async throws -> (any UsageStore)? {
         switch self {
         case .off: return nil
-        case .postgres(let location): return PostgresUsageStore(location, logger: logger)
+        case .postgres(let location): return PostgresUsageStore(location, timeout: timeout, logger: logger)
         case .defaultSQLite, .sqlite:
             guard let path = sqlitePath(environment: environment), creating || FileManager.default.fileExists(atPath: path) else { return nil }
             return try await SQLiteUsageStore(path: path, logger: logger)

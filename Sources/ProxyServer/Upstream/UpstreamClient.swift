@@ -90,6 +90,11 @@ struct UpstreamClient: Sendable {
         return dictionary
     }
 
+    /// Whether `error` says the connection could not be made: nothing listens there, most often.
+    static func refusedConnection(_ error: any Error) -> Bool {
+        error is NIOConnectionError || "\(error)".contains("connectionRefused")
+    }
+
     /// What a transport error means for the attempt; its client error says what happened and where.
     static func transportError(_ error: any Error, target: RouteTarget) -> UpstreamFailure {
         let upstream = "\(target.provider.displayName) upstream at \(target.baseURL)"
@@ -112,7 +117,7 @@ struct UpstreamClient: Sendable {
                 break
             }
         }
-        if error is NIOConnectionError || "\(error)".contains("connectionRefused") {
+        if refusedConnection(error) {
             return UpstreamFailure(
                 .connect,
                 clientError: AnthropicError(.api, "Could not connect to the \(upstream): connection refused. Is the server running and the URL right?", status: 502))

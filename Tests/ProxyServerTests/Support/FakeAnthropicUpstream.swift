@@ -5,7 +5,7 @@ import ProxyCore
 import Synchronization
 
 /// A stand-in for Anthropic's API: records each request's raw body and headers, answers with a
-/// message (or a short event stream) naming the model it received.
+/// message (or a short event stream) naming the model it received; lists Claude's models.
 final class FakeAnthropicUpstream: Sendable {
     struct Received: Sendable {
         var path: String
@@ -19,12 +19,35 @@ final class FakeAnthropicUpstream: Sendable {
         received.withLock { $0 }
     }
 
+    /// The key `GET /v1/models` accepts (the messages endpoints pass whatever they get on, as
+    /// passthrough tests need).
+    static let apiKey = "sk-ant-fake-upstream-key-0123456789"
+
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/messages") { request, _ in try await self.answer(request) }
         router.post("/v1/messages/count_tokens") { request, _ in
             _ = try await self.record(request)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":4242}"#)))
         }
+    }
+
+    /// `GET /v1/models`, strict as the API is: `anthropic-version` required, the key checked. (The
+    /// harness routes it: OpenAI's list has the same path.)
+    static func modelList(_ request: Request) -> Response {
+        func error(_ status: HTTPResponse.Status, _ type: String, _ message: String) -> Response {
+            Response(
+                status: status, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(["type": "error", "error": ["type": .string(type), "message": .string(message)]]))))
+        }
+        guard request.headers[HTTPField.Name("x-api-key")!] == apiKey else { return error(.unauthorized, "authentication_error", "invalid x-api-key") }
+        guard request.headers[HTTPField.Name("anthropic-version")!] != nil else {
+            return error(.badRequest, "invalid_request_error", "anthropic-version: header is required")
+        }
+        let models = ClaudeModelName.known.map { model -> JSONValue in
+            ["type": "model", "id": .string(model.id), "display_name": .string(model.displayName), "created_at": .string(model.createdAt)]
+        }
+        let list: JSONValue = ["data": .array(models), "has_more": false, "first_id": models.first?["id"] ?? .null, "last_id": models.last?["id"] ?? .null]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(list))))
     }
 
     private func record(_ request: Request) async throws -> JSONValue {

@@ -11,7 +11,7 @@ import Synchronization
 /// reply's first function call and thought, and accepts on later requests only the signatures it
 /// issued. It answers from a queue of scripted replies (a default text reply when it is empty),
 /// grounded in a search only when the request declared Google Search, and records every request it
-/// accepted.
+/// accepted. `GET /v1beta/models` lists the models it serves, for the same key.
 ///
 /// Control endpoints for out-of-process clients: `POST /_gemini/script` `{"replies": [...]}`
 /// replaces the queue, `GET /_gemini/requests` lists the recorded request bodies.
@@ -93,6 +93,16 @@ final class FakeGeminiUpstream: Sendable {
         router.delete("/v1beta/cachedContents/:id") { request, context in
             if let refusal = Self.keyRefusal(request) { return refusal }
             return Self.answer(self.caches.delete("cachedContents/\(context.parameters.get("id") ?? "")"))
+        }
+        router.get("/v1beta/models") { request, _ in
+            if let refusal = Self.keyRefusal(request) { return refusal }
+            let models = StrictGeminiValidator.outputCeilings.sorted { $0.key < $1.key }.map { model, ceiling -> JSONValue in
+                [
+                    "name": .string("models/\(model)"), "version": "001", "displayName": .string(model), "inputTokenLimit": 1_048_576,
+                    "outputTokenLimit": .int(ceiling), "supportedGenerationMethods": ["generateContent", "countTokens"],
+                ]
+            }
+            return Self.json(["models": .array(models)])
         }
         router.post("/_gemini/script") { request, _ in
             let body = try JSONParser.parse(Array(try await request.body.collect(upTo: 1 << 20).readableBytesView))
@@ -182,15 +192,15 @@ final class FakeGeminiUpstream: Sendable {
             })
     }
 
-    /// The real API's answer to a request without a key, or with a wrong one; nil for the right key.
+    /// Gemini's answer to a request without its key (403) or with another (400), on every method.
     private static func keyRefusal(_ request: Request) -> Response? {
         guard let key = request.headers[HTTPField.Name("x-goog-api-key")!] else {
-            return error(
+            return Self.error(
                 403, "PERMISSION_DENIED",
                 "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
         }
-        guard key == apiKey else {
-            return json(
+        guard key == Self.apiKey else {
+            return Self.json(
                 [
                     "error": [
                         "code": 400, "message": "API key not valid. Please pass a valid API key.", "status": "INVALID_ARGUMENT",

@@ -89,12 +89,20 @@ final class FakeOpenAIUpstream: Sendable {
         }
     }
 
-    private func complete(_ request: Request) async throws -> Response {
-        let key = request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
-        state.withLock { $0.keys.append(key) }
-        guard [Self.apiKey, Self.secondAPIKey].contains(key) else {
-            return Self.error(401, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
+    /// `GET /v1/models`: the models it knows, for its keys. (The harness routes it: Anthropic's list
+    /// has the same path.)
+    static func modelList(_ request: Request) -> Response {
+        guard [apiKey, secondAPIKey].contains(bearerKey(request)) else { return refusedKey() }
+        let models = (Array(StrictOpenAIValidator.outputCeilings.keys) + StrictOpenAIValidator.searchModels).sorted().map { id -> JSONValue in
+            ["id": .string(id), "object": "model", "created": 1_700_000_000, "owned_by": "openai"]
         }
+        return json(["object": "list", "data": .array(models)])
+    }
+
+    private func complete(_ request: Request) async throws -> Response {
+        let key = Self.bearerKey(request)
+        state.withLock { $0.keys.append(key) }
+        guard [Self.apiKey, Self.secondAPIKey].contains(key) else { return Self.refusedKey() }
         let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
         guard let body = try? JSONParser.parse(bytes) else {
             return Self.error(400, "We could not parse the JSON body of your request.", type: "invalid_request_error")
@@ -190,6 +198,15 @@ final class FakeOpenAIUpstream: Sendable {
                 "choices": [["index": 0, "delta": ["annotations": .array(annotations)], "finish_reason": nil]],
             ], at: finishing)
         return chunks
+    }
+
+    private static func bearerKey(_ request: Request) -> String {
+        request.headers[.authorization].map { String($0.dropFirst("Bearer ".count)) } ?? ""
+    }
+
+    /// OpenAI's answer to a key it does not know, on every endpoint.
+    private static func refusedKey() -> Response {
+        error(401, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
     }
 
     private static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

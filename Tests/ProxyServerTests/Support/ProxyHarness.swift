@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -90,6 +91,11 @@ struct ProxyHarness: Sendable {
         anthropic.register(on: upstreamRouter)
         responses.register(on: upstreamRouter)
         presets.register(on: upstreamRouter)
+        // OpenAI and Anthropic both list models at GET /v1/models; Anthropic's clients send its headers.
+        upstreamRouter.get("/v1/models") { request, _ in
+            let anthropic = request.headers[HTTPField.Name("x-api-key")!] != nil || request.headers[HTTPField.Name("anthropic-version")!] != nil
+            return anthropic ? FakeAnthropicUpstream.modelList(request) : FakeOpenAIUpstream.modelList(request)
+        }
         // The test's own client, allowed as many connections as the tests run requests at once.
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)

@@ -22,7 +22,10 @@ package struct GeminiAdapter: ProviderAdapter {
 
     package func url(stream: Bool) -> String { url(method: stream ? "streamGenerateContent?alt=sse" : "generateContent") }
 
-    package func keyHeader(_ key: String) -> (name: String, value: String) { ("x-goog-api-key", key) }
+    package func keyHeader(_ key: String) -> (name: String, value: String) { (Self.keyHeaderName, key) }
+
+    /// The header Gemini's API takes its key in, on every method.
+    package static let keyHeaderName = "x-goog-api-key"
 
     package func failure(status: Int, body: [UInt8], headers: [String: String]) -> UpstreamFailure {
         GeminiErrorMapping.failure(
