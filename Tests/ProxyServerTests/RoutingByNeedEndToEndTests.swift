@@ -105,6 +105,20 @@ import Testing
         }
     }
 
+    @Test func aSearchGoesToTheWebSearchModel() async throws {
+        try await ProxyHarness.run(environment: Self.routes.merging(["WEB_SEARCH_MODEL": "gemini/gemini-2.5-flash"]) { $1 }) { harness in
+            harness.gemini.enqueue(GeminiWebSearchEndToEndTests.searchedReply)
+            var body = try #require(try claudeCodeFixture("web-search-request").objectValue)
+            body["model"] = "claude-sonnet-4-6"
+            let reply = try await harness.post("/v1/messages", json: .object(body))
+            #expect(reply.status == 200, "\(String(decoding: reply.body.prefix(300), as: UTF8.self))")
+            #expect(reply.headers["x-proxy-route"] == "web_search")
+            #expect(harness.fake.receivedRequests.isEmpty, "gpt-4.1 would have searched through the Responses API; the route takes it")
+            #expect(harness.gemini.generateRequests.first?["tools"] == [["googleSearch": [:]]])
+            #expect(try await harness.records.waitFor(1).first?.routeReason == "the web search tool")
+        }
+    }
+
     @Test func aModelTheClientNamesIsNotRerouted() async throws {
         try await ProxyHarness.run(environment: Self.routes) { harness in
             let reply = try await harness.post("/v1/messages", json: Self.request("openai/gpt-4.1-mini", extra: ["output_config": ["effort": "high"]]))
