@@ -145,11 +145,19 @@ import Testing
         #expect(check(report, "sonnet")?.line == "! sonnet: openai/gpt-4.1 failed its check above; openai/gpt-4o:backup stands in for it. Fix that, or change BIG_MODEL.")
     }
 
-    @Test func aListThatCannotBeHadIsAWarningNotAFailure() throws {
-        let report = findings(try plan(["OPENAI_API_KEY": Self.openAIKey]), [.init(list: .answered(status: 404, body: Array("Not Found".utf8)))])
+    @Test(arguments: [404, 405, 501])
+    func aListThatCannotBeHadIsAWarningNotAFailure(status: Int) throws {
+        let report = findings(try plan(["OPENAI_API_KEY": Self.openAIKey]), [.init(list: .answered(status: status, body: Array("Not Found".utf8)))])
         #expect(report.ok)
         #expect(check(report, "openai (https://api.openai.com/v1)")?.status == .warning)
-        #expect(check(report, "openai (https://api.openai.com/v1)")?.detail.contains("cannot list models (404)") == true)
+        #expect(check(report, "openai (https://api.openai.com/v1)")?.detail.contains("cannot list models (\(status))") == true)
+    }
+
+    @Test func anErrorPageIsOneLine() throws {
+        let page = "<!DOCTYPE HTML>\n<html>\n<head><title>Error response</title></head>\n<body><p>Error code: 500</p></body>\n</html>\n"
+        let report = findings(try plan(["OPENAI_API_KEY": Self.openAIKey]), [.init(list: .answered(status: 500, body: Array(page.utf8)))])
+        let line = try #require(check(report, "openai (https://api.openai.com/v1)")?.line)
+        #expect(line == "✗ openai (https://api.openai.com/v1): answered 500 to its model list: an HTML page titled 'Error response'. Check OPENAI_BASE_URL.")
     }
 
     @Test func aRouteTheRouterRefusesFailsWithItsExplanation() throws {

@@ -99,13 +99,19 @@ import Testing
         #expect(message(#""bare string""#) == #""bare string""#)
     }
 
-    @Test func anHTMLPageIsQuotedBriefly() {
+    @Test func anHTMLPageIsNamedByItsTitle() {
         let page = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
-        #expect(message("\n" + page + "\n") == "a non-JSON body: " + page)
+        #expect(message("\n" + page + "\n") == "an HTML page titled '502 Bad Gateway'")
+        let python = "<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n        <meta charset=\"utf-8\">\n        <title>Error response</title>\n"
+        #expect(message(python) == "an HTML page titled 'Error response'")
+        #expect(message("<html><body><h1>Welcome to nginx!</h1></body></html>") == "an HTML page: Welcome to nginx!")
+        let untitled = "<!DOCTYPE html><html><body>" + String(repeating: "<p>Something went wrong.</p>", count: 10) + "</body></html>"
+        #expect(message(untitled) == "an HTML page: " + String(String(repeating: "Something went wrong. ", count: 10).prefix(120)) + "…")
+        #expect(message("<html><body><img src=x></body></html>") == "an HTML page")
+    }
 
-        let longPage = "<!DOCTYPE html><html><body>" + String(repeating: "<p>Something went wrong.</p>", count: 40) + "</body></html>"
-        let quoted = message(longPage)
-        #expect(quoted == "a non-JSON body: " + String(longPage.prefix(200)) + "…")
+    @Test func textOnSeveralLinesIsQuotedOnOne() {
+        #expect(message("Service Unavailable\r\n\r\n  try again later\n") == "a non-JSON body: Service Unavailable try again later")
     }
 
     @Test func plainTextAndEmptyBodies() {

@@ -135,9 +135,12 @@ package struct UpstreamProbe: Sendable, Equatable {
                 return Findings(checks: [refusal], unservableModels: refusal.status == .failure ? everything : [])
             }
             guard (200..<300).contains(status) else {
-                if status == 404 {
+                // Not found, not allowed, not implemented: a server without a model list.
+                if [404, 405, 501].contains(status) {
                     return Findings(
-                        checks: [DoctorCheck(.warning, label, "answers, but cannot list models (404), so the key and the models are checked on the first request")],
+                        checks: [
+                            DoctorCheck(.warning, label, "answers, but cannot list models (\(status)), so the key and the models are checked on the first request")
+                        ],
                         unservableModels: [])
                 }
                 let said = UpstreamErrorMapping.upstreamMessage(body)

@@ -75,7 +75,26 @@ package enum UpstreamErrorMapping {
         }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingWhitespace()
         if text.isEmpty { return "(empty body)" }
-        return "a non-JSON body: \(text.count > 200 ? String(text.prefix(200)) + "…" : text)"
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("<!doctype html") || lowered.hasPrefix("<html") {
+            // A proxy's or a server's error page: its title says it; its markup would only fill the line.
+            let page = String(decoding: body.prefix(4096), as: UTF8.self)
+            if let open = page.range(of: "<title>", options: .caseInsensitive), let close = page.range(of: "</title>", options: .caseInsensitive),
+                open.upperBound <= close.lowerBound
+            {
+                let title = Self.oneLine(String(page[open.upperBound..<close.lowerBound]))
+                if !title.isEmpty { return "an HTML page titled '\(title.count > 120 ? String(title.prefix(120)) + "…" : title)'" }
+            }
+            let words = Self.oneLine(page.replacing(#/<[^>]*>/#, with: " "))
+            return words.isEmpty ? "an HTML page" : "an HTML page: \(words.count > 120 ? String(words.prefix(120)) + "…" : words)"
+        }
+        let line = Self.oneLine(text)
+        return "a non-JSON body: \(line.count > 200 ? String(line.prefix(200)) + "…" : line)"
+    }
+
+    /// The text with every run of whitespace (line breaks included) made one space.
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// A retry delay in whole seconds, rounded up; `nil` for anything that is not a finite,
