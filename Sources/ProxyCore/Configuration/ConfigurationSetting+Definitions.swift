@@ -45,6 +45,17 @@ extension ConfigurationSetting {
     package static let anthropicAPIKey = ConfigurationSetting("ANTHROPIC_API_KEY", key: "providers.anthropic.api_key", shape: .list, isSecret: true)
     package static let anthropicBaseURL = ConfigurationSetting(
         "ANTHROPIC_BASE_URL", key: "providers.anthropic.base_url", default: .value("https://api.anthropic.com"))
+    /// Vertex AI (`vertex/` models; `gemini/` ones too with `USE_VERTEX_AUTH`, the seed's name).
+    package static let useVertexAuth = ConfigurationSetting("USE_VERTEX_AUTH", key: "providers.vertex.use_for_gemini", default: .value("false"))
+    package static let vertexProject = ConfigurationSetting("VERTEX_PROJECT", key: "providers.vertex.project")
+    package static let vertexLocation = ConfigurationSetting("VERTEX_LOCATION", key: "providers.vertex.location", default: .value("us-central1"))
+    /// Vertex express mode's keys; with one, requests go without project or credentials.
+    package static let vertexAPIKey = ConfigurationSetting("VERTEX_API_KEY", key: "providers.vertex.api_key", shape: .list, isSecret: true)
+    /// A service account or authorized user file; unset, Application Default Credentials' order.
+    package static let googleApplicationCredentials = ConfigurationSetting(
+        "GOOGLE_APPLICATION_CREDENTIALS", key: "providers.vertex.credentials_file")
+    /// The API root, over `https://{location}-aiplatform.googleapis.com/v1`.
+    package static let vertexBaseURL = ConfigurationSetting("VERTEX_BASE_URL", key: "providers.vertex.base_url")
     /// An OpenAI-compatible server in OpenAI's place for un-channelled `openai/` requests.
     package static let baseURL = ConfigurationSetting("BASE_URL", key: "providers.openai_compatible.base_url")
     package static let apiKey = ConfigurationSetting("API_KEY", key: "providers.openai_compatible.api_key", shape: .list, isSecret: true)
@@ -97,7 +108,8 @@ extension ConfigurationSetting {
             host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, clientHeaderTimeoutSeconds, clientBodyTimeoutSeconds,
             clientIdleTimeoutSeconds, maxConnections, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
             thinkModel, longContextModel, longContextThreshold, imageModel,
-            openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, geminiExplicitCache, anthropicAPIKey, anthropicBaseURL, baseURL, apiKey,
+            openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, geminiExplicitCache, anthropicAPIKey, anthropicBaseURL,
+            useVertexAuth, vertexProject, vertexLocation, vertexAPIKey, googleApplicationCredentials, vertexBaseURL, baseURL, apiKey,
         ]
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }
         + [
@@ -112,6 +124,8 @@ extension ConfigurationSetting {
     /// The settings of a channel, chosen with a `:name` model suffix.
     package enum ChannelField: CaseIterable, Sendable {
         case baseURL, apiKey, provider, api
+        /// A Vertex channel's own project, location and credentials file.
+        case project, location, credentials
 
         /// `_BASE_URL` in `CHANNEL_<NAME>_BASE_URL`.
         var variableSuffix: String {
@@ -120,6 +134,9 @@ extension ConfigurationSetting {
             case .apiKey: "_API_KEY"
             case .provider: "_PROVIDER"
             case .api: "_API"
+            case .project: "_PROJECT"
+            case .location: "_LOCATION"
+            case .credentials: "_CREDENTIALS"
             }
         }
 
@@ -130,6 +147,9 @@ extension ConfigurationSetting {
             case .apiKey: "api_key"
             case .provider: "provider"
             case .api: "api"
+            case .project: "project"
+            case .location: "location"
+            case .credentials: "credentials_file"
             }
         }
     }
@@ -140,7 +160,7 @@ extension ConfigurationSetting {
         let key = "channels.\(name.lowercased()).\(field.fileKey)"
         switch field {
         case .apiKey: return ConfigurationSetting(variable, key: key, shape: .list, isSecret: true)
-        case .baseURL, .provider, .api: return ConfigurationSetting(variable, key: key)
+        case .baseURL, .provider, .api, .project, .location, .credentials: return ConfigurationSetting(variable, key: key)
         }
     }
 
@@ -151,7 +171,7 @@ extension ConfigurationSetting {
         guard variable.hasPrefix("CHANNEL_") else { return nil }
         let rest = variable.dropFirst("CHANNEL_".count)
         // `_API_KEY` before `_API`, which it ends like.
-        for field in [ChannelField.baseURL, .apiKey, .provider, .api] where rest.hasSuffix(field.variableSuffix) {
+        for field in [ChannelField.baseURL, .apiKey, .provider, .api, .project, .location, .credentials] where rest.hasSuffix(field.variableSuffix) {
             let name = String(rest.dropLast(field.variableSuffix.count))
             return name.isEmpty ? nil : (channel(name, field), name.lowercased())
         }

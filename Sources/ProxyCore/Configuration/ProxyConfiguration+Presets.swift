@@ -29,10 +29,14 @@ extension ProxyConfiguration {
     mutating func readChannels(_ settings: LayeredSettings) throws(ConfigurationError) {
         for name in settings.channelNames {
             let baseURL = try settings.optional(.channel(name, .baseURL), Self.url)
+            if settings.value(.channel(name, .provider))?.lowercased() == "vertex" {
+                channels[name] = try vertexChannel(name, baseURL: baseURL, settings)
+                continue
+            }
             let preset = try settings.optional(.channel(name, .provider)) { presetName, settingName throws(ConfigurationError) in
                 guard let found = ProviderPreset.named(presetName) else {
-                    throw ConfigurationError(
-                        variable: settingName, problem: "'\(presetName)' is not a provider; use one of \(ProviderPreset.all.map(\.name).joined(separator: ", "))")
+                    let names = ProviderPreset.all.map(\.name) + ["vertex"]
+                    throw ConfigurationError(variable: settingName, problem: "'\(presetName)' is not a provider; use one of \(names.joined(separator: ", "))")
                 }
                 return found
             }
@@ -56,5 +60,19 @@ extension ProxyConfiguration {
             }
             channels[name] = channel
         }
+    }
+
+    /// A Vertex AI channel: its own project, location, key and credentials, each defaulting to the
+    /// `VERTEX_*` settings'.
+    private func vertexChannel(_ name: String, baseURL: String?, _ settings: LayeredSettings) throws(ConfigurationError) -> Channel {
+        let keys = Self.keyList(settings.value(.channel(name, .apiKey)))
+        let project = ConfigurationSetting.channel(name, .project)
+        let settingsOfItsOwn = VertexSettings(
+            project: settings.value(project) ?? vertex.project,
+            location: try settings.optional(.channel(name, .location), Self.vertexLocation) ?? vertex.location,
+            apiKeys: keys.isEmpty ? vertex.apiKeys : keys, credentialsFile: settings.value(.channel(name, .credentials)) ?? vertex.credentialsFile,
+            baseURL: baseURL ?? vertex.baseURL, keyVariable: keys.isEmpty ? "VERTEX_API_KEY" : ConfigurationSetting.channel(name, .apiKey).variable,
+            projectVariable: project.variable)
+        return Channel(baseURL: baseURL ?? "", apiKeys: settingsOfItsOwn.apiKeys, vertex: settingsOfItsOwn)
     }
 }

@@ -34,6 +34,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
         package var api: Provider? = nil
         /// The setting its keys came from, when not `CHANNEL_<NAME>_API_KEY` (its preset's).
         package var keyVariable: String? = nil
+        /// Vertex AI's project, location and credentials (`CHANNEL_<NAME>_PROVIDER=vertex`).
+        package var vertex: VertexSettings? = nil
     }
 
     package var host: String
@@ -63,6 +65,10 @@ package struct ProxyConfiguration: Sendable, Equatable {
     /// Whether Gemini requests with a cache breakpoint are served from explicit caches (`GEMINI_EXPLICIT_CACHE`).
     package var geminiExplicitCache: Bool
     package var anthropicBaseURL: String
+    /// Vertex AI, for `vertex/` models (and `gemini/` ones with `useVertexForGemini`).
+    package var vertex: VertexSettings
+    /// `USE_VERTEX_AUTH`: `gemini/` models go to Vertex AI, as the seed proxy's setting did.
+    package var useVertexForGemini: Bool
     /// Channels by lower-cased name.
     package var channels: [String: Channel] = [:]
     /// The ready-made providers' API roots and keys, by preset name (see `ProviderPreset`).
@@ -145,6 +151,11 @@ package struct ProxyConfiguration: Sendable, Equatable {
         geminiBaseURL = try settings.required(.geminiBaseURL, Self.url)
         geminiExplicitCache = try settings.required(.geminiExplicitCache, Self.flag)
         anthropicBaseURL = try settings.required(.anthropicBaseURL, Self.url)
+        useVertexForGemini = try settings.required(.useVertexAuth, Self.flag)
+        vertex = VertexSettings(
+            project: settings.value(.vertexProject), location: try settings.required(.vertexLocation, Self.vertexLocation),
+            apiKeys: Self.keyList(settings.value(.vertexAPIKey)), credentialsFile: settings.value(.googleApplicationCredentials),
+            baseURL: try settings.optional(.vertexBaseURL, Self.url))
         azureAPIVersion = settings.required(.azureAPIVersion)
         debug = try settings.required(.debug, Self.flag)
         metricsEnabled = try settings.required(.metricsEnabled, Self.flag)
@@ -198,6 +209,15 @@ package struct ProxyConfiguration: Sendable, Equatable {
 
     static func keyList(_ text: String?) -> [String] {
         (text ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    /// A Google Cloud location: `global` or a region such as `us-central1` (letters, digits, dashes).
+    static func vertexLocation(_ text: String, _ name: String) throws(ConfigurationError) -> String {
+        let location = text.lowercased()
+        guard !location.isEmpty, location.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw ConfigurationError(variable: name, problem: "'\(text)' is not a location; use global or a region such as us-central1")
+        }
+        return location
     }
 
     private static func port(_ text: String, _ name: String) throws(ConfigurationError) -> Int {

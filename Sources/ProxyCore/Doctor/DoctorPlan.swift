@@ -32,7 +32,8 @@ package struct DoctorPlan: Sendable {
         var probes: [UpstreamProbe] = []
         // Opus last: unset, it is BIG_MODEL's model, and BIG_MODEL is then the setting named first.
         for route in routes.dropFirst() + routes.prefix(1) {
-            for target in (try? route.targets.get()) ?? [] {
+            // Vertex AI lists no models the way the others do; its credentials have a line of their own.
+            for target in (try? route.targets.get()) ?? [] where target.vertex == nil {
                 let probe = UpstreamProbe(target: target, mappedBy: route.setting, configuration: configuration)
                 if let index = probes.firstIndex(where: { $0.isSameEndpoint(as: probe) }) {
                     probes[index].merge(probe)

@@ -17,10 +17,13 @@ package struct RouteTarget: Sendable, Equatable {
     package var preset: ProviderPreset?
     /// Azure OpenAI's `api-version` query parameter.
     package var apiVersion: String?
+    /// How a Vertex AI target is authorised; nil for every other target. Its `baseURL` is then the
+    /// resource root its model's path hangs off (`…/v1/projects/p/locations/l`).
+    package var vertex: VertexAccess?
 
     package init(
         provider: Provider, model: String, channel: String? = nil, baseURL: String, apiKeys: [String], keyVariable: String,
-        preset: ProviderPreset? = nil, apiVersion: String? = nil
+        preset: ProviderPreset? = nil, apiVersion: String? = nil, vertex: VertexAccess? = nil
     ) {
         self.provider = provider
         self.model = model
@@ -30,6 +33,7 @@ package struct RouteTarget: Sendable, Equatable {
         self.keyVariable = keyVariable
         self.preset = preset
         self.apiVersion = apiVersion
+        self.vertex = vertex
     }
 }
 
@@ -117,6 +121,7 @@ package struct ModelRouter: Sendable {
     }
 
     private func target(for spec: String, fromConfiguredModel: Bool) throws(AnthropicError) -> RouteTarget {
+        if let vertex = try vertexTarget(for: spec) { return vertex }
         if let preset = try presetTarget(for: spec) { return preset }
         var name = spec
         var channelName: String?
@@ -170,6 +175,8 @@ package struct ModelRouter: Sendable {
             return RouteTarget(
                 provider: provider, model: name, baseURL: configuration.openAIBaseURL, apiKeys: configuration.openAIAPIKeys, keyVariable: "OPENAI_API_KEY")
         case .gemini:
+            // A bare Gemini name (a mapping's, with PREFERRED_PROVIDER=google) goes where gemini/ goes.
+            if configuration.useVertexForGemini, let vertex = try vertexTarget(for: "gemini/\(name)") { return vertex }
             if configuration.geminiAPIKeys.isEmpty, configuration.geminiBaseURL == ProxyConfiguration.publicGeminiBaseURL {
                 throw AnthropicError(.authentication, "No API key for Gemini (model '\(name)'): set GEMINI_API_KEY.")
             }

@@ -2,7 +2,7 @@ extension RouteTarget {
     /// `openai/gpt-4.1`, `openai/gpt-4.1:channel`, `deepseek/deepseek-chat`: what the
     /// `x-proxy-upstream-model` header and the request record say.
     package var qualifiedModel: String {
-        let prefix = channel == nil ? preset?.name ?? provider.rawValue : provider.rawValue
+        let prefix = vertex != nil ? "vertex" : channel == nil ? preset?.name ?? provider.rawValue : provider.rawValue
         return "\(prefix)/\(model)" + (channel.map { ":\($0)" } ?? "")
     }
 

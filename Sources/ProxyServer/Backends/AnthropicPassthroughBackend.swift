@@ -39,15 +39,22 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         let stream = !request.countingTokens && request.stream
         let upstreamBody: [UInt8]
         do {
-            upstreamBody = try AnthropicPassthrough.replacingModel(in: request.body, with: target.model)
+            upstreamBody =
+                target.vertex != nil
+                ? try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens)
+                : try AnthropicPassthrough.replacingModel(in: request.body, with: target.model)
         } catch {
             throw .refusedLocally(error)
         }
         var headers: HTTPHeaders = ["content-type": "application/json", "x-anthropic-proxy-hop": "1"]
-        for field in request.headers where Self.forwards(field.name.canonicalName) {
+        // On Vertex AI the body names the API's version.
+        for field in request.headers where Self.forwards(field.name.canonicalName) && !(target.vertex != nil && field.name.canonicalName == "anthropic-version") {
             headers.add(name: field.name.canonicalName, value: field.value)
         }
-        if let key {
+        if target.vertex != nil {
+            // A Google Cloud access token; never the client's Anthropic key.
+            if let key { headers.add(name: "authorization", value: "Bearer \(key)") }
+        } else if let key {
             headers.add(name: "x-api-key", value: key)
         } else if services.configuration.proxyAPIKey == nil {
             // The client's own Anthropic key, never one of this proxy's client keys.
@@ -59,8 +66,11 @@ struct AnthropicPassthroughBackend: MessagesBackend {
                 headers.add(name: "authorization", value: authorization)
             }
         }
-        let query = request.query.map { "?\($0)" } ?? ""
-        let response = try await services.upstream.post(target.baseURL + path + query, headers: headers, body: upstreamBody, describing: target)
+        let url =
+            target.vertex != nil
+            ? VertexAnthropic.url(target, countingTokens: request.countingTokens, stream: stream)
+            : target.baseURL + path + (request.query.map { "?\($0)" } ?? "")
+        let response = try await services.upstream.post(url, headers: headers, body: upstreamBody, describing: target)
 
         var replyHeaders = HTTPFields()
         for (name, value) in response.headers where Self.returns(name.lowercased()) {

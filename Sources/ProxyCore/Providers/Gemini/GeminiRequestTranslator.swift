@@ -10,14 +10,20 @@ package struct GeminiRequestTranslator: Sendable {
     private let model: String
     private let profile: ModelProfile
     private let family: GeminiModelFamily
+    private let onVertex: Bool
 
     /// - Parameters:
     ///   - model: the upstream model name.
     ///   - profile: what the catalog knows about it (its output ceiling).
-    package init(model: String, profile: ModelProfile) {
+    ///   - onVertex: the request goes to Vertex AI, which takes Google Search with excluded domains,
+    ///     and never beside function declarations.
+    package init(model: String, profile: ModelProfile, onVertex: Bool = false) {
         self.model = model
         self.profile = profile
-        self.family = GeminiModelFamily(model: model)
+        var family = GeminiModelFamily(model: model)
+        if onVertex { family.combinesBuiltInToolsWithFunctions = false }
+        self.family = family
+        self.onVertex = onVertex
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
@@ -47,7 +53,7 @@ package struct GeminiRequestTranslator: Sendable {
         let (contents, system, origins) = try contents(request)
         body.append("contents", contents)
         if !system.isEmpty { body.append("systemInstruction", ["parts": .array(system)]) }
-        let builtIns = Self.builtInTools(request)
+        let builtIns = builtInTools(request)
         // Before Gemini 3 the API refuses built-in tools beside function declarations (400). There
         // the search or fetch is sent alone, and the function calling config goes with the
         // declarations: a client declares Anthropic's server tools to have this answer grounded,
@@ -199,10 +205,15 @@ package struct GeminiRequestTranslator: Sendable {
     /// none when `tool_choice` is `none`, which forbids every tool. Neither takes a use limit,
     /// domain lists or a location: the reply's results are filtered and capped instead (see
     /// `GeminiReplyContext.serverToolBlocks`).
-    private static func builtInTools(_ request: MessagesRequest) -> [JSONValue] {
+    /// Google Search for a web search (on Vertex AI with its blocked domains as `excludeDomains`;
+    /// the Gemini API has no such field), URL context for a web fetch.
+    private func builtInTools(_ request: MessagesRequest) -> [JSONValue] {
         if case .none? = request.toolChoice { return [] }
         var tools: [JSONValue] = []
-        if request.webSearch != nil { tools.append(["googleSearch": [:]]) }
+        if let search = request.webSearch {
+            let excluded = onVertex ? search.blockedDomains : []
+            tools.append(["googleSearch": excluded.isEmpty ? [:] : ["excludeDomains": .array(excluded.map(JSONValue.string))]])
+        }
         if request.webFetch != nil { tools.append(["urlContext": [:]]) }
         return tools
     }
