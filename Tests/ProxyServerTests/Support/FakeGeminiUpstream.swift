@@ -20,11 +20,23 @@ final class FakeGeminiUpstream: Sendable {
     /// What `countTokens` answers.
     static let countedTokens = 4_321
 
+    /// The doors requests come in by: the Gemini API's, and Vertex AI's with a project's access token
+    /// or with an express mode key.
+    enum Door: Sendable, Equatable {
+        case geminiAPI
+        case vertexProject(project: String, location: String)
+        case vertexExpress
+    }
+
+    /// The key Vertex AI's express mode takes here.
+    static let vertexAPIKey = "AQ.FakeVertexExpressKey0123456789"
+
     struct Received: Sendable {
         /// `generateContent`, `streamGenerateContent` or `countTokens`.
         var method: String
         var model: String
         var body: JSONValue
+        var door: Door = .geminiAPI
     }
 
     private struct State {
@@ -35,6 +47,8 @@ final class FakeGeminiUpstream: Sendable {
         var issuedCount = 0
         /// `countTokens` fails with this when set.
         var countTokensFailure: FakeGeminiReply?
+        /// The access tokens Vertex AI's project door takes.
+        var accessTokens: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -52,6 +66,11 @@ final class FakeGeminiUpstream: Sendable {
     /// The generate requests' bodies, in order.
     var generateRequests: [JSONValue] {
         receivedRequests.filter { $0.method != "countTokens" }.map(\.body)
+    }
+
+    /// Lets Vertex AI's project door take `token` (as a token endpoint's issuing it would).
+    func acceptAccessToken(_ token: String) {
+        state.withLock { _ = $0.accessTokens.insert(token) }
     }
 
     func failCountTokens(with reply: FakeGeminiReply) {
@@ -82,7 +101,14 @@ final class FakeGeminiUpstream: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1beta/models/:call") { request, context in
-            try await self.answer(request, call: context.parameters.get("call") ?? "")
+            try await self.answer(request, call: context.parameters.get("call") ?? "", door: .geminiAPI)
+        }
+        router.post("/v1/publishers/google/models/:call") { request, context in
+            try await self.answer(request, call: context.parameters.get("call") ?? "", door: .vertexExpress)
+        }
+        router.post("/v1/projects/:project/locations/:location/publishers/google/models/:call") { request, context in
+            let door = Door.vertexProject(project: context.parameters.get("project") ?? "", location: context.parameters.get("location") ?? "")
+            return try await self.answer(request, call: context.parameters.get("call") ?? "", door: door)
         }
         router.post("/v1beta/cachedContents") { request, _ in
             if let refusal = Self.keyRefusal(request) { return refusal }
@@ -119,17 +145,17 @@ final class FakeGeminiUpstream: Sendable {
         }
     }
 
-    private func answer(_ request: Request, call: String) async throws -> Response {
+    private func answer(_ request: Request, call: String, door: Door) async throws -> Response {
         guard let colon = call.lastIndex(of: ":") else { return Self.error(404, "NOT_FOUND", "Method not found.") }
         let model = String(call[..<colon])
         let method = String(call[call.index(after: colon)...])
-        if let refusal = Self.keyRefusal(request) { return refusal }
+        if let refusal = refusal(request, at: door) { return refusal }
         guard StrictGeminiValidator.outputCeilings[model] != nil else {
             return Self.error(404, "NOT_FOUND", "models/\(model) is not found for API version v1beta, or is not supported for \(method).")
         }
         let bytes = Array(try await request.body.collect(upTo: 64 << 20).readableBytesView)
         guard let body = try? JSONParser.parse(bytes) else { return Self.error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.") }
-        let validator = StrictGeminiValidator(model: model, isIssued: isIssued)
+        let validator = StrictGeminiValidator(model: model, isIssued: isIssued, onVertex: door != .geminiAPI)
         var answered = body
         var cachedTokens = 0
         switch method {
@@ -160,7 +186,7 @@ final class FakeGeminiUpstream: Sendable {
             return Self.error(404, "NOT_FOUND", "Method not found.")
         }
         var reply = state.withLock { state in
-            state.requests.append(Received(method: method, model: model, body: body))
+            state.requests.append(Received(method: method, model: model, body: body, door: door))
             return (state.replies.isEmpty ? FakeGeminiReply(text: FakeGeminiReply.defaultText) : state.replies.removeFirst()).answering(answered)
         }
         if cachedTokens > 0 {
@@ -190,6 +216,28 @@ final class FakeGeminiUpstream: Sendable {
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// The refusal of a request without the credentials its door takes: Gemini's key, Vertex AI's
+    /// express key, or an access token issued to the project's door; nil when they are right.
+    private func refusal(_ request: Request, at door: Door) -> Response? {
+        switch door {
+        case .geminiAPI:
+            return Self.keyRefusal(request)
+        case .vertexExpress:
+            guard request.headers[HTTPField.Name("x-goog-api-key")!] == Self.vertexAPIKey else {
+                return Self.error(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.")
+            }
+            return nil
+        case .vertexProject:
+            let token = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            guard let token, state.withLock({ $0.accessTokens.contains(token) }) else {
+                return Self.error(
+                    401, "UNAUTHENTICATED",
+                    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+            }
+            return nil
+        }
     }
 
     /// Gemini's answer to a request without its key (403) or with another (400), on every method.

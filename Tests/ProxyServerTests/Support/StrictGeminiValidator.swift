@@ -47,6 +47,8 @@ struct StrictGeminiValidator {
     let model: String
     /// Whether a signature (base64, either alphabet) is one the fake issued.
     let isIssued: (String) -> Bool
+    /// Vertex AI's rules: Google Search takes excluded domains, and never joins function declarations.
+    var onVertex = false
 
     /// `nil` when the request is acceptable, else the error message.
     func problem(with body: JSONValue) -> String? {
@@ -173,7 +175,7 @@ struct StrictGeminiValidator {
             for key in object.keys where !Self.toolFields.contains(key) {
                 return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tools[\(index)]': Cannot find field."
             }
-            for key in object["googleSearch"]?.objectValue?.keys ?? [] where !Self.googleSearchFields.contains(key) {
+            for key in object["googleSearch"]?.objectValue?.keys ?? [] where !(Self.googleSearchFields.contains(key) || onVertex && key == "excludeDomains") {
                 return "Invalid JSON payload received. Unknown name \"\(key)\" at 'tools[\(index)].google_search': Cannot find field."
             }
             if let key = object["urlContext"]?.objectValue?.keys.first {
@@ -186,6 +188,7 @@ struct StrictGeminiValidator {
         let hasBuiltIns = tools.contains { $0.objectValue?.keys.contains(where: Self.builtInToolFields.contains) == true }
         let hasFunctions = tools.contains { $0["functionDeclarations"] != nil }
         guard hasBuiltIns, hasFunctions else { return nil }
+        if onVertex { return "Multiple tools are supported only when they are all search tools." }
         guard model.hasPrefix("gemini-3") else { return "Tool use with function calling is unsupported" }
         guard config?["includeServerSideToolInvocations"] == true else {
             return "Built-in tools and function calling can be combined only with tool_config.include_server_side_tool_invocations enabled."
