@@ -14,6 +14,13 @@ final class FakeAnthropicUpstream: Sendable {
     }
 
     private let received = Mutex<[Received]>([])
+    /// The access tokens Claude on Vertex AI takes here.
+    private let accessTokens = Mutex<Set<String>>([])
+
+    /// Lets Claude on Vertex AI take `token` (as a token endpoint's issuing it would).
+    func acceptAccessToken(_ token: String) {
+        _ = accessTokens.withLock { $0.insert(token) }
+    }
 
     var requests: [Received] {
         received.withLock { $0 }
@@ -25,6 +32,9 @@ final class FakeAnthropicUpstream: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/messages") { request, _ in try await self.answer(request) }
+        router.post("/v1/projects/:project/locations/:location/publishers/anthropic/models/:call") { request, context in
+            try await self.answerOnVertex(request, call: context.parameters.get("call") ?? "")
+        }
         router.post("/v1/messages/count_tokens") { request, _ in
             _ = try await self.record(request)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":4242}"#)))
@@ -60,8 +70,43 @@ final class FakeAnthropicUpstream: Sendable {
 
     private func answer(_ request: Request) async throws -> Response {
         let body = try await record(request)
-        let model = body["model"]?.stringValue ?? ""
-        if body["stream"]?.boolValue == true {
+        return Self.message(model: body["model"]?.stringValue ?? "", stream: body["stream"]?.boolValue == true)
+    }
+
+    /// Claude on Vertex AI, as strict as Vertex: an access token it issued, `anthropic_version`
+    /// in the body, the model in the URL and not in the body (but for counting tokens), and a
+    /// stream only from `streamRawPredict`.
+    private func answerOnVertex(_ request: Request, call: String) async throws -> Response {
+        func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+            Response(
+                status: status, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.encode(["error": ["code": .int(Int(status.code)), "message": .string(message)]]))))
+        }
+        let token = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        guard let token, accessTokens.withLock({ $0.contains(token) }) else {
+            return error(.unauthorized, "Request had invalid authentication credentials. Expected OAuth 2 access token.")
+        }
+        let body = try await record(request)
+        guard body["anthropic_version"] == "vertex-2023-10-16" else { return error(.badRequest, "anthropic_version: Field required") }
+        guard let colon = call.lastIndex(of: ":") else { return error(.notFound, "Method not found.") }
+        let model = String(call[..<colon])
+        switch String(call[call.index(after: colon)...]) {
+        case "rawPredict" where model == "count-tokens":
+            guard body["model"] != nil else { return error(.badRequest, "model: Field required") }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"input_tokens":4242}"#)))
+        case "rawPredict", "streamRawPredict":
+            guard body["model"] == nil else { return error(.badRequest, "model: Extra inputs are not permitted") }
+            let stream = body["stream"]?.boolValue == true
+            guard stream == call.hasSuffix(":streamRawPredict") else { return error(.badRequest, "stream: use streamRawPredict for streams, rawPredict otherwise") }
+            return Self.message(model: model, stream: stream)
+        default:
+            return error(.notFound, "Method not found.")
+        }
+    }
+
+    /// A message naming `model`, whole or as a short event stream.
+    private static func message(model: String, stream: Bool) -> Response {
+        if stream {
             let events = [
                 #"event: message_start"# + "\n" + #"data: {"type":"message_start","message":{"id":"msg_up","type":"message","role":"assistant","model":"\#(model)","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":1}}}"#,
                 #"event: content_block_start"# + "\n" + #"data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
