@@ -62,6 +62,21 @@ import Testing
         }
     }
 
+    @Test func requestsWithOnePrefixAtOnceWaitForOneCache() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            let body = try Self.turn("first-turn")
+            let usages = try await withThrowingTaskGroup(of: Usage.self) { group in
+                for _ in 0..<8 { group.addTask { try await harness.post("/v1/messages", json: body).message.usage } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let created = harness.gemini.caches.created
+            #expect(created.count == 1)
+            let tokens = try #require(created.first?.tokens)
+            #expect(usages.filter { $0.cacheCreationInputTokens == tokens }.count == 1, "the request that made it wrote it")
+            #expect(usages.filter { $0.cacheReadInputTokens == tokens }.count == 7, "the others read it")
+        }
+    }
+
     @Test func anHourLongBreakpointMakesAnHourLongCache() async throws {
         try await ProxyHarness.run(environment: Self.environment) { harness in
             let reply = try await harness.post("/v1/messages", json: try Self.turn("tool-result-turn", ttl: "1h"))

@@ -36,6 +36,8 @@ final class ExplicitCaches: Sendable {
         var deletions: [String: Deletion] = [:]
         /// Upstreams (base URL and key) that refused to make a cache, until when they are not asked.
         var refusing: [String: UTCTime] = [:]
+        /// Creations under way, by scope and prefix digest.
+        var creations: [String: Task<Result<ExplicitCacheEntry, UpstreamFailure>, Never>] = [:]
 
         mutating func forget(_ name: String) {
             for scope in caches.keys { caches[scope]?.removeAll { $0.name == name } }
@@ -79,14 +81,35 @@ final class ExplicitCaches: Sendable {
         case .use(let cache):
             return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: cache.contentCount), cache: cache)
         case .create(let contentCount):
-            do throws(UpstreamFailure) {
-                let cache = try await create(prefix, contentCount: contentCount, adapter: adapter, target: target, key: key, services: services, now: now)
+            // Requests with the same prefix at once (a client's parallel calls) wait for one creation.
+            let creationKey = "\(scope)\u{0}\(prefix.digests[contentCount])"
+            let (creation, isOurs) = state.withLock { state in
+                if let running = state.creations[creationKey] { return (running, false) }
+                let creation = Task { () -> Result<ExplicitCacheEntry, UpstreamFailure> in
+                    do throws(UpstreamFailure) {
+                        return .success(
+                            try await self.create(prefix, contentCount: contentCount, adapter: adapter, target: target, key: key, services: services, now: now))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                state.creations[creationKey] = creation
+                return (creation, true)
+            }
+            let result = await creation.value
+            guard isOurs else {
+                guard case .success(let cache) = result else { return Prepared(body: prefix.plainBody) }
+                return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache)
+            }
+            state.withLock { $0.creations[creationKey] = nil }
+            switch result {
+            case .success(let cache):
                 var headers = HTTPHeaders()
                 if let key { headers.add(name: adapter.keyHeader(key).name, value: adapter.keyHeader(key).value) }
                 remember(cache, in: scope, deletion: Deletion(url: "\(prefix.baseURL)/\(cache.name)", headers: headers, target: target), now: now)
                 board?.post(cache, scope: scope)
                 return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true)
-            } catch {
+            case .failure(let error):
                 if Self.lacksCaches(error) {
                     state.withLock { $0.refusing[upstream] = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Self.refusalPause) }
                 }
