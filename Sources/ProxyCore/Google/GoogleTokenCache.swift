@@ -1,6 +1,6 @@
 /// The access token in hand and whether it is still good to send: it is replaced 5 minutes before
 /// it expires, so that none expires on its way to Google or during a long request.
-package struct GoogleTokenCache: Sendable, Equatable {
+package struct GoogleTokenCache: Sendable {
     package static let refreshMarginMilliseconds: Int64 = 5 * 60 * 1000
 
     package enum Decision: Sendable, Equatable {
