@@ -49,6 +49,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 // SHA-256 for prompt cache keys (no networking: hashing only).
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA (RS256) for Google service accounts' signed token requests.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -93,7 +95,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"], resources: [.copy("Fixtures")]),
+        // CryptoExtras: test keys for Google service accounts' signed token requests.
+        .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore", .product(name: "CryptoExtras", package: "swift-crypto")], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ProxyServerTests",
             dependencies: [
@@ -108,6 +111,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
     ]
