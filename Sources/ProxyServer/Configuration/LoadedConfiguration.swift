@@ -1,3 +1,4 @@
+import Foundation
 import ProxyCore
 
 /// A validated configuration, with where each of its values came from.
@@ -12,7 +13,17 @@ package struct LoadedConfiguration: Sendable {
     package let watchedFiles: [String]
 
     package init(settings: LayeredSettings, filePath: String?, watchedFiles: [String]) throws(ConfigurationError) {
-        configuration = try ProxyConfiguration(settings: settings)
+        var configuration = try ProxyConfiguration(settings: settings)
+        // As Google's clients do: Vertex AI's project is the credentials' own when none is named.
+        let environment = ProcessInfo.processInfo.environment
+        if configuration.vertex.project == nil, configuration.usesVertex {
+            configuration.vertex.project = GoogleCredentials.project(inCredentialsFile: configuration.vertex.credentialsFile, environment: environment)
+        }
+        for (name, channel) in configuration.channels {
+            guard let vertex = channel.vertex, vertex.project == nil else { continue }
+            configuration.channels[name]?.vertex?.project = GoogleCredentials.project(inCredentialsFile: vertex.credentialsFile, environment: environment)
+        }
+        self.configuration = configuration
         self.settings = settings
         self.filePath = filePath
         self.watchedFiles = watchedFiles

@@ -42,8 +42,9 @@ struct MessagesEndpoint: Sendable {
                 let target = planner.currentTarget
                 record.targets.append(AttemptedTarget(target))
                 record.attempts = planner.attempts
-                let key = services.keys.next(for: target)
+                var key: String?
                 do throws(UpstreamFailure) {
+                    key = try await services.credential(for: target)
                     return try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
                 } catch {
                     if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
@@ -92,7 +93,7 @@ struct MessagesEndpoint: Sendable {
             record.attempts = 1
             do throws(UpstreamFailure) {
                 return try await BackendRegistry.backend(for: target.provider).countTokens(
-                    client, target: target, key: services.keys.next(for: target), services: services)
+                    client, target: target, key: try await services.credential(for: target), services: services)
             } catch {
                 throw error.clientError
             }

@@ -15,6 +15,18 @@ struct ProxyServices: Sendable {
     var keys: UpstreamKeys { shared.keys }
     var requestFragments: JSONFragmentCache { shared.requestFragments }
     var explicitCaches: ExplicitCaches { shared.explicitCaches }
+
+    /// What an attempt at `target` is sent with: the next of its keys, or for Vertex AI with
+    /// Google Cloud credentials a fresh access token (a token that cannot be had fails the attempt,
+    /// as the upstream's refusal would: a fallback may serve).
+    func credential(for target: RouteTarget) async throws(UpstreamFailure) -> String? {
+        guard case .credentials(let file)? = target.vertex else { return keys.next(for: target) }
+        do {
+            return try await shared.googleCredentials.token(file: file, httpClient: upstream.httpClient)
+        } catch {
+            throw UpstreamFailure(error.status == 401 ? .status(401) : .connect, clientError: error)
+        }
+    }
     var logger: Logger { shared.logger }
 
     /// Logs a body at debug level, with every secret redacted.

@@ -7,6 +7,8 @@ final class SharedServices: Sendable {
     let live: LiveConfiguration
     let keys: UpstreamKeys
     let connections = ClientConnections()
+    /// Vertex AI's access tokens, per credentials source.
+    let googleCredentials = GoogleCredentials()
     /// The explicit prompt caches made upstream (Gemini's `cachedContents`).
     let explicitCaches: ExplicitCaches
     /// The tool definitions and system prompts clients resend every turn, parsed once.
