@@ -173,7 +173,7 @@ import Testing
     }
 
     @Test func unknownPresetsAndAPIsAndChannelsWithoutAURLAreRefusedAtStartUp() {
-        #expect(throws: ConfigurationError(variable: "CHANNEL_X_PROVIDER", problem: "'bedrock' is not a provider; use one of openrouter, deepseek, groq, xai, ollama, lmstudio, vllm, azure")) {
+        #expect(throws: ConfigurationError(variable: "CHANNEL_X_PROVIDER", problem: "'bedrock' is not a provider; use one of openrouter, deepseek, groq, xai, ollama, lmstudio, vllm, azure, vertex")) {
             try ProxyConfiguration(environment: ["CHANNEL_X_PROVIDER": "bedrock"])
         }
         #expect(throws: ConfigurationError(variable: "CHANNEL_X_API", problem: "'assistants' is not an API; use chat or responses")) {

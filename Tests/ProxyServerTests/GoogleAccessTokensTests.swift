@@ -165,8 +165,13 @@ import Testing
         let port = try freeLoopbackPort()
         let source = try GoogleCredentialSource(
             json: FakeGoogleTokenEndpoint.serviceAccountFile(tokenURI: "http://127.0.0.1:\(port)/token"), origin: keyOrigin)
-        // The client retries a refused connection until the timeout, then says why it failed.
-        let error = await tokenError(GoogleAccessTokens(source: source, httpClient: .shared, timeout: .milliseconds(300)))
+        // A client that takes a refused connection as the answer (the shared one tries again until
+        // its timeout, which a loaded machine may reach first); the timeout is far beyond the refusal.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let error = await tokenError(GoogleAccessTokens(source: source, httpClient: client, timeout: .seconds(30)))
+        try await client.shutdown()
         #expect(error?.status == 503)
         #expect(error?.message == "Could not get a Google Cloud access token with \(keyOrigin): could not reach http://127.0.0.1:\(port)/token (connection refused). Check this machine's network and try again.")
     }

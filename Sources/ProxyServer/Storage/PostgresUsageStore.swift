@@ -85,7 +85,15 @@ package final class PostgresUsageStore: UsageStore {
 
     package func close() async throws {
         running.cancel()
-        await running.value
+        // The pool may not notice for long while it waits to reconnect to a database that is gone
+        // (a test once waited for ever): it gets 10 s, then it is left to end by itself.
+        let running = running
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await running.value }
+            group.addTask { try? await Task.sleep(for: .seconds(10)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// An arbitrary constant: the advisory lock the ledger's migrations hold.
