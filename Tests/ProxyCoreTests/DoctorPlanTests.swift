@@ -57,6 +57,25 @@ import Testing
         #expect(plan.probes.flatMap(\.models).first { $0.name == "o3" }?.settings == ["THINK_MODEL"])
     }
 
+    @Test func vertexCredentialsAreAskedForATokenOnceEachAndSayWhyNot() throws {
+        let plan = try plan([
+            "OPENAI_API_KEY": Self.openAIKey, "VERTEX_PROJECT": "p", "BIG_MODEL": "vertex/gemini-2.5-pro", "SMALL_MODEL": "vertex/gemini-2.5-flash",
+            "THINK_MODEL": "vertex/claude-sonnet-4-5@20250929:eu", "CHANNEL_EU_PROVIDER": "vertex", "CHANNEL_EU_CREDENTIALS": "/keys/eu.json",
+        ])
+        #expect(plan.googleCredentials == [nil, "/keys/eu.json"])
+        #expect(plan.probes.isEmpty, "Vertex lists no models the others' way")
+        let refused = AnthropicError(.authentication, "Could not get a Google Cloud access token with GOOGLE_APPLICATION_CREDENTIALS (/keys/eu.json): invalid_grant.")
+        let report = plan.report(
+            configurationCheck: DoctorCheck(.ok, "Configuration", "valid"),
+            DoctorFindings(
+                port: .free, usageDatabase: .off, upstreams: [], claudeCode: .notFound,
+                googleCredentials: [.init(file: nil, problem: nil), .init(file: "/keys/eu.json", problem: refused)]))
+        #expect(check(report, "Google Cloud credentials (Application Default Credentials)")?.line == "✓ Google Cloud credentials (Application Default Credentials): an access token was issued")
+        #expect(check(report, "Google Cloud credentials (/keys/eu.json)")?.status == .failure)
+        #expect(check(report, "Google Cloud credentials (/keys/eu.json)")?.detail == refused.message)
+        #expect(!report.ok)
+    }
+
     @Test func eachProviderIsAskedForItsListTheWayItsAPITakesTheKey() throws {
         let gemini = try plan(["PREFERRED_PROVIDER": "google", "GEMINI_API_KEY": "AIza-test-key"]).probes
         #expect(gemini.map(\.listURL) == ["https://generativelanguage.googleapis.com/v1beta/models?pageSize=1000"])

@@ -39,6 +39,19 @@ package struct DoctorFindings: Sendable {
         }
     }
 
+    /// Whether an access token could be had from each of the plan's Google Cloud credentials (the
+    /// error that says why not).
+    package struct GoogleCredentials: Sendable, Equatable {
+        /// The file a setting names; nil for Application Default Credentials' order.
+        package var file: String?
+        package var problem: AnthropicError?
+
+        package init(file: String?, problem: AnthropicError?) {
+            self.file = file
+            self.problem = problem
+        }
+    }
+
     package var port: Port
     package var usageDatabase: UsageDatabase
     /// Whether the usage database holds a client key, and why it could not be read when it could not.
@@ -47,10 +60,12 @@ package struct DoctorFindings: Sendable {
     /// One for each of the plan's probes, in its order.
     package var upstreams: [UpstreamAnswers]
     package var claudeCode: ClaudeCode
+    /// One for each of the plan's `googleCredentials`, in its order.
+    package var googleCredentials: [GoogleCredentials]
 
     package init(
         port: Port, usageDatabase: UsageDatabase, hasClientKeys: Bool = false, clientKeysProblem: String? = nil, upstreams: [UpstreamAnswers],
-        claudeCode: ClaudeCode
+        claudeCode: ClaudeCode, googleCredentials: [GoogleCredentials] = []
     ) {
         self.port = port
         self.usageDatabase = usageDatabase
@@ -58,5 +73,6 @@ package struct DoctorFindings: Sendable {
         self.clientKeysProblem = clientKeysProblem
         self.upstreams = upstreams
         self.claudeCode = claudeCode
+        self.googleCredentials = googleCredentials
     }
 }

@@ -14,6 +14,9 @@ package struct DoctorPlan: Sendable {
     package let routes: [Route]
     /// The endpoints in use, in the order the routes first reach them.
     package let probes: [UpstreamProbe]
+    /// The Google Cloud credentials Vertex AI targets use: the files settings name, nil for
+    /// Application Default Credentials' order; each asked once for a token.
+    package let googleCredentials: [String?]
 
     package init(configuration: ProxyConfiguration) {
         self.configuration = configuration
@@ -43,6 +46,11 @@ package struct DoctorPlan: Sendable {
             }
         }
         self.probes = probes
+        var googleCredentials: [String?] = []
+        for case .credentials(let file)? in routes.flatMap({ (try? $0.targets.get()) ?? [] }).map(\.vertex) where !googleCredentials.contains(file) {
+            googleCredentials.append(file)
+        }
+        self.googleCredentials = googleCredentials
     }
 
     /// Every line: the configuration's (`configurationCheck`), the address, the port, the usage
@@ -57,9 +65,17 @@ package struct DoctorPlan: Sendable {
             findings.append(probeFindings)
             checks += probeFindings.checks
         }
+        for credentials in found.googleCredentials { checks.append(Self.check(credentials)) }
         for route in routes { checks.append(check(route, findings: findings)) }
         checks.append(found.claudeCode.check)
         return DoctorReport(checks: checks)
+    }
+
+    /// Whether Vertex AI's requests get an access token from the credentials.
+    private static func check(_ credentials: DoctorFindings.GoogleCredentials) -> DoctorCheck {
+        let name = "Google Cloud credentials (\(credentials.file ?? "Application Default Credentials"))"
+        guard let problem = credentials.problem else { return DoctorCheck(.ok, name, "an access token was issued") }
+        return DoctorCheck(.failure, name, problem.message)
     }
 
     /// Whether a name is served: ✓ when its first target passed its checks, ! when only a

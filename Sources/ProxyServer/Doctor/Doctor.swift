@@ -37,10 +37,26 @@ package enum Doctor {
             for await (index, answer) in group { answers[index] = answer }
             return plan.probes.indices.compactMap { answers[$0] }
         }
+        let googleCredentials = await withTaskGroup(of: (Int, DoctorFindings.GoogleCredentials).self) { group in
+            let credentials = GoogleCredentials(environment: environment, timeout: timeout)
+            for (index, file) in plan.googleCredentials.enumerated() {
+                group.addTask {
+                    do throws(AnthropicError) {
+                        _ = try await credentials.token(file: file, httpClient: httpClient)
+                        return (index, DoctorFindings.GoogleCredentials(file: file, problem: nil))
+                    } catch {
+                        return (index, DoctorFindings.GoogleCredentials(file: file, problem: error))
+                    }
+                }
+            }
+            var found: [Int: DoctorFindings.GoogleCredentials] = [:]
+            for await (index, finding) in group { found[index] = finding }
+            return plan.googleCredentials.indices.compactMap { found[$0] }
+        }
         let (usage, clientKeys) = await database
         let findings = DoctorFindings(
             port: await port, usageDatabase: usage, hasClientKeys: clientKeys.has, clientKeysProblem: clientKeys.problem, upstreams: upstreams,
-            claudeCode: await claude)
+            claudeCode: await claude, googleCredentials: googleCredentials)
         try? await httpClient.shutdown()
         return plan.report(configurationCheck: .configuration(loaded.settings), findings).redacted(by: SecretRedactor(secrets: configuration.secrets))
     }

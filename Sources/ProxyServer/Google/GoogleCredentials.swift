@@ -11,9 +11,12 @@ final class GoogleCredentials: Sendable {
     /// The process's environment, which Application Default Credentials read (`HOME`,
     /// `CLOUDSDK_CONFIG`, `GCE_METADATA_HOST`).
     private let environment: [String: String]
+    /// How long one token request may take.
+    private let timeout: Duration
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(environment: [String: String] = ProcessInfo.processInfo.environment, timeout: Duration = .seconds(10)) {
         self.environment = environment
+        self.timeout = timeout
     }
 
     /// An access token for `file`'s credentials (Application Default Credentials' when nil). A
@@ -33,7 +36,7 @@ final class GoogleCredentials: Sendable {
         }
         return keepers.withLock { keepers in
             if let known = keepers[name] { return known }
-            let keeper = GoogleAccessTokens(source: source, httpClient: httpClient)
+            let keeper = GoogleAccessTokens(source: source, httpClient: httpClient, timeout: timeout)
             keepers[name] = keeper
             return keeper
         }
