@@ -9,7 +9,7 @@ extension RouteTarget {
     /// Where a Chat Completions request for this target goes.
     package var chatCompletionsURL: String {
         guard preset?.addressing == .azureDeployments else { return baseURL + "/chat/completions" }
-        return "\(azureRoot)/deployments/\(Self.pathSegment(model))/chat/completions\(azureQuery)"
+        return "\(azureRoot)/deployments/\(model.percentEncoded)/chat/completions\(azureQuery)"
     }
 
     /// Where a Responses API request for this target goes (Azure names the deployment in the body).
@@ -42,21 +42,6 @@ extension RouteTarget {
     }
 
     private var azureQuery: String {
-        "?api-version=\(Self.pathSegment(apiVersion ?? ProviderPreset.defaultAzureAPIVersion))"
-    }
-
-    /// `text` with everything but unreserved URL characters percent-encoded.
-    private static func pathSegment(_ text: String) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return encoded
+        "?api-version=\((apiVersion ?? ProviderPreset.defaultAzureAPIVersion).percentEncoded)"
     }
 }
