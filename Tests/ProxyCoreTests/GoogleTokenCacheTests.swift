@@ -25,6 +25,17 @@ import Testing
         #expect(cache.decision(now: at(seconds: 7200)) == .refresh)
     }
 
+    @Test func aRefusedTokenIsLetGoOfButNotAnother() {
+        let token = GoogleAccessToken(value: "ya29.a", expiresAt: at(seconds: 3600))
+        var cache = GoogleTokenCache()
+        cache.store(token, receivedAt: start)
+        // A token refused after the cache moved on to another must not cost the new one.
+        cache.discard("ya29.older")
+        #expect(cache.decision(now: start) == .use(token))
+        cache.discard("ya29.a")
+        #expect(cache.decision(now: start) == .refresh)
+    }
+
     @Test func aNewTokenReplacesTheOld() {
         var cache = GoogleTokenCache()
         cache.store(GoogleAccessToken(value: "ya29.a", expiresAt: at(seconds: 3600)), receivedAt: start)

@@ -107,6 +107,18 @@ import Testing
         }
     }
 
+    @Test func aTokenVertexRefusesIsReplacedForTheNextRequest() async throws {
+        try await withServiceAccount { harness, tokens, _ in
+            #expect(try await harness.post("/v1/messages", json: Self.hello).status == 200)
+            harness.gemini.revokeAccessToken("ya29.fake-1")
+            let refused = try await harness.post("/v1/messages", json: Self.hello)
+            #expect(refused.status == 401)
+            let served = try await harness.post("/v1/messages", json: Self.hello)
+            #expect(served.status == 200, "a new token, not the refused one until its expiry")
+            #expect(tokens.requests == 2)
+        }
+    }
+
     @Test func aCredentialsFileThatCannotBeReadSaysSo() async throws {
         try await ProxyHarness.run(environment: ["VERTEX_PROJECT": "p", "VERTEX_BASE_URL": "{upstream}/v1", "GOOGLE_APPLICATION_CREDENTIALS": "/nowhere/key.json"]) { harness in
             let reply = try await harness.post("/v1/messages", json: Self.hello)

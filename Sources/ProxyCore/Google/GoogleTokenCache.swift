@@ -20,6 +20,12 @@ package struct GoogleTokenCache: Sendable {
         return .use(token)
     }
 
+    /// Lets go of `value` when it is the token in hand (the upstream refused it before its
+    /// expiry: revoked, or the account changed), so that the next call fetches another.
+    package mutating func discard(_ value: String) {
+        if token?.value == value { token = nil }
+    }
+
     /// Keeps a token that arrived at `receivedAt`.
     package mutating func store(_ token: GoogleAccessToken, receivedAt: UTCTime) {
         self.token = token

@@ -81,7 +81,9 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     private static func prepare(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure)
         -> ExplicitCaches.Prepared
     {
-        if services.configuration.geminiExplicitCache, let prefix = try locally({ () throws(AnthropicError) in try adapter.explicitCachePrefix() }) {
+        if services.configuration.geminiExplicitCache, !services.explicitCaches.isRefusing(baseURL: target.baseURL, key: key),
+            let prefix = try locally({ () throws(AnthropicError) in try adapter.explicitCachePrefix() })
+        {
             return await services.explicitCaches.prepare(prefix, adapter: adapter, target: target, key: key, services: services)
         }
         return ExplicitCaches.Prepared(body: try locally { () throws(AnthropicError) in try adapter.requestBody() })

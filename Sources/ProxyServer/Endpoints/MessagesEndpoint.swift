@@ -48,7 +48,7 @@ struct MessagesEndpoint: Sendable {
                     return try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
                 } catch {
                     if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
-                    let anotherKeyIsReady = services.keys.refused(key, of: target, with: error)
+                    let anotherKeyIsReady = services.refused(key, of: target, with: error)
                     switch planner.next(after: error, anotherKeyIsReady: anotherKeyIsReady, random: Double.random(in: 0..<1)) {
                     case .giveUp(let failure):
                         throw failure.clientError

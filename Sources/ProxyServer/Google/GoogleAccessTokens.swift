@@ -69,6 +69,11 @@ final class GoogleAccessTokens: Sendable {
         }
     }
 
+    /// Lets go of `token` when it is the one in hand: the upstream refused it.
+    func discard(_ token: String) {
+        state.withLock { $0.cache.discard(token) }
+    }
+
     private func replaceToken() async -> Result<GoogleAccessToken, AnthropicError> {
         do {
             let (token, receivedAt) = try await fetch()

@@ -25,6 +25,11 @@ final class GoogleCredentials: Sendable {
         try await keeper(file: file, httpClient: httpClient).token()
     }
 
+    /// Lets go of a token the upstream refused (401), so that the next attempt gets a new one.
+    func discard(_ token: String, file: String?) {
+        keepers.withLock { $0[file ?? ""] }?.discard(token)
+    }
+
     private func keeper(file: String?, httpClient: HTTPClient) throws(AnthropicError) -> GoogleAccessTokens {
         let name = file ?? ""
         if let known = keepers.withLock({ $0[name] }) { return known }

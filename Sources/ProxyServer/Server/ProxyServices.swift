@@ -27,6 +27,16 @@ struct ProxyServices: Sendable {
             throw UpstreamFailure(error.status == 401 ? .status(401) : .connect, clientError: error)
         }
     }
+
+    /// Tells the keeper of `key` that the upstream refused it: a rested key, or a token let go of.
+    /// - Returns: whether another of the target's keys is ready (see `UpstreamKeys.refused`).
+    func refused(_ key: String?, of target: RouteTarget, with failure: UpstreamFailure) -> Bool {
+        if case .credentials(let file)? = target.vertex, let key, failure.rejectedKey {
+            shared.googleCredentials.discard(key, file: file)
+            return false
+        }
+        return keys.refused(key, of: target, with: failure)
+    }
     var logger: Logger { shared.logger }
 
     /// Logs a body at debug level, with every secret redacted.

@@ -120,6 +120,13 @@ final class ExplicitCaches: Sendable {
         }
     }
 
+    /// Whether the upstream (its API root and the key) refused to make caches lately: its requests
+    /// then skip the prefix's digests too.
+    func isRefusing(baseURL: String, key: String?) -> Bool {
+        let now = UTCTime.now
+        return state.withLock { $0.refusing[Self.upstream(baseURL: baseURL, key: key)].map { $0 > now } ?? false }
+    }
+
     /// Forgets a cache the upstream no longer has.
     func forget(_ cache: ExplicitCacheEntry) {
         state.withLock { $0.forget(cache.name) }

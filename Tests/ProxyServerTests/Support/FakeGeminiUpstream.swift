@@ -73,6 +73,11 @@ final class FakeGeminiUpstream: Sendable {
         state.withLock { _ = $0.accessTokens.insert(token) }
     }
 
+    /// Vertex AI stops taking `token` before its expiry (revoked).
+    func revokeAccessToken(_ token: String) {
+        state.withLock { _ = $0.accessTokens.remove(token) }
+    }
+
     func failCountTokens(with reply: FakeGeminiReply) {
         state.withLock { $0.countTokensFailure = reply }
     }
