@@ -29,7 +29,7 @@ import Testing
             #expect(reply.headers["x-proxy-route"] == "think")
             #expect(harness.fake.receivedRequests.map { $0["model"] } == ["o3"])
             let record = try #require(try await harness.records.waitFor(1).first)
-            #expect(record.route == "think")
+            #expect(record.route == .think)
             #expect(record.routeReason == "thinking enabled (budget 2048 tokens)")
             #expect(
                 harness.logs.all.contains { $0.contains("claude-sonnet-4-6 → openai/o3 [think: thinking enabled (budget 2048 tokens)]") },

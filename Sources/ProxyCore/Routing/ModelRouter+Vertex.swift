@@ -6,12 +6,7 @@ extension ModelRouter {
         guard let slash = spec.firstIndex(of: "/") else { return nil }
         let prefix = spec[..<slash].lowercased()
         guard prefix == "vertex" || prefix == "gemini" else { return nil }
-        var model = String(spec[spec.index(after: slash)...])
-        var channelName: String?
-        if let colon = model.lastIndex(of: ":") {
-            channelName = String(model[model.index(after: colon)...]).lowercased()
-            model = String(model[..<colon])
-        }
+        let (model, channelName) = Self.splittingChannel(String(spec[spec.index(after: slash)...]))
         let channel = channelName.flatMap { configuration.channels[$0] }
         let settings: VertexSettings
         switch (prefix, channelName, channel?.vertex) {

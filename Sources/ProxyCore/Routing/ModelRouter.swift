@@ -115,6 +115,12 @@ package struct ModelRouter: Sendable {
         return targets
     }
 
+    /// `spec` without its `:channel` suffix, and the channel, lower-cased.
+    static func splittingChannel(_ spec: String) -> (model: String, channel: String?) {
+        guard let colon = spec.lastIndex(of: ":") else { return (spec, nil) }
+        return (String(spec[..<colon]), String(spec[spec.index(after: colon)...]).lowercased())
+    }
+
     private static func explicitProvider(of spec: String) -> Provider? {
         guard let slash = spec.firstIndex(of: "/") else { return nil }
         return Provider(rawValue: spec[..<slash].lowercased())
@@ -123,12 +129,7 @@ package struct ModelRouter: Sendable {
     private func target(for spec: String, fromConfiguredModel: Bool) throws(AnthropicError) -> RouteTarget {
         if let vertex = try vertexTarget(for: spec) { return vertex }
         if let preset = try presetTarget(for: spec) { return preset }
-        var name = spec
-        var channelName: String?
-        if let colon = name.lastIndex(of: ":") {
-            channelName = String(name[name.index(after: colon)...]).lowercased()
-            name = String(name[..<colon])
-        }
+        var (name, channelName) = Self.splittingChannel(spec)
         var provider: Provider
         if let explicit = Self.explicitProvider(of: name) {
             provider = explicit

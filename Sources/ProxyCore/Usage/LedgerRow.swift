@@ -64,7 +64,7 @@ package struct LedgerRow: Sendable, Equatable {
         durationMilliseconds = Self.milliseconds(record.duration)
         timeToFirstByteMilliseconds = record.timeToFirstByte.map(Self.milliseconds)
         attempts = record.attempts
-        route = record.route
+        route = record.route?.rawValue
     }
 
     /// The day it started, `2026-11-30` (UTC): the key of the daily roll-ups.

@@ -16,8 +16,8 @@ package struct RequestRecord: Sendable, Equatable {
     package var stream = false
     package var messageCount = 0
     package var toolCount = 0
-    /// The route routing by need chose (`RouteChoice.Route`'s name) and why, in words.
-    package var route: String?
+    /// The route routing by need chose, and why, in words.
+    package var route: RouteChoice.Route?
     package var routeReason: String?
     /// Every target tried, in order; the last one served the request (or failed last).
     package var targets: [AttemptedTarget] = []

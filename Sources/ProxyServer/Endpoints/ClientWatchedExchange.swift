@@ -61,7 +61,7 @@ enum ClientWatchedExchange {
             record.timeToFirstByte = ContinuousClock.now - started
             switch outcome {
             case .response(var response, let usage, let error):
-                if let route = record.route { response.headers[.proxyRoute] = route }
+                if let route = record.route { response.headers[.proxyRoute] = route.rawValue }
                 headContinuation.yield(response)
                 headContinuation.finish()
                 record.status = response.status.code
@@ -69,7 +69,7 @@ enum ClientWatchedExchange {
                 if let error { record.fail(with: error, status: response.status.code) }
                 record.bytesOut = response.body.contentLength ?? 0
             case .stream(let status, var headers, let produce):
-                if let route = record.route { headers[.proxyRoute] = route }
+                if let route = record.route { headers[.proxyRoute] = route.rawValue }
                 headContinuation.yield(Response(status: status, headers: headers, body: ResponseBody(asyncSequence: body)))
                 headContinuation.finish()
                 record.status = status.code

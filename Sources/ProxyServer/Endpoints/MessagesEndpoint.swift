@@ -34,7 +34,7 @@ struct MessagesEndpoint: Sendable {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: false, record: &record, services: services)
             let choice = try route(client, model: record.clientModel ?? "", services: services)
-            record.route = choice.route.rawValue
+            record.route = choice.route
             record.routeReason = choice.reason
             var planner = AttemptPlanner(targets: choice.targets, policy: services.configuration.retryPolicy)
             if let name = record.clientKey { try await shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }

@@ -22,7 +22,7 @@ struct AccessLog: RequestObserver {
             if let channel = target.channel { line += " via \(channel)" }
             if record.attempts > 1 { line += " (attempt \(record.attempts))" }
         }
-        if let route = record.route.flatMap(RouteChoice.Route.init(rawValue:)), route.isByNeed, let reason = record.routeReason {
+        if let route = record.route, route.isByNeed, let reason = record.routeReason {
             line += " [\(route.rawValue): \(reason)]"
         }
         if record.messageCount > 0 { line += " \(record.messageCount) messages" }

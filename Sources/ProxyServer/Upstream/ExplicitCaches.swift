@@ -66,16 +66,15 @@ final class ExplicitCaches: Sendable {
     }
 
     /// The request's body, served from a cache of its prefix when one is, or can be made, worth it.
+    /// The caller asks `isRefusing` first: an upstream that refused is not worth the prefix's digests.
     func prepare<Adapter: ProviderAdapter>(
         _ prefix: ExplicitCachePrefix, adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices
     ) async -> Prepared {
         let scope = Self.scope(baseURL: prefix.baseURL, key: key, fixedDigest: prefix.digests[0])
         let upstream = Self.upstream(baseURL: prefix.baseURL, key: key)
         let now = UTCTime.now
-        let (caches, refused) = state.withLock { state in
-            (state.caches[scope] ?? [], state.refusing[upstream].map { $0 > now } ?? false)
-        }
-        switch refused ? .plain : planner.plan(prefix, caches: caches, now: now) {
+        let caches = state.withLock { $0.caches[scope] ?? [] }
+        switch planner.plan(prefix, caches: caches, now: now) {
         case .plain:
             return Prepared(body: prefix.plainBody)
         case .use(let cache):
