@@ -85,15 +85,10 @@ package final class PostgresUsageStore: UsageStore {
 
     package func close() async throws {
         running.cancel()
-        // The pool may not notice for long while it waits to reconnect to a database that is gone
-        // (a test once waited for ever): it gets 10 s, then it is left to end by itself.
+        // The pool may not notice for long while it waits to reconnect to a database that is gone:
+        // it gets 10 s, then it is left to end by itself.
         let running = running
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await running.value }
-            group.addTask { try? await Task.sleep(for: .seconds(10)) }
-            await group.next()
-            group.cancelAll()
-        }
+        _ = try? await AbandonableWork.run(within: .seconds(10), timeoutError: { CancellationError() }) { await running.value }
     }
 
     /// An arbitrary constant: the advisory lock the ledger's migrations hold.
@@ -129,18 +124,9 @@ package final class PostgresUsageStore: UsageStore {
         let logger = logger
         let timeout = timeout
         let location = location
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body(client, logger) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
+        return try await AbandonableWork.run(within: timeout, timeoutError: { PostgresUnavailable(message: "\(location.description) did not answer within \(timeout)") }) {
             do {
-                guard let result = try await group.next(), let result else {
-                    throw PostgresUnavailable(message: "\(location.description) did not answer within \(timeout)")
-                }
-                return result
+                return try await body(client, logger)
             } catch let error as PSQLError {
                 throw PostgresUnavailable(message: "\(location.description): \(Self.describe(error))")
             }
