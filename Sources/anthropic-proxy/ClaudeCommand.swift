@@ -92,12 +92,15 @@ struct ClaudeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         process.environment = environment.merging(ClaudeEnvironment.variables(proxyURL: proxyURL, configuration: configuration, environment: environment)) { $1 }
         if let standardError { process.standardError = standardError }
-        try process.run()
-        return await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
+        // Told of the exit, not waiting for it: Foundation's waitUntilExit polls a run loop, which
+        // kept three quarters of a core busy for as long as Claude Code ran.
+        return try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+            }
         }
     }
 

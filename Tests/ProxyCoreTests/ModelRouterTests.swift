@@ -192,6 +192,11 @@ import Testing
         #expect(target.baseURL == "https://proxy.example.com/openai/v1")
     }
 
+    @Test func aServerOfTheUsersOwnAtOpenAIBaseURLNeedsNoKey() throws {
+        let target = try router(["OPENAI_BASE_URL": "http://127.0.0.1:8000/v1"]).route("openai/smollm2")
+        #expect(target == RouteTarget(provider: .openAI, model: "smollm2", baseURL: "http://127.0.0.1:8000/v1", apiKeys: [], keyVariable: "OPENAI_API_KEY"))
+    }
+
     @Test func missingOpenAIKeyIsA401NamingTheVariable() throws {
         let error = try #require(routingError(try router([:]), "gpt-4o"))
         #expect(error.status == 401)

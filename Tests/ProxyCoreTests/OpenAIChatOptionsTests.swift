@@ -53,7 +53,7 @@ import Testing
         let messages = try translate(["messages": Self.deepSeekTurn], preset: "deepseek")["messages"]
         #expect(
             messages?[1] == [
-                "role": "assistant", "content": nil,
+                "role": "assistant", "content": "",
                 "tool_calls": [["id": "call_1", "type": "function", "function": ["name": "Bash", "arguments": #"{"command":"ls"}"#]]],
                 "reasoning_content": "I should list it.",
             ])

@@ -243,7 +243,7 @@ import Testing
         #expect(
             messages == [
                 [
-                    "role": "assistant", "content": nil,
+                    "role": "assistant", "content": "",
                     "tool_calls": [
                         ["id": "toolu_a", "type": "function", "function": ["name": "Read", "arguments": #"{"file_path":"/a"}"#]],
                         ["id": "toolu_b", "type": "function", "function": ["name": "Read", "arguments": #"{"file_path":"/b"}"#]],

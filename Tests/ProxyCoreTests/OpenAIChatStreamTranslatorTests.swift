@@ -199,15 +199,18 @@ import Testing
         #expect(translator.consume(ChatCompletion.done) == .end([.contentBlockStop(index: 0)] + closing(usage: usage), .completed(usage)))
     }
 
-    /// The context's prompt estimate, and the output at four characters a token.
-    @Test func missingUsageIsEstimated() {
+    /// A server that reports no usage (llama.cpp's): the context's prompt estimate, and the chunks
+    /// that carried output, as it streams a token a chunk (four characters a token would say 2).
+    @Test func missingUsageCountsATokenPerChunkWithOutput() {
+        let tokens = ["1", ".", " ", "1", "\n"]
         let events = translate(
-            [ChatCompletion.chunk(["content": "Hello, world"]), ChatCompletion.chunk([:], finishReason: "stop"), ChatCompletion.done],
-            context: .forTesting(estimatedInputTokens: 345))
-        #expect(
-            events == opening(estimatedInputTokens: 345) + [
-                .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Hello, world")), .contentBlockStop(index: 0),
-            ] + closing(usage: Usage(inputTokens: 345, outputTokens: 3)))
+            tokens.map { ChatCompletion.chunk(["content": .string($0)]) } + [ChatCompletion.chunk([:], finishReason: "length"), ChatCompletion.done],
+            context: .forTesting(estimatedInputTokens: 18))
+        guard case .messageDelta(_, _, let usage)? = events.dropLast().last else {
+            Issue.record("no message_delta: \(events)")
+            return
+        }
+        #expect(usage == Usage(inputTokens: 18, outputTokens: 5))
     }
 
     /// A reply cut off without `finish_reason` must not look complete.

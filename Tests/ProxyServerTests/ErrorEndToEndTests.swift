@@ -44,13 +44,25 @@ import Testing
     }
 
     @Test func missingKeyIsA401NamingTheVariableToSet() async throws {
+        try await ProxyHarness.run(environment: ["OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""]) { harness in
+            let response = try await harness.post("/v1/messages", json: Self.simpleRequest)
+            #expect(response.status == 401)
+            let (type, message) = try error(response)
+            #expect(type == "authentication_error")
+            #expect(message.contains("OPENAI_API_KEY"))
+        }
+    }
+
+    /// A server of the user's own at OPENAI_BASE_URL is asked without a key; one that wants a key
+    /// refuses, and the error names the variable to set.
+    @Test func aServerAtOpenAIBaseURLIsAskedWithoutAKeyAndItsRefusalNamesTheVariable() async throws {
         try await ProxyHarness.run(environment: ["OPENAI_API_KEY": ""]) { harness in
             let response = try await harness.post("/v1/messages", json: Self.simpleRequest)
             #expect(response.status == 401)
             let (type, message) = try error(response)
             #expect(type == "authentication_error")
             #expect(message.contains("OPENAI_API_KEY"))
-            #expect(harness.fake.receivedRequests.isEmpty)
+            #expect(harness.fake.receivedRequests.isEmpty, "the strict fake accepted nothing without its key")
         }
     }
 

@@ -167,7 +167,9 @@ package struct ModelRouter: Sendable {
                     provider: provider, model: name, baseURL: baseURL, apiKeys: useGenericKeys ? configuration.apiKeys : configuration.openAIAPIKeys,
                     keyVariable: useGenericKeys ? "API_KEY" : "OPENAI_API_KEY")
             }
-            guard !configuration.openAIAPIKeys.isEmpty else {
+            // A server of the user's own at OPENAI_BASE_URL (llama.cpp, vLLM) often takes no key.
+            let isOpenAIItself = configuration.openAIBaseURL.hasPrefix("https://api.openai.com")
+            guard !configuration.openAIAPIKeys.isEmpty || !isOpenAIItself else {
                 throw AnthropicError(
                     .authentication,
                     "No API key for OpenAI (model '\(name)'): set OPENAI_API_KEY, or BASE_URL and API_KEY for another OpenAI-compatible server."

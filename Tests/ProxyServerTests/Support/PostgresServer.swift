@@ -38,12 +38,12 @@ final class PostgresServer: Sendable {
         try #require(initdb.status == 0, "initdb failed: \(initdb.output)")
 
         let port = try freeLoopbackPort()
-        let started = try await ChildProcess.run(
-            ["bash", "-c", watchdog, "postgres-watchdog", String(getpid()), "\(folder.path)/postgres.log"] + asPostgres + [
+        try await BackgroundServer.start(
+            asPostgres + [
                 "\(binaries)/postgres", "-D", data, "-p", String(port), "-k", data, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
                 "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            ])
-        try #require(started.status == 0, "the server could not be started: \(started.output)")
+            ],
+            log: "\(folder.path)/postgres.log")
         let server = PostgresServer(port: port, binaries: binaries, folder: folder, asPostgres: asPostgres)
         for _ in 0..<300 {
             if try await ChildProcess.run(["\(binaries)/pg_isready", "-q", "-h", "127.0.0.1", "-p", String(port)]).status == 0 { return server }
@@ -99,24 +99,6 @@ final class PostgresServer: Sendable {
     func stop() async {
         _ = try? await ChildProcess.run(asPostgres + ["\(binaries)/pg_ctl", "stop", "-D", "\(folder.path)/data", "-m", "fast", "-w"])
     }
-
-    /// Runs the server (the arguments after the log file) in the background, and returns: a
-    /// watcher stops the server when the test process (`$1`) goes away. The background part
-    /// first closes every descriptor it inherited beyond the standard three (which it points at
-    /// /dev/null): a server that kept another test's pipe open would keep that test waiting for
-    /// its end, and Foundation's `Process` would take the closing of its own notice socket for
-    /// the end of a process it then waits for.
-    private static let watchdog = #"""
-        parent=$1; log=$2; shift 2
-        (
-            for fd in /proc/$BASHPID/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null
-            "$@" >"$log" 2>&1 </dev/null &
-            server=$!
-            while kill -0 "$parent" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 0.5; done
-            kill -INT $server 2>/dev/null
-        ) >/dev/null 2>&1 </dev/null &
-        exit 0
-        """#
 }
 
 /// Starts a `PostgresServer` for a suite and stops it when the suite's tests are done; the

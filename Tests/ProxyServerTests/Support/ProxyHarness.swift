@@ -168,21 +168,23 @@ struct ProxyHarness: Sendable {
         return (try whole.json, try #require(accumulator.finalMessage), events)
     }
 
-    func send(_ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:]) async throws -> Reply {
+    func send(
+        _ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: proxyURL + path)
         request.method = method
         request.headers.add(name: "content-type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await client.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: timeout)
         var buffer = try await response.body.collect(upTo: 64 << 20)
         var replyHeaders: [String: String] = [:]
         for (name, value) in response.headers { replyHeaders[name.lowercased()] = value }
         return Reply(status: Int(response.status.code), headers: replyHeaders, body: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 
-    func post(_ path: String, json: JSONValue, headers: [String: String] = [:]) async throws -> Reply {
-        try await send(.POST, path, body: JSONWriter.encode(json), headers: headers)
+    func post(_ path: String, json: JSONValue, headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+        try await send(.POST, path, body: JSONWriter.encode(json), headers: headers, timeout: timeout)
     }
 }
 

@@ -119,7 +119,9 @@ package struct OpenAIChatRequestTranslator: Sendable {
             }
         }
         guard !texts.isEmpty || !toolCalls.isEmpty else { return nil }
-        var message: JSONObject = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n\n"))]
+        // A turn of tool calls alone has empty content: OpenAI takes null there too, but llama.cpp's
+        // Python server refuses null, and its chat templates read every message's content.
+        var message: JSONObject = ["role": "assistant", "content": .string(texts.joined(separator: "\n\n"))]
         if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
         if let reasoningField, !reasoning.isEmpty { message[reasoningField] = .string(reasoning.joined(separator: "\n\n")) }
         return .object(message)

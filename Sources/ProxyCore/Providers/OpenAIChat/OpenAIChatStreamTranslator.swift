@@ -40,6 +40,9 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
     private var refused = false
     private var usage: Usage?
     private var outputCharacters = 0
+    /// Chunks that carried output: a token each from llama.cpp's and vLLM's servers, the count
+    /// when a server reports no usage in its stream.
+    private var outputChunks = 0
 
     package init(context: OpenAIChatReplyContext) {
         self.context = context
@@ -72,6 +75,8 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         if let reported = OpenAIChatReplyContext.usage(chunk["usage"]) { usage = reported }
         guard let choice = chunk["choices"]?.arrayValue?.first else { return .emit(events) }
         if let delta = choice["delta"] {
+            let charactersBefore = outputCharacters
+            defer { if outputCharacters > charactersBefore { outputChunks += 1 } }
             if let reasoning = context.reasoning(delta), !reasoning.isEmpty {
                 events += appendText(reasoning, as: .thinking)
             }
@@ -194,7 +199,7 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         }
         var (stopReason, stopSequence) = context.stopReason(finishReason: finishReason, hasToolCalls: !toolOrder.isEmpty, choice: finishingChoice)
         if refused { stopReason = .refusal }
-        let finalUsage = context.replyUsage(reported: usage, outputCharacters: outputCharacters)
+        let finalUsage = context.replyUsage(reported: usage, outputCharacters: outputCharacters, outputChunks: outputChunks)
         phase = .finished
         events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
         return .end(events, .completed(finalUsage))
