@@ -24,8 +24,8 @@ func withProxyInServiceGroup(
     let group = ServiceGroup(configuration: lifecycle)
     let running = Task { try await group.run() }
     var iterator = ports.makeAsyncIterator()
-    let port = try #require(await iterator.next())
     do {
+        let port = try #require(await iterator.next())
         try await body("http://127.0.0.1:\(port)", group)
     } catch {
         running.cancel()
@@ -33,6 +33,8 @@ func withProxyInServiceGroup(
         throw error
     }
     await group.triggerGracefulShutdown()
-    try await running.value
+    // The client is shut down however the group ended: one left to its deinit stops the test process.
+    let ended = await running.result
     try await upstreamClient.shutdown()
+    try ended.get()
 }
