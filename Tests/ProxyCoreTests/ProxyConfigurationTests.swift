@@ -41,6 +41,8 @@ import Testing
         #expect(configuration.firstByteTimeout == .seconds(600))
         #expect(configuration.idleTimeout == .seconds(300))
         #expect(configuration.requestBodyLimit == 32 * 1024 * 1024)
+        #expect(configuration.prefixCache)
+        #expect(configuration.prefixCacheBytes == 128 * 1024 * 1024)
         #expect(configuration.shutdownGracePeriod == .seconds(30))
         #expect(configuration.proxyAPIKey == nil)
         #expect(configuration.secrets == [])
@@ -62,7 +64,7 @@ import Testing
             "MODEL_OUTPUT_LIMITS": "gpt-4o=4000, Deepseek/DeepSeek-Chat = 2000", "DEFAULT_MAX_OUTPUT_TOKENS": "8192",
             "PING_INTERVAL_SECONDS": "3", "MAX_RETRIES": "0", "RETRY_MAX_WAIT_SECONDS": "60", "CONNECT_TIMEOUT_SECONDS": "5",
             "FIRST_BYTE_TIMEOUT_SECONDS": "120", "IDLE_TIMEOUT_SECONDS": "45", "REQUEST_BODY_LIMIT_MB": "2",
-            "SHUTDOWN_GRACE_SECONDS": "7", "PROXY_API_KEY": "proxy-secret",
+            "SHUTDOWN_GRACE_SECONDS": "7", "PROXY_API_KEY": "proxy-secret", "PREFIX_CACHE": "off", "PREFIX_CACHE_MB": "16",
         ])
         #expect(configuration.host == "0.0.0.0")
         #expect(configuration.port == 9000)
@@ -84,6 +86,8 @@ import Testing
         #expect(configuration.firstByteTimeout == .seconds(120))
         #expect(configuration.idleTimeout == .seconds(45))
         #expect(configuration.requestBodyLimit == 2 * 1024 * 1024)
+        #expect(!configuration.prefixCache)
+        #expect(configuration.prefixCacheBytes == 16 * 1024 * 1024)
         #expect(configuration.shutdownGracePeriod == .seconds(7))
         #expect(configuration.proxyAPIKey == "proxy-secret")
     }

@@ -20,7 +20,8 @@ extension ContentBlock {
                 attachments.append(attachment)
             }
         }
-        return (texts.joined(separator: "\n"), attachments)
+        // One text stays the very string parsed (see `JSONStringEscapes`).
+        return (texts.count == 1 ? texts[0] : texts.joined(separator: "\n"), attachments)
     }
 
     /// Why this block cannot be a part of a user message: an image with a text source, a tool

@@ -82,6 +82,8 @@ extension ConfigurationSetting {
     package static let defaultMaxOutputTokens = ConfigurationSetting(
         "DEFAULT_MAX_OUTPUT_TOKENS", key: "limits.default_max_output_tokens", default: .value("16384"))
     package static let requestBodyLimitMB = ConfigurationSetting("REQUEST_BODY_LIMIT_MB", key: "limits.request_body_limit_mb", default: .value("32"))
+    package static let prefixCache = ConfigurationSetting("PREFIX_CACHE", key: "limits.prefix_cache", default: .value("on"))
+    package static let prefixCacheMB = ConfigurationSetting("PREFIX_CACHE_MB", key: "limits.prefix_cache_mb", needsRestart: true, default: .value("128"))
 
     /// The ledger's database is opened once, at start-up.
     package static let usageDatabase = ConfigurationSetting("USAGE_DATABASE", key: "usage.database", needsRestart: true)
@@ -114,7 +116,8 @@ extension ConfigurationSetting {
         + ProviderPreset.all.flatMap { preset in [presetAPIKey(preset), presetBaseURL(preset)].compactMap { $0 } }
         + [
             azureAPIVersion, maxRetries, retryMaxWaitSeconds, connectTimeoutSeconds, firstByteTimeoutSeconds, idleTimeoutSeconds,
-            pingIntervalSeconds, modelOutputLimits, modelContextWindows, modelPrices, defaultMaxOutputTokens, requestBodyLimitMB, usageDatabase,
+            pingIntervalSeconds, modelOutputLimits, modelContextWindows, modelPrices, defaultMaxOutputTokens, requestBodyLimitMB, prefixCache, prefixCacheMB,
+            usageDatabase,
             usageRetentionDays, metricsEnabled, logLevel, debug,
         ]
 

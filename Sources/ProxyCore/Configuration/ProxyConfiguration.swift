@@ -103,6 +103,10 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var usageRetentionDays: Int
     /// The largest request body accepted (`REQUEST_BODY_LIMIT_MB`).
     package var requestBodyLimit: Int
+    /// Whether a resent conversation is taken from what the turn before parsed and wrote (`PREFIX_CACHE`).
+    package var prefixCache: Bool
+    /// What the conversations and strings kept for that may take, in bytes (`PREFIX_CACHE_MB`).
+    package var prefixCacheBytes: Int
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
     package var shutdownGracePeriod: Duration
     /// How long a client may take to send a request's head and its body, and leave a connection
@@ -183,6 +187,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
         firstByteTimeout = .seconds(try settings.required(.firstByteTimeoutSeconds, Self.positiveInteger))
         idleTimeout = .seconds(try settings.required(.idleTimeoutSeconds, Self.positiveInteger))
         requestBodyLimit = try settings.required(.requestBodyLimitMB, Self.positiveInteger) * 1024 * 1024
+        prefixCache = try settings.required(.prefixCache, Self.flag)
+        prefixCacheBytes = try settings.required(.prefixCacheMB, Self.positiveInteger) * 1024 * 1024
         usageDatabase = try UsageDatabase(setting: settings.value(.usageDatabase), name: settings.name(.usageDatabase))
         usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))

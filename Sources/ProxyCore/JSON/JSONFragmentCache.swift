@@ -23,23 +23,9 @@ package final class JSONFragmentCache: Sendable {
         let bytes: [UInt8]
         let value: JSONValue
 
-        /// Whether `source` begins with these bytes, compared eight at a time.
+        /// Whether `source` begins with these bytes.
         func begins(_ source: UnsafeRawBufferPointer) -> Bool {
-            guard bytes.count <= source.count else { return false }
-            return bytes.withUnsafeBytes { stored in
-                var offset = 0
-                while offset + 8 <= stored.count {
-                    if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != source.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                        return false
-                    }
-                    offset += 8
-                }
-                while offset < stored.count {
-                    if stored[offset] != source[offset] { return false }
-                    offset += 1
-                }
-                return true
-            }
+            bytes.isPrefix(of: source)
         }
     }
 

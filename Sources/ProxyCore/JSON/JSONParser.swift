@@ -17,18 +17,23 @@ package struct JSONParser {
 
     private let bytes: UnsafeRawBufferPointer
     private let cache: JSONFragmentCache?
+    private let conversations: ConversationPrefixCache?
     private var position = 0
     private var depth = 0
 
-    private init(bytes: UnsafeRawBufferPointer, cache: JSONFragmentCache? = nil) {
+    private init(bytes: UnsafeRawBufferPointer, cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil) {
         self.bytes = bytes
         self.cache = cache
+        self.conversations = conversations
     }
 
     /// Parses one JSON document; anything but white space after it is an error. The top-level
-    /// members that `cache` names are taken from it when their bytes were parsed before.
-    package static func parse(_ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, cache: cache)
+    /// members that `cache` names are taken from it when their bytes were parsed before, and so are
+    /// the elements of a top-level `messages` array that `conversations` kept from an earlier turn.
+    package static func parse(
+        _ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
+    ) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, cache: cache, conversations: conversations)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -36,12 +41,18 @@ package struct JSONParser {
         return value
     }
 
-    package static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, reusing cache: JSONFragmentCache? = nil) throws(JSONParseError) -> JSONValue {
+    package static func parse<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
+    ) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            do throws(JSONParseError) { return .success(try parse(UnsafeRawBufferPointer(buffer), reusing: cache)) } catch { return .failure(error) }
+            do throws(JSONParseError) {
+                return .success(try parse(UnsafeRawBufferPointer(buffer), reusing: cache, conversations: conversations))
+            } catch {
+                return .failure(error)
+            }
         }
         if let result { return try result.get() }
-        return try parse(Array(bytes), reusing: cache)
+        return try parse(Array(bytes), reusing: cache, conversations: conversations)
     }
 
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -110,17 +121,13 @@ package struct JSONParser {
             let value: JSONValue
             if depth == 1, let cache, cache.memberNames.contains(key) {
                 value = try parseMember(reusing: cache)
+            } else if depth == 1, key == "messages", let conversations, peek() == UInt8(ascii: "[") {
+                value = try parseConversation(reusing: conversations)
             } else {
                 value = try parseValue()
             }
             members.append((key: key, value: value))
-            skipWhitespace()
-            guard let byte = peek() else { throw error("unterminated object") }
-            position += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "}") { break }
-            position -= 1
-            throw error("expected ',' or '}' in object")
+            if try !moreFollow(closing: UInt8(ascii: "}"), in: "object") { break }
         }
         depth -= 1
         return .object(JSONObject(members))
@@ -139,13 +146,7 @@ package struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue())
-            skipWhitespace()
-            guard let byte = peek() else { throw error("unterminated array") }
-            position += 1
-            if byte == UInt8(ascii: ",") { continue }
-            if byte == UInt8(ascii: "]") { break }
-            position -= 1
-            throw error("expected ',' or ']' in array")
+            if try !moreFollow(closing: UInt8(ascii: "]"), in: "array") { break }
         }
         depth -= 1
         return .array(elements)
@@ -161,6 +162,58 @@ package struct JSONParser {
         let value = try parseValue()
         cache.insert(value, parsedFrom: UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
         return value
+    }
+
+    /// A `messages` array whose elements are taken from `conversations` while they are those of
+    /// the conversation it kept (found by the first two, which are parsed), and parsed from the
+    /// first that is not; the array is kept for the next turn.
+    private mutating func parseConversation(reusing conversations: ConversationPrefixCache) throws(JSONParseError) -> JSONValue {
+        try enterContainer()
+        position += 1
+        var elements: [ConversationPrefixCache.Element] = []
+        var kept: (key: Int, elements: [ConversationPrefixCache.Element])?
+        var reusedBytes = 0
+        skipWhitespace()
+        if peek() != UInt8(ascii: "]") {
+            while true {
+                skipWhitespace()
+                let start = position
+                if let candidates = kept?.elements, elements.count < candidates.count,
+                    candidates[elements.count].begins(UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                {
+                    position += candidates[elements.count].bytes.count
+                    reusedBytes += candidates[elements.count].bytes.count
+                    elements.append(candidates[elements.count])
+                } else {
+                    // From the first element that differs on, the kept conversation is not this one.
+                    if elements.count >= 2 { kept?.elements = [] }
+                    let value = try parseValue()
+                    elements.append(ConversationPrefixCache.Element(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position])), value: value))
+                }
+                if elements.count == 2 { kept = conversations.conversation(opening: elements[0], elements[1]) }
+                if try !moreFollow(closing: UInt8(ascii: "]"), in: "array") { break }
+            }
+        } else {
+            position += 1
+        }
+        depth -= 1
+        if let kept, elements.allSatisfy({ ConversationPrefixCache.Element.isKept(first: $0.bytes.first ?? 0) }) {
+            conversations.store(elements, key: kept.key, reusedBytes: reusedBytes)
+        }
+        return .array(elements.map(\.value))
+    }
+
+    /// After a container's member or element: true past a comma, false past the container's
+    /// `closing` character, else an error.
+    @inline(__always)
+    private mutating func moreFollow(closing: UInt8, in container: StaticString) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard let byte = peek() else { throw error("unterminated \(container)") }
+        position += 1
+        if byte == UInt8(ascii: ",") { return true }
+        if byte == closing { return false }
+        position -= 1
+        throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container)")
     }
 
     private mutating func enterContainer() throws(JSONParseError) {

@@ -1,15 +1,18 @@
 /// Serialises `JSONValue`s to compact UTF-8 JSON, appending to a byte array.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8]
+    /// Where long strings written before are found written, and new ones kept.
+    private let strings: JSONStringEscapes?
 
-    package init(reservingCapacity capacity: Int = 256) {
+    package init(reservingCapacity capacity: Int = 256, reusing strings: JSONStringEscapes? = nil) {
         bytes = []
         bytes.reserveCapacity(capacity)
+        self.strings = strings
     }
 
-    /// Compact JSON bytes for a value.
-    package static func encode(_ value: JSONValue) -> [UInt8] {
-        var writer = JSONWriter()
+    /// Compact JSON bytes for a value; long strings that `strings` has seen written are copied from it.
+    package static func encode(_ value: JSONValue, reusing strings: JSONStringEscapes? = nil) -> [UInt8] {
+        var writer = JSONWriter(reusing: strings)
         writer.write(value)
         return writer.bytes
     }
@@ -76,6 +79,14 @@ package struct JSONWriter {
 
     /// Writes a string literal with the escapes JSON requires (quote, backslash, control characters).
     package mutating func write(string: String) {
+        guard let strings, string.utf8.count >= JSONStringEscapes.minimumBytes else { return writeEscaping(string) }
+        if let text = strings.text(for: string) { return bytes.append(contentsOf: text) }
+        let start = bytes.count
+        writeEscaping(string)
+        strings.keep(Array(bytes[start...]), for: string)
+    }
+
+    private mutating func writeEscaping(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = string
         text.withUTF8 { utf8 in

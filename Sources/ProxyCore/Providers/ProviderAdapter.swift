@@ -8,8 +8,8 @@ package protocol ProviderAdapter: Sendable {
 
     init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog)
 
-    /// The translated request, encoded.
-    func requestBody() throws(AnthropicError) -> [UInt8]
+    /// The translated request, encoded; long strings written before are taken from `strings`.
+    func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8]
     func url(stream: Bool) -> String
     /// The header that carries `key`.
     func keyHeader(_ key: String) -> (name: String, value: String)
@@ -40,6 +40,11 @@ package protocol ProviderAdapter: Sendable {
 }
 
 extension ProviderAdapter {
+    /// The translated request, encoded.
+    package func requestBody() throws(AnthropicError) -> [UInt8] {
+        try requestBody(reusing: nil)
+    }
+
     package static var streamsMayAskForAnotherStream: Bool { false }
 
     /// The error for a streamed reply that ended without one event. A body that is an error

@@ -129,7 +129,7 @@ struct MessagesEndpoint: Sendable {
         let bytes = Array(buffer.readableBytesView)
         services.debugBody("client request", bytes)
         do {
-            return (bytes, try JSONParser.parse(bytes, reusing: services.requestFragments))
+            return (bytes, try JSONParser.parse(bytes, reusing: services.requestFragments, conversations: services.conversations))
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }

@@ -14,6 +14,10 @@ struct ProxyServices: Sendable {
     var redactor: SecretRedactor { snapshot.redactor }
     var keys: UpstreamKeys { shared.keys }
     var requestFragments: JSONFragmentCache { shared.requestFragments }
+    /// The conversations kept from earlier turns, unless `PREFIX_CACHE` is off.
+    var conversations: ConversationPrefixCache? { configuration.prefixCache ? shared.conversations : nil }
+    /// The long strings written for earlier turns, unless `PREFIX_CACHE` is off.
+    var writtenStrings: JSONStringEscapes? { configuration.prefixCache ? shared.writtenStrings : nil }
     var explicitCaches: ExplicitCaches { shared.explicitCaches }
 
     /// What an attempt at `target` is sent with: the next of its keys, or for Vertex AI with

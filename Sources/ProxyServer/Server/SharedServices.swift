@@ -13,6 +13,11 @@ final class SharedServices: Sendable {
     let explicitCaches: ExplicitCaches
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
+    /// The conversations clients resend every turn, parsed once (`PREFIX_CACHE`), in three
+    /// quarters of `PREFIX_CACHE_MB`.
+    let conversations: ConversationPrefixCache
+    /// The long strings of those conversations, written once, in the last quarter.
+    let writtenStrings: JSONStringEscapes
     let logger: Logger
     let metrics: ProxyMetrics
     /// Who has logged in to the dashboard.
@@ -31,6 +36,9 @@ final class SharedServices: Sendable {
         upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil
     ) {
         self.live = live
+        let prefixCacheBytes = live.snapshot.configuration.prefixCacheBytes
+        conversations = ConversationPrefixCache(maximumBytes: prefixCacheBytes / 4 * 3)
+        writtenStrings = JSONStringEscapes(maximumBytes: prefixCacheBytes / 4)
         keys = UpstreamKeys(board: upstreamRests)
         explicitCaches = ExplicitCaches(board: explicitCacheBoard)
         self.logger = logger

@@ -18,8 +18,8 @@ package struct GeminiAdapter: ProviderAdapter {
             webSearch: request.webSearch, webFetch: request.webFetch)
     }
 
-    package func requestBody() throws(AnthropicError) -> [UInt8] {
-        JSONWriter.encode(try translator.translate(request))
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
+        JSONWriter.encode(try translator.translate(request), reusing: strings)
     }
 
     private var translator: GeminiRequestTranslator {

@@ -18,10 +18,11 @@ package struct OpenAIChatAdapter: ProviderAdapter {
             reasoningField: options.reasoningField, searchAnswer: OpenAIChatSearchAnswer(request: request, model: target.model))
     }
 
-    package func requestBody() throws(AnthropicError) -> [UInt8] {
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
         let promptCacheKey = options.takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
         return JSONWriter.encode(
-            try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey).translate(request))
+            try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey).translate(request),
+            reusing: strings)
     }
 
     package func url(stream: Bool) -> String { target.chatCompletionsURL }

@@ -15,11 +15,12 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
             webSearch: request.webSearch.map(OpenAIResponsesWebSearch.init))
     }
 
-    package func requestBody() throws(AnthropicError) -> [UInt8] {
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
         // OpenAI's own endpoint and Azure's route their cache by the key; other hosts are not sent one.
         let takesPromptCacheKey = target.preset?.chat.takesPromptCacheKey ?? true
         let promptCacheKey = takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
-        return JSONWriter.encode(try OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey).translate(request))
+        return JSONWriter.encode(
+            try OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey).translate(request), reusing: strings)
     }
 
     package func url(stream: Bool) -> String { target.responsesURL }

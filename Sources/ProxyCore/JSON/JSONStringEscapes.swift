@@ -1,0 +1,74 @@
+import Synchronization
+
+/// The JSON text `JSONWriter` wrote for long strings, by the string's storage. The conversation a
+/// client resends every turn comes back from `ConversationPrefixCache` as the very strings parsed
+/// the turn before (tool results of tens of kilobytes), and the translators pass them on unchanged:
+/// writing them again would escape every byte again. A string's storage is kept alive by its entry
+/// and never changes while shared, so an entry found by its address is the same text.
+///
+/// Bounded by bytes (a string and its text count together); when over, the least recently used
+/// entries go until a quarter of the bound is free.
+package final class JSONStringEscapes: Sendable {
+    /// Shorter strings are written about as fast as they are found.
+    package static let minimumBytes = 2048
+
+    private struct Entry {
+        let string: String
+        let text: [UInt8]
+        var lastUse: UInt64
+        var cost: Int { string.utf8.count + text.count }
+    }
+
+    private struct State {
+        var entries: [UInt: Entry] = [:]
+        var cost = 0
+        var clock: UInt64 = 0
+    }
+
+    package let maximumBytes: Int
+    private let state = Mutex(State())
+
+    package init(maximumBytes: Int = 64 << 20) {
+        self.maximumBytes = maximumBytes
+    }
+
+    /// The text written before for this very string (its storage, not only its contents).
+    func text(for string: String) -> [UInt8]? {
+        guard let address = Self.address(of: string) else { return nil }
+        return state.withLock { state in
+            guard var entry = state.entries[address], entry.string.utf8.count == string.utf8.count else { return nil }
+            state.clock += 1
+            entry.lastUse = state.clock
+            state.entries[address] = entry
+            return entry.text
+        }
+    }
+
+    /// Keeps the text written for `string`.
+    func keep(_ text: [UInt8], for string: String) {
+        guard let address = Self.address(of: string), string.utf8.count + text.count <= maximumBytes else { return }
+        state.withLock { state in
+            state.clock += 1
+            let entry = Entry(string: string, text: text, lastUse: state.clock)
+            state.cost += entry.cost - (state.entries[address]?.cost ?? 0)
+            state.entries[address] = entry
+            guard state.cost > maximumBytes else { return }
+            for (evicted, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+                state.entries[evicted] = nil
+                state.cost -= old.cost
+                if state.cost <= maximumBytes - maximumBytes / 4 { break }
+            }
+        }
+    }
+
+    /// How many strings are kept, and what they cost, for tests.
+    package var usage: (strings: Int, cost: Int) {
+        state.withLock { ($0.entries.count, $0.cost) }
+    }
+
+    /// Where a native string keeps its UTF-8 bytes; `nil` for a small string, which has no storage.
+    private static func address(of string: String) -> UInt? {
+        guard string.utf8.count >= minimumBytes else { return nil }
+        return string.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } ?? nil
+    }
+}

@@ -1,0 +1,211 @@
+import ProxyCore
+import Testing
+
+/// The conversation a client resends is taken from what the turn before parsed, and its long
+/// strings from what it wrote, without changing one byte of what goes upstream.
+@Suite struct ConversationPrefixCacheTests {
+    // MARK: - Histories
+
+    /// A Claude Code request with `messages` as given: the fixture's tools, system and settings.
+    private static func body(_ messages: [JSONValue], fixture: ClaudeCodeFixture = .toolResultTurn) throws -> [UInt8] {
+        var json = try #require(try loadClaudeCodeFixture(fixture).objectValue)
+        json["messages"] = .array(messages)
+        return JSONWriter.encode(.object(json))
+    }
+
+    /// Exchange `index`: an assistant turn (thinking with its signature, text, a Bash call) and the
+    /// user turn with the call's result: long, multi-line, with unicode and characters to escape.
+    private static func exchange(_ index: Int, resultLines: Int = 120, random: inout SeededSplitMix64) -> [JSONValue] {
+        let id = "toolu_\(index)_\(random.next())"
+        let lines = (0..<resultLines).map { line in
+            "line \(line) of check \(index): naïve café 東京 🎉 \"quoted\" back\\slash\ttab \(random.below(1_000_000))"
+        }
+        return [
+            [
+                "role": "assistant",
+                "content": [
+                    ["type": "thinking", "thinking": .string("Check \(index) next."), "signature": .string("sig\(random.next())")],
+                    ["type": "text", "text": .string("Running check \(index).")],
+                    ["type": "tool_use", "id": .string(id), "name": "Bash", "input": ["command": .string("swift test --filter Check\(index)")]],
+                ],
+            ],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": .string(id), "content": .string(lines.joined(separator: "\n"))]]],
+        ]
+    }
+
+    /// The messages with a cache_control breakpoint on the last block only, as Claude Code sends them.
+    private static func withBreakpoint(_ messages: [JSONValue]) -> [JSONValue] {
+        guard var last = messages.last?.objectValue, var blocks = last["content"]?.arrayValue, var block = blocks.last?.objectValue else {
+            return messages
+        }
+        block["cache_control"] = ["type": "ephemeral"]
+        blocks[blocks.count - 1] = .object(block)
+        last["content"] = .array(blocks)
+        return messages.dropLast() + [.object(last)]
+    }
+
+    /// A message of `exchange` with its text block or tool result changed, its ids kept.
+    private static func edited(_ message: JSONValue, mark: Int) -> JSONValue {
+        guard var object = message.objectValue, var blocks = object["content"]?.arrayValue else { return message }
+        let index = blocks.firstIndex { $0["type"] == "text" || $0["type"] == "tool_result" } ?? 0
+        guard var block = blocks[index].objectValue else { return message }
+        let field = block["type"] == "text" ? "text" : "content"
+        block[field] = .string((block[field]?.stringValue ?? "") + " (edited \(mark))")
+        blocks[index] = .object(block)
+        object["content"] = .array(blocks)
+        return .object(object)
+    }
+
+    private static let opening: [JSONValue] = [
+        ["role": "user", "content": [["type": "text", "text": "Run the checks one by one and fix what fails."]]],
+    ]
+
+    // MARK: - Parsing
+
+    @Test func aLaterTurnParsesOnlyWhatIsNewAndToWhatParsingGives() throws {
+        var random = SeededSplitMix64(seed: 7)
+        var history = Self.opening
+        for index in 0..<6 { history += Self.exchange(index, random: &random) }
+        let cache = ConversationPrefixCache()
+        let first = try Self.body(Self.withBreakpoint(history))
+        #expect(try JSONParser.parse(first, conversations: cache) == JSONParser.parse(first))
+        #expect(cache.reusedBytes == 0, "the first turn pays in full")
+
+        // Every element but the first two (which find the conversation), the one the breakpoint
+        // moves off and the new exchange comes from the cache.
+        let unchanged = history.dropLast().dropFirst(2).reduce(0) { $0 + JSONWriter.encode($1).count }
+        history += Self.exchange(6, random: &random)
+        let second = try Self.body(Self.withBreakpoint(history))
+        #expect(try JSONParser.parse(second, conversations: cache) == JSONParser.parse(second))
+        #expect(cache.reusedBytes == unchanged)
+    }
+
+    /// Turns of randomised sessions, interleaved, with what changes a conversation in the middle:
+    /// a moved breakpoint, an edited message, a rewind, a compaction. Every turn parses to what a
+    /// plain parse gives, and its translation for each protocol is the same bytes.
+    @Test(arguments: 1...4 as ClosedRange<UInt64>)
+    func randomisedHistoriesParseAndTranslateToTheSameBytes(seed: UInt64) throws {
+        var random = SeededSplitMix64(seed: seed)
+        let conversations = ConversationPrefixCache(maximumConversations: 3)
+        let strings = JSONStringEscapes()
+        var sessions: [[JSONValue]] = (0..<4).map { session in [["role": "user", "content": .string("Session \(session) of seed \(seed): go.")]] }
+        var next = 0
+        for _ in 0..<40 {
+            let session = random.below(sessions.count)
+            switch random.below(10) {
+            case 0 where sessions[session].count > 5:
+                // A rewind: back to an earlier turn, then on from there.
+                sessions[session].removeLast(2 * (1 + random.below((sessions[session].count - 1) / 2)))
+            case 1 where sessions[session].count > 3:
+                // An edit in the middle: a reply's text, or a tool's result.
+                let index = 1 + random.below(sessions[session].count - 2)
+                sessions[session][index] = Self.edited(sessions[session][index], mark: next)
+            case 2:
+                // A compaction: a new first message, the summary.
+                sessions[session] = [["role": "user", "content": .string("Summary \(next) of what came before.")]]
+            default:
+                sessions[session] += Self.exchange(next, resultLines: 5 + random.below(200), random: &random)
+            }
+            next += 1
+            let body = try Self.body(Self.withBreakpoint(sessions[session]))
+            let reused = try JSONParser.parse(body, conversations: conversations)
+            let fresh = try JSONParser.parse(body)
+            #expect(reused == fresh)
+            for model in ["openai/gpt-4.1", "gemini/gemini-2.5-flash", "responses/gpt-5"] {
+                #expect(try Self.translated(reused, model: model, strings: strings) == Self.translated(fresh, model: model, strings: nil), "\(model)")
+            }
+        }
+        #expect(conversations.reusedBytes > 0)
+        #expect(conversations.usage.conversations <= 3)
+        #expect(strings.usage.strings > 0)
+    }
+
+    @Test(arguments: ClaudeCodeFixture.allCases)
+    func everyFixtureTranslatesToTheSameBytesOnALaterTurn(fixture: ClaudeCodeFixture) throws {
+        let body = try loadClaudeCodeFixtureBody(fixture)
+        let conversations = ConversationPrefixCache()
+        let strings = JSONStringEscapes()
+        let fresh = try Self.translated(try JSONParser.parse(body), model: "openai/gpt-4.1", strings: nil)
+        for _ in 0..<2 {
+            #expect(try Self.translated(try JSONParser.parse(body, conversations: conversations), model: "openai/gpt-4.1", strings: strings) == fresh)
+        }
+        let messages = try #require(try loadClaudeCodeFixture(fixture)["messages"]?.arrayValue)
+        #expect(conversations.reusedBytes > 0 || messages.count <= 2, "beyond the two that find it, a conversation is reused")
+    }
+
+    private static let configuration = try! ProxyConfiguration(environment: ["OPENAI_API_KEY": "sk", "GEMINI_API_KEY": "g"])
+    private static let router = ModelRouter(configuration: configuration)
+    private static let catalog = ModelCatalog(configuration: configuration)
+
+    private static func translated(_ json: JSONValue, model: String, strings: JSONStringEscapes?) throws -> [UInt8] {
+        let request = try MessagesRequest(json: json)
+        let target = try router.route(model)
+        switch target.provider {
+        case .gemini: return try GeminiAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
+        case .openAIResponses: return try OpenAIResponsesAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
+        default: return try OpenAIChatAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
+        }
+    }
+
+    // MARK: - Bounds
+
+    @Test func theLeastRecentlyUsedConversationGoesFirst() throws {
+        let cache = ConversationPrefixCache(maximumConversations: 2)
+        var random = SeededSplitMix64(seed: 3)
+        let histories = (0..<3).map { session in
+            [["role": "user", "content": .string("Session \(session)")] as JSONValue] + Self.exchange(session, resultLines: 2, random: &random)
+        }
+        for history in histories[0..<2] { _ = try JSONParser.parse(try Self.body(history), conversations: cache) }
+        _ = try JSONParser.parse(try Self.body(histories[0]), conversations: cache)
+        _ = try JSONParser.parse(try Self.body(histories[2]), conversations: cache)
+        #expect(cache.usage.conversations == 2)
+        // Session 1 went: it parses in full; session 0 stayed: its elements are reused.
+        var before = cache.reusedBytes
+        _ = try JSONParser.parse(try Self.body(histories[0]), conversations: cache)
+        #expect(cache.reusedBytes > before)
+        before = cache.reusedBytes
+        _ = try JSONParser.parse(try Self.body(histories[1]), conversations: cache)
+        #expect(cache.reusedBytes == before)
+    }
+
+    @Test func conversationsAreKeptWithinTheirBytes() throws {
+        var random = SeededSplitMix64(seed: 4)
+        let history = Self.opening + Self.exchange(0, resultLines: 400, random: &random)
+        let size = JSONWriter.encode(.array(history)).count
+        let cache = ConversationPrefixCache(maximumBytes: 3 * size)
+        _ = try JSONParser.parse(try Self.body(history), conversations: cache)
+        #expect(cache.usage.conversations == 1 && cache.usage.cost <= 3 * size)
+        let other = [["role": "user", "content": "Another session."] as JSONValue] + Self.exchange(1, resultLines: 400, random: &random)
+        _ = try JSONParser.parse(try Self.body(other), conversations: cache)
+        #expect(cache.usage.conversations == 1, "two conversations cost more than the bound")
+
+        let tooLarge = ConversationPrefixCache(maximumBytes: size)
+        _ = try JSONParser.parse(try Self.body(history), conversations: tooLarge)
+        #expect(tooLarge.usage.conversations == 0, "a conversation larger than the bound alone is not kept")
+    }
+
+    // MARK: - Written strings
+
+    @Test func theVeryStringWrittenBeforeIsCopiedAndAnEqualOneIsWrittenAgain() throws {
+        let strings = JSONStringEscapes()
+        let long = String(repeating: "a \"quoted\" line\twith ünïcode 🎉\n", count: 200)
+        let written = JSONWriter.encode(.string(long))
+        #expect(JSONWriter.encode(.string(long), reusing: strings) == written)
+        #expect(strings.usage.strings == 1)
+        #expect(JSONWriter.encode(.string(long), reusing: strings) == written)
+        // The same text in storage of its own is another string: written, and kept apart.
+        let copy = String(decoding: Array(long.utf8), as: UTF8.self)
+        #expect(JSONWriter.encode(.string(copy), reusing: strings) == written)
+        #expect(strings.usage.strings == 2)
+        #expect(JSONWriter.encode(.string("short"), reusing: strings) == JSONWriter.encode(.string("short")))
+        #expect(strings.usage.strings == 2, "short strings are not kept")
+    }
+
+    @Test func writtenStringsAreKeptWithinTheirBytes() {
+        let strings = JSONStringEscapes(maximumBytes: 40_000)
+        let texts = (0..<10).map { index in String(repeating: "text \(index) ", count: 400) }
+        for text in texts { _ = JSONWriter.encode(.string(text), reusing: strings) }
+        #expect(strings.usage.cost <= 40_000)
+        #expect((1..<10).contains(strings.usage.strings))
+    }
+}
