@@ -40,7 +40,7 @@ import Testing
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
-            let proxy = try RunningProxy(
+            let proxy = try await RunningProxy(
                 executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
                 environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin"])
             defer { proxy.stop() }
@@ -80,7 +80,7 @@ import Testing
             let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
             let ledgerPath = directory.path + "/ledger/usage.sqlite"
-            let proxy = try RunningProxy(
+            let proxy = try await RunningProxy(
                 executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
                 environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin", "USAGE_DATABASE": ledgerPath])
             defer { proxy.stop() }
@@ -102,7 +102,7 @@ import Testing
     /// would fail too, without the proxy ever listening beyond this machine.
     @Test(.timeLimit(.minutes(1))) func anExposedAddressWithoutAnyKeyStopsStartUpWithOneLineNamingBothKeys() async throws {
         let directory = try TemporaryDirectory()
-        let proxy = try RunningProxy(
+        let proxy = try await RunningProxy(
             executable: Self.executable, arguments: ["--host", "192.0.2.1"], workingDirectory: directory.path,
             environment: ["PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test", "USAGE_DATABASE": directory.path + "/usage.sqlite"])
         defer { proxy.stop() }
@@ -148,7 +148,7 @@ private final class RunningProxy: Sendable {
     private let process: Process
     private let output = Mutex<[UInt8]>([])
 
-    init(executable: String, arguments: [String], workingDirectory: String, environment: [String: String]) throws {
+    init(executable: String, arguments: [String], workingDirectory: String, environment: [String: String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -159,6 +159,7 @@ private final class RunningProxy: Sendable {
         process.standardOutput = FileHandle.nullDevice
         self.process = process
         try process.run()
+        try await BackgroundServer.watch(process.processIdentifier)
         // Read on a thread of its own: the read blocks.
         Thread { [self] in
             while true {
