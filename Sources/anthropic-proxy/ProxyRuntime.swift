@@ -61,7 +61,7 @@ struct ProxyRuntime {
         // The ledger stops after the server (and the keys), so it writes the last records.
         let services: [any Service] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? []) + [app, reloader]
         var lifecycle = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: shutdownSignals, logger: logger)
-        lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        lifecycle.maximumGracefulShutdownDuration = ProxyServer.gracefulShutdownLimit(configuration)
         lifecycle.maximumCancellationDuration = .seconds(5)
         return ProxyRuntime(group: ServiceGroup(configuration: lifecycle), httpClient: httpClient)
     }

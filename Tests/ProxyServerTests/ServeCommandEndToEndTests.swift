@@ -159,7 +159,6 @@ private final class RunningProxy: Sendable {
         process.standardOutput = FileHandle.nullDevice
         self.process = process
         try process.run()
-        try await BackgroundServer.watch(process.processIdentifier)
         // Read on a thread of its own: the read blocks.
         Thread { [self] in
             while true {
@@ -168,6 +167,7 @@ private final class RunningProxy: Sendable {
                 output.withLock { $0 += data }
             }
         }.start()
+        try await BackgroundServer.watch(process.processIdentifier)
     }
 
     var log: String { output.withLock { String(decoding: $0, as: UTF8.self) } }

@@ -13,6 +13,14 @@ package enum ProxyServer {
     /// kernel caps this at `net.core.somaxconn`.
     static let connectionBacklog = 4096
 
+    /// How long the service group waits for its services at a graceful shutdown before it cancels
+    /// them: past the grace period, by which the streams still running end themselves with an
+    /// `overloaded_error` event, so that no stream is cut by the group instead (the same deadline
+    /// raced them, and now and then the group won).
+    package static func gracefulShutdownLimit(_ configuration: ProxyConfiguration) -> Duration {
+        configuration.shutdownGracePeriod + .seconds(2)
+    }
+
     /// An upstream client configured for model APIs: no redirects followed and the configured
     /// connect timeout. The first-byte and idle timeouts are the proxy's own; the read timeout here
     /// only backs them up.

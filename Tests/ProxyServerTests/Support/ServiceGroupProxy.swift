@@ -4,7 +4,7 @@ import ProxyServer
 import ServiceLifecycle
 import Testing
 
-/// Runs the proxy in a service group with the configuration's grace period, as `serve` does, for
+/// Runs the proxy in a service group with the configuration's shutdown limit, as `serve` does, for
 /// tests of what happens at shutdown. `body` gets the proxy's URL and the group; when it returns,
 /// the group shuts down gracefully and this waits for it (when it throws, the group is cancelled).
 func withProxyInServiceGroup(
@@ -20,7 +20,7 @@ func withProxyInServiceGroup(
         portContinuation.finish()
     }
     var lifecycle = ServiceGroupConfiguration(services: [app], logger: logger)
-    lifecycle.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+    lifecycle.maximumGracefulShutdownDuration = ProxyServer.gracefulShutdownLimit(configuration)
     let group = ServiceGroup(configuration: lifecycle)
     let running = Task { try await group.run() }
     var iterator = ports.makeAsyncIterator()
