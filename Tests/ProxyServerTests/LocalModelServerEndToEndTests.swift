@@ -71,20 +71,12 @@ struct LocalModelServerEndToEndTests {
     func claudeCodeAnswersWithTheLocalModelsText() async throws {
         let server = try #require(LocalModelServer.current)
         let claude = try #require(RealClaudeCodeEndToEndTests.claudeCode, "CLAUDE_CODE_BIN is not set: scripts/test fetches Claude Code and sets it")
-        let directory = try TemporaryDirectory()
-        let environment = Self.environment(server).filter { !$0.value.isEmpty }.merging([
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path, "CLAUDE_BIN": claude,
-            "USAGE_DATABASE": "off", "PORT": "1",
-            "DISABLE_TELEMETRY": "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1",
-            "CLAUDE_CODE_MAX_OUTPUT_TOKENS": "4096",
-        ]) { $1 }
-        let result = try await ChildProcess.run(
-            ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\" </dev/null 2>\"$0/stderr\"", directory.path, ServeCommandEndToEndTests.executable, "claude", "-p", "--tools", "", "--system-prompt", Self.shortSystemPrompt, "Say hello"],
-            environment: environment)
-        let standardError = (try? String(contentsOfFile: directory.path + "/stderr", encoding: .utf8)) ?? ""
-        let proxyLog = (try? String(contentsOfFile: directory.path + "/.local/state/anthropic-proxy/claude.log", encoding: .utf8)) ?? ""
-        #expect(result.status == 0, "stdout: \(result.output)\nstderr: \(standardError)\nproxy: \(proxyLog)")
-        #expect(result.output.contains { !$0.isWhitespace }, "Claude Code printed the model's answer; stderr: \(standardError)\nproxy: \(proxyLog)")
+        var environment = Self.environment(server).filter { !$0.value.isEmpty }
+        environment["CLAUDE_CODE_MAX_OUTPUT_TOKENS"] = "4096"
+        let run = try await RealClaudeCodeEndToEndTests.claude(
+            ["-p", "--tools", "", "--system-prompt", Self.shortSystemPrompt, "Say hello"], claudeCode: claude, environment: environment)
+        #expect(run.status == 0, "stdout: \(run.output)\nstderr: \(run.standardError)\nproxy: \(run.proxyLog)")
+        #expect(run.output.contains { !$0.isWhitespace }, "Claude Code printed the model's answer; stderr: \(run.standardError)\nproxy: \(run.proxyLog)")
     }
 }
 

@@ -27,7 +27,7 @@ final class LocalModelServer: Sendable {
 
     /// Whether a suite needing the server runs: it is installed, or this is CI, where its absence fails.
     static var shouldRun: Bool {
-        installation != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+        installation != nil || RealClaudeCodeEndToEndTests.underCI
     }
 
     /// The OpenAI-compatible base URL, `http://127.0.0.1:PORT/v1`.
