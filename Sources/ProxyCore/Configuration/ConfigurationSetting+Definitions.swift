@@ -84,6 +84,10 @@ extension ConfigurationSetting {
     package static let requestBodyLimitMB = ConfigurationSetting("REQUEST_BODY_LIMIT_MB", key: "limits.request_body_limit_mb", default: .value("32"))
     package static let prefixCache = ConfigurationSetting("PREFIX_CACHE", key: "limits.prefix_cache", default: .value("on"))
     package static let prefixCacheMB = ConfigurationSetting("PREFIX_CACHE_MB", key: "limits.prefix_cache_mb", needsRestart: true, default: .value("128"))
+    package static let messageThreads = ConfigurationSetting("MESSAGE_THREADS", key: "threads.enabled", default: .value("on"))
+    package static let messageThreadsMB = ConfigurationSetting("MESSAGE_THREADS_MB", key: "threads.memory_mb", needsRestart: true, default: .value("256"))
+    package static let messageThreadRetentionHours = ConfigurationSetting(
+        "MESSAGE_THREAD_RETENTION_HOURS", key: "threads.retention_hours", default: .value("24"))
 
     /// The ledger's database is opened once, at start-up.
     package static let usageDatabase = ConfigurationSetting("USAGE_DATABASE", key: "usage.database", needsRestart: true)
@@ -117,7 +121,7 @@ extension ConfigurationSetting {
         + [
             azureAPIVersion, maxRetries, retryMaxWaitSeconds, connectTimeoutSeconds, firstByteTimeoutSeconds, idleTimeoutSeconds,
             pingIntervalSeconds, modelOutputLimits, modelContextWindows, modelPrices, defaultMaxOutputTokens, requestBodyLimitMB, prefixCache, prefixCacheMB,
-            usageDatabase,
+            messageThreads, messageThreadsMB, messageThreadRetentionHours, usageDatabase,
             usageRetentionDays, metricsEnabled, logLevel, debug,
         ]
 

@@ -107,6 +107,13 @@ package struct ProxyConfiguration: Sendable, Equatable {
     package var prefixCache: Bool
     /// What the conversations and strings kept for that may take, in bytes (`PREFIX_CACHE_MB`).
     package var prefixCacheBytes: Int
+    /// Whether `thread` requests are served (`MESSAGE_THREADS`); off, they are refused with
+    /// `thread_unsupported_request`, and the SDKs send whole conversations.
+    package var messageThreads: Bool
+    /// What the threads kept in memory may take, in bytes (`MESSAGE_THREADS_MB`).
+    package var messageThreadsBytes: Int
+    /// How long a thread nobody continues is kept in the shared database (`MESSAGE_THREAD_RETENTION_HOURS`).
+    package var messageThreadRetention: Duration
     /// How long streams in flight may run on after SIGTERM or SIGINT (`SHUTDOWN_GRACE_SECONDS`).
     package var shutdownGracePeriod: Duration
     /// How long a client may take to send a request's head and its body, and leave a connection
@@ -189,6 +196,9 @@ package struct ProxyConfiguration: Sendable, Equatable {
         requestBodyLimit = try settings.required(.requestBodyLimitMB, Self.positiveInteger) * 1024 * 1024
         prefixCache = try settings.required(.prefixCache, Self.flag)
         prefixCacheBytes = try settings.required(.prefixCacheMB, Self.positiveInteger) * 1024 * 1024
+        messageThreads = try settings.required(.messageThreads, Self.flag)
+        messageThreadsBytes = try settings.required(.messageThreadsMB, Self.positiveInteger) * 1024 * 1024
+        messageThreadRetention = .seconds(try settings.required(.messageThreadRetentionHours, Self.positiveInteger) * 3600)
         usageDatabase = try UsageDatabase(setting: settings.value(.usageDatabase), name: settings.name(.usageDatabase))
         usageRetentionDays = try settings.required(.usageRetentionDays, Self.positiveInteger)
         shutdownGracePeriod = .seconds(try settings.required(.shutdownGraceSeconds, Self.positiveInteger))

@@ -1,0 +1,72 @@
+/// A message thread as kept between its turns: whose it is, the create-only fields it began with,
+/// and every message up to and including its newest reply.
+package struct ThreadConversation: Sendable, Equatable {
+    /// The client key that made the thread ("" without client keys): no other key continues it.
+    package var owner: String
+    /// `system` and `tools` as the creating request sent them (absent ones absent).
+    package var fields: JSONObject
+    /// The history, the replies included, without `cache_control` (see `held`).
+    package var messages: [JSONValue]
+
+    package init(owner: String, fields: JSONObject, messages: [JSONValue]) {
+        self.owner = owner
+        self.fields = fields
+        self.messages = messages
+    }
+
+    /// The request fields a thread keeps from its first turn; a `continue` leaves them out.
+    package static let createOnlyFields = ["system", "tools"]
+
+    /// The create-only fields of a creating request's body.
+    package static func fields(of body: JSONObject) -> JSONObject {
+        var fields = JSONObject()
+        for name in createOnlyFields {
+            if let value = body[name], !value.isNull { fields.append(name, value) }
+        }
+        return fields
+    }
+
+    /// The whole request a `continue` turn stands for: its own fields (`model`, `max_tokens`, ...),
+    /// the thread's create-only fields, and the thread's history followed by the turn's messages,
+    /// without `thread`.
+    /// - Throws: `thread_fingerprint_mismatch` when the turn sends a create-only field of its own.
+    package func request(continuing body: JSONObject) throws(AnthropicError) -> JSONObject {
+        let changed = Self.createOnlyFields.filter { name in
+            guard let sent = body[name], !sent.isNull else { return false }
+            return fields[name] != sent
+        }
+        guard changed.isEmpty else { throw .threadFingerprintMismatch(changed) }
+        var request = body
+        request["thread"] = nil
+        for name in Self.createOnlyFields { request[name] = fields[name] }
+        let newMessages = body["messages"]?.arrayValue ?? []
+        request["messages"] = .array(messages + newMessages)
+        return request
+    }
+
+    /// Messages as a thread keeps them: without the `cache_control` of their blocks, however deep.
+    /// Each breakpoint was set for the turn that sent it; a later turn sets its own, and a request
+    /// takes only four.
+    package static func held(_ messages: [JSONValue]) -> [JSONValue] {
+        messages.map { message in
+            guard case .object(var object) = message, let content = object["content"], case .array = content else { return message }
+            object["content"] = withoutCacheControl(content)
+            return .object(object)
+        }
+    }
+
+    /// Only the members that hold blocks are followed, so a tool's `input` stays as it was.
+    private static func withoutCacheControl(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .array(let elements):
+            return .array(elements.map(withoutCacheControl))
+        case .object(var object):
+            guard object["cache_control"] != nil || object["content"]?.arrayValue != nil else { return value }
+            object["cache_control"] = nil
+            if let content = object["content"], case .array = content { object["content"] = withoutCacheControl(content) }
+            return .object(object)
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ProxyCore
+import Synchronization
+
+/// Message threads kept in this process's memory, bounded by bytes and by threads: the least
+/// recently used thread goes first, and a restart loses them all (the SDKs then send the whole
+/// conversation again under a new thread, on `thread_not_found`).
+final class MemoryThreadStore: MessageThreadStore {
+    private struct KeptThread {
+        var conversation: ThreadConversation
+        /// The reply the next turn continues from; the thread's earlier replies are continued.
+        var newestReplyID: String
+        var replyIDs: [String]
+        var claimed = false
+        /// Twice the JSON bytes of its messages: roughly what they hold parsed.
+        var cost: Int
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        /// By the id of the thread's first reply.
+        var threads: [String: KeptThread] = [:]
+        /// Every reply id of the threads kept, to its thread.
+        var threadOfReply: [String: String] = [:]
+        var cost = 0
+        var clock: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    let maximumBytes: Int
+    let maximumThreads: Int
+
+    init(maximumBytes: Int, maximumThreads: Int = 10_000) {
+        self.maximumBytes = maximumBytes
+        self.maximumThreads = maximumThreads
+    }
+
+    /// The bytes the threads kept cost, for tests and the benchmark.
+    var cost: Int { state.withLock { $0.cost } }
+    var threadCount: Int { state.withLock { $0.threads.count } }
+
+    func create(_ conversation: ThreadConversation, replyID: String, at now: UTCTime) async throws {
+        let cost = Self.cost(of: conversation.messages)
+        state.withLock { state in
+            state.clock += 1
+            state.threads[replyID] = KeptThread(conversation: conversation, newestReplyID: replyID, replyIDs: [replyID], cost: cost, lastUse: state.clock)
+            state.threadOfReply[replyID] = replyID
+            state.cost += cost
+            evict(&state, keeping: replyID)
+        }
+    }
+
+    func claim(_ id: String, owner: String, at now: UTCTime) async throws -> ThreadConversation {
+        try state.withLock { state throws(AnthropicError) in
+            guard let key = state.threadOfReply[id], var thread = state.threads[key], thread.conversation.owner == owner else {
+                throw .threadNotFound(id)
+            }
+            guard thread.newestReplyID == id else { throw .threadAlreadyContinued(id) }
+            guard !thread.claimed else { throw .threadContinueInFlight(id) }
+            state.clock += 1
+            thread.claimed = true
+            thread.lastUse = state.clock
+            state.threads[key] = thread
+            return thread.conversation
+        }
+    }
+
+    func release(_ id: String) async {
+        state.withLock { state in
+            guard let key = state.threadOfReply[id], state.threads[key]?.newestReplyID == id else { return }
+            state.threads[key]?.claimed = false
+        }
+    }
+
+    func append(_ messages: [JSONValue], replyID: String, after previousID: String, at now: UTCTime) async throws {
+        let cost = Self.cost(of: messages)
+        state.withLock { state in
+            // A thread evicted while its turn ran is not kept again.
+            guard let key = state.threadOfReply[previousID], var thread = state.threads[key], thread.newestReplyID == previousID else { return }
+            state.clock += 1
+            thread.conversation.messages += messages
+            thread.newestReplyID = replyID
+            thread.replyIDs.append(replyID)
+            thread.claimed = false
+            thread.cost += cost
+            thread.lastUse = state.clock
+            state.threads[key] = thread
+            state.threadOfReply[replyID] = key
+            state.cost += cost
+            evict(&state, keeping: key)
+        }
+    }
+
+    /// Drops the least recently used threads until the rest fit, never the one just kept.
+    private func evict(_ state: inout State, keeping kept: String) {
+        while state.cost > maximumBytes || state.threads.count > maximumThreads {
+            guard let (key, oldest) = state.threads.filter({ $0.key != kept }).min(by: { $0.value.lastUse < $1.value.lastUse }) else { break }
+            state.threads[key] = nil
+            state.cost -= oldest.cost
+            for id in oldest.replyIDs { state.threadOfReply[id] = nil }
+        }
+    }
+
+    private static func cost(of messages: [JSONValue]) -> Int {
+        2 * JSONWriter.encodedCount(.array(messages))
+    }
+}
