@@ -117,18 +117,6 @@ struct ServerToolDecodingTests {
         #expect(request.tools.map(\.name) == ["B"])
     }
 
-    // MARK: - Threads
-
-    @Test(arguments: [#"{"type":"create"}"#, #"{"type":"continue","previous_message_id":"msg_1"}"#])
-    func aThreadIsRefusedTheWayTheSDKsToolRunnerRecoversFrom(thread: String) throws {
-        let error = try #require(try decodingError(#"{"model":"m","max_tokens":5,"messages":[],"thread":\#(thread)}"#))
-        #expect(error.status == 400)
-        #expect(error.kind == .invalidRequest)
-        #expect(error.message.hasPrefix("thread: message threads are not supported"))
-        #expect(
-            error.json["error"]?["details"] == ["error_code": "thread_unsupported_request", "unsupported": ["thread"]])
-    }
-
     // MARK: - Structured outputs
 
     @Test func theSchemaComesFromOutputConfigOrTheOlderOutputFormat() throws {

@@ -76,19 +76,6 @@ import Testing
         }
     }
 
-    @Test func aThreadIsRefusedWithTheDetailsTheSDKsRunnerReads() async throws {
-        try await ProxyHarness.run { harness in
-            let body: JSONValue = [
-                "model": "claude-sonnet-4-6", "max_tokens": 100, "thread": ["type": "create"], "messages": [["role": "user", "content": "hi"]],
-            ]
-            let reply = try await harness.post("/v1/messages", json: body)
-            #expect(reply.status == 400)
-            #expect(try reply.json["error"]?["type"] == "invalid_request_error")
-            #expect(try reply.json["error"]?["details"] == ["error_code": "thread_unsupported_request", "unsupported": ["thread"]])
-            #expect(harness.fake.receivedRequests.isEmpty)
-        }
-    }
-
     @Test(arguments: [false, true])
     func aDeferredToolReachesTheUpstreamOnlyAfterItWasLoaded(stream: Bool) async throws {
         try await ProxyHarness.run { harness in

@@ -1,10 +1,13 @@
 """The official `anthropic` SDK's newer features through the proxy: the beta tool runner (which opens
-a message thread), model discovery, and tool search's `tool_reference` blocks.
+message threads, kept by the proxy), model discovery, and tool search's `tool_reference` blocks.
 
 Run with test_anthropic_sdk.py (same proxy and fake upstreams; see that file's docstring).
 """
 
+import json
+
 import anthropic
+import httpx2
 from anthropic import beta_tool
 
 from test_anthropic_sdk import PROXY_URL, script, upstream_requests
@@ -14,7 +17,24 @@ def make_client():
     return anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0)
 
 
-def test_the_tool_runner_drops_its_thread_after_the_proxys_refusal_and_finishes():
+class SentBodies:
+    """The request bodies the SDK sends to the proxy, read from the HTTP client's hook."""
+
+    def __init__(self):
+        self.bodies = []
+
+    def __call__(self, request):
+        if request.url.path.endswith("/v1/messages"):
+            self.bodies.append(json.loads(request.read()))
+
+
+def recording_client():
+    sent = SentBodies()
+    http_client = httpx2.Client(event_hooks={"request": [sent]})
+    return anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0, http_client=http_client), sent
+
+
+def test_the_tool_runner_threads_its_turns_and_the_upstream_gets_the_whole_history():
     @beta_tool
     def get_weather(city: str) -> str:
         """The weather in a city.
@@ -26,21 +46,79 @@ def test_the_tool_runner_drops_its_thread_after_the_proxys_refusal_and_finishes(
 
     script(
         {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
-        {"text": "It is sunny in Oslo."},
+        {"tool_calls": [{"id": "call_w2", "name": "get_weather", "arguments": '{"city": "Bergen"}'}]},
+        {"text": "Sunny in both."},
     )
-    runner = make_client().beta.messages.tool_runner(
+    client, sent = recording_client()
+    runner = client.beta.messages.tool_runner(
         model="claude-sonnet-4-6",
         max_tokens=512,
+        system="You answer about weather.",
         tools=[get_weather],
-        messages=[{"role": "user", "content": "Weather in Oslo?"}],
+        messages=[{"role": "user", "content": "Weather in Oslo and Bergen?"}],
     )
     final = runner.until_done()
-    assert final.content[-1].text == "It is sunny in Oslo."
-    sent = upstream_requests()
-    assert len(sent) == 2, "each turn reached the upstream once: the thread was refused before anything was sent"
-    second = sent[1]["messages"]
-    assert [m["role"] for m in second] == ["user", "assistant", "tool"], "the full history, not a lone tool result"
-    assert second[2] == {"role": "tool", "tool_call_id": "call_w1", "content": "Sunny in Oslo, 21 C"}
+    assert final.content[-1].text == "Sunny in both."
+
+    assert [body["thread"]["type"] for body in sent.bodies] == ["create", "continue", "continue"]
+    continued = sent.bodies[2]
+    assert "system" not in continued and "tools" not in continued, "a continue leaves the thread's fields to the proxy"
+    assert [block["type"] for message in continued["messages"] for block in message["content"]] == ["tool_result"]
+
+    upstream = upstream_requests()
+    assert len(upstream) == 3
+    last = upstream[2]["messages"]
+    assert [m["role"] for m in last] == ["system", "user", "assistant", "tool", "assistant", "tool"], "the whole history"
+    assert last[0]["content"] == "You answer about weather."
+    assert last[5] == {"role": "tool", "tool_call_id": "call_w2", "content": "Sunny in Bergen, 21 C"}
+    assert upstream[2]["tools"][0]["function"]["name"] == "get_weather"
+
+
+def test_a_thread_sends_each_turn_alone_whole_and_streamed():
+    script({"text": "Paris."}, {"text": "About 2.1 million."}, {"text": "The Seine."})
+    client, sent = recording_client()
+    thread = client.beta.messages.thread(
+        model="claude-sonnet-4-6", max_tokens=256, system="Answer in one line.", messages=[{"role": "user", "content": "Capital of France?"}]
+    )
+    first = thread.send()
+    assert first.content[0].text == "Paris."
+    assert thread.previous_message_id == first.id, "the proxy kept the thread"
+    second = thread.send({"role": "user", "content": "Its population?"})
+    assert second.content[0].text == "About 2.1 million."
+    with thread.stream({"role": "user", "content": "Its river?"}) as stream:
+        streamed_text = "".join(stream.text_stream)
+        third = stream.get_final_message()
+    assert streamed_text == "The Seine."
+    assert thread.previous_message_id == third.id
+
+    assert [body["messages"] for body in sent.bodies[1:]] == [
+        [{"role": "user", "content": "Its population?"}],
+        [{"role": "user", "content": "Its river?"}],
+    ]
+    contents = [m["content"] for m in upstream_requests()[2]["messages"]]
+    assert contents == ["Answer in one line.", "Capital of France?", "Paris.", "Its population?", "About 2.1 million.", "Its river?"]
+    assert len(thread.messages) == 6
+
+
+def test_a_thread_the_proxy_does_not_know_is_sent_again_whole():
+    script({"text": "First."}, {"text": "Second."})
+    client, sent = recording_client()
+    thread = client.beta.messages.thread(model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": "One?"}])
+    thread.send()
+    # Another client continues from the same reply first: this thread's own continue finds it taken.
+    other = anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0)
+    other.beta.messages.create(
+        model="claude-sonnet-4-6",
+        max_tokens=64,
+        messages=[{"role": "user", "content": "Elsewhere."}],
+        thread={"type": "continue", "previous_message_id": thread.previous_message_id},
+        betas=["message-threads-2026-08-12"],
+    )
+    script({"text": "Third."})
+    reply = thread.send({"role": "user", "content": "Two?"})
+    assert reply.content[0].text == "Third."
+    assert sent.bodies[-1]["thread"] == {"type": "create"}, "thread_already_continued made the SDK replay the whole history"
+    assert [m["content"] for m in upstream_requests()[0]["messages"]] == ["One?", "First.", "Two?"]
 
 
 def test_models_list_pages_and_retrieve():

@@ -4,7 +4,6 @@ extension MessagesRequest {
     /// - Parameter countingTokens: a `count_tokens` body, which has no `max_tokens`.
     package init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
-        if let thread = body.optional("thread"), !thread.isNull { throw Self.threadUnsupported }
         model = try body.string("model")
         maxTokens = countingTokens ? try body.optionalInt("max_tokens") ?? 1 : try body.int("max_tokens")
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
@@ -53,13 +52,6 @@ extension MessagesRequest {
         userID = body.optional("metadata")?["user_id"]?.stringValue
         cacheBreakpoint = CacheBreakpoint(body: json)
     }
-
-    /// Anthropic's answer to a thread this server does not hold: the SDKs' tool runner reads the
-    /// `error_code` and sends the whole conversation again without a thread.
-    static let threadUnsupported = AnthropicError(
-        .invalidRequest,
-        "thread: message threads are not supported by this proxy's translated backends; send the whole conversation in messages without a thread (the Anthropic SDK's tool runner does this by itself after this error).",
-        details: ["error_code": "thread_unsupported_request", "unsupported": ["thread"]])
 
     private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {
         let reader = try FieldReader(json, path: path)

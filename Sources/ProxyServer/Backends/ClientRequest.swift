@@ -6,21 +6,44 @@ import Synchronization
 /// headers the passthrough forwards, and the decoded request, made once by the first backend that
 /// needs it (the passthrough does not).
 final class ClientRequest: Sendable {
-    let body: [UInt8]
     let json: JSONValue
     let headers: HTTPFields
     /// The URL's query, forwarded to Anthropic (`?beta=true`).
     let query: String?
     /// `count_tokens`: the body needs no `max_tokens`.
     let countingTokens: Bool
+    /// The bytes as they came, or those written from `json` when it stands for more (a thread's turn).
+    private let bytes: Mutex<[UInt8]?>
+    /// Long strings already written, for a body written from `json`.
+    private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
 
     init(body: [UInt8], json: JSONValue, headers: HTTPFields, query: String?, countingTokens: Bool) {
-        self.body = body
+        self.bytes = Mutex(body)
         self.json = json
         self.headers = headers
         self.query = query
         self.countingTokens = countingTokens
+        strings = nil
+    }
+
+    /// The request `json` stands for, sent in place of `original`: its body is written only when a
+    /// backend asks for the bytes (the passthrough), from `json`, taking long strings from `strings`.
+    init(replacing original: ClientRequest, with json: JSONValue, strings: JSONStringEscapes?) {
+        self.bytes = Mutex(nil)
+        self.json = json
+        self.strings = strings
+        headers = original.headers
+        query = original.query
+        countingTokens = original.countingTokens
+    }
+
+    /// The body's bytes.
+    var body: [UInt8] {
+        if let bytes = bytes.withLock({ $0 }) { return bytes }
+        let written = JSONWriter.encode(json, reusing: strings)
+        bytes.withLock { $0 = written }
+        return written
     }
 
     var stream: Bool { json["stream"]?.boolValue ?? false }

@@ -20,9 +20,22 @@ enum ExchangeOutcome: Sendable {
 struct StreamSink: Sendable {
     fileprivate let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
     fileprivate let written = WrittenBytes()
+    private var tap: (any StreamSinkTap)?
+
+    fileprivate init(continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
+        self.continuation = continuation
+    }
+
+    /// This sink, with `tap` seeing each write first.
+    func tapped(by tap: any StreamSinkTap) -> StreamSink {
+        var sink = self
+        sink.tap = tap
+        return sink
+    }
 
     func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
+        if let tap, tap.holdsBack(bytes) { return }
         if case .terminated = continuation.yield(ByteBuffer(bytes: bytes)) { throw CancellationError() }
         written.count.add(bytes.count, ordering: .relaxed)
     }

@@ -31,8 +31,34 @@ struct MessagesEndpoint: Sendable {
     }
 
     private func createMessage(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
+        let client: ClientRequest
+        let turn: ThreadTurn?
         do throws(AnthropicError) {
-            let client = try await readBody(request, countingTokens: false, record: &record, services: services)
+            (client, turn) = try await openThread(of: readBody(request, countingTokens: false, record: &record, services: services), record: &record, services: services)
+        } catch {
+            return .refusal(services.redactor.redact(error))
+        }
+        let outcome = await respond(to: client, record: &record, services: services)
+        guard let turn else { return outcome }
+        return await turn.close(outcome, logger: services.logger)
+    }
+
+    /// The request a threaded turn stands for, and its turn (see `MessageThreads`); the request
+    /// as it came when it has no `thread`.
+    private func openThread(
+        of client: ClientRequest, record: inout RequestRecord, services: ProxyServices
+    ) async throws(AnthropicError) -> (ClientRequest, ThreadTurn?) {
+        guard let directive = try ThreadDirective(body: client.json, betas: client.headers[values: .anthropicBeta]) else { return (client, nil) }
+        guard let threads = services.threads else { throw .threadsOff }
+        let (whole, turn) = try await threads.open(client, directive, owner: record.clientKey ?? "", strings: services.writtenStrings)
+        record.messageCount = whole.json["messages"]?.arrayValue?.count ?? 0
+        return (whole, turn)
+    }
+
+    /// Hands the request to the backend its route names, retrying and falling back as the
+    /// attempt planner decides.
+    private func respond(to client: ClientRequest, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
+        do throws(AnthropicError) {
             let choice = try route(client, model: record.clientModel ?? "", services: services)
             record.route = choice.route
             record.routeReason = choice.reason
@@ -88,6 +114,9 @@ struct MessagesEndpoint: Sendable {
     private func countTokens(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         do throws(AnthropicError) {
             let client = try await readBody(request, countingTokens: true, record: &record, services: services)
+            if let thread = client.json["thread"], !thread.isNull {
+                throw .invalidRequest("thread: count_tokens counts the conversation as sent; send it whole, without thread.")
+            }
             let target = try services.router.route(record.clientModel ?? "")
             record.targets.append(AttemptedTarget(target))
             record.attempts = 1

@@ -12,6 +12,8 @@ extension HTTPField.Name {
     static let proxyRoute = Self("x-proxy-route")!
     /// Marks requests the proxy itself sends to Anthropic, so a misconfigured loop is refused.
     static let proxyHop = Self("x-anthropic-proxy-hop")!
+    /// The betas a request opts in to (`message-threads-2026-08-12`).
+    static let anthropicBeta = Self("anthropic-beta")!
 }
 
 extension Response {

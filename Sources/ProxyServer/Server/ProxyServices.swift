@@ -19,6 +19,8 @@ struct ProxyServices: Sendable {
     /// The long strings written for earlier turns, unless `PREFIX_CACHE` is off.
     var writtenStrings: JSONStringEscapes? { configuration.prefixCache ? shared.writtenStrings : nil }
     var explicitCaches: ExplicitCaches { shared.explicitCaches }
+    /// The message threads, unless `MESSAGE_THREADS` is off.
+    var threads: MessageThreads? { configuration.messageThreads ? shared.threads : nil }
 
     /// What an attempt at `target` is sent with: the next of its keys, or for Vertex AI with
     /// Google Cloud credentials a fresh access token (a token that cannot be had fails the attempt,

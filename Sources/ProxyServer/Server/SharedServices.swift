@@ -26,14 +26,17 @@ final class SharedServices: Sendable {
     let observers: RequestObservers
     /// The client keys and their limits, when the usage database keeps them.
     let clientKeys: ClientKeyRegistry?
+    /// The message threads kept between turns.
+    let threads: MessageThreads
 
     /// - Parameters:
     ///   - observers: read every record after the access log and the metrics.
     ///   - upstreamRests: where instances sharing a database post the upstream keys they rest.
     ///   - explicitCacheBoard: where they post the prompt caches they make.
+    ///   - threadStore: where they keep message threads; this process's memory when nil.
     init(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil,
-        upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil
+        upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil, threadStore: (any MessageThreadStore)? = nil
     ) {
         self.live = live
         let prefixCacheBytes = live.snapshot.configuration.prefixCacheBytes
@@ -41,6 +44,8 @@ final class SharedServices: Sendable {
         writtenStrings = JSONStringEscapes(maximumBytes: prefixCacheBytes / 4)
         keys = UpstreamKeys(board: upstreamRests)
         explicitCaches = ExplicitCaches(board: explicitCacheBoard)
+        threads = MessageThreads(
+            store: threadStore ?? MemoryThreadStore(maximumBytes: live.snapshot.configuration.messageThreadsBytes), now: { UTCTime.now })
         self.logger = logger
         self.metrics = metrics
         self.clientKeys = clientKeys

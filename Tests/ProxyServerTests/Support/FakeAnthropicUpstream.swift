@@ -106,9 +106,11 @@ final class FakeAnthropicUpstream: Sendable {
 
     /// A message naming `model`, whole or as a short event stream.
     private static func message(model: String, stream: Bool) -> Response {
+        // Each reply its own id, as Anthropic's: a message thread continues from one.
+        let id = "msg_up_\(UInt64.random(in: 0...UInt64.max))"
         if stream {
             let events = [
-                #"event: message_start"# + "\n" + #"data: {"type":"message_start","message":{"id":"msg_up","type":"message","role":"assistant","model":"\#(model)","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":1}}}"#,
+                #"event: message_start"# + "\n" + #"data: {"type":"message_start","message":{"id":"\#(id)","type":"message","role":"assistant","model":"\#(model)","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":1}}}"#,
                 #"event: content_block_start"# + "\n" + #"data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
                 #"event: content_block_delta"# + "\n" + #"data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi from \#(model)"}}"#,
                 #"event: content_block_stop"# + "\n" + #"data: {"type":"content_block_stop","index":0}"#,
@@ -119,7 +121,7 @@ final class FakeAnthropicUpstream: Sendable {
                 status: .ok, headers: [.contentType: "text/event-stream", HTTPField.Name("request-id")!: "req_fake"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: events.joined(separator: "\n\n") + "\n\n")))
         }
-        let reply = #"{"id":"msg_up","type":"message","role":"assistant","model":"\#(model)","content":[{"type":"text","text":"Hi from \#(model)"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":3}}"#
+        let reply = #"{"id":"\#(id)","type":"message","role":"assistant","model":"\#(model)","content":[{"type":"text","text":"Hi from \#(model)"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":3}}"#
         return Response(
             status: .ok, headers: [.contentType: "application/json", HTTPField.Name("request-id")!: "req_fake"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))

@@ -1,0 +1,62 @@
+import ProxyCore
+
+/// Serves the `thread` field of Messages requests (see `ThreadDirective`): a `continue` turn is
+/// rebuilt into the whole request from the thread kept, so every backend and every fallback gets
+/// the whole conversation, and each turn's reply is kept for the next.
+struct MessageThreads: Sendable {
+    let store: any MessageThreadStore
+    /// The time a turn happens at, for the shared database's leases and retention.
+    let now: @Sendable () -> UTCTime
+
+    /// The turn `client` asks for, and the request the backends take for it: the whole
+    /// conversation, without `thread`.
+    /// - Parameters:
+    ///   - owner: the client key's name, "" without client keys.
+    ///   - strings: long strings already written, for a passthrough body written again.
+    func open(
+        _ client: ClientRequest, _ directive: ThreadDirective, owner: String, strings: JSONStringEscapes?
+    ) async throws(AnthropicError) -> (ClientRequest, ThreadTurn) {
+        guard case .object(var body) = client.json else { throw .invalidRequest("The request body must be a JSON object.") }
+        let newMessages = body["messages"]?.arrayValue ?? []
+        let kind: ThreadTurn.Kind
+        switch directive {
+        case .create:
+            body["thread"] = nil
+            kind = .create(fields: ThreadConversation.fields(of: body))
+        case .continue(let previousID):
+            let conversation: ThreadConversation
+            do {
+                conversation = try await store.claim(previousID, owner: owner, at: now())
+            } catch let error as AnthropicError {
+                throw error
+            } catch {
+                throw Self.storeUnavailable(error)
+            }
+            do throws(AnthropicError) {
+                body = try conversation.request(continuing: body)
+            } catch {
+                await store.release(previousID)
+                throw error
+            }
+            kind = .continue(previousID: previousID)
+        }
+        let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
+        return (ClientRequest(replacing: client, with: .object(body), strings: strings), turn)
+    }
+
+    /// What a client is told when the store of threads does not answer.
+    static func storeUnavailable(_ error: any Error) -> AnthropicError {
+        AnthropicError(
+            .api, "Message threads cannot be continued right now: their database does not answer (\(error)); send the whole conversation without thread, or retry.",
+            status: 503)
+    }
+}
+
+extension AnthropicError {
+    /// A `thread` when `MESSAGE_THREADS` is off: the SDKs' tool runner reads the `error_code` and
+    /// sends the whole conversation again without a thread.
+    static let threadsOff = AnthropicError(
+        .invalidRequest,
+        "thread: message threads are off on this proxy (MESSAGE_THREADS=off); send the whole conversation in messages without a thread (the Anthropic SDK's tool runner does this by itself after this error).",
+        details: ["error_code": "thread_unsupported_request", "unsupported": ["thread"]])
+}

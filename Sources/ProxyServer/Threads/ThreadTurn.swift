@@ -1,0 +1,94 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ProxyCore
+
+/// One turn of a message thread, from the request that opened it to its reply: keeps the reply
+/// for the next turn once the client has it, and otherwise lets the turn it continued from be
+/// continued again.
+struct ThreadTurn: Sendable {
+    enum Kind: Sendable {
+        /// A new thread, with the create-only fields of its first request.
+        case create(fields: JSONObject)
+        case `continue`(previousID: String)
+    }
+
+    let threads: MessageThreads
+    let kind: Kind
+    let owner: String
+    /// The messages the request sent, as a thread keeps them.
+    let newMessages: [JSONValue]
+
+    /// `outcome`, with the reply kept before the client sees the end of it: a client that sends
+    /// the next turn as soon as this one ends finds it there.
+    func close(_ outcome: ExchangeOutcome, logger: Logger) async -> ExchangeOutcome {
+        switch outcome {
+        case .response(let response, let usage, let error):
+            guard (200..<300).contains(response.status.code) else {
+                await release()
+                return outcome
+            }
+            let bytes = await Self.collect(response.body)
+            if let reply = ThreadReply(wholeBody: bytes) { await keep(reply, logger: logger) } else { await release() }
+            var whole = response
+            whole.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            return .response(whole, usage: usage, error: error)
+        case .stream(let status, let headers, let produce):
+            guard (200..<300).contains(status.code) else {
+                await release()
+                return outcome
+            }
+            return .stream(status: status, headers: headers) { sink in
+                let tap = ThreadReplyTap()
+                let ending: StreamEnding
+                do {
+                    ending = try await produce(sink.tapped(by: tap))
+                } catch {
+                    await release()
+                    throw error
+                }
+                if case .completed = ending, let reply = tap.reply { await keep(reply, logger: logger) } else { await release() }
+                try sink.write(tap.heldBack)
+                return ending
+            }
+        }
+    }
+
+    private func keep(_ reply: ThreadReply, logger: Logger) async {
+        do {
+            switch kind {
+            case .create(let fields):
+                let conversation = ThreadConversation(owner: owner, fields: fields, messages: newMessages + [reply.message])
+                try await threads.store.create(conversation, replyID: reply.id, at: threads.now())
+            case .continue(let previousID):
+                try await threads.store.append(newMessages + [reply.message], replyID: reply.id, after: previousID, at: threads.now())
+            }
+        } catch {
+            // The client has its reply; its next turn finds no thread and sends the whole conversation.
+            logger.warning("Message thread: the reply \(reply.id) could not be kept (\(error)); the next turn will start a new thread.")
+            await release()
+        }
+    }
+
+    private func release() async {
+        if case .continue(let previousID) = kind { await threads.store.release(previousID) }
+    }
+
+    /// A whole response's body, read back from the response the backend made.
+    private static func collect(_ body: ResponseBody) async -> [UInt8] {
+        let collector = CollectedBody()
+        try? await body.write(collector)
+        return collector.bytes
+    }
+}
+
+/// Gathers what a response body writes.
+private final class CollectedBody: ResponseBodyWriter {
+    var bytes: [UInt8] = []
+
+    func write(_ buffer: ByteBuffer) async throws {
+        bytes += buffer.readableBytesView
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

@@ -1,0 +1,84 @@
+import ProxyCore
+import Testing
+
+@testable import ProxyServer
+
+@Suite struct MemoryThreadStoreTests {
+    private let now = UTCTime(millisecondsSince1970: 0)
+
+    private func conversation(_ text: String, owner: String = "") -> ThreadConversation {
+        ThreadConversation(
+            owner: owner, fields: ["system": "Be brief."],
+            messages: [["role": "user", "content": .string(text)], ["role": "assistant", "content": [["type": "text", "text": "ok"]]]])
+    }
+
+    private func expectError(_ code: String, _ work: () async throws -> Void) async {
+        do {
+            try await work()
+            Issue.record("expected \(code)")
+        } catch let error as AnthropicError {
+            #expect(error.details?["error_code"] == .string(code), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func aThreadIsALineOfRepliesContinuedOneTurnAtATime() async throws {
+        let store = MemoryThreadStore(maximumBytes: 1 << 20)
+        try await store.create(conversation("List files."), replyID: "msg_1", at: now)
+        #expect(try await store.claim("msg_1", owner: "", at: now) == conversation("List files."))
+        await expectError("thread_continue_in_flight") { _ = try await store.claim("msg_1", owner: "", at: now) }
+        await store.release("msg_1")
+        _ = try await store.claim("msg_1", owner: "", at: now)
+        let turn: [JSONValue] = [["role": "user", "content": "And hidden ones?"], ["role": "assistant", "content": [["type": "text", "text": "None."]]]]
+        try await store.append(turn, replyID: "msg_2", after: "msg_1", at: now)
+        await expectError("thread_already_continued") { _ = try await store.claim("msg_1", owner: "", at: now) }
+        let continued = try await store.claim("msg_2", owner: "", at: now)
+        #expect(continued.messages == conversation("List files.").messages + turn)
+        #expect(continued.fields == ["system": "Be brief."])
+        #expect(store.threadCount == 1)
+    }
+
+    @Test func unknownIdsAndOtherOwnersFindNoThread() async throws {
+        let store = MemoryThreadStore(maximumBytes: 1 << 20)
+        try await store.create(conversation("Mine.", owner: "alice"), replyID: "msg_a", at: now)
+        await expectError("thread_not_found") { _ = try await store.claim("msg_a", owner: "bob", at: now) }
+        await expectError("thread_not_found") { _ = try await store.claim("msg_nope", owner: "alice", at: now) }
+        #expect(try await store.claim("msg_a", owner: "alice", at: now).owner == "alice", "a refused claim claims nothing")
+    }
+
+    @Test func theLeastRecentlyUsedThreadGoesFirstWhenBytesRunOut() async throws {
+        let one = 2 * JSONWriter.encodedCount(.array(conversation("A").messages))
+        let store = MemoryThreadStore(maximumBytes: one * 2)
+        try await store.create(conversation("A"), replyID: "msg_a", at: now)
+        try await store.create(conversation("B"), replyID: "msg_b", at: now)
+        // A is used again, so B is now the least recently used.
+        _ = try await store.claim("msg_a", owner: "", at: now)
+        await store.release("msg_a")
+        try await store.create(conversation("C"), replyID: "msg_c", at: now)
+        await expectError("thread_not_found") { _ = try await store.claim("msg_b", owner: "", at: now) }
+        _ = try await store.claim("msg_a", owner: "", at: now)
+        _ = try await store.claim("msg_c", owner: "", at: now)
+        #expect(store.cost <= one * 2)
+        #expect(store.threadCount == 2)
+    }
+
+    @Test func threadsAreBoundedInNumberToo() async throws {
+        let store = MemoryThreadStore(maximumBytes: 1 << 30, maximumThreads: 3)
+        for index in 0..<5 { try await store.create(conversation("\(index)"), replyID: "msg_\(index)", at: now) }
+        #expect(store.threadCount == 3)
+        await expectError("thread_not_found") { _ = try await store.claim("msg_1", owner: "", at: now) }
+        _ = try await store.claim("msg_4", owner: "", at: now)
+    }
+
+    @Test func aThreadEvictedWhileItsTurnRanIsNotKeptAgain() async throws {
+        let one = 2 * JSONWriter.encodedCount(.array(conversation("A").messages))
+        let store = MemoryThreadStore(maximumBytes: one)
+        try await store.create(conversation("A"), replyID: "msg_a", at: now)
+        _ = try await store.claim("msg_a", owner: "", at: now)
+        try await store.create(conversation("B"), replyID: "msg_b", at: now)
+        try await store.append([["role": "user", "content": "more"]], replyID: "msg_a2", after: "msg_a", at: now)
+        await expectError("thread_not_found") { _ = try await store.claim("msg_a2", owner: "", at: now) }
+        #expect(store.cost == one)
+    }
+}
