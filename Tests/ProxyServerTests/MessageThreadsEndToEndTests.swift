@@ -154,6 +154,20 @@ import Testing
         }
     }
 
+    @Test func aThreadIsContinuedOnlyWithTheKeyThatMadeIt() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(FakeReply(text: "One."))
+            let made = try await harness.post("/v1/messages", json: Self.create(), headers: Self.beta.merging(["x-api-key": "sk-ant-alice-000"]) { $1 })
+            let id = try #require(try made.json["id"]?.stringValue)
+            let next = Self.continue(id, [["role": "user", "content": "Hi."]])
+            let bob = try await harness.post("/v1/messages", json: next, headers: Self.beta.merging(["x-api-key": "sk-ant-bob-000"]) { $1 })
+            try expectError(bob, status: 404, code: "thread_not_found")
+            harness.fake.enqueue(FakeReply(text: "Two."))
+            let alice = try await harness.post("/v1/messages", json: next, headers: Self.beta.merging(["authorization": "Bearer sk-ant-alice-000"]) { $1 })
+            #expect(alice.status == 200, "the same key, as a bearer token")
+        }
+    }
+
     @Test func aThreadNeedsItsBetaAndIsNotCounted() async throws {
         try await ProxyHarness.run { harness in
             let noBeta = try await harness.post("/v1/messages", json: Self.create())

@@ -1,7 +1,8 @@
 /// A message thread as kept between its turns: whose it is, the create-only fields it began with,
 /// and every message up to and including its newest reply.
 package struct ThreadConversation: Sendable, Equatable {
-    /// The client key that made the thread ("" without client keys): no other key continues it.
+    /// Who made the thread (a client key's name, a presented key's fingerprint): nobody else
+    /// continues it.
     package var owner: String
     /// `system` and `tools` as the creating request sent them (absent ones absent).
     package var fields: JSONObject

@@ -50,7 +50,8 @@ struct MessagesEndpoint: Sendable {
     ) async throws(AnthropicError) -> (ClientRequest, ThreadTurn?) {
         guard let directive = try ThreadDirective(body: client.json, betas: client.headers[values: .anthropicBeta]) else { return (client, nil) }
         guard let threads = services.threads else { throw .threadsOff }
-        let (whole, turn) = try await threads.open(client, directive, owner: record.clientKey ?? "", strings: services.writtenStrings)
+        let owner = MessageThreads.owner(clientKey: record.clientKey, headers: client.headers)
+        let (whole, turn) = try await threads.open(client, directive, owner: owner, strings: services.writtenStrings)
         record.messageCount = whole.json["messages"]?.arrayValue?.count ?? 0
         return (whole, turn)
     }

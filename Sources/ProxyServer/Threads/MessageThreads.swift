@@ -1,3 +1,4 @@
+import HTTPTypes
 import ProxyCore
 
 /// Serves the `thread` field of Messages requests (see `ThreadDirective`): a `continue` turn is
@@ -11,7 +12,7 @@ struct MessageThreads: Sendable {
     /// The turn `client` asks for, and the request the backends take for it: the whole
     /// conversation, without `thread`.
     /// - Parameters:
-    ///   - owner: the client key's name, "" without client keys.
+    ///   - owner: whose the thread is (see `owner(clientKey:headers:)`).
     ///   - strings: long strings already written, for a passthrough body written again.
     func open(
         _ client: ClientRequest, _ directive: ThreadDirective, owner: String, strings: JSONStringEscapes?
@@ -42,6 +43,15 @@ struct MessageThreads: Sendable {
         }
         let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
         return (ClientRequest(replacing: client, with: .object(body), strings: strings), turn)
+    }
+
+    /// Whose a thread is: the client key's name; without client keys, the fingerprint of the key
+    /// the client presented (people who each send their own Anthropic key continue only their own
+    /// threads); "" when it presented none.
+    static func owner(clientKey: String?, headers: HTTPFields) -> String {
+        if let clientKey { return clientKey }
+        let presented = ClientAuthenticator.presentedKeys(apiKeyHeader: headers[.xAPIKey], authorizationHeader: headers[.authorization])
+        return presented.first.map { "key " + UpstreamKeys.fingerprint($0) } ?? ""
     }
 
     /// What a client is told when the store of threads does not answer.
