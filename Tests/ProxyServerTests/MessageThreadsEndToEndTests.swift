@@ -70,6 +70,7 @@ import Testing
 
             let records = try await harness.records.waitFor(3)
             #expect(records.map(\.messageCount) == [1, 3, 5], "a record counts the whole conversation")
+            #expect(records.map(\.toolCount) == [1, 1, 1])
         }
     }
 

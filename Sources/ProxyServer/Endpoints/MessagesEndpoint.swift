@@ -53,6 +53,7 @@ struct MessagesEndpoint: Sendable {
         let owner = MessageThreads.owner(clientKey: record.clientKey, headers: client.headers)
         let (whole, turn) = try await threads.open(client, directive, owner: owner, strings: services.writtenStrings)
         record.messageCount = whole.json["messages"]?.arrayValue?.count ?? 0
+        record.toolCount = whole.json["tools"]?.arrayValue?.count ?? 0
         return (whole, turn)
     }
 
