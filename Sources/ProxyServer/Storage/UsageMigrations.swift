@@ -102,5 +102,20 @@ enum UsageMigrations {
             )
             """,
         ],
+        [
+            // Message threads, for whichever instance serves the next turn (SQLite serves one
+            // instance, which keeps them in memory). Named by their first reply's id.
+            "CREATE TABLE message_threads (thread_id TEXT PRIMARY KEY, owner TEXT NOT NULL, fields TEXT NOT NULL, last_used_at TEXT NOT NULL)",
+            "CREATE INDEX message_threads_last_used_at ON message_threads (last_used_at)",
+            // A thread's replies in order, each with only the messages its turn added (a JSON
+            // array); state is open, continuing (claimed until claimed_until) or continued.
+            """
+            CREATE TABLE message_thread_turns (
+                message_id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES message_threads ON DELETE CASCADE,
+                position INTEGER NOT NULL, messages TEXT NOT NULL, state TEXT NOT NULL, claimed_until TEXT
+            )
+            """,
+            "CREATE INDEX message_thread_turns_thread ON message_thread_turns (thread_id, position)",
+        ],
     ]
 }

@@ -1,0 +1,39 @@
+import ProxyCore
+import Testing
+
+@testable import ProxyServer
+
+@Suite struct RecentThreadConversationsTests {
+    static func conversation(_ text: String) -> ThreadConversation {
+        ThreadConversation(owner: "", fields: [:], messages: [["role": "user", "content": .string(text)]])
+    }
+
+    @Test func theLeastRecentlyUsedGoesFirstWhenTheBytesRunOut() {
+        // Each costs twice its 100 bytes: three fit.
+        let recent = RecentThreadConversations(maximumBytes: 600)
+        for id in ["a", "b", "c"] { recent.keep(Self.conversation(id), replyID: id, jsonBytes: 100) }
+        #expect(recent.conversation(of: "a") == Self.conversation("a"))
+        recent.keep(Self.conversation("d"), replyID: "d", jsonBytes: 100)
+        #expect(recent.conversation(of: "b") == nil)
+        #expect(recent.conversation(of: "a") != nil && recent.conversation(of: "c") != nil && recent.conversation(of: "d") != nil)
+        #expect(recent.cost == 600)
+        // One that cannot fit alone is not kept, and pushes nothing out.
+        recent.keep(Self.conversation("e"), replyID: "e", jsonBytes: 301)
+        #expect(recent.conversation(of: "e") == nil)
+        #expect(recent.cost == 600)
+    }
+
+    @Test func anExtendedConversationMovesToTheNewReply() {
+        let recent = RecentThreadConversations(maximumBytes: 1000)
+        recent.keep(Self.conversation("first"), replyID: "msg_1", jsonBytes: 100)
+        let added: [JSONValue] = [["role": "assistant", "content": "second"]]
+        recent.extend("msg_1", with: added, messagesBytes: 50, replyID: "msg_2")
+        #expect(recent.conversation(of: "msg_1") == nil)
+        #expect(recent.conversation(of: "msg_2")?.messages == Self.conversation("first").messages + added)
+        #expect(recent.cost == 300)
+        // A reply not kept extends nothing.
+        recent.extend("msg_unknown", with: added, messagesBytes: 50, replyID: "msg_3")
+        #expect(recent.conversation(of: "msg_3") == nil)
+        #expect(recent.cost == 300)
+    }
+}
