@@ -71,9 +71,15 @@ package enum ProxyServer {
     ) -> some ApplicationProtocol {
         // The ledger reads each record before the client keys do (see `ClientKeyRegistry.refresh`).
         let recorders: [any RequestObserver] = (ledger.map { [$0] } ?? []) + (clientKeys.map { [$0] } ?? [])
+        // Instances sharing a PostgreSQL keep threads there, each with a quarter of its memory
+        // budget for the conversations it served lately.
+        let sharedThreads = (ledger?.store as? PostgresUsageStore).map {
+            PostgresThreadStore(database: $0, cacheBytes: live.configuration.messageThreadsBytes / 4)
+        }
         let shared = SharedServices(
             live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys,
-            upstreamRests: ledger?.store as? any UpstreamRestBoard, explicitCacheBoard: ledger?.store as? any ExplicitCacheBoard)
+            upstreamRests: ledger?.store as? any UpstreamRestBoard, explicitCacheBoard: ledger?.store as? any ExplicitCacheBoard,
+            threadStore: sharedThreads)
         let sync = SharedStateSync.readings(store: ledger?.store, keys: shared.keys, caches: shared.explicitCaches)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)
@@ -115,7 +121,8 @@ package enum ProxyServer {
             server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live)]
-                + (sync.map { [SharedStateSync(read: $0, interval: restSyncInterval)] } ?? []),
+                + (sync.map { [SharedStateSync(read: $0, interval: restSyncInterval)] } ?? [])
+                + (sharedThreads.map { [MessageThreadJanitor(threads: $0, retention: { live.configuration.messageThreadRetention }, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,
             logger: logger
         )

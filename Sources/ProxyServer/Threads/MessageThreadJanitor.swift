@@ -12,10 +12,13 @@ struct MessageThreadJanitor: Service {
     var interval = Duration.seconds(10 * 60)
     var now: @Sendable () -> UTCTime = { UTCTime.now }
 
+    /// Sweeps until shutdown begins, which ends the wait between sweeps at once.
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await sweep()
-            try? await Task.sleep(for: interval)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sweep()
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 
