@@ -207,7 +207,7 @@ import Testing
         try await ProxyHarness.run { harness in
             let count = 24
             var slow = FakeReply(text: "A long answer, slowly.")
-            slow.pauseAfterFirstChunk = .seconds(3)  // long enough for all to overlap on a busy machine
+            slow.pauseAfterFirstChunk = .seconds(6)  // long enough for all to overlap on a busy machine (3 s was not, once)
             harness.fake.enqueue(contentsOf: Array(repeating: slow, count: count))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<count { group.addTask { try await harness.post("/v1/messages", json: Self.streamedRequest).status } }

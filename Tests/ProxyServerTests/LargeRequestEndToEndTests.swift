@@ -1,5 +1,9 @@
+import Foundation
+import NIOPosix
 import ProxyCore
 import Testing
+
+@testable import ProxyServer
 
 /// Requests far larger than a read buffer or a socket write arrive whole at the upstream, and
 /// turns that resend the same tool definitions get them translated from the same bytes.
@@ -34,6 +38,37 @@ import Testing
                 #expect(request["tools"]?.arrayValue?.count == 11, "the deferred tool that was never loaded is left out")
             }
             #expect(sent[0]["tools"] == sent[1]["tools"], "the second turn's tools, from the parsed-once definitions, translate the same")
+        }
+    }
+
+    /// The niceness of each of this process's threads (the proxy runs in it), by thread name.
+    private func threadNiceness() throws -> [(name: String, nice: Int)] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { task in
+            let stat = try String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8)
+            let name = try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            // After the name's closing parenthesis: state is field 3, nice field 19.
+            let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+            return Int(fields[16]).map { (name, $0) }
+        }
+    }
+
+    @Test func largeBodiesAloneAreBulkWork() {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        #expect(MessagesEndpoint.executor(forBodyLength: BulkWorkExecutor.threshold, on: loop) === BulkWorkExecutor.shared)
+        #expect(MessagesEndpoint.executor(forBodyLength: 40_000, on: loop) is EventLoopTaskExecutor)
+        #expect(MessagesEndpoint.executor(forBodyLength: nil, on: loop) is EventLoopTaskExecutor, "a body in chunks, of unknown length")
+    }
+
+    @Test func theBulkThreadsRunBelowTheEventLoopsPriority() async throws {
+        let text = String(repeating: "a line of output\n", count: 300 * 1024 / 17)
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(FakeReply(text: "Read it."))
+            let reply = try await harness.post("/v1/messages", json: try requestWithLargeToolResult(text, stream: false))
+            #expect(reply.status == 200)
+            let threads = try threadNiceness()
+            #expect(threads.contains { $0.name.hasPrefix("TP-") && $0.nice == 10 }, "the bulk threads: \(threads)")
+            let loops = threads.filter { $0.name.hasPrefix("NIO-") }
+            #expect(!loops.isEmpty && loops.allSatisfy { $0.nice == 0 }, "the event loops keep their priority: \(loops)")
         }
     }
 }
