@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import ProxyCore
 import Synchronization
 
@@ -12,14 +13,16 @@ final class ClientRequest: Sendable {
     let query: String?
     /// `count_tokens`: the body needs no `max_tokens`.
     let countingTokens: Bool
-    /// The bytes as they came, or those written from `json` when it stands for more (a thread's turn).
-    private let bytes: Mutex<[UInt8]?>
+    /// The body as it came; nil when `json` stands for more (a thread's turn).
+    private let received: ByteBuffer?
+    /// The body written from `json`, once a backend asked for it.
+    private let written = Mutex<[UInt8]?>(nil)
     /// Long strings already written, for a body written from `json`.
     private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
 
-    init(body: [UInt8], json: JSONValue, headers: HTTPFields, query: String?, countingTokens: Bool) {
-        self.bytes = Mutex(body)
+    init(body: ByteBuffer, json: JSONValue, headers: HTTPFields, query: String?, countingTokens: Bool) {
+        received = body
         self.json = json
         self.headers = headers
         self.query = query
@@ -30,7 +33,7 @@ final class ClientRequest: Sendable {
     /// The request `json` stands for, sent in place of `original`: its body is written only when a
     /// backend asks for the bytes (the passthrough), from `json`, taking long strings from `strings`.
     init(replacing original: ClientRequest, with json: JSONValue, strings: JSONStringEscapes?) {
-        self.bytes = Mutex(nil)
+        received = nil
         self.json = json
         self.strings = strings
         headers = original.headers
@@ -38,12 +41,14 @@ final class ClientRequest: Sendable {
         countingTokens = original.countingTokens
     }
 
-    /// The body's bytes.
+    /// The body's bytes, for the backend that sends them on as they are (the passthrough); the
+    /// others take `json`.
     var body: [UInt8] {
-        if let bytes = bytes.withLock({ $0 }) { return bytes }
-        let written = JSONWriter.encode(json, reusing: strings)
-        bytes.withLock { $0 = written }
-        return written
+        if let received { return Array(received.readableBytesView) }
+        if let bytes = written.withLock({ $0 }) { return bytes }
+        let bytes = JSONWriter.encode(json, reusing: strings)
+        written.withLock { $0 = bytes }
+        return bytes
     }
 
     var stream: Bool { json["stream"]?.boolValue ?? false }

@@ -147,7 +147,7 @@ struct MessagesEndpoint: Sendable {
         _ request: Request, countingTokens: Bool, record: inout RequestRecord, services: ProxyServices
     ) async throws(AnthropicError) -> ClientRequest {
         let (body, json) = try await readBody(request, services: services)
-        record.bytesIn = body.count
+        record.bytesIn = body.readableBytes
         record.clientModel = try Self.modelName(json)
         record.sessionID = RequestRecord.sessionID(fromUserID: json["metadata"]?["user_id"]?.stringValue)
         let client = ClientRequest(body: body, json: json, headers: request.headers, query: request.uri.query, countingTokens: countingTokens)
@@ -160,16 +160,15 @@ struct MessagesEndpoint: Sendable {
     }
 
     /// The body's bytes (decompressed) and its JSON, refusing what is too large, not JSON, or looping back.
-    private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> ([UInt8], JSONValue) {
+    private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> (ByteBuffer, JSONValue) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
         }
         let buffer = try await RequestBodyReader.read(request, limit: services.configuration.requestBodyLimit)
-        let bytes = Array(buffer.readableBytesView)
-        services.debugBody("client request", bytes)
+        services.debugBody("client request", buffer.readableBytesView)
         do {
-            return (bytes, try JSONParser.parse(bytes, reusing: services.requestFragments, conversations: services.conversations))
+            return (buffer, try JSONParser.parse(buffer.readableBytesView, reusing: services.requestFragments, conversations: services.conversations))
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }

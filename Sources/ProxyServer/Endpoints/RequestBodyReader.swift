@@ -9,7 +9,12 @@ enum RequestBodyReader {
     static func read(_ request: Request, limit: Int) async throws(AnthropicError) -> ByteBuffer {
         let encoding = try RequestContentEncoding(header: request.headers[.contentEncoding])
         do {
-            guard encoding != .identity else { return try await request.body.collect(upTo: limit) }
+            guard encoding != .identity else {
+                // Room for the whole body from the start: grown as it came, a megabyte's buffer ends up with two.
+                var body = ByteBufferAllocator().buffer(capacity: min(request.headers[.contentLength].flatMap { Int($0) } ?? 0, limit))
+                try await request.body.collect(upTo: limit, into: &body)
+                return body
+            }
             var decompressor = RequestBodyDecompressor(encoding: encoding, limit: limit)
             for try await chunk in request.body { try decompressor.decompress(chunk) }
             return try decompressor.finish()

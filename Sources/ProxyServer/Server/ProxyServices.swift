@@ -46,7 +46,7 @@ struct ProxyServices: Sendable {
     var logger: Logger { shared.logger }
 
     /// Logs a body at debug level, with every secret redacted.
-    func debugBody(_ label: String, _ bytes: [UInt8]) {
+    func debugBody(_ label: String, _ bytes: some Collection<UInt8>) {
         guard logger.logLevel <= .debug else { return }
         logger.debug("\(label): \(redactor.redact(String(decoding: bytes, as: UTF8.self)))")
     }
