@@ -7,7 +7,8 @@ import Synchronization
 /// and never changes while shared, so an entry found by its address is the same text.
 ///
 /// Bounded by bytes (a string and its text count together); when over, the least recently used
-/// entries go until a quarter of the bound is free.
+/// entries go until a quarter of the bound is free. It carries the messages translators wrote,
+/// kept for the same reason (a provider adapter is given this one cache).
 package final class JSONStringEscapes: Sendable {
     /// Shorter strings are written about as fast as they are found.
     package static let minimumBytes = 2048
@@ -27,9 +28,13 @@ package final class JSONStringEscapes: Sendable {
 
     package let maximumBytes: Int
     private let state = Mutex(State())
+    /// What translators wrote for each message, within twice `maximumBytes` of its own: the long
+    /// strings of the messages it keeps are kept there, not here.
+    package let translatedMessages: TranslatedMessageCache
 
     package init(maximumBytes: Int = 64 << 20) {
         self.maximumBytes = maximumBytes
+        translatedMessages = TranslatedMessageCache(maximumBytes: 2 * maximumBytes)
     }
 
     /// The text written before for this very string (its storage, not only its contents).
