@@ -22,8 +22,8 @@ package struct JSONWriter {
     package static func encode(
         _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
     ) -> [UInt8] {
-        // The fragments are most of the body: room for them and the rest at once, not by doubling.
-        var writer = JSONWriter(reservingCapacity: fragments.reduce(64 << 10) { $0 + $1.count + 1 }, reusing: strings)
+        // One block of the body's size (a megabyte or more late in a session), not doubling to it.
+        var writer = JSONWriter(reservingCapacity: encodedCount(.object(object)) + fragments.reduce(0) { $0 + $1.count + 1 }, reusing: strings)
         writer.write(object, appending: fragments, toArrayAt: key)
         return writer.bytes
     }

@@ -58,8 +58,10 @@ package final class TranslatedMessageCache: Sendable {
                 fragments.append(kept.fragment)
                 continue
             }
-            var writer = JSONWriter()
-            for (position, value) in try translate(index, message).enumerated() {
+            let values = try translate(index, message)
+            // Kept for many turns: in a block of its own size, not one doubled to it with room to spare.
+            var writer = JSONWriter(reservingCapacity: values.reduce(0) { $0 + JSONWriter.encodedCount($1) + 1 })
+            for (position, value) in values.enumerated() {
                 if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
                 writer.write(value)
             }
