@@ -22,8 +22,9 @@ package struct JSONWriter {
     package static func encode(
         _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
     ) -> [UInt8] {
-        // One block of the body's size (a megabyte or more late in a session), not doubling to it.
-        var writer = JSONWriter(reservingCapacity: encodedCount(.object(object)) + fragments.reduce(0) { $0 + $1.count + 1 }, reusing: strings)
+        // The fragments are most of a late session's body: room for them and the rest (tools, the
+        // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
+        var writer = JSONWriter(reservingCapacity: fragments.reduce(64 << 10) { $0 + $1.count + 1 }, reusing: strings)
         writer.write(object, appending: fragments, toArrayAt: key)
         return writer.bytes
     }

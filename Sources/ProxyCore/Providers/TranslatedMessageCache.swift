@@ -54,7 +54,7 @@ package final class TranslatedMessageCache: Sendable {
         fragments.reserveCapacity(messages.count)
         var written: [(key: Int, entry: Entry)] = []
         for (index, message) in messages.enumerated() {
-            if let kept = candidates[index], kept.context == context, Self.isIdentical(kept.message, message) {
+            if let kept = candidates[index], kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
                 fragments.append(kept.fragment)
                 continue
             }
