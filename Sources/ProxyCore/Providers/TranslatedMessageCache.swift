@@ -8,8 +8,8 @@ import Synchronization
 /// position: a rewind, an edit, a compaction or a moved `cache_control` breakpoint (which no
 /// translation here writes) only changes which messages are found.
 ///
-/// Bounded by the bytes written (a kept message's strings are most of the time the parsed
-/// conversation's, which `ConversationPrefixCache` counts); when over, the least recently used
+/// Bounded by bytes: a fragment counts twice, for the message kept beside it, whose strings
+/// outlive their conversation in `ConversationPrefixCache`; when over, the least recently used
 /// entries go until a quarter of the bound is free.
 package final class TranslatedMessageCache: Sendable {
     private struct Entry {
@@ -17,7 +17,7 @@ package final class TranslatedMessageCache: Sendable {
         let context: String
         let fragment: [UInt8]
         var lastUse: UInt64
-        var cost: Int { fragment.count }
+        var cost: Int { 2 * fragment.count }
     }
 
     private struct State {
