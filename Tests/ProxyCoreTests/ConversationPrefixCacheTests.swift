@@ -147,6 +147,101 @@ import Testing
         }
     }
 
+    // MARK: - Translated messages
+
+    /// A session's turns, each translated with the messages kept from the turn before, for a
+    /// model and then another whose translation of the same messages differs (the system role, the
+    /// reasoning signatures matched against the model): never a stale message.
+    @Test(arguments: [("openai/gpt-4.1", "openai/gpt-5"), ("responses/gpt-5", "responses/o3"), ("openai/gpt-5", "responses/gpt-5")])
+    func aKeptMessageIsOnlyReusedForTheSameTranslation(models: (String, String)) throws {
+        var random = SeededSplitMix64(seed: 11)
+        let strings = JSONStringEscapes()
+        var history = Self.opening + [["role": "system", "content": "Mind the tests."] as JSONValue]
+        for index in 0..<4 {
+            history += Self.exchange(index, resultLines: 40, random: &random)
+            let json = try JSONParser.parse(try Self.body(Self.withBreakpoint(history)))
+            for model in [models.0, models.1, models.0] {
+                #expect(try Self.translated(json, model: model, strings: strings) == Self.translated(json, model: model, strings: nil), "\(model)")
+            }
+        }
+        #expect(strings.translatedMessages.usage.messages > 0)
+    }
+
+    /// Reasoning replayed to a server that wants it back, or not: two translations of one message.
+    @Test func replayedReasoningIsPartOfAKeptMessagesTranslation() throws {
+        let strings = JSONStringEscapes()
+        let json: JSONValue = [
+            "model": "m", "max_tokens": 100,
+            "messages": [
+                ["role": "user", "content": "Hi"],
+                ["role": "assistant", "content": [["type": "thinking", "thinking": "Greet back.", "signature": ""], ["type": "text", "text": "Hello"]]],
+                ["role": "user", "content": "Again"],
+            ],
+        ]
+        let request = try MessagesRequest(json: json)
+        for replays in [true, false, true] {
+            let translator = OpenAIChatRequestTranslator(
+                model: "m", profile: ModelProfile(maxOutputTokens: 1000), options: OpenAIChatOptions(replaysReasoning: replays))
+            #expect(try translator.encode(request, reusing: strings) == JSONWriter.encode(try translator.translate(request)), "replays: \(replays)")
+        }
+    }
+
+    /// Messages that are equal but not the same bytes (`JSONValue` and `String` equality are looser)
+    /// translate to their own bytes: numbers written differently, members in another order, text in
+    /// another Unicode normalisation.
+    @Test func anEqualMessageWrittenOtherwiseIsNotReused() throws {
+        let strings = JSONStringEscapes()
+        // Combining marks in either order: canonically equivalent, as long, and not the same bytes.
+        let padding = String(repeating: "Count the marks. ", count: 4)
+        let marks = padding + "a\u{301}\u{316}" + padding
+        let reordered = padding + "a\u{316}\u{301}" + padding
+        #expect(marks == reordered && marks.utf8.count == reordered.utf8.count)
+        let variants: [(input: JSONValue, text: String)] = [
+            (["count": .number("1"), "a": "x", "b": "y"], marks),
+            (["count": .number("1.0"), "a": "x", "b": "y"], marks),
+            (["count": .number("1.0"), "b": "y", "a": "x"], marks),
+            (["count": .number("1.0"), "b": "y", "a": "x"], reordered),
+        ]
+        for variant in variants {
+            let messages: [JSONValue] = [
+                ["role": "user", "content": "Count."],
+                ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "Count", "input": variant.input]]],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(variant.text)]]],
+            ]
+            let json = try JSONParser.parse(try Self.body(messages))
+            for model in ["openai/gpt-4.1", "responses/gpt-5"] {
+                #expect(try Self.translated(json, model: model, strings: strings) == Self.translated(json, model: model, strings: nil), "\(model) \(variant)")
+            }
+        }
+    }
+
+    @Test func aLaterTurnTranslatesOnlyItsNewMessages() throws {
+        var random = SeededSplitMix64(seed: 12)
+        let strings = JSONStringEscapes()
+        var history = Self.opening
+        for index in 0..<5 { history += Self.exchange(index, random: &random) }
+        _ = try Self.translated(try JSONParser.parse(try Self.body(Self.withBreakpoint(history))), model: "openai/gpt-4.1", strings: strings)
+        #expect(strings.translatedMessages.usage.messages == history.count)
+        // The message the breakpoint moved off translates as before: only the new exchange is added.
+        history += Self.exchange(5, random: &random)
+        _ = try Self.translated(try JSONParser.parse(try Self.body(Self.withBreakpoint(history))), model: "openai/gpt-4.1", strings: strings)
+        #expect(strings.translatedMessages.usage.messages == history.count)
+    }
+
+    @Test func translatedMessagesAreKeptWithinTheirBytes() throws {
+        var random = SeededSplitMix64(seed: 13)
+        let strings = JSONStringEscapes(maximumBytes: 20_000)
+        let bound = strings.translatedMessages.maximumBytes
+        var history = Self.opening
+        for index in 0..<20 {
+            history += Self.exchange(index, resultLines: 30, random: &random)
+            let json = try JSONParser.parse(try Self.body(history))
+            #expect(try Self.translated(json, model: "openai/gpt-4.1", strings: strings) == Self.translated(json, model: "openai/gpt-4.1", strings: nil))
+            #expect(strings.translatedMessages.usage.cost <= bound)
+        }
+        #expect(strings.translatedMessages.usage.messages < history.count, "the oldest went")
+    }
+
     // MARK: - Bounds
 
     @Test func theLeastRecentlyUsedConversationGoesFirst() throws {

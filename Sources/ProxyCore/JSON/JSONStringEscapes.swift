@@ -7,7 +7,11 @@ import Synchronization
 /// and never changes while shared, so an entry found by its address is the same text.
 ///
 /// Bounded by bytes (a string and its text count together); when over, the least recently used
-/// entries go until a quarter of the bound is free.
+/// entries go until a quarter of the bound is free. It carries the messages translators wrote
+/// (a provider adapter is given this one cache), with twice the bound of their own: their long
+/// strings are kept there, not here, and as many sessions as the conversations kept must fit (at
+/// the default PREFIX_CACHE_MB, 32 of a megabyte), or sessions taking turns round and round each
+/// find their messages gone, the least recently used.
 package final class JSONStringEscapes: Sendable {
     /// Shorter strings are written about as fast as they are found.
     package static let minimumBytes = 2048
@@ -27,9 +31,12 @@ package final class JSONStringEscapes: Sendable {
 
     package let maximumBytes: Int
     private let state = Mutex(State())
+    /// What translators wrote for each message.
+    package let translatedMessages: TranslatedMessageCache
 
     package init(maximumBytes: Int = 64 << 20) {
         self.maximumBytes = maximumBytes
+        translatedMessages = TranslatedMessageCache(maximumBytes: 2 * maximumBytes)
     }
 
     /// The text written before for this very string (its storage, not only its contents).

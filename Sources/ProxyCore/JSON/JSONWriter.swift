@@ -17,6 +17,18 @@ package struct JSONWriter {
         return writer.bytes
     }
 
+    /// Compact JSON bytes for an object whose array member `key` goes on with `fragments`: its
+    /// further elements, already written, each a comma-separated run of values (or nothing).
+    package static func encode(
+        _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
+    ) -> [UInt8] {
+        // The fragments are most of a late session's body: room for them and the rest (tools, the
+        // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
+        var writer = JSONWriter(reservingCapacity: fragments.reduce(64 << 10) { $0 + $1.count + 1 }, reusing: strings)
+        writer.write(object, appending: fragments, toArrayAt: key)
+        return writer.bytes
+    }
+
     /// Compact JSON text for a value.
     package static func string(_ value: JSONValue) -> String {
         String(decoding: encode(value), as: UTF8.self)
@@ -58,23 +70,41 @@ package struct JSONWriter {
         case .bool(let flag): appendASCII(flag ? "true" : "false")
         case .number(let text): bytes.append(contentsOf: text.utf8)
         case .string(let text): write(string: text)
-        case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(element)
-            }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let object):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(string: member.key)
-                bytes.append(UInt8(ascii: ":"))
+        case .array(let elements): write(elements)
+        case .object(let object): write(object)
+        }
+    }
+
+    /// An array: its elements, then `fragments` (elements already written, see `encode(_:appending:toArrayAt:reusing:)`).
+    private mutating func write(_ elements: [JSONValue], appending fragments: [[UInt8]] = []) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(element)
+        }
+        var isFirst = elements.isEmpty
+        for fragment in fragments where !fragment.isEmpty {
+            if !isFirst { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: fragment)
+            isFirst = false
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An object; its array member `key`, if any, goes on with `fragments`.
+    private mutating func write(_ object: JSONObject, appending fragments: [[UInt8]] = [], toArrayAt key: String? = nil) {
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in object.members.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(string: member.key)
+            bytes.append(UInt8(ascii: ":"))
+            if let key, member.key == key, case .array(let elements) = member.value {
+                write(elements, appending: fragments)
+            } else {
                 write(member.value)
             }
-            bytes.append(UInt8(ascii: "}"))
         }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Writes a string literal with the escapes JSON requires (quote, backslash, control characters).

@@ -20,9 +20,9 @@ package struct OpenAIChatAdapter: ProviderAdapter {
 
     package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
         let promptCacheKey = options.takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
-        return JSONWriter.encode(
-            try OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey).translate(request),
-            reusing: strings)
+        let translator = OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey)
+        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+        return try translator.encode(request, reusing: strings)
     }
 
     package func url(stream: Bool) -> String { target.chatCompletionsURL }

@@ -22,13 +22,37 @@ package struct OpenAIChatRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        var body = try self.body(request)
+        var messages = body["messages"]?.arrayValue ?? []
+        for (index, message) in request.messages.enumerated() { messages += try chatMessages(message, at: index) }
+        body["messages"] = .array(messages)
+        return .object(body)
+    }
+
+    /// What `translate` gives, written; each message's part is taken from `strings`'s translated
+    /// messages when kept (it depends on the message and on `messageContext` only).
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+        let body = try self.body(request)
+        let fragments = try strings.translatedMessages.fragments(of: request.messages, context: messageContext) {
+            index, message throws(AnthropicError) in try chatMessages(message, at: index)
+        }
+        return JSONWriter.encode(body, appending: fragments, toArrayAt: "messages", reusing: strings)
+    }
+
+    /// Everything a message's translation reads besides the message.
+    private var messageContext: String {
+        "chat\u{0}\(systemRole)\u{0}\(replayedReasoningField ?? "")"
+    }
+
+    /// The body with `messages` holding the system prompt only.
+    private func body(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
         let isSearchModel = OpenAISearchModel.matches(model)
         if isSearchModel, !request.tools.isEmpty {
             throw .invalidRequest("tools: '\(model)' is an OpenAI search model, which cannot call tools; route requests with tools to another model")
         }
         var body = JSONObject()
         body.append("model", .string(model))
-        body.append("messages", .array(try messages(request)))
+        body.append("messages", .array(systemMessages(request)))
         let maxTokens = min(request.maxTokens, profile.maxOutputTokens)
         body.append(profile.isOpenAIReasoningModel ? "max_completion_tokens" : "max_tokens", .int(maxTokens))
         if !profile.isOpenAIReasoningModel {
@@ -60,33 +84,35 @@ package struct OpenAIChatRequestTranslator: Sendable {
             body.append("stream_options", ["include_usage": true])
         }
         for parameter in options.omittedParameters.union(isSearchModel ? OpenAISearchModel.refusedParameters : []) { body[parameter] = nil }
-        return .object(body)
+        return body
     }
 
     // MARK: - Messages
 
-    private func messages(_ request: MessagesRequest) throws(AnthropicError) -> [JSONValue] {
-        let systemRole: JSONValue = profile.isOpenAIReasoningModel ? "developer" : "system"
-        var messages: [JSONValue] = []
+    private var systemRole: String { profile.isOpenAIReasoningModel ? "developer" : "system" }
+
+    /// The field the server wants its own reasoning back in, when it does.
+    private var replayedReasoningField: String? { options.replaysReasoning ? options.reasoningField : nil }
+
+    /// The system prompt (and the output schema's instruction) as the first message, if any.
+    private func systemMessages(_ request: MessagesRequest) -> [JSONValue] {
         var system = request.system
         if let schema = request.outputSchema, !options.takesJSONSchema { system.append(Self.schemaInstruction(schema)) }
-        if !system.isEmpty {
-            messages.append(["role": systemRole, "content": .string(system.joined(separator: "\n\n"))])
+        return system.isEmpty ? [] : [["role": .string(systemRole), "content": .string(system.joined(separator: "\n\n"))]]
+    }
+
+    /// The Chat messages for the request's message at `index`: none, one, or a user turn's tool
+    /// messages and the rest.
+    private func chatMessages(_ message: MessagesRequest.Message, at index: Int) throws(AnthropicError) -> [JSONValue] {
+        let path = "messages.\(index).content"
+        switch message.role {
+        case .system:
+            return [["role": .string(systemRole), "content": .string(try Self.plainText(message.content, path: path))]]
+        case .assistant:
+            return Self.assistantMessage(message.content, reasoningField: replayedReasoningField).map { [$0] } ?? []
+        case .user:
+            return try Self.userMessages(message.content, path: path)
         }
-        for (index, message) in request.messages.enumerated() {
-            let path = "messages.\(index).content"
-            switch message.role {
-            case .system:
-                let text = try Self.plainText(message.content, path: path)
-                messages.append(["role": systemRole, "content": .string(text)])
-            case .assistant:
-                let reasoningField = options.replaysReasoning ? options.reasoningField : nil
-                if let assistant = Self.assistantMessage(message.content, reasoningField: reasoningField) { messages.append(assistant) }
-            case .user:
-                messages.append(contentsOf: try Self.userMessages(message.content, path: path))
-            }
-        }
-        return messages
     }
 
     private static func plainText(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> String {

@@ -19,8 +19,9 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
         // OpenAI's own endpoint and Azure's route their cache by the key; other hosts are not sent one.
         let takesPromptCacheKey = target.preset?.chat.takesPromptCacheKey ?? true
         let promptCacheKey = takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
-        return JSONWriter.encode(
-            try OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey).translate(request), reusing: strings)
+        let translator = OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey)
+        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+        return try translator.encode(request, reusing: strings)
     }
 
     package func url(stream: Bool) -> String { target.responsesURL }

@@ -25,6 +25,31 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
+        var body = try self.body(request)
+        var items: [JSONValue] = []
+        for (index, message) in request.messages.enumerated() { items += try inputItems(message, at: index) }
+        body["input"] = .array(items)
+        return .object(body)
+    }
+
+    /// What `translate` gives, written; each message's items are taken from `strings`'s translated
+    /// messages when kept (they depend on the message and on `messageContext` only).
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+        let body = try self.body(request)
+        let fragments = try strings.translatedMessages.fragments(of: request.messages, context: messageContext) {
+            index, message throws(AnthropicError) in try inputItems(message, at: index)
+        }
+        return JSONWriter.encode(body, appending: fragments, toArrayAt: "input", reusing: strings)
+    }
+
+    /// Everything a message's translation reads besides the message: reasoning signatures are
+    /// matched against the model.
+    private var messageContext: String {
+        "responses\u{0}\(systemRole)\u{0}\(model)"
+    }
+
+    /// The body with an empty `input`.
+    private func body(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
         if !request.stopSequences.isEmpty {
             throw .invalidRequest(
                 "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")
@@ -33,7 +58,7 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
         var body = JSONObject()
         body.append("model", .string(model))
         if !request.system.isEmpty { body.append("instructions", .string(request.system.joined(separator: "\n\n"))) }
-        body.append("input", .array(try input(request)))
+        body.append("input", [])
         body.append("max_output_tokens", .int(min(request.maxTokens, profile.maxOutputTokens)))
         var include: [JSONValue] = []
         if profile.isOpenAIReasoningModel {
@@ -62,31 +87,28 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
             if ModelCatalog.keepsPromptCacheForADay(model) { body.append("prompt_cache_retention", "24h") }
         }
         if request.stream { body.append("stream", true) }
-        return .object(body)
+        return body
     }
 
     // MARK: - Input items
 
-    private var systemRole: JSONValue { profile.isOpenAIReasoningModel ? "developer" : "system" }
+    private var systemRole: String { profile.isOpenAIReasoningModel ? "developer" : "system" }
 
-    private func input(_ request: MessagesRequest) throws(AnthropicError) -> [JSONValue] {
-        var items: [JSONValue] = []
-        for (index, message) in request.messages.enumerated() {
-            let path = "messages.\(index).content"
-            switch message.role {
-            case .system:
-                let parts = try message.content.enumerated().map { inner, block throws(AnthropicError) -> JSONValue in
-                    guard case .text(let text) = block else { throw .invalidRequest("\(path).\(inner): system messages may hold only text") }
-                    return Self.inputText(text)
-                }
-                if !parts.isEmpty { items.append(Self.message(role: systemRole, parts)) }
-            case .assistant:
-                items += assistantItems(message.content)
-            case .user:
-                items += try Self.userItems(message.content, path: path)
+    /// The input items for the request's message at `index`.
+    private func inputItems(_ message: MessagesRequest.Message, at index: Int) throws(AnthropicError) -> [JSONValue] {
+        let path = "messages.\(index).content"
+        switch message.role {
+        case .system:
+            let parts = try message.content.enumerated().map { inner, block throws(AnthropicError) -> JSONValue in
+                guard case .text(let text) = block else { throw .invalidRequest("\(path).\(inner): system messages may hold only text") }
+                return Self.inputText(text)
             }
+            return parts.isEmpty ? [] : [Self.message(role: .string(systemRole), parts)]
+        case .assistant:
+            return assistantItems(message.content)
+        case .user:
+            return try Self.userItems(message.content, path: path)
         }
-        return items
     }
 
     /// Text runs become assistant messages, tool_use blocks `function_call` items, and thinking

@@ -1,0 +1,140 @@
+import Synchronization
+
+/// What a translator wrote for each message of a conversation, kept for the next turn. Claude
+/// Code resends the whole conversation every turn; where a message's translation depends only on
+/// the message and on the request's `context` (the protocol, and what of the model and the server
+/// it reads), a later turn copies the bytes written for it instead of translating and writing it
+/// again. A kept message must be identical to the byte (`ContentBlock.isIdentical`), whatever its
+/// position: a rewind, an edit, a compaction or a moved `cache_control` breakpoint (which no
+/// translation here writes) only changes which messages are found.
+///
+/// Bounded by bytes: a fragment counts twice, for the message kept beside it, whose strings
+/// outlive their conversation in `ConversationPrefixCache`; when over, the least recently used
+/// entries go until a quarter of the bound is free.
+package final class TranslatedMessageCache: Sendable {
+    private struct Entry {
+        let message: MessagesRequest.Message
+        let context: String
+        let fragment: [UInt8]
+        var lastUse: UInt64
+        var cost: Int { 2 * fragment.count }
+    }
+
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var cost = 0
+        var clock: UInt64 = 0
+    }
+
+    package let maximumBytes: Int
+    private let state = Mutex(State())
+
+    package init(maximumBytes: Int = 64 << 20) {
+        self.maximumBytes = maximumBytes
+    }
+
+    /// The JSON each message translates to: its values, comma-separated (none for a message that
+    /// translates to nothing), as `translate` gives them for the message at an index. Kept ones are
+    /// taken from here; the others are translated, written and kept (their long strings here only,
+    /// not in `JSONStringEscapes` too).
+    package func fragments(
+        of messages: [MessagesRequest.Message], context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
+    ) throws(AnthropicError) -> [[UInt8]] {
+        let keys = messages.map { Self.key($0, context: context) }
+        let candidates = state.withLock { state in
+            keys.map { key -> Entry? in
+                guard var entry = state.entries[key] else { return nil }
+                state.clock += 1
+                entry.lastUse = state.clock
+                state.entries[key] = entry
+                return entry
+            }
+        }
+        var fragments: [[UInt8]] = []
+        fragments.reserveCapacity(messages.count)
+        var written: [(key: Int, entry: Entry)] = []
+        for (index, message) in messages.enumerated() {
+            if let kept = candidates[index], kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
+                fragments.append(kept.fragment)
+                continue
+            }
+            let values = try translate(index, message)
+            // Kept for many turns: in a block of its own size, not one doubled to it with room to spare.
+            var writer = JSONWriter(reservingCapacity: values.reduce(0) { $0 + JSONWriter.encodedCount($1) + 1 })
+            for (position, value) in values.enumerated() {
+                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+                writer.write(value)
+            }
+            fragments.append(writer.bytes)
+            written.append((keys[index], Entry(message: message, context: context, fragment: writer.bytes, lastUse: 0)))
+        }
+        if !written.isEmpty { keep(written) }
+        return fragments
+    }
+
+    /// How many messages are kept, and what they cost, for tests.
+    package var usage: (messages: Int, cost: Int) {
+        state.withLock { ($0.entries.count, $0.cost) }
+    }
+
+    private func keep(_ written: [(key: Int, entry: Entry)]) {
+        state.withLock { state in
+            for (key, var entry) in written where entry.cost <= maximumBytes {
+                state.clock += 1
+                entry.lastUse = state.clock
+                state.cost += entry.cost - (state.entries[key]?.cost ?? 0)
+                state.entries[key] = entry
+            }
+            guard state.cost > maximumBytes else { return }
+            for (evicted, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+                state.entries[evicted] = nil
+                state.cost -= old.cost
+                if state.cost <= maximumBytes - maximumBytes / 4 { break }
+            }
+        }
+    }
+
+    private static func isIdentical(_ a: MessagesRequest.Message, _ b: MessagesRequest.Message) -> Bool {
+        a.role == b.role && a.content.count == b.content.count && zip(a.content, b.content).allSatisfy { $0.isIdentical(to: $1) }
+    }
+
+    /// Where a message is kept: its context, role and blocks, each string by its length and outer
+    /// bytes (a tool result of tens of kilobytes is not hashed whole; a hit is compared in full).
+    private static func key(_ message: MessagesRequest.Message, context: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(context)
+        hasher.combine(message.role)
+        hasher.combine(message.content.count)
+        for block in message.content { sample(block, into: &hasher) }
+        return hasher.finalize()
+    }
+
+    private static func sample(_ block: ContentBlock, into hasher: inout Hasher) {
+        switch block {
+        case .text(let text), .redactedThinking(let text):
+            sample(text, into: &hasher)
+        case .thinking(let text, let signature):
+            sample(text, into: &hasher)
+            sample(signature, into: &hasher)
+        case .toolUse(let id, let name, _), .serverToolUse(let id, let name, _):
+            sample(id, into: &hasher)
+            sample(name, into: &hasher)
+        case .toolResult(let id, let content, let isError):
+            sample(id, into: &hasher)
+            hasher.combine(isError)
+            for inner in content { sample(inner, into: &hasher) }
+        case .image, .document, .citedText, .webSearchToolResult:
+            hasher.combine(0)
+        }
+    }
+
+    private static func sample(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes.prefix(32)))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes.suffix(32)))
+        }
+    }
+}
