@@ -34,9 +34,11 @@ package final class JSONStringEscapes: Sendable {
     /// What translators wrote for each message.
     package let translatedMessages: TranslatedMessageCache
 
-    package init(maximumBytes: Int = 64 << 20) {
+    /// - Parameter translatedMessageBytes: what the translated messages may take; twice
+    ///   `maximumBytes` when nil.
+    package init(maximumBytes: Int = 64 << 20, translatedMessageBytes: Int? = nil) {
         self.maximumBytes = maximumBytes
-        translatedMessages = TranslatedMessageCache(maximumBytes: 2 * maximumBytes)
+        translatedMessages = TranslatedMessageCache(maximumBytes: translatedMessageBytes ?? 2 * maximumBytes)
     }
 
     /// The text written before for this very string (its storage, not only its contents).
