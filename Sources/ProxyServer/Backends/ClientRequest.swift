@@ -13,6 +13,8 @@ final class ClientRequest: Sendable {
     let query: String?
     /// `count_tokens`: the body needs no `max_tokens`.
     let countingTokens: Bool
+    /// About how many bytes of JSON the request is: what decoding and translating it costs.
+    let size: Int
     /// The body as it came; nil when `json` stands for more (a thread's turn).
     private let received: ByteBuffer?
     /// The body written from `json`, once a backend asked for it.
@@ -23,6 +25,7 @@ final class ClientRequest: Sendable {
 
     init(body: ByteBuffer, json: JSONValue, headers: HTTPFields, query: String?, countingTokens: Bool) {
         received = body
+        size = body.readableBytes
         self.json = json
         self.headers = headers
         self.query = query
@@ -32,8 +35,10 @@ final class ClientRequest: Sendable {
 
     /// The request `json` stands for, sent in place of `original`: its body is written only when a
     /// backend asks for the bytes (the passthrough), from `json`, taking long strings from `strings`.
-    init(replacing original: ClientRequest, with json: JSONValue, strings: JSONStringEscapes?) {
+    /// - Parameter size: about how many bytes of JSON `json` is.
+    init(replacing original: ClientRequest, with json: JSONValue, size: Int, strings: JSONStringEscapes?) {
         received = nil
+        self.size = size
         self.json = json
         self.strings = strings
         headers = original.headers

@@ -6,13 +6,17 @@ import ProxyCore
 /// every provider, which it never names.
 struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
-        let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
-        let translating = Adapter(request: messages, target: target, catalog: services.catalog)
+        // Decoding, translating and writing a large request is bulk work, off the event loop.
+        let (messages, translating, first) = try await BulkWorkExecutor.run(forBytes: request.size) { () async throws(UpstreamFailure) in
+            let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
+            let translating = Adapter(request: messages, target: target, catalog: services.catalog)
+            return (messages, translating, try await Self.prepare(translating, target: target, key: key, services: services))
+        }
         let url = translating.url(stream: messages.stream)
         let sendBody = { @Sendable (body: [UInt8]) async throws(UpstreamFailure) -> HTTPClientResponse in
             try await services.sendTranslated(body, to: url, through: translating, key: key, stream: messages.stream, target: target)
         }
-        var prepared = try await Self.prepare(translating, target: target, key: key, services: services)
+        var prepared = first
         let response: HTTPClientResponse
         do throws(UpstreamFailure) {
             response = try await sendBody(prepared.body)

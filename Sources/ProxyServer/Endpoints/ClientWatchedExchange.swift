@@ -59,7 +59,7 @@ struct StreamSink: Sendable {
 /// its head to its end, however it ends.
 enum ClientWatchedExchange {
     static func run(
-        connection: ClientConnections.Connection?, on executor: any TaskExecutor, record: RequestRecord, redactor: SecretRedactor, prices: PriceCatalog,
+        connection: ClientConnections.Connection?, on eventLoop: any EventLoop, record: RequestRecord, redactor: SecretRedactor, prices: PriceCatalog,
         metrics: ProxyMetrics, observers: RequestObservers, _ handle: @escaping @Sendable (inout RequestRecord) async -> ExchangeOutcome
     ) async throws -> Response {
         let started = ContinuousClock.now
@@ -67,7 +67,7 @@ enum ClientWatchedExchange {
         let (body, bodyContinuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let cancellation = LateCancellation()
         let watch = connection?.onClientLeft { cancellation.cancel() }
-        let exchange = Task(executorPreference: executor) {
+        let exchange = Task(executorPreference: EventLoopTaskExecutor(eventLoop)) {
             defer { connection?.remove(watch) }
             var record = record
             let outcome = await handle(&record)

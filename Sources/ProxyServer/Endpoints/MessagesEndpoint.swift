@@ -24,19 +24,10 @@ struct MessagesEndpoint: Sendable {
         record.clientKey = context.clientKeyName
         let services = shared.forRequest()
         return try await ClientWatchedExchange.run(
-            connection: shared.connections.connection(of: context.channel), on: Self.executor(forBodyLength: request.headers[.contentLength].flatMap { Int($0) }, on: context.channel.eventLoop),
-            record: record,
-            redactor: services.redactor,
+            connection: shared.connections.connection(of: context.channel), on: context.channel.eventLoop, record: record, redactor: services.redactor,
             prices: services.snapshot.prices,
             metrics: shared.metrics, observers: shared.observers
         ) { record in await handle(&record, services) }
-    }
-
-    /// Where an exchange runs: a large request's on the bulk threads (see `BulkWorkExecutor`), the
-    /// others on the event loop of their client's connection (see `EventLoopTaskExecutor`).
-    /// - Parameter length: the body's `content-length`; nil when it is sent in chunks.
-    static func executor(forBodyLength length: Int?, on eventLoop: any EventLoop) -> any TaskExecutor {
-        (length ?? 0) >= BulkWorkExecutor.threshold ? BulkWorkExecutor.shared : EventLoopTaskExecutor(eventLoop)
     }
 
     private func createMessage(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
@@ -167,8 +158,13 @@ struct MessagesEndpoint: Sendable {
         }
         let buffer = try await RequestBodyReader.read(request, limit: services.configuration.requestBodyLimit)
         services.debugBody("client request", buffer.readableBytesView)
+        let parsed = await BulkWorkExecutor.run(forBytes: buffer.readableBytes) {
+            Result { () throws(JSONParseError) in
+                try JSONParser.parse(buffer.readableBytesView, reusing: services.requestFragments, conversations: services.conversations)
+            }
+        }
         do {
-            return (buffer, try JSONParser.parse(buffer.readableBytesView, reusing: services.requestFragments, conversations: services.conversations))
+            return (buffer, try parsed.get())
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }

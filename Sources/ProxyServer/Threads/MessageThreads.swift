@@ -20,6 +20,7 @@ struct MessageThreads: Sendable {
         guard case .object(var body) = client.json else { throw .invalidRequest("The request body must be a JSON object.") }
         let newMessages = body["messages"]?.arrayValue ?? []
         let kind: ThreadTurn.Kind
+        var size = client.size
         switch directive {
         case .create:
             body["thread"] = nil
@@ -40,9 +41,10 @@ struct MessageThreads: Sendable {
                 throw error
             }
             kind = .continue(previousID: previousID)
+            size += JSONWriter.encodedCount(.array(conversation.messages))
         }
         let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
-        return (ClientRequest(replacing: client, with: .object(body), strings: strings), turn)
+        return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings), turn)
     }
 
     /// Whose a thread is: the client key's name; without client keys, the fingerprint of the key
