@@ -83,7 +83,7 @@ extension ConfigurationSetting {
         "DEFAULT_MAX_OUTPUT_TOKENS", key: "limits.default_max_output_tokens", default: .value("16384"))
     package static let requestBodyLimitMB = ConfigurationSetting("REQUEST_BODY_LIMIT_MB", key: "limits.request_body_limit_mb", default: .value("32"))
     package static let prefixCache = ConfigurationSetting("PREFIX_CACHE", key: "limits.prefix_cache", default: .value("on"))
-    package static let prefixCacheMB = ConfigurationSetting("PREFIX_CACHE_MB", key: "limits.prefix_cache_mb", needsRestart: true, default: .value("128"))
+    package static let prefixCacheMB = ConfigurationSetting("PREFIX_CACHE_MB", key: "limits.prefix_cache_mb", needsRestart: true, default: .value("192"))
     package static let messageThreads = ConfigurationSetting("MESSAGE_THREADS", key: "threads.enabled", default: .value("on"))
     package static let messageThreadsMB = ConfigurationSetting("MESSAGE_THREADS_MB", key: "threads.memory_mb", needsRestart: true, default: .value("256"))
     package static let messageThreadRetentionHours = ConfigurationSetting(
