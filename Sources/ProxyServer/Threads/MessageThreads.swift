@@ -32,7 +32,7 @@ struct MessageThreads: Sendable {
             } catch let error as AnthropicError {
                 throw error
             } catch {
-                throw Self.storeUnavailable(error)
+                throw Self.storeUnavailable
             }
             do throws(AnthropicError) {
                 body = try conversation.request(continuing: body)
@@ -56,12 +56,11 @@ struct MessageThreads: Sendable {
         return presented.first.map { "key " + UpstreamKeys.fingerprint($0) } ?? ""
     }
 
-    /// What a client is told when the store of threads does not answer.
-    static func storeUnavailable(_ error: any Error) -> AnthropicError {
-        AnthropicError(
-            .api, "Message threads cannot be continued right now: their database does not answer (\(error)); send the whole conversation without thread, or retry.",
-            status: 503)
-    }
+    /// What a client is told when the store of threads does not answer (the cause, which may
+    /// name the database, is not passed on).
+    static let storeUnavailable = AnthropicError(
+        .api, "Message threads cannot be continued right now: their database does not answer; send the whole conversation without thread, or retry.",
+        status: 503)
 }
 
 extension AnthropicError {
