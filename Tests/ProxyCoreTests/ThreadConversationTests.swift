@@ -16,6 +16,16 @@ import Testing
         #expect(ThreadConversation.fields(of: ["model": "m", "system": .null, "messages": []]) == [:])
     }
 
+    @Test func itsSizeIsCountedOnceAndKeptAsItGrows() {
+        var grown = conversation
+        #expect(grown.jsonBytes == JSONWriter.encodedCount(.array(conversation.messages)))
+        let turn: [JSONValue] = [["role": "user", "content": "More."]]
+        grown.append(turn, jsonBytes: 37)
+        #expect(grown.messages == conversation.messages + turn)
+        #expect(grown.jsonBytes == conversation.jsonBytes + 37)
+        #expect(ThreadConversation(owner: "", fields: [:], messages: [], jsonBytes: 5) == ThreadConversation(owner: "", fields: [:], messages: []), "a size is an estimate, not compared")
+    }
+
     @Test func aContinueTurnBecomesTheWholeRequestInOrder() throws {
         let turn: JSONObject = [
             "model": "claude-sonnet-4-6", "max_tokens": 100, "stream": true,

@@ -7,12 +7,28 @@ package struct ThreadConversation: Sendable, Equatable {
     /// `system` and `tools` as the creating request sent them (absent ones absent).
     package var fields: JSONObject
     /// The history, the replies included, without `cache_control` (see `held`).
-    package var messages: [JSONValue]
+    package private(set) var messages: [JSONValue]
+    /// About how many bytes of JSON `messages` are, kept as they grow: what a turn costs to
+    /// translate, known without walking the history again. Not compared: two stores count it
+    /// their own way.
+    package private(set) var jsonBytes: Int
 
-    package init(owner: String, fields: JSONObject, messages: [JSONValue]) {
+    /// - Parameter jsonBytes: about how many bytes of JSON `messages` are; counted when nil.
+    package init(owner: String, fields: JSONObject, messages: [JSONValue], jsonBytes: Int? = nil) {
         self.owner = owner
         self.fields = fields
         self.messages = messages
+        self.jsonBytes = jsonBytes ?? JSONWriter.encodedCount(.array(messages))
+    }
+
+    package static func == (lhs: ThreadConversation, rhs: ThreadConversation) -> Bool {
+        lhs.owner == rhs.owner && lhs.fields == rhs.fields && lhs.messages == rhs.messages
+    }
+
+    /// Adds a turn's messages, `jsonBytes` about how many bytes of JSON they are.
+    package mutating func append(_ turn: [JSONValue], jsonBytes: Int) {
+        messages += turn
+        self.jsonBytes += jsonBytes
     }
 
     /// The request fields a thread keeps from its first turn; a `continue` leaves them out.

@@ -11,9 +11,10 @@ final class MemoryThreadStore: MessageThreadStore {
         var newestReplyID: String
         var replyIDs: [String]
         var claimed = false
-        /// Twice the JSON bytes of its messages: roughly what they hold parsed.
-        var cost: Int
         var lastUse: UInt64
+
+        /// Twice the JSON bytes of its messages: roughly what they hold parsed.
+        var cost: Int { 2 * conversation.jsonBytes }
     }
 
     private struct State {
@@ -39,12 +40,12 @@ final class MemoryThreadStore: MessageThreadStore {
     var threadCount: Int { state.withLock { $0.threads.count } }
 
     func create(_ conversation: ThreadConversation, replyID: String, at now: UTCTime) async throws {
-        let cost = Self.cost(of: conversation.messages)
         state.withLock { state in
             state.clock += 1
-            state.threads[replyID] = KeptThread(conversation: conversation, newestReplyID: replyID, replyIDs: [replyID], cost: cost, lastUse: state.clock)
+            let thread = KeptThread(conversation: conversation, newestReplyID: replyID, replyIDs: [replyID], lastUse: state.clock)
+            state.threads[replyID] = thread
             state.threadOfReply[replyID] = replyID
-            state.cost += cost
+            state.cost += thread.cost
             evict(&state, keeping: replyID)
         }
     }
@@ -72,20 +73,19 @@ final class MemoryThreadStore: MessageThreadStore {
     }
 
     func append(_ messages: [JSONValue], replyID: String, after previousID: String, at now: UTCTime) async throws {
-        let cost = Self.cost(of: messages)
+        let jsonBytes = JSONWriter.encodedCount(.array(messages))
         state.withLock { state in
             // A thread evicted while its turn ran is not kept again.
             guard let key = state.threadOfReply[previousID], var thread = state.threads[key], thread.newestReplyID == previousID else { return }
             state.clock += 1
-            thread.conversation.messages += messages
+            thread.conversation.append(messages, jsonBytes: jsonBytes)
             thread.newestReplyID = replyID
             thread.replyIDs.append(replyID)
             thread.claimed = false
-            thread.cost += cost
             thread.lastUse = state.clock
             state.threads[key] = thread
             state.threadOfReply[replyID] = key
-            state.cost += cost
+            state.cost += 2 * jsonBytes
             evict(&state, keeping: key)
         }
     }
@@ -98,9 +98,5 @@ final class MemoryThreadStore: MessageThreadStore {
             state.cost -= oldest.cost
             for id in oldest.replyIDs { state.threadOfReply[id] = nil }
         }
-    }
-
-    private static func cost(of messages: [JSONValue]) -> Int {
-        2 * JSONWriter.encodedCount(.array(messages))
     }
 }

@@ -41,7 +41,7 @@ struct MessageThreads: Sendable {
                 throw error
             }
             kind = .continue(previousID: previousID)
-            size += JSONWriter.encodedCount(.array(conversation.messages))
+            size += conversation.jsonBytes
         }
         let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
         return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings), turn)

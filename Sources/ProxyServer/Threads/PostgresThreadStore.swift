@@ -145,8 +145,8 @@ final class PostgresThreadStore: MessageThreadStore {
             guard case .array(let turn)? = try? JSONParser.parse(text) else { throw AnthropicError.threadNotFound(id) }
             messages += turn
         }
-        let conversation = ThreadConversation(owner: owner, fields: fields, messages: messages)
-        recent.keep(conversation, replyID: id, jsonBytes: texts.reduce(0) { $0 + $1.utf8.count })
+        let conversation = ThreadConversation(owner: owner, fields: fields, messages: messages, jsonBytes: texts.dropFirst().reduce(0) { $0 + $1.utf8.count })
+        recent.keep(conversation, replyID: id, jsonBytes: texts[0].utf8.count + conversation.jsonBytes)
         return conversation
     }
 

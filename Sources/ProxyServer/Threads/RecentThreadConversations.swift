@@ -50,7 +50,7 @@ final class RecentThreadConversations: Sendable {
         state.withLock { state in
             guard let previous = remove(previousID, from: &state) else { return }
             var conversation = previous.conversation
-            conversation.messages += messages
+            conversation.append(messages, jsonBytes: messagesBytes)
             insert(conversation, replyID: replyID, cost: previous.cost + 2 * messagesBytes, into: &state)
         }
     }
