@@ -16,21 +16,14 @@ package final class JSONStringEscapes: Sendable {
     /// Shorter strings are written about as fast as they are found.
     package static let minimumBytes = 2048
 
-    private struct Entry {
+    /// A string and the text written for it.
+    private struct Written: Sendable {
         let string: String
         let text: [UInt8]
-        var lastUse: UInt64
-        var cost: Int { string.utf8.count + text.count }
-    }
-
-    private struct State {
-        var entries: [UInt: Entry] = [:]
-        var cost = 0
-        var clock: UInt64 = 0
     }
 
     package let maximumBytes: Int
-    private let state = Mutex(State())
+    private let state: Mutex<RecencyBoundedEntries<UInt, Written>>
     /// What translators wrote for each message.
     package let translatedMessages: TranslatedMessageCache
 
@@ -38,41 +31,28 @@ package final class JSONStringEscapes: Sendable {
     ///   `maximumBytes` when nil.
     package init(maximumBytes: Int = 64 << 20, translatedMessageBytes: Int? = nil) {
         self.maximumBytes = maximumBytes
+        state = Mutex(RecencyBoundedEntries(maximumCost: maximumBytes))
         translatedMessages = TranslatedMessageCache(maximumBytes: translatedMessageBytes ?? 2 * maximumBytes)
     }
 
     /// The text written before for this very string (its storage, not only its contents).
     func text(for string: String) -> [UInt8]? {
         guard let address = Self.address(of: string) else { return nil }
-        return state.withLock { state in
-            guard var entry = state.entries[address], entry.string.utf8.count == string.utf8.count else { return nil }
-            state.clock += 1
-            entry.lastUse = state.clock
-            state.entries[address] = entry
-            return entry.text
-        }
+        return state.withLock { $0.use(address) { $0.string.utf8.count == string.utf8.count }?.text }
     }
 
     /// Keeps the text written for `string`.
     func keep(_ text: [UInt8], for string: String) {
         guard let address = Self.address(of: string), string.utf8.count + text.count <= maximumBytes else { return }
-        state.withLock { state in
-            state.clock += 1
-            let entry = Entry(string: string, text: text, lastUse: state.clock)
-            state.cost += entry.cost - (state.entries[address]?.cost ?? 0)
-            state.entries[address] = entry
-            guard state.cost > maximumBytes else { return }
-            for (evicted, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-                state.entries[evicted] = nil
-                state.cost -= old.cost
-                if state.cost <= maximumBytes - maximumBytes / 4 { break }
-            }
+        state.withLock { entries in
+            entries.keep(Written(string: string, text: text), cost: string.utf8.count + text.count, for: address)
+            entries.evictIfOver()
         }
     }
 
     /// How many strings are kept, and what they cost, for tests.
     package var usage: (strings: Int, cost: Int) {
-        state.withLock { ($0.entries.count, $0.cost) }
+        state.withLock { ($0.count, $0.cost) }
     }
 
     /// Where a native string keeps its UTF-8 bytes; `nil` for a small string, which has no storage.

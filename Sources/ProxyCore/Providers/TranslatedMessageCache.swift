@@ -12,25 +12,21 @@ import Synchronization
 /// outlive their conversation in `ConversationPrefixCache`; when over, the least recently used
 /// entries go until a quarter of the bound is free.
 package final class TranslatedMessageCache: Sendable {
-    private struct Entry {
+    /// A message and what it was written as, in its context.
+    private struct Written: Sendable {
         let message: MessagesRequest.Message
         let context: String
         let fragment: [UInt8]
-        var lastUse: UInt64
+        /// The fragment counts twice, for the message kept beside it.
         var cost: Int { 2 * fragment.count }
     }
 
-    private struct State {
-        var entries: [Int: Entry] = [:]
-        var cost = 0
-        var clock: UInt64 = 0
-    }
-
     package let maximumBytes: Int
-    private let state = Mutex(State())
+    private let state: Mutex<RecencyBoundedEntries<Int, Written>>
 
     package init(maximumBytes: Int = 64 << 20) {
         self.maximumBytes = maximumBytes
+        state = Mutex(RecencyBoundedEntries(maximumCost: maximumBytes))
     }
 
     /// The JSON each message translates to: its values, comma-separated (none for a message that
@@ -41,18 +37,10 @@ package final class TranslatedMessageCache: Sendable {
         of messages: [MessagesRequest.Message], context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [[UInt8]] {
         let keys = messages.map { Self.key($0, context: context) }
-        let candidates = state.withLock { state in
-            keys.map { key -> Entry? in
-                guard var entry = state.entries[key] else { return nil }
-                state.clock += 1
-                entry.lastUse = state.clock
-                state.entries[key] = entry
-                return entry
-            }
-        }
+        let candidates = state.withLock { entries in keys.map { entries.use($0) } }
         var fragments: [[UInt8]] = []
         fragments.reserveCapacity(messages.count)
-        var written: [(key: Int, entry: Entry)] = []
+        var written: [(key: Int, written: Written)] = []
         for (index, message) in messages.enumerated() {
             if let kept = candidates[index], kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
                 fragments.append(kept.fragment)
@@ -66,7 +54,7 @@ package final class TranslatedMessageCache: Sendable {
                 writer.write(value)
             }
             fragments.append(writer.bytes)
-            written.append((keys[index], Entry(message: message, context: context, fragment: writer.bytes, lastUse: 0)))
+            written.append((keys[index], Written(message: message, context: context, fragment: writer.bytes)))
         }
         if !written.isEmpty { keep(written) }
         return fragments
@@ -74,23 +62,13 @@ package final class TranslatedMessageCache: Sendable {
 
     /// How many messages are kept, and what they cost, for tests.
     package var usage: (messages: Int, cost: Int) {
-        state.withLock { ($0.entries.count, $0.cost) }
+        state.withLock { ($0.count, $0.cost) }
     }
 
-    private func keep(_ written: [(key: Int, entry: Entry)]) {
-        state.withLock { state in
-            for (key, var entry) in written where entry.cost <= maximumBytes {
-                state.clock += 1
-                entry.lastUse = state.clock
-                state.cost += entry.cost - (state.entries[key]?.cost ?? 0)
-                state.entries[key] = entry
-            }
-            guard state.cost > maximumBytes else { return }
-            for (evicted, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-                state.entries[evicted] = nil
-                state.cost -= old.cost
-                if state.cost <= maximumBytes - maximumBytes / 4 { break }
-            }
+    private func keep(_ written: [(key: Int, written: Written)]) {
+        state.withLock { entries in
+            for (key, written) in written where written.cost <= maximumBytes { entries.keep(written, cost: written.cost, for: key) }
+            entries.evictIfOver()
         }
     }
 

@@ -1,0 +1,48 @@
+/// The entries of a cache bounded by what they cost (bytes), each with its last use: when a keep
+/// takes them over the bound, the least recently used go until a quarter of it is free, so that a
+/// full cache does not sort its entries on every keep. Not locked: its owner holds it in a `Mutex`.
+package struct RecencyBoundedEntries<Key: Hashable, Value> {
+    private struct Entry {
+        var value: Value
+        var cost: Int
+        var lastUse: UInt64
+    }
+
+    private var entries: [Key: Entry] = [:]
+    private var clock: UInt64 = 0
+    /// What the entries cost together.
+    package private(set) var cost = 0
+    package let maximumCost: Int
+
+    package init(maximumCost: Int) {
+        self.maximumCost = maximumCost
+    }
+
+    package var count: Int { entries.count }
+
+    /// The value under `key`, marked used, when `accepted` takes it.
+    package mutating func use(_ key: Key, if accepted: (Value) -> Bool = { _ in true }) -> Value? {
+        guard var entry = entries[key], accepted(entry.value) else { return nil }
+        clock += 1
+        entry.lastUse = clock
+        entries[key] = entry
+        return entry.value
+    }
+
+    /// Keeps `value` under `key` in place of any there, as used now; evicts only when asked.
+    package mutating func keep(_ value: Value, cost: Int, for key: Key) {
+        clock += 1
+        self.cost += cost - (entries[key]?.cost ?? 0)
+        entries[key] = Entry(value: value, cost: cost, lastUse: clock)
+    }
+
+    /// When over the bound, drops the least recently used entries until a quarter of it is free.
+    package mutating func evictIfOver() {
+        guard cost > maximumCost else { return }
+        for (evicted, old) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+            entries[evicted] = nil
+            cost -= old.cost
+            if cost <= maximumCost - maximumCost / 4 { break }
+        }
+    }
+}
