@@ -50,7 +50,7 @@ struct ClaudeCommand: AsyncParsableCommand {
         FileHandle(fileDescriptor: terminalError).write(Data("anthropic-proxy: log in \(logPath)\n".utf8))
         dup2(logFile, STDERR_FILENO)
         close(logFile)
-        ServeCommand.limitMallocArenas()
+        ServeCommand.tuneMalloc()
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         // Ctrl-C is Claude Code's to handle: the proxy must outlive it. A handler (not SIG_IGN,
         // which `claude` would inherit) leaves Claude Code its default.
