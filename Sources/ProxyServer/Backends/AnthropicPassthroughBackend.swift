@@ -70,7 +70,7 @@ struct AnthropicPassthroughBackend: MessagesBackend {
             target.vertex != nil
             ? VertexAnthropic.url(target, countingTokens: request.countingTokens, stream: stream)
             : target.baseURL + path + (request.query.map { "?\($0)" } ?? "")
-        let response = try await services.upstream.post(url, headers: headers, body: upstreamBody, describing: target)
+        let response = try await services.upstream.post(url, headers: headers, body: ByteBuffer(bytes: upstreamBody), describing: target)
 
         var replyHeaders = HTTPFields()
         for (name, value) in response.headers where Self.returns(name.lowercased()) {

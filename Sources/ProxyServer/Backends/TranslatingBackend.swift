@@ -13,7 +13,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             return (messages, translating, try await Self.prepare(translating, target: target, key: key, services: services))
         }
         let url = translating.url(stream: messages.stream)
-        let sendBody = { @Sendable (body: [UInt8]) async throws(UpstreamFailure) -> HTTPClientResponse in
+        let sendBody = { @Sendable (body: ByteBuffer) async throws(UpstreamFailure) -> HTTPClientResponse in
             try await services.sendTranslated(body, to: url, through: translating, key: key, stream: messages.stream, target: target)
         }
         var prepared = first
@@ -72,7 +72,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     private func upstreamCount(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async -> Int? {
         do {
             guard let (url, body) = try Self.locally({ () throws(AnthropicError) in try adapter.countTokensRequest() }) else { return nil }
-            let response = try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: false, target: target)
+            let response = try await services.sendTranslated(ByteBuffer(bytes: body), to: url, through: adapter, key: key, stream: false, target: target)
             return adapter.tokenCount(fromReply: try await services.replyJSON(response, target: target))
         } catch {
             services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.clientError.message))); answering with the local estimate")

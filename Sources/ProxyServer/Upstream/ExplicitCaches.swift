@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Crypto
+import NIOCore
 import NIOHTTP1
 import ProxyCore
 import Synchronization
@@ -16,9 +17,17 @@ import Synchronization
 final class ExplicitCaches: Sendable {
     /// What a request is sent as: its body, and the cache it is served from (`created` by it).
     struct Prepared: Sendable {
-        var body: [UInt8]
+        /// The body as it is sent: made a buffer once, so that the translated bytes are let go
+        /// at once and a request sent again (a missing cache, another attempt) is not copied again.
+        var body: ByteBuffer
         var cache: ExplicitCacheEntry?
         var created = false
+
+        init(body: [UInt8], cache: ExplicitCacheEntry? = nil, created: Bool = false) {
+            self.body = ByteBuffer(bytes: body)
+            self.cache = cache
+            self.created = created
+        }
     }
 
     /// The caches one upstream, key and fixed prefix share: a digest of the three, which names no key.
@@ -162,7 +171,7 @@ final class ExplicitCaches: Sendable {
         _ prefix: ExplicitCachePrefix, contentCount: Int, adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices, now: UTCTime
     ) async throws(UpstreamFailure) -> ExplicitCacheEntry {
         let response = try await services.sendTranslated(
-            prefix.creationBody(contentCount: contentCount), to: prefix.creationURL, through: adapter, key: key, stream: false, target: target)
+            ByteBuffer(bytes: prefix.creationBody(contentCount: contentCount)), to: prefix.creationURL, through: adapter, key: key, stream: false, target: target)
         let reply = try await services.replyJSON(response, target: target)
         guard let name = reply["name"]?.stringValue else {
             throw UpstreamFailure(

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import NIOHTTP1
 import ProxyCore
 
@@ -8,7 +9,7 @@ extension ProxyServices {
     /// it: a failure status is thrown as the adapter reads it, and a streamed request must be
     /// answered with an event stream.
     func sendTranslated<Adapter: ProviderAdapter>(
-        _ body: [UInt8], to url: String, through adapter: Adapter, key: String?, stream: Bool, target: RouteTarget
+        _ body: ByteBuffer, to url: String, through adapter: Adapter, key: String?, stream: Bool, target: RouteTarget
     ) async throws(UpstreamFailure) -> HTTPClientResponse {
         var headers: HTTPHeaders = ["content-type": "application/json"]
         if let key {
@@ -16,7 +17,7 @@ extension ProxyServices {
             headers.add(name: header.name, value: header.value)
         }
         if stream { headers.add(name: "accept", value: "text/event-stream") }
-        debugBody("upstream request", body)
+        debugBody("upstream request", body.readableBytesView)
         let response = try await upstream.post(url, headers: headers, body: body, describing: target)
         guard (200..<300).contains(response.status.code) else {
             let errorBody = try await upstream.collect(response, describing: target)

@@ -19,17 +19,17 @@ struct UpstreamClient: Sendable {
     /// The most bytes read from an upstream's whole (non-streamed) reply or error body.
     static let maximumReplyBytes = 64 * 1024 * 1024
 
-    func post(_ url: String, headers: HTTPHeaders, body: [UInt8], describing target: RouteTarget) async throws(UpstreamFailure) -> HTTPClientResponse {
+    func post(_ url: String, headers: HTTPHeaders, body: ByteBuffer, describing target: RouteTarget) async throws(UpstreamFailure) -> HTTPClientResponse {
         try await send(.POST, url, headers: headers, body: body, describing: target)
     }
 
-    func send(_ method: HTTPMethod, _ url: String, headers: HTTPHeaders, body: [UInt8]?, describing target: RouteTarget) async throws(UpstreamFailure)
+    func send(_ method: HTTPMethod, _ url: String, headers: HTTPHeaders, body: ByteBuffer?, describing target: RouteTarget) async throws(UpstreamFailure)
         -> HTTPClientResponse
     {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = headers
-        if let body { request.body = .stream(SentOnceBody(ByteBuffer(bytes: body)), length: .known(Int64(body.count))) }
+        if let body { request.body = .stream(SentOnceBody(body), length: .known(Int64(body.readableBytes))) }
         do {
             return try await httpClient.execute(request, timeout: TimeAmount(firstByteTimeout))
         } catch {
