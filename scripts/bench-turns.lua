@@ -4,8 +4,8 @@
 -- fewer lists than threads. (wrk asks the first thread for one request before the run, to check
 -- it, so that thread starts at its second body.)
 --
--- A body holding the marker below gets 16 random hex digits in its place in each request, so that
--- no request is one the server saw before, whatever it keeps.
+-- A body holding the marker below gets 16 random hex digits in its place (the same in each place)
+-- in each request, so that no request is one the server saw before, whatever it keeps.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -27,8 +27,15 @@ function init(args)
     local file = assert(io.open(path, "rb"))
     local request = wrk.format(nil, nil, nil, file:read("*a"))
     file:close()
-    local at = request:find(marker, 1, true)
-    requests[#requests + 1] = at and { request:sub(1, at - 1), request:sub(at + #marker) } or request
+    local parts, from = {}, 1
+    while true do
+      local at = request:find(marker, from, true)
+      if not at then break end
+      parts[#parts + 1] = request:sub(from, at - 1)
+      from = at + #marker
+    end
+    parts[#parts + 1] = request:sub(from)
+    requests[#requests + 1] = #parts > 1 and parts or request
   end
 end
 
@@ -38,5 +45,5 @@ function request()
   if type(request) == "string" then
     return request
   end
-  return request[1] .. string.format("%08x%08x", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff)) .. request[2]
+  return table.concat(request, string.format("%08x%08x", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff)))
 end

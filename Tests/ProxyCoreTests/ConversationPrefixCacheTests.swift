@@ -215,16 +215,29 @@ import Testing
         }
     }
 
-    @Test func aLaterTurnTranslatesOnlyItsNewMessages() throws {
+    /// A first turn is written straight into the body, kept nowhere; from the second on, the
+    /// conversation's messages are kept, and a later turn translates only its new messages.
+    @Test func aConversationIsKeptFromItsSecondTurnOn() throws {
         var random = SeededSplitMix64(seed: 12)
         let strings = JSONStringEscapes()
         var history = Self.opening
         for index in 0..<5 { history += Self.exchange(index, random: &random) }
-        _ = try Self.translated(try JSONParser.parse(try Self.body(Self.withBreakpoint(history))), model: "openai/gpt-4.1", strings: strings)
+        func translate() throws {
+            let json = try JSONParser.parse(try Self.body(Self.withBreakpoint(history)))
+            #expect(try Self.translated(json, model: "openai/gpt-4.1", strings: strings) == Self.translated(json, model: "openai/gpt-4.1", strings: nil))
+        }
+        try translate()
+        #expect(strings.translatedMessages.usage.messages == 0)
+        history += Self.exchange(5, random: &random)
+        try translate()
         #expect(strings.translatedMessages.usage.messages == history.count)
         // The message the breakpoint moved off translates as before: only the new exchange is added.
-        history += Self.exchange(5, random: &random)
-        _ = try Self.translated(try JSONParser.parse(try Self.body(Self.withBreakpoint(history))), model: "openai/gpt-4.1", strings: strings)
+        history += Self.exchange(6, random: &random)
+        try translate()
+        #expect(strings.translatedMessages.usage.messages == history.count)
+        // Another conversation's first turn is not kept either.
+        let other = [["role": "user", "content": "Something else entirely."] as JSONValue] + history.dropFirst()
+        _ = try Self.translated(try JSONParser.parse(try Self.body(other)), model: "openai/gpt-4.1", strings: strings)
         #expect(strings.translatedMessages.usage.messages == history.count)
     }
 

@@ -8,6 +8,10 @@ import Synchronization
 /// position: a rewind, an edit, a compaction or a moved `cache_control` breakpoint (which no
 /// translation here writes) only changes which messages are found.
 ///
+/// A conversation's messages are kept from its second turn on: its first turn, which may be its
+/// only one (a one-off request, or one made new each time), is written straight into the body,
+/// without writing each message apart and keeping it (at 4 MB, a tenth of a first turn's time).
+///
 /// Bounded by bytes: a fragment counts twice, for the message kept beside it, whose strings
 /// outlive their conversation in `ConversationPrefixCache`; when over, the least recently used
 /// entries go until a quarter of the bound is free.
@@ -21,19 +25,56 @@ package final class TranslatedMessageCache: Sendable {
         var cost: Int { 2 * fragment.count }
     }
 
+    /// How many conversations' openings are remembered, the least recently seen forgotten first.
+    private static let maximumOpenings = 4096
+
     package let maximumBytes: Int
     private let state: Mutex<RecencyBoundedEntries<Int, Written>>
+    /// The conversations translated before, each by its context and first message (the entry's
+    /// key), so that a later turn of one is known.
+    private let openings = Mutex(RecencyBoundedEntries<Int, Void>(maximumCost: maximumOpenings))
 
     package init(maximumBytes: Int = 64 << 20) {
         self.maximumBytes = maximumBytes
         state = Mutex(RecencyBoundedEntries(maximumCost: maximumBytes))
     }
 
+    /// Compact JSON for `body` whose array member `key` goes on with what `messages` translate to,
+    /// as `translate` gives each message's values at its index: taken from here for a message kept
+    /// from an earlier turn of its conversation, else translated (and kept, from the
+    /// conversation's second turn on). The bytes are the same either way.
+    package func encode(
+        _ body: JSONObject, appending messages: [MessagesRequest.Message], toArrayAt key: String, context: String, reusing strings: JSONStringEscapes,
+        translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
+    ) throws(AnthropicError) -> [UInt8] {
+        guard isLaterTurn(of: messages, context: context) else {
+            var body = body
+            var values = body[key]?.arrayValue ?? []
+            for (index, message) in messages.enumerated() { values += try translate(index, message) }
+            body[key] = .array(values)
+            return JSONWriter.encode(.object(body), reusing: strings)
+        }
+        return JSONWriter.encode(body, appending: try fragments(of: messages, context: context, translate: translate), toArrayAt: key, reusing: strings)
+    }
+
+    /// Whether the conversation `messages` open was translated in `context` before; it is
+    /// remembered as translated now.
+    private func isLaterTurn(of messages: [MessagesRequest.Message], context: String) -> Bool {
+        guard let first = messages.first else { return false }
+        let opening = Self.key(first, context: context)
+        return openings.withLock { openings in
+            if openings.use(opening) != nil { return true }
+            openings.keep((), cost: 1, for: opening)
+            openings.evictIfOver()
+            return false
+        }
+    }
+
     /// The JSON each message translates to: its values, comma-separated (none for a message that
     /// translates to nothing), as `translate` gives them for the message at an index. Kept ones are
     /// taken from here; the others are translated, written and kept (their long strings here only,
     /// not in `JSONStringEscapes` too).
-    package func fragments(
+    private func fragments(
         of messages: [MessagesRequest.Message], context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [[UInt8]] {
         let keys = messages.map { Self.key($0, context: context) }

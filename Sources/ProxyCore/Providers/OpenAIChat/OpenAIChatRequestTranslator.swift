@@ -33,10 +33,9 @@ package struct OpenAIChatRequestTranslator: Sendable {
     /// messages when kept (it depends on the message and on `messageContext` only).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
         let body = try self.body(request)
-        let fragments = try strings.translatedMessages.fragments(of: request.messages, context: messageContext) {
+        return try strings.translatedMessages.encode(body, appending: request.messages, toArrayAt: "messages", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try chatMessages(message, at: index)
         }
-        return JSONWriter.encode(body, appending: fragments, toArrayAt: "messages", reusing: strings)
     }
 
     /// Everything a message's translation reads besides the message.

@@ -36,10 +36,9 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
     /// messages when kept (they depend on the message and on `messageContext` only).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
         let body = try self.body(request)
-        let fragments = try strings.translatedMessages.fragments(of: request.messages, context: messageContext) {
+        return try strings.translatedMessages.encode(body, appending: request.messages, toArrayAt: "input", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try inputItems(message, at: index)
         }
-        return JSONWriter.encode(body, appending: fragments, toArrayAt: "input", reusing: strings)
     }
 
     /// Everything a message's translation reads besides the message: reasoning signatures are
