@@ -255,6 +255,61 @@ import Testing
         #expect(strings.translatedMessages.usage.messages < history.count, "the oldest went")
     }
 
+    // MARK: - Decoded messages
+
+    /// A message reused from the turn before brings its decoding along (its `DerivedValue` is the
+    /// same), a new one gets a place of its own, and what is decoded is what a fresh decode gives.
+    @Test func aReusedMessageBringsItsDecodingAlong() throws {
+        var random = SeededSplitMix64(seed: 21)
+        let cache = ConversationPrefixCache()
+        var history = Self.opening
+        for index in 0..<3 { history += Self.exchange(index, random: &random) }
+        let first = try JSONParser.parseRequest(try Self.body(history), conversations: cache)
+        let firstDerived = try #require(first.derivedFromMessages)
+        #expect(firstDerived.count == history.count)
+        #expect(try MessagesRequest(json: first.value, derivedFromMessages: firstDerived) == MessagesRequest(json: first.value))
+
+        history += Self.exchange(3, random: &random)
+        let second = try JSONParser.parseRequest(try Self.body(history), conversations: cache)
+        let secondDerived = try #require(second.derivedFromMessages)
+        #expect(secondDerived.count == history.count)
+        for index in firstDerived.indices { #expect(secondDerived[index] === firstDerived[index], "message \(index)") }
+        for index in firstDerived.count..<history.count { #expect(!firstDerived.contains { $0 === secondDerived[index] }, "message \(index)") }
+        let decoded = try MessagesRequest(json: second.value, derivedFromMessages: secondDerived)
+        #expect(decoded == (try MessagesRequest(json: second.value)))
+
+        // What is kept is what is used: a message planted in a reused element's place comes back.
+        let planted = MessagesRequest.Message(role: .user, content: [.text("planted")])
+        secondDerived[1].set(MessagesRequest.DecodedMessage(message: planted, loadedTools: []))
+        #expect(try MessagesRequest(json: second.value, derivedFromMessages: secondDerived).messages[1] == planted)
+        // Places that do not match the messages (another request's) are not used.
+        #expect(try MessagesRequest(json: second.value, derivedFromMessages: Array(secondDerived.dropLast())) == decoded)
+    }
+
+    /// A deferred tool that a reused message loaded (its `tool_reference`) stays loaded.
+    @Test func aToolLoadedInAReusedMessageStaysLoaded() throws {
+        let cache = ConversationPrefixCache()
+        var messages: [JSONValue] = [
+            ["role": "user", "content": "Find the deploy tool."],
+            ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_search", "name": "ToolSearch", "input": ["query": "deploy"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_search", "content": [["type": "tool_reference", "tool_name": "Deploy"]]]]],
+        ]
+        func decoded() throws -> MessagesRequest {
+            let body: JSONValue = [
+                "model": "m", "max_tokens": 10, "messages": .array(messages),
+                "tools": [
+                    ["name": "Deploy", "input_schema": ["type": "object"], "defer_loading": true],
+                    ["name": "Rollback", "input_schema": ["type": "object"], "defer_loading": true],
+                ],
+            ]
+            let parsed = try JSONParser.parseRequest(JSONWriter.encode(body), conversations: cache)
+            return try MessagesRequest(json: parsed.value, derivedFromMessages: parsed.derivedFromMessages)
+        }
+        #expect(try decoded().tools.map(\.name) == ["Deploy"])
+        messages += [["role": "assistant", "content": "Deploy is loaded."], ["role": "user", "content": "Deploy now."]]
+        #expect(try decoded().tools.map(\.name) == ["Deploy"])
+    }
+
     // MARK: - Bounds
 
     @Test func theLeastRecentlyUsedConversationGoesFirst() throws {

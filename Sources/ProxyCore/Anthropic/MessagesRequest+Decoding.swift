@@ -1,15 +1,28 @@
 extension MessagesRequest {
     /// Validates and types a request body. Every problem is a 400 `invalid_request_error` whose
     /// message starts with the field's path, as Anthropic's own do (`messages.2.content.0.type: ...`).
-    /// - Parameter countingTokens: a `count_tokens` body, which has no `max_tokens`.
-    package init(json: JSONValue, countingTokens: Bool = false) throws(AnthropicError) {
+    /// - Parameters:
+    ///   - countingTokens: a `count_tokens` body, which has no `max_tokens`.
+    ///   - derivedFromMessages: for each element of `json`'s `messages`, where its decoded message
+    ///     is kept for a later turn that reuses the element (`JSONParser.parseRequest`).
+    package init(json: JSONValue, countingTokens: Bool = false, derivedFromMessages: [DerivedValue]? = nil) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
         model = try body.string("model")
         maxTokens = countingTokens ? try body.optionalInt("max_tokens") ?? 1 : try body.int("max_tokens")
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
         var loadedTools: Set<String> = []
-        messages = try body.array("messages").enumerated().map { index, element throws(AnthropicError) in
-            try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools)
+        let elements = try body.array("messages")
+        let derived = derivedFromMessages?.count == elements.count ? derivedFromMessages : nil
+        messages = try elements.enumerated().map { index, element throws(AnthropicError) in
+            if let kept = derived?[index].get(DecodedMessage.self) {
+                loadedTools.formUnion(kept.loadedTools)
+                return kept.message
+            }
+            var loaded: Set<String> = []
+            let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loaded)
+            derived?[index].set(DecodedMessage(message: message, loadedTools: loaded))
+            loadedTools.formUnion(loaded)
+            return message
         }
         system = try Self.system(body.optional("system"))
         var declaredTools: [Tool] = []
@@ -51,6 +64,18 @@ extension MessagesRequest {
         outputSchema = format ?? olderFormat
         userID = body.optional("metadata")?["user_id"]?.stringValue
         cacheBreakpoint = CacheBreakpoint(body: json)
+    }
+
+    /// A message as decoded, with the deferred tools it loads (`tool_reference` blocks): what a
+    /// `messages` element's `DerivedValue` keeps.
+    package struct DecodedMessage: Sendable {
+        let message: Message
+        let loadedTools: Set<String>
+
+        package init(message: Message, loadedTools: Set<String>) {
+            self.message = message
+            self.loadedTools = loadedTools
+        }
     }
 
     private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {

@@ -16,6 +16,8 @@ package final class ConversationPrefixCache: Sendable {
     package struct Element: Sendable {
         let bytes: [UInt8]
         let value: JSONValue
+        /// What later steps made of `value`, reused with it.
+        let derived = DerivedValue()
 
         /// Whether `source` begins with these bytes. Only strings, arrays and objects are kept,
         /// and each ends at its own closing character, so such bytes parse to this value whatever follows.

@@ -20,6 +20,8 @@ package struct JSONParser {
     private let conversations: ConversationPrefixCache?
     private var position = 0
     private var depth = 0
+    /// The elements of the top-level `messages` array, when `conversations` parsed it.
+    private var conversation: [ConversationPrefixCache.Element]?
 
     private init(bytes: UnsafeRawBufferPointer, cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil) {
         self.bytes = bytes
@@ -33,26 +35,41 @@ package struct JSONParser {
     package static func parse(
         _ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
     ) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, cache: cache, conversations: conversations)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected data after the JSON value") }
-        return value
+        try parseRequest(bytes, reusing: cache, conversations: conversations).value
     }
 
     package static func parse<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
     ) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+        try parseRequest(bytes, reusing: cache, conversations: conversations).value
+    }
+
+    /// Parses as `parse` does, and gives, for each element of a top-level `messages` array that
+    /// `conversations` parsed, the place for what later steps make of it (`DerivedValue`): an
+    /// element reused from an earlier turn brings what was kept there.
+    package static func parseRequest(
+        _ bytes: UnsafeRawBufferPointer, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
+    ) throws(JSONParseError) -> (value: JSONValue, derivedFromMessages: [DerivedValue]?) {
+        var parser = JSONParser(bytes: bytes, cache: cache, conversations: conversations)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.position == bytes.count else { throw parser.error("unexpected data after the JSON value") }
+        return (value, parser.conversation?.map(\.derived))
+    }
+
+    package static func parseRequest<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, reusing cache: JSONFragmentCache? = nil, conversations: ConversationPrefixCache? = nil
+    ) throws(JSONParseError) -> (value: JSONValue, derivedFromMessages: [DerivedValue]?) {
+        let result: Result<(value: JSONValue, derivedFromMessages: [DerivedValue]?), JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             do throws(JSONParseError) {
-                return .success(try parse(UnsafeRawBufferPointer(buffer), reusing: cache, conversations: conversations))
+                return .success(try parseRequest(UnsafeRawBufferPointer(buffer), reusing: cache, conversations: conversations))
             } catch {
                 return .failure(error)
             }
         }
         if let result { return try result.get() }
-        return try parse(Array(bytes), reusing: cache, conversations: conversations)
+        return try parseRequest(Array(bytes), reusing: cache, conversations: conversations)
     }
 
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -121,7 +138,8 @@ package struct JSONParser {
             let value: JSONValue
             if depth == 1, let cache, cache.memberNames.contains(key) {
                 value = try parseMember(reusing: cache)
-            } else if depth == 1, key == "messages", let conversations, peek() == UInt8(ascii: "[") {
+            } else if depth == 1, key == "messages", conversation == nil, let conversations, peek() == UInt8(ascii: "[") {
+                // Only the first `messages`: the one a lookup of the member finds.
                 value = try parseConversation(reusing: conversations)
             } else {
                 value = try parseValue()
@@ -190,7 +208,11 @@ package struct JSONParser {
                     let value = try parseValue()
                     elements.append(ConversationPrefixCache.Element(bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[start..<position])), value: value))
                 }
-                if elements.count == 2 { kept = conversations.conversation(opening: elements[0], elements[1]) }
+                if elements.count == 2 {
+                    kept = conversations.conversation(opening: elements[0], elements[1])
+                    // The same bytes as the kept opening: its elements, and what was derived from them.
+                    if let opening = kept?.elements.prefix(2), opening.count == 2 { elements = Array(opening) }
+                }
                 if try !moreFollow(closing: UInt8(ascii: "]"), in: "array") { break }
             }
         } else {
@@ -200,6 +222,7 @@ package struct JSONParser {
         if let kept, elements.allSatisfy({ ConversationPrefixCache.Element.isKept(first: $0.bytes.first ?? 0) }) {
             conversations.store(elements, key: kept.key, reusedBytes: reusedBytes)
         }
+        conversation = elements
         return .array(elements.map(\.value))
     }
 

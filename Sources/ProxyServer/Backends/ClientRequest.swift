@@ -22,11 +22,14 @@ final class ClientRequest: Sendable {
     /// Long strings already written, for a body written from `json`.
     private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
+    /// Where each message's decoding is kept for a later turn, when the parse gave them.
+    private let derivedFromMessages: [DerivedValue]?
 
-    init(body: ByteBuffer, json: JSONValue, headers: HTTPFields, query: String?, countingTokens: Bool) {
+    init(body: ByteBuffer, json: JSONValue, derivedFromMessages: [DerivedValue]?, headers: HTTPFields, query: String?, countingTokens: Bool) {
         received = body
         size = body.readableBytes
         self.json = json
+        self.derivedFromMessages = derivedFromMessages
         self.headers = headers
         self.query = query
         self.countingTokens = countingTokens
@@ -41,6 +44,7 @@ final class ClientRequest: Sendable {
         self.size = size
         self.json = json
         self.strings = strings
+        derivedFromMessages = nil
         headers = original.headers
         query = original.query
         countingTokens = original.countingTokens
@@ -61,7 +65,7 @@ final class ClientRequest: Sendable {
     /// The decoded request, or the error that says what is wrong with it.
     func messages() throws(AnthropicError) -> MessagesRequest {
         if let messages = decoded.withLock({ $0 }) { return messages }
-        let messages = try MessagesRequest(json: json, countingTokens: countingTokens)
+        let messages = try MessagesRequest(json: json, countingTokens: countingTokens, derivedFromMessages: derivedFromMessages)
         decoded.withLock { $0 = messages }
         return messages
     }
