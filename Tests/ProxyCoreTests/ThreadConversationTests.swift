@@ -26,6 +26,25 @@ import Testing
         #expect(ThreadConversation(owner: "", fields: [:], messages: [], jsonBytes: 5) == ThreadConversation(owner: "", fields: [:], messages: []), "a size is an estimate, not compared")
     }
 
+    /// Each kept message has a place for its decoding that lasts as the thread grows, so a
+    /// continued turn decodes only its new messages.
+    @Test func aKeptMessagesDecodingLastsFromTurnToTurn() throws {
+        var grown = conversation
+        let kept = grown.derived
+        #expect(kept.count == grown.messages.count)
+        grown.append([["role": "user", "content": "More."]], jsonBytes: 37)
+        #expect(grown.derived.count == grown.messages.count)
+        for index in kept.indices { #expect(grown.derived[index] === kept[index]) }
+
+        let planted = MessagesRequest.Message(role: .user, content: [.text("planted")])
+        grown.derived[0].set(MessagesRequest.DecodedMessage(message: planted, loadedTools: []))
+        let turn: JSONObject = ["model": "m", "max_tokens": 10, "messages": [["role": "user", "content": "The src folder."]]]
+        let request = try grown.request(continuing: turn)
+        let decoded = try MessagesRequest(json: .object(request), derivedFromMessages: grown.derived + [DerivedValue()])
+        #expect(decoded.messages.first == planted)
+        #expect(decoded.messages.dropFirst() == (try MessagesRequest(json: .object(request))).messages.dropFirst())
+    }
+
     @Test func aContinueTurnBecomesTheWholeRequestInOrder() throws {
         let turn: JSONObject = [
             "model": "claude-sonnet-4-6", "max_tokens": 100, "stream": true,

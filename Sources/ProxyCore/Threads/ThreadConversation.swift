@@ -12,6 +12,9 @@ package struct ThreadConversation: Sendable, Equatable {
     /// translate, known without walking the history again. Not compared: two stores count it
     /// their own way.
     package private(set) var jsonBytes: Int
+    /// Where each of `messages` keeps what is made of it (its decoding), for the turns that
+    /// follow: a continued turn does not decode the whole history again. Not compared.
+    package private(set) var derived: [DerivedValue]
 
     /// - Parameter jsonBytes: about how many bytes of JSON `messages` are; counted when nil.
     package init(owner: String, fields: JSONObject, messages: [JSONValue], jsonBytes: Int? = nil) {
@@ -19,6 +22,7 @@ package struct ThreadConversation: Sendable, Equatable {
         self.fields = fields
         self.messages = messages
         self.jsonBytes = jsonBytes ?? JSONWriter.encodedCount(.array(messages))
+        derived = messages.map { _ in DerivedValue() }
     }
 
     package static func == (lhs: ThreadConversation, rhs: ThreadConversation) -> Bool {
@@ -28,6 +32,7 @@ package struct ThreadConversation: Sendable, Equatable {
     /// Adds a turn's messages, `jsonBytes` about how many bytes of JSON they are.
     package mutating func append(_ turn: [JSONValue], jsonBytes: Int) {
         messages += turn
+        derived += turn.map { _ in DerivedValue() }
         self.jsonBytes += jsonBytes
     }
 

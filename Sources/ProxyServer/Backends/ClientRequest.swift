@@ -22,8 +22,9 @@ final class ClientRequest: Sendable {
     /// Long strings already written, for a body written from `json`.
     private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
-    /// Where each message's decoding is kept for a later turn, when the parse gave them.
-    private let derivedFromMessages: [DerivedValue]?
+    /// Where each message's decoding is kept for a later turn, when the parse (or the thread the
+    /// request continues) gave them.
+    let derivedFromMessages: [DerivedValue]?
 
     init(body: ByteBuffer, json: JSONValue, derivedFromMessages: [DerivedValue]?, headers: HTTPFields, query: String?, countingTokens: Bool) {
         received = body
@@ -38,13 +39,15 @@ final class ClientRequest: Sendable {
 
     /// The request `json` stands for, sent in place of `original`: its body is written only when a
     /// backend asks for the bytes (the passthrough), from `json`, taking long strings from `strings`.
-    /// - Parameter size: about how many bytes of JSON `json` is.
-    init(replacing original: ClientRequest, with json: JSONValue, size: Int, strings: JSONStringEscapes?) {
+    /// - Parameters:
+    ///   - size: about how many bytes of JSON `json` is.
+    ///   - derivedFromMessages: where the decoding of each of `json`'s messages is kept.
+    init(replacing original: ClientRequest, with json: JSONValue, size: Int, strings: JSONStringEscapes?, derivedFromMessages: [DerivedValue]?) {
         received = nil
         self.size = size
         self.json = json
         self.strings = strings
-        derivedFromMessages = nil
+        self.derivedFromMessages = derivedFromMessages
         headers = original.headers
         query = original.query
         countingTokens = original.countingTokens

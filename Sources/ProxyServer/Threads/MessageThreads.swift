@@ -21,6 +21,7 @@ struct MessageThreads: Sendable {
         let newMessages = body["messages"]?.arrayValue ?? []
         let kind: ThreadTurn.Kind
         var size = client.size
+        var derivedFromMessages = client.derivedFromMessages
         switch directive {
         case .create:
             body["thread"] = nil
@@ -42,9 +43,10 @@ struct MessageThreads: Sendable {
             }
             kind = .continue(previousID: previousID)
             size += conversation.jsonBytes
+            derivedFromMessages = conversation.derived + newMessages.map { _ in DerivedValue() }
         }
         let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
-        return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings), turn)
+        return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings, derivedFromMessages: derivedFromMessages), turn)
     }
 
     /// Whose a thread is: the client key's name; without client keys, the fingerprint of the key
