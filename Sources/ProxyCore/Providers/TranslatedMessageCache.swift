@@ -48,13 +48,22 @@ package final class TranslatedMessageCache: Sendable {
         translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [UInt8] {
         guard isLaterTurn(of: messages, context: context) else {
-            var body = body
-            var values = body[key]?.arrayValue ?? []
-            for (index, message) in messages.enumerated() { values += try translate(index, message) }
-            body[key] = .array(values)
-            return JSONWriter.encode(.object(body), reusing: strings)
+            return JSONWriter.encode(.object(try Self.translated(body, appending: messages, toArrayAt: key, translate: translate)), reusing: strings)
         }
         return JSONWriter.encode(body, appending: try fragments(of: messages, context: context, translate: translate), toArrayAt: key, reusing: strings)
+    }
+
+    /// `body` whose array member `key` goes on with what `messages` translate to, in order, as
+    /// `translate` gives each message's values at its index: the whole request, nothing kept.
+    package static func translated(
+        _ body: JSONObject, appending messages: [MessagesRequest.Message], toArrayAt key: String,
+        translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
+    ) throws(AnthropicError) -> JSONObject {
+        var body = body
+        var values = body[key]?.arrayValue ?? []
+        for (index, message) in messages.enumerated() { values += try translate(index, message) }
+        body[key] = .array(values)
+        return body
     }
 
     /// Whether the conversation `messages` open was translated in `context` before; it is

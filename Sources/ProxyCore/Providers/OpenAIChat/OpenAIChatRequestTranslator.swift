@@ -22,11 +22,10 @@ package struct OpenAIChatRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
-        var body = try self.body(request)
-        var messages = body["messages"]?.arrayValue ?? []
-        for (index, message) in request.messages.enumerated() { messages += try chatMessages(message, at: index) }
-        body["messages"] = .array(messages)
-        return .object(body)
+        .object(
+            try TranslatedMessageCache.translated(body(request), appending: request.messages, toArrayAt: "messages") {
+                index, message throws(AnthropicError) in try chatMessages(message, at: index)
+            })
     }
 
     /// What `translate` gives, written; each message's part is taken from `strings`'s translated

@@ -25,11 +25,10 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
-        var body = try self.body(request)
-        var items: [JSONValue] = []
-        for (index, message) in request.messages.enumerated() { items += try inputItems(message, at: index) }
-        body["input"] = .array(items)
-        return .object(body)
+        .object(
+            try TranslatedMessageCache.translated(body(request), appending: request.messages, toArrayAt: "input") {
+                index, message throws(AnthropicError) in try inputItems(message, at: index)
+            })
     }
 
     /// What `translate` gives, written; each message's items are taken from `strings`'s translated
