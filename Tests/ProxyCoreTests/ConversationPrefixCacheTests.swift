@@ -108,11 +108,12 @@ import Testing
             }
             next += 1
             let body = try Self.body(Self.withBreakpoint(sessions[session]))
-            let reused = try JSONParser.parse(body, conversations: conversations)
+            let reused = try JSONParser.parseRequest(body, conversations: conversations)
             let fresh = try JSONParser.parse(body)
-            #expect(reused == fresh)
+            #expect(reused.value == fresh)
             for model in ["openai/gpt-4.1", "gemini/gemini-2.5-flash", "responses/gpt-5"] {
-                #expect(try Self.translated(reused, model: model, strings: strings) == Self.translated(fresh, model: model, strings: nil), "\(model)")
+                let translated = try Self.translated(reused.value, derivedFromMessages: reused.derivedFromMessages, model: model, strings: strings)
+                #expect(try translated == Self.translated(fresh, model: model, strings: nil), "\(model)")
             }
         }
         #expect(conversations.reusedBytes > 0)
@@ -126,8 +127,9 @@ import Testing
         let conversations = ConversationPrefixCache()
         let strings = JSONStringEscapes()
         let fresh = try Self.translated(try JSONParser.parse(body), model: "openai/gpt-4.1", strings: nil)
-        for _ in 0..<2 {
-            #expect(try Self.translated(try JSONParser.parse(body, conversations: conversations), model: "openai/gpt-4.1", strings: strings) == fresh)
+        for _ in 0..<3 {
+            let reused = try JSONParser.parseRequest(body, conversations: conversations)
+            #expect(try Self.translated(reused.value, derivedFromMessages: reused.derivedFromMessages, model: "openai/gpt-4.1", strings: strings) == fresh)
         }
         let messages = try #require(try loadClaudeCodeFixture(fixture)["messages"]?.arrayValue)
         #expect(conversations.reusedBytes > 0 || messages.count <= 2, "beyond the two that find it, a conversation is reused")
@@ -137,8 +139,10 @@ import Testing
     private static let router = ModelRouter(configuration: configuration)
     private static let catalog = ModelCatalog(configuration: configuration)
 
-    private static func translated(_ json: JSONValue, model: String, strings: JSONStringEscapes?) throws -> [UInt8] {
-        let request = try MessagesRequest(json: json)
+    private static func translated(
+        _ json: JSONValue, derivedFromMessages: [DerivedValue]? = nil, model: String, strings: JSONStringEscapes?
+    ) throws -> [UInt8] {
+        let request = try MessagesRequest(json: json, derivedFromMessages: derivedFromMessages)
         let target = try router.route(model)
         switch target.provider {
         case .gemini: return try GeminiAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
@@ -156,15 +160,19 @@ import Testing
     func aKeptMessageIsOnlyReusedForTheSameTranslation(models: (String, String)) throws {
         var random = SeededSplitMix64(seed: 11)
         let strings = JSONStringEscapes()
+        let conversations = ConversationPrefixCache()
         var history = Self.opening + [["role": "system", "content": "Mind the tests."] as JSONValue]
         for index in 0..<4 {
             history += Self.exchange(index, resultLines: 40, random: &random)
-            let json = try JSONParser.parse(try Self.body(Self.withBreakpoint(history)))
+            // Kept both ways: in the cache of translated messages, and with each reused message's decoding.
+            let parsed = try JSONParser.parseRequest(try Self.body(Self.withBreakpoint(history)), conversations: conversations)
             for model in [models.0, models.1, models.0] {
-                #expect(try Self.translated(json, model: model, strings: strings) == Self.translated(json, model: model, strings: nil), "\(model)")
+                let translated = try Self.translated(parsed.value, derivedFromMessages: parsed.derivedFromMessages, model: model, strings: strings)
+                #expect(try translated == Self.translated(parsed.value, model: model, strings: nil), "\(model)")
             }
         }
         #expect(strings.translatedMessages.usage.messages > 0)
+        #expect(conversations.reusedBytes > 0)
     }
 
     /// Reasoning replayed to a server that wants it back, or not: two translations of one message.
@@ -280,10 +288,78 @@ import Testing
 
         // What is kept is what is used: a message planted in a reused element's place comes back.
         let planted = MessagesRequest.Message(role: .user, content: [.text("planted")])
-        secondDerived[1].set(MessagesRequest.DecodedMessage(message: planted, loadedTools: []))
+        secondDerived[1].set(DecodedMessage(planted, loadedTools: []))
         #expect(try MessagesRequest(json: second.value, derivedFromMessages: secondDerived).messages[1] == planted)
         // Places that do not match the messages (another request's) are not used.
         #expect(try MessagesRequest(json: second.value, derivedFromMessages: Array(secondDerived.dropLast())) == decoded)
+    }
+
+    /// A request's token estimate, from each decoded message's own count, is what a fresh decode
+    /// gives; its decoded messages go when its messages change, and the estimate follows them.
+    @Test func decodedMessagesGoWhenTheMessagesChange() throws {
+        var random = SeededSplitMix64(seed: 22)
+        let cache = ConversationPrefixCache()
+        var history = Self.opening
+        for index in 0..<3 {
+            history += Self.exchange(index, random: &random)
+            _ = try JSONParser.parseRequest(try Self.body(history), conversations: cache)
+        }
+        history += Self.exchange(3, random: &random)
+        let parsed = try JSONParser.parseRequest(try Self.body(history), conversations: cache)
+        let request = try MessagesRequest(json: parsed.value, derivedFromMessages: parsed.derivedFromMessages)
+        #expect(request.decodedMessages?.count == history.count)
+        #expect(TokenEstimator.estimate(request) == TokenEstimator.estimate(try MessagesRequest(json: parsed.value)))
+
+        var changed = request
+        changed.messages.removeLast(2)
+        #expect(changed.decodedMessages == nil)
+        #expect(changed == (try MessagesRequest(json: try JSONParser.parse(try Self.body(Array(history.dropLast(2)))))))
+        #expect(TokenEstimator.estimate(changed) < TokenEstimator.estimate(request))
+    }
+
+    /// A message reused from a kept conversation brings what it was last translated to along, in
+    /// its decoding: with nothing in the cache of translated messages, a later turn translates
+    /// only its new messages, to the same bytes; a planted translation comes back (so the kept
+    /// one is what is used); another context translates everything again.
+    @Test func aReusedMessageBringsItsTranslationAlong() throws {
+        var random = SeededSplitMix64(seed: 23)
+        let conversations = ConversationPrefixCache()
+        let strings = JSONStringEscapes(translatedMessageBytes: 0)
+        var history = Self.opening
+        let body: JSONObject = ["messages": []]
+        var translations = 0
+        func translate(_: Int, _ message: MessagesRequest.Message) -> [JSONValue] {
+            translations += 1
+            return [.string("\(message.role.rawValue) of \(message.content.count)")]
+        }
+        func turn(context: String = "test") throws -> (bytes: [UInt8], fresh: [UInt8], request: MessagesRequest) {
+            translations = 0
+            let parsed = try JSONParser.parseRequest(try Self.body(history), conversations: conversations)
+            let request = try MessagesRequest(json: parsed.value, derivedFromMessages: parsed.derivedFromMessages)
+            let bytes = try strings.translatedMessages.encode(
+                body, appendingMessagesOf: request, toArrayAt: "messages", context: context, reusing: strings, translate: translate)
+            let fresh = JSONWriter.encode(.object(try TranslatedMessageCache.translated(body, appending: request.messages, toArrayAt: "messages", translate: translate)))
+            return (bytes, fresh, request)
+        }
+        for index in 0..<2 {
+            history += Self.exchange(index, random: &random)
+            _ = try turn()
+            #expect(translations == 2 * history.count, "the first two turns translate every message (and so does the fresh translation)")
+        }
+        history += Self.exchange(2, random: &random)
+        let third = try turn()
+        #expect(translations == 2 + history.count)
+        #expect(third.bytes == third.fresh)
+        #expect(strings.translatedMessages.usage.messages == 0)
+
+        try #require(third.request.decodedMessages)[1].keep(Array(#""planted""#.utf8), in: "test")
+        history += Self.exchange(3, random: &random)
+        let fourth = try turn()
+        #expect(translations == 2 + history.count)
+        let written = Array("\"assistant of \(fourth.request.messages[1].content.count)\"".utf8)
+        #expect(fourth.bytes == fourth.fresh.replacing(written, with: Array(#""planted""#.utf8), maxReplacements: 1))
+        _ = try turn(context: "another")
+        #expect(translations == 2 * history.count)
     }
 
     /// A deferred tool that a reused message loaded (its `tool_reference`) stays loaded.

@@ -37,7 +37,7 @@ import Testing
         for index in kept.indices { #expect(grown.derived[index] === kept[index]) }
 
         let planted = MessagesRequest.Message(role: .user, content: [.text("planted")])
-        grown.derived[0].set(MessagesRequest.DecodedMessage(message: planted, loadedTools: []))
+        grown.derived[0].set(DecodedMessage(planted, loadedTools: []))
         let turn: JSONObject = ["model": "m", "max_tokens": 10, "messages": [["role": "user", "content": "The src folder."]]]
         let request = try grown.request(continuing: turn)
         let decoded = try MessagesRequest(json: .object(request), derivedFromMessages: grown.derived + [DerivedValue()])

@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func theLeastRecentlyUsedThreadGoesFirstWhenBytesRunOut() async throws {
-        let one = 2 * JSONWriter.encodedCount(.array(conversation("A").messages))
+        let one = 3 * JSONWriter.encodedCount(.array(conversation("A").messages))
         let store = MemoryThreadStore(maximumBytes: one * 2)
         try await store.create(conversation("A"), replyID: "msg_a", at: now)
         try await store.create(conversation("B"), replyID: "msg_b", at: now)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func aThreadEvictedWhileItsTurnRanIsNotKeptAgain() async throws {
-        let one = 2 * JSONWriter.encodedCount(.array(conversation("A").messages))
+        let one = 3 * JSONWriter.encodedCount(.array(conversation("A").messages))
         let store = MemoryThreadStore(maximumBytes: one)
         try await store.create(conversation("A"), replyID: "msg_a", at: now)
         _ = try await store.claim("msg_a", owner: "", at: now)

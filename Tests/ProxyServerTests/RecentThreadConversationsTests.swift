@@ -9,18 +9,18 @@ import Testing
     }
 
     @Test func theLeastRecentlyUsedGoesFirstWhenTheBytesRunOut() {
-        // Each costs twice its 100 bytes: three fit.
-        let recent = RecentThreadConversations(maximumBytes: 600)
+        // Each costs three times its 100 bytes: three fit.
+        let recent = RecentThreadConversations(maximumBytes: 900)
         for id in ["a", "b", "c"] { recent.keep(Self.conversation(id), replyID: id, jsonBytes: 100) }
         #expect(recent.conversation(of: "a") == Self.conversation("a"))
         recent.keep(Self.conversation("d"), replyID: "d", jsonBytes: 100)
         #expect(recent.conversation(of: "b") == nil)
         #expect(recent.conversation(of: "a") != nil && recent.conversation(of: "c") != nil && recent.conversation(of: "d") != nil)
-        #expect(recent.cost == 600)
+        #expect(recent.cost == 900)
         // One that cannot fit alone is not kept, and pushes nothing out.
         recent.keep(Self.conversation("e"), replyID: "e", jsonBytes: 301)
         #expect(recent.conversation(of: "e") == nil)
-        #expect(recent.cost == 600)
+        #expect(recent.cost == 900)
     }
 
     @Test func anExtendedConversationMovesToTheNewReply() {
@@ -30,10 +30,10 @@ import Testing
         recent.extend("msg_1", with: added, messagesBytes: 50, replyID: "msg_2")
         #expect(recent.conversation(of: "msg_1") == nil)
         #expect(recent.conversation(of: "msg_2")?.messages == Self.conversation("first").messages + added)
-        #expect(recent.cost == 300)
+        #expect(recent.cost == 450)
         // A reply not kept extends nothing.
         recent.extend("msg_unknown", with: added, messagesBytes: 50, replyID: "msg_3")
         #expect(recent.conversation(of: "msg_3") == nil)
-        #expect(recent.cost == 300)
+        #expect(recent.cost == 450)
     }
 }

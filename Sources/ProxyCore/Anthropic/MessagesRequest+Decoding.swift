@@ -4,7 +4,8 @@ extension MessagesRequest {
     /// - Parameters:
     ///   - countingTokens: a `count_tokens` body, which has no `max_tokens`.
     ///   - derivedFromMessages: for each element of `json`'s `messages`, where its decoded message
-    ///     is kept for a later turn that reuses the element (`JSONParser.parseRequest`).
+    ///     is kept for a later turn that reuses the element (`JSONParser.parseRequest`); the
+    ///     request's `decodedMessages` are those.
     package init(json: JSONValue, countingTokens: Bool = false, derivedFromMessages: [DerivedValue]? = nil) throws(AnthropicError) {
         let body = try FieldReader(json, path: "")
         model = try body.string("model")
@@ -12,17 +13,22 @@ extension MessagesRequest {
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
         var loadedTools: Set<String> = []
         let elements = try body.array("messages")
-        let derived = derivedFromMessages?.count == elements.count ? derivedFromMessages : nil
-        messages = try elements.enumerated().map { index, element throws(AnthropicError) in
-            if let kept = derived?[index].get(DecodedMessage.self) {
-                loadedTools.formUnion(kept.loadedTools)
-                return kept.message
+        var decodedMessages: [DecodedMessage]?
+        if let derived = derivedFromMessages, derived.count == elements.count {
+            let decoded = try elements.enumerated().map { index, element throws(AnthropicError) in
+                if let kept = derived[index].get(DecodedMessage.self) { return kept }
+                var loaded: Set<String> = []
+                let decoded = DecodedMessage(try Self.message(element, path: "messages.\(index)", loadedTools: &loaded), loadedTools: loaded)
+                derived[index].set(decoded)
+                return decoded
             }
-            var loaded: Set<String> = []
-            let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loaded)
-            derived?[index].set(DecodedMessage(message: message, loadedTools: loaded))
-            loadedTools.formUnion(loaded)
-            return message
+            for message in decoded { loadedTools.formUnion(message.loadedTools) }
+            messages = decoded.map(\.message)
+            decodedMessages = decoded
+        } else {
+            messages = try elements.enumerated().map { index, element throws(AnthropicError) in
+                try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools)
+            }
         }
         system = try Self.system(body.optional("system"))
         var declaredTools: [Tool] = []
@@ -64,18 +70,7 @@ extension MessagesRequest {
         outputSchema = format ?? olderFormat
         userID = body.optional("metadata")?["user_id"]?.stringValue
         cacheBreakpoint = CacheBreakpoint(body: json)
-    }
-
-    /// A message as decoded, with the deferred tools it loads (`tool_reference` blocks): what a
-    /// `messages` element's `DerivedValue` keeps.
-    package struct DecodedMessage: Sendable {
-        let message: Message
-        let loadedTools: Set<String>
-
-        package init(message: Message, loadedTools: Set<String>) {
-            self.message = message
-            self.loadedTools = loadedTools
-        }
+        self.decodedMessages = decodedMessages
     }
 
     private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {

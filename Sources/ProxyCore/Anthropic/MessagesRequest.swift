@@ -49,7 +49,24 @@ package struct MessagesRequest: Sendable, Equatable {
 
     package var model: String
     package var maxTokens: Int
-    package var messages: [Message]
+    package var messages: [Message] {
+        didSet { decodedMessages = nil }
+    }
+    /// `messages` as decoded from elements of a kept conversation (`DecodedMessage`), one each,
+    /// with what later steps keep beside them; nil when the request did not come from one, and
+    /// once `messages` change. Not compared: it says nothing `messages` do not.
+    package internal(set) var decodedMessages: [DecodedMessage]? {
+        get { decodings.messages }
+        set { decodings.messages = newValue }
+    }
+    private var decodings = Decodings()
+
+    /// Where `decodedMessages` are kept: equal to any other, so that `==` compares what requests say.
+    private struct Decodings: Sendable, Equatable {
+        var messages: [DecodedMessage]?
+
+        static func == (_: Decodings, _: Decodings) -> Bool { true }
+    }
     /// The system prompt's text blocks, in order.
     package var system: [String]
     /// The client's tools the upstream is told of, in the client's order: a deferred tool only

@@ -9,8 +9,9 @@ import Synchronization
 /// be identical to bytes that parsed before, so its value is exactly what parsing would give.
 ///
 /// A conversation is known by its first two elements (a session's first prompt and the reply to
-/// it), which parse as usual. Bounded by conversations and by bytes: each kept byte counts twice,
-/// for the value it parsed to; the least recently used conversation goes first.
+/// it), which parse as usual. Bounded by conversations and by bytes: each kept byte counts three
+/// times, for the value it parsed to and for what later steps keep beside it (a message as
+/// translated is about as long as its JSON); the least recently used conversation goes first.
 package final class ConversationPrefixCache: Sendable {
     /// One element of a `messages` array: its exact bytes and the value they parse to.
     package struct Element: Sendable {
@@ -34,7 +35,7 @@ package final class ConversationPrefixCache: Sendable {
 
     private struct Conversation {
         var elements: [Element]
-        /// What keeping it costs: its bytes, twice.
+        /// What keeping it costs: its bytes, three times.
         var cost: Int
     }
 
@@ -50,6 +51,9 @@ package final class ConversationPrefixCache: Sendable {
         }
     }
 
+    /// What a kept byte costs: itself, the value it parsed to, and what later steps derive from it.
+    static let costPerByte = 3
+
     package let maximumConversations: Int
     package let maximumBytes: Int
     private let state = Mutex(State())
@@ -57,8 +61,8 @@ package final class ConversationPrefixCache: Sendable {
 
     /// - Parameters:
     ///   - maximumConversations: how many conversations are kept.
-    ///   - maximumBytes: what they may cost together (a conversation's bytes count twice, for the
-    ///     values they parsed to); a larger one is not kept.
+    ///   - maximumBytes: what they may cost together (a conversation's bytes count three times);
+    ///     a larger one is not kept.
     package init(maximumConversations: Int = 64, maximumBytes: Int = 128 << 20) {
         self.maximumConversations = maximumConversations
         self.maximumBytes = maximumBytes
@@ -81,7 +85,7 @@ package final class ConversationPrefixCache: Sendable {
     /// `reusedBytes` were taken from it rather than parsed.
     func store(_ elements: [Element], key: Int, reusedBytes: Int) {
         reused.add(reusedBytes, ordering: .relaxed)
-        let cost = 2 * elements.reduce(0) { $0 + $1.bytes.count }
+        let cost = Self.costPerByte * elements.reduce(0) { $0 + $1.bytes.count }
         guard cost <= maximumBytes, maximumConversations > 0 else { return }
         state.withLock { state in
             state.cost += cost - (state.conversations[key]?.cost ?? 0)

@@ -12,6 +12,11 @@ import Synchronization
 /// only one (a one-off request, or one made new each time), is written straight into the body,
 /// without writing each message apart and keeping it (at 4 MB, about 7% of a first turn's CPU time).
 ///
+/// A message reused from a conversation `ConversationPrefixCache` kept carries what it was
+/// written as in its decoding (`DecodedMessage`), found without a lookup; the entries here serve
+/// the messages parsed again, which are few a turn (the one a moved breakpoint changed, those
+/// after an edit), so this cache can be much smaller than the conversations'.
+///
 /// Bounded by bytes: a fragment counts twice, for the message kept beside it, whose strings
 /// outlive their conversation in `ConversationPrefixCache`; when over, the least recently used
 /// entries go until a quarter of the bound is free.
@@ -39,18 +44,18 @@ package final class TranslatedMessageCache: Sendable {
         state = Mutex(RecencyBoundedEntries(maximumCost: maximumBytes))
     }
 
-    /// Compact JSON for `body` whose array member `key` goes on with what `messages` translate to,
+    /// Compact JSON for `body` whose array member `key` goes on with what `request`'s messages translate to,
     /// as `translate` gives each message's values at its index: taken from here for a message kept
     /// from an earlier turn of its conversation, else translated (and kept, from the
     /// conversation's second turn on). The bytes are the same either way.
     package func encode(
-        _ body: JSONObject, appending messages: [MessagesRequest.Message], toArrayAt key: String, context: String, reusing strings: JSONStringEscapes,
+        _ body: JSONObject, appendingMessagesOf request: MessagesRequest, toArrayAt key: String, context: String, reusing strings: JSONStringEscapes,
         translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [UInt8] {
-        guard isLaterTurn(of: messages, context: context) else {
-            return JSONWriter.encode(.object(try Self.translated(body, appending: messages, toArrayAt: key, translate: translate)), reusing: strings)
+        guard isLaterTurn(of: request.messages, context: context) else {
+            return JSONWriter.encode(.object(try Self.translated(body, appending: request.messages, toArrayAt: key, translate: translate)), reusing: strings)
         }
-        return JSONWriter.encode(body, appending: try fragments(of: messages, context: context, translate: translate), toArrayAt: key, reusing: strings)
+        return JSONWriter.encode(body, appending: try fragments(of: request, context: context, translate: translate), toArrayAt: key, reusing: strings)
     }
 
     /// `body` whose array member `key` goes on with what `messages` translate to, in order, as
@@ -79,35 +84,48 @@ package final class TranslatedMessageCache: Sendable {
         }
     }
 
-    /// The JSON each message translates to: its values, comma-separated (none for a message that
-    /// translates to nothing), as `translate` gives them for the message at an index. Kept ones are
-    /// taken from here; the others are translated, written and kept (their long strings here only,
-    /// not in `JSONStringEscapes` too).
+    /// The JSON each message of `request` translates to: its values, comma-separated (none for a
+    /// message that translates to nothing), as `translate` gives them for the message at an index.
+    /// Taken from the message's decoding when it carries one written in `context` (a message
+    /// reused from a kept conversation: nothing to look up), else from here, else translated,
+    /// written and kept here (its long strings here only, not in `JSONStringEscapes` too); a
+    /// decoding keeps what its message was written as.
     private func fragments(
-        of messages: [MessagesRequest.Message], context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
+        of request: MessagesRequest, context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [[UInt8]] {
-        let keys = messages.map { Self.key($0, context: context) }
-        let candidates = state.withLock { entries in keys.map { entries.use($0) } }
+        let decoded = request.decodedMessages
         var fragments: [[UInt8]] = []
-        fragments.reserveCapacity(messages.count)
+        fragments.reserveCapacity(request.messages.count)
         var written: [(key: Int, written: Written)] = []
-        for (index, message) in messages.enumerated() {
-            if let kept = candidates[index], kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
-                fragments.append(kept.fragment)
+        for (index, message) in request.messages.enumerated() {
+            if let fragment = decoded?[index].translation(in: context) {
+                fragments.append(fragment)
                 continue
             }
-            let values = try translate(index, message)
-            // Kept for many turns: in a block of its own size, not one doubled to it with room to spare.
-            var writer = JSONWriter(reservingCapacity: values.reduce(0) { $0 + JSONWriter.encodedCount($1) + 1 })
-            for (position, value) in values.enumerated() {
-                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-                writer.write(value)
+            let key = Self.key(message, context: context)
+            let fragment: [UInt8]
+            if let kept = state.withLock({ $0.use(key) }), kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
+                fragment = kept.fragment
+            } else {
+                fragment = Self.written(try translate(index, message))
+                written.append((key, Written(message: message, context: context, fragment: fragment)))
             }
-            fragments.append(writer.bytes)
-            written.append((keys[index], Written(message: message, context: context, fragment: writer.bytes)))
+            decoded?[index].keep(fragment, in: context)
+            fragments.append(fragment)
         }
         if !written.isEmpty { keep(written) }
         return fragments
+    }
+
+    /// `values`, comma-separated. Kept for many turns: in a block of its own size, not one doubled
+    /// to it with room to spare.
+    private static func written(_ values: [JSONValue]) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: values.reduce(0) { $0 + JSONWriter.encodedCount($1) + 1 })
+        for (position, value) in values.enumerated() {
+            if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+            writer.write(value)
+        }
+        return writer.bytes
     }
 
     /// How many messages are kept, and what they cost, for tests.

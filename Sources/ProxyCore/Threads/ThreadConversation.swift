@@ -12,9 +12,14 @@ package struct ThreadConversation: Sendable, Equatable {
     /// translate, known without walking the history again. Not compared: two stores count it
     /// their own way.
     package private(set) var jsonBytes: Int
-    /// Where each of `messages` keeps what is made of it (its decoding), for the turns that
-    /// follow: a continued turn does not decode the whole history again. Not compared.
+    /// Where each of `messages` keeps what is made of it (its decoding and translation), for the
+    /// turns that follow: a continued turn does not decode or translate the whole history again.
+    /// Not compared.
     package private(set) var derived: [DerivedValue]
+
+    /// What keeping a conversation costs per byte of its JSON: about twice for the values it
+    /// parsed to, and once more for its messages as translated, kept in `derived`.
+    package static let costPerJSONByte = 3
 
     /// - Parameter jsonBytes: about how many bytes of JSON `messages` are; counted when nil.
     package init(owner: String, fields: JSONObject, messages: [JSONValue], jsonBytes: Int? = nil) {

@@ -10,14 +10,20 @@ package enum TokenEstimator {
     package static func estimate(_ request: MessagesRequest) -> Int {
         var total = 0
         for text in request.system { total += prose(text) + 4 }
-        for message in request.messages {
-            total += 4
-            for block in message.content { total += estimate(block) }
+        if let decoded = request.decodedMessages {
+            for message in decoded { total += message.estimatedTokens }
+        } else {
+            for message in request.messages { total += estimate(message) }
         }
         for tool in request.tools {
             total += 4 + prose(tool.name) + prose(tool.description ?? "") + json(tool.inputSchema)
         }
         return max(total, 1)
+    }
+
+    /// A message's part of the estimate.
+    static func estimate(_ message: MessagesRequest.Message) -> Int {
+        message.content.reduce(4) { $0 + estimate($1) }
     }
 
     private static func estimate(_ block: ContentBlock) -> Int {

@@ -13,11 +13,11 @@ final class SharedServices: Sendable {
     let explicitCaches: ExplicitCaches
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
-    /// The conversations clients resend every turn, parsed once (`PREFIX_CACHE`), in half of
-    /// `PREFIX_CACHE_MB`.
+    /// The conversations clients resend every turn, parsed once (`PREFIX_CACHE`), with each
+    /// message as decoded and translated, in two thirds of `PREFIX_CACHE_MB`.
     let conversations: ConversationPrefixCache
-    /// The long strings of those conversations, written once, in a sixth; and each of their
-    /// messages as translated for its upstream, in the last third.
+    /// The long strings of those conversations, written once, in a sixth; and the messages
+    /// translated for their upstream that are parsed again, in the last sixth.
     let writtenStrings: JSONStringEscapes
     let logger: Logger
     let metrics: ProxyMetrics
@@ -41,8 +41,8 @@ final class SharedServices: Sendable {
     ) {
         self.live = live
         let prefixCacheBytes = live.snapshot.configuration.prefixCacheBytes
-        conversations = ConversationPrefixCache(maximumBytes: prefixCacheBytes / 2)
-        writtenStrings = JSONStringEscapes(maximumBytes: prefixCacheBytes / 6, translatedMessageBytes: prefixCacheBytes / 3)
+        conversations = ConversationPrefixCache(maximumBytes: prefixCacheBytes * 2 / 3)
+        writtenStrings = JSONStringEscapes(maximumBytes: prefixCacheBytes / 6, translatedMessageBytes: prefixCacheBytes / 6)
         keys = UpstreamKeys(board: upstreamRests)
         explicitCaches = ExplicitCaches(board: explicitCacheBoard)
         threads = MessageThreads(

@@ -13,8 +13,7 @@ final class MemoryThreadStore: MessageThreadStore {
         var claimed = false
         var lastUse: UInt64
 
-        /// Twice the JSON bytes of its messages: roughly what they hold parsed.
-        var cost: Int { 2 * conversation.jsonBytes }
+        var cost: Int { ThreadConversation.costPerJSONByte * conversation.jsonBytes }
     }
 
     private struct State {
@@ -85,7 +84,7 @@ final class MemoryThreadStore: MessageThreadStore {
             thread.lastUse = state.clock
             state.threads[key] = thread
             state.threadOfReply[replyID] = key
-            state.cost += 2 * jsonBytes
+            state.cost += ThreadConversation.costPerJSONByte * jsonBytes
             evict(&state, keeping: key)
         }
     }

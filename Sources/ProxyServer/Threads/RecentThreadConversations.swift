@@ -39,8 +39,7 @@ final class RecentThreadConversations: Sendable {
 
     /// Keeps `conversation` under `replyID`, `jsonBytes` the JSON size of its fields and messages.
     func keep(_ conversation: ThreadConversation, replyID: String, jsonBytes: Int) {
-        // Twice the JSON: roughly what it holds parsed.
-        state.withLock { insert(conversation, replyID: replyID, cost: 2 * jsonBytes, into: &$0) }
+        state.withLock { insert(conversation, replyID: replyID, cost: ThreadConversation.costPerJSONByte * jsonBytes, into: &$0) }
     }
 
     /// The conversation of `previousID` followed by `messages`, now kept under `replyID` instead:
@@ -51,7 +50,7 @@ final class RecentThreadConversations: Sendable {
             guard let previous = remove(previousID, from: &state) else { return }
             var conversation = previous.conversation
             conversation.append(messages, jsonBytes: messagesBytes)
-            insert(conversation, replyID: replyID, cost: previous.cost + 2 * messagesBytes, into: &state)
+            insert(conversation, replyID: replyID, cost: previous.cost + ThreadConversation.costPerJSONByte * messagesBytes, into: &state)
         }
     }
 

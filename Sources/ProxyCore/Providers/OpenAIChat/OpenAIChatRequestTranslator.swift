@@ -32,7 +32,7 @@ package struct OpenAIChatRequestTranslator: Sendable {
     /// messages when kept (it depends on the message and on `messageContext` only).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
         let body = try self.body(request)
-        return try strings.translatedMessages.encode(body, appending: request.messages, toArrayAt: "messages", context: messageContext, reusing: strings) {
+        return try strings.translatedMessages.encode(body, appendingMessagesOf: request, toArrayAt: "messages", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try chatMessages(message, at: index)
         }
     }

@@ -35,7 +35,7 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
     /// messages when kept (they depend on the message and on `messageContext` only).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
         let body = try self.body(request)
-        return try strings.translatedMessages.encode(body, appending: request.messages, toArrayAt: "input", context: messageContext, reusing: strings) {
+        return try strings.translatedMessages.encode(body, appendingMessagesOf: request, toArrayAt: "input", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try inputItems(message, at: index)
         }
     }

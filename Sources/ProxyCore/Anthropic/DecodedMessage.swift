@@ -1,0 +1,33 @@
+import Synchronization
+
+/// A `messages` element as decoded, kept in the element's `DerivedValue` with what later steps
+/// made of the message, so that a later turn reusing the element does none of it again: the
+/// deferred tools it loads (`tool_reference` blocks), its token estimate, and the JSON a
+/// translator last wrote for it.
+package final class DecodedMessage: Sendable {
+    package let message: MessagesRequest.Message
+    package let loadedTools: Set<String>
+    /// `TokenEstimator`'s count for the message.
+    package let estimatedTokens: Int
+    /// What a translator wrote for the message, in the context it wrote it in (see
+    /// `TranslatedMessageCache`); a conversation goes to one upstream, so one is kept.
+    private let translation = Mutex<(context: String, fragment: [UInt8])?>(nil)
+
+    package init(_ message: MessagesRequest.Message, loadedTools: Set<String>) {
+        self.message = message
+        self.loadedTools = loadedTools
+        estimatedTokens = TokenEstimator.estimate(message)
+    }
+
+    /// The JSON written for the message in `context`, when it is the one kept.
+    package func translation(in context: String) -> [UInt8]? {
+        translation.withLock { kept in
+            guard let kept, kept.context.hasSameUTF8(as: context) else { return nil }
+            return kept.fragment
+        }
+    }
+
+    package func keep(_ fragment: [UInt8], in context: String) {
+        translation.withLock { $0 = (context, fragment) }
+    }
+}
