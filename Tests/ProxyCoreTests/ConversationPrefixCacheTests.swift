@@ -156,7 +156,10 @@ import Testing
     /// A session's turns, each translated with the messages kept from the turn before, for a
     /// model and then another whose translation of the same messages differs (the system role, the
     /// reasoning signatures matched against the model): never a stale message.
-    @Test(arguments: [("openai/gpt-4.1", "openai/gpt-5"), ("responses/gpt-5", "responses/o3"), ("openai/gpt-5", "responses/gpt-5")])
+    @Test(arguments: [
+        ("openai/gpt-4.1", "openai/gpt-5"), ("responses/gpt-5", "responses/o3"), ("openai/gpt-5", "responses/gpt-5"),
+        ("gemini/gemini-2.5-flash", "gemini/gemini-3-pro-preview"), ("gemini/gemini-3-pro-preview", "openai/gpt-5"),
+    ])
     func aKeptMessageIsOnlyReusedForTheSameTranslation(models: (String, String)) throws {
         var random = SeededSplitMix64(seed: 11)
         let strings = JSONStringEscapes()
@@ -173,6 +176,35 @@ import Testing
         }
         #expect(strings.translatedMessages.usage.messages > 0)
         #expect(conversations.reusedBytes > 0)
+    }
+
+    /// Gemini names each tool result after the call it answers, from an earlier message: a result
+    /// kept from a turn whose call had another name is translated again, never reused.
+    @Test func aGeminiToolResultFollowsTheNameOfTheCallItAnswers() throws {
+        var random = SeededSplitMix64(seed: 14)
+        let strings = JSONStringEscapes()
+        let conversations = ConversationPrefixCache()
+        var history = Self.opening
+        for index in 0..<3 { history += Self.exchange(index, random: &random) }
+        func translate() throws {
+            let parsed = try JSONParser.parseRequest(try Self.body(Self.withBreakpoint(history)), conversations: conversations)
+            let translated = try Self.translated(parsed.value, derivedFromMessages: parsed.derivedFromMessages, model: "gemini/gemini-2.5-flash", strings: strings)
+            #expect(try translated == Self.translated(parsed.value, model: "gemini/gemini-2.5-flash", strings: nil))
+            #expect(String(decoding: translated, as: UTF8.self).contains(#""functionResponse":{"name":"Read""#) == (history[3]["content"]?[2]?["name"] == "Read"))
+        }
+        try translate()
+        try translate()
+        try translate()
+        // The second call is renamed; its result's message stays byte for byte what it was.
+        var call = try #require(history[3].objectValue)
+        var blocks = try #require(call["content"]?.arrayValue)
+        var toolUse = try #require(blocks[2].objectValue)
+        toolUse["name"] = "Read"
+        blocks[2] = .object(toolUse)
+        call["content"] = .array(blocks)
+        history[3] = .object(call)
+        try translate()
+        try translate()
     }
 
     /// Reasoning replayed to a server that wants it back, or not: two translations of one message.

@@ -22,10 +22,28 @@ package struct JSONWriter {
     package static func encode(
         _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
     ) -> [UInt8] {
-        // The fragments are most of a late session's body: room for them and the rest (tools, the
+        encode(object, continuingArrayAt: key, writing: fragments.reduce(0) { $0 + $1.count + 1 }, reusing: strings) { writer, follows in
+            var follows = follows
+            for fragment in fragments where !fragment.isEmpty {
+                if follows { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.bytes.append(contentsOf: fragment)
+                follows = true
+            }
+        }
+    }
+
+    /// Compact JSON bytes for an object whose array member `key` goes on with what `continuation`
+    /// appends (`append(raw:)`): further elements, already written, about `count` bytes of them.
+    /// It is told whether the array holds elements already, which the first it appends follows
+    /// after a comma.
+    package static func encode(
+        _ object: JSONObject, continuingArrayAt key: String, writing count: Int, reusing strings: JSONStringEscapes? = nil,
+        with continuation: (_ writer: inout JSONWriter, _ follows: Bool) -> Void
+    ) -> [UInt8] {
+        // The continuation is most of a late session's body: room for it and the rest (tools, the
         // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
-        var writer = JSONWriter(reservingCapacity: fragments.reduce(64 << 10) { $0 + $1.count + 1 }, reusing: strings)
-        writer.write(object, appending: fragments, toArrayAt: key)
+        var writer = JSONWriter(reservingCapacity: count + (64 << 10), reusing: strings)
+        withoutActuallyEscaping(continuation) { continuation in writer.write(object, continuingArrayAt: key, with: continuation) }
         return writer.bytes
     }
 
@@ -75,31 +93,26 @@ package struct JSONWriter {
         }
     }
 
-    /// An array: its elements, then `fragments` (elements already written, see `encode(_:appending:toArrayAt:reusing:)`).
-    private mutating func write(_ elements: [JSONValue], appending fragments: [[UInt8]] = []) {
+    /// An array: its elements, then what `continuation` appends (see `encode(_:continuingArrayAt:writing:reusing:with:)`).
+    private mutating func write(_ elements: [JSONValue], continuation: ((inout JSONWriter, Bool) -> Void)? = nil) {
         bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             write(element)
         }
-        var isFirst = elements.isEmpty
-        for fragment in fragments where !fragment.isEmpty {
-            if !isFirst { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: fragment)
-            isFirst = false
-        }
+        continuation?(&self, !elements.isEmpty)
         bytes.append(UInt8(ascii: "]"))
     }
 
-    /// An object; its array member `key`, if any, goes on with `fragments`.
-    private mutating func write(_ object: JSONObject, appending fragments: [[UInt8]] = [], toArrayAt key: String? = nil) {
+    /// An object; its array member `key`, if any, goes on with what `continuation` appends.
+    private mutating func write(_ object: JSONObject, continuingArrayAt key: String? = nil, with continuation: ((inout JSONWriter, Bool) -> Void)? = nil) {
         bytes.append(UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             write(string: member.key)
             bytes.append(UInt8(ascii: ":"))
             if let key, member.key == key, case .array(let elements) = member.value {
-                write(elements, appending: fragments)
+                write(elements, continuation: continuation)
             } else {
                 write(member.value)
             }

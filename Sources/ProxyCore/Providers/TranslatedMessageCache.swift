@@ -52,7 +52,7 @@ package final class TranslatedMessageCache: Sendable {
         _ body: JSONObject, appendingMessagesOf request: MessagesRequest, toArrayAt key: String, context: String, reusing strings: JSONStringEscapes,
         translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [UInt8] {
-        guard isLaterTurn(of: request.messages, context: context) else {
+        guard keepsMessages(of: request, context: context) else {
             return JSONWriter.encode(.object(try Self.translated(body, appending: request.messages, toArrayAt: key, translate: translate)), reusing: strings)
         }
         return JSONWriter.encode(body, appending: try fragments(of: request, context: context, translate: translate), toArrayAt: key, reusing: strings)
@@ -71,10 +71,10 @@ package final class TranslatedMessageCache: Sendable {
         return body
     }
 
-    /// Whether the conversation `messages` open was translated in `context` before; it is
-    /// remembered as translated now.
-    private func isLaterTurn(of messages: [MessagesRequest.Message], context: String) -> Bool {
-        guard let first = messages.first else { return false }
+    /// Whether the messages of `request` are written one by one and kept: when the conversation
+    /// they open was translated in `context` before. It is remembered as translated now.
+    package func keepsMessages(of request: MessagesRequest, context: String) -> Bool {
+        guard let first = request.messages.first else { return false }
         let opening = Self.key(first, context: context)
         return openings.withLock { openings in
             if openings.use(opening) != nil { return true }
@@ -84,37 +84,39 @@ package final class TranslatedMessageCache: Sendable {
         }
     }
 
-    /// The JSON each message of `request` translates to: its values, comma-separated (none for a
-    /// message that translates to nothing), as `translate` gives them for the message at an index.
-    /// Taken from the message's decoding when it carries one written in `context` (a message
-    /// reused from a kept conversation: nothing to look up), else from here, else translated,
-    /// written and kept here (its long strings here only, not in `JSONStringEscapes` too); a
-    /// decoding keeps what its message was written as.
+    /// The JSON each message of `request` translates to in `context` (see `fragment(of:at:context:translate:)`).
     private func fragments(
         of request: MessagesRequest, context: String, translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
     ) throws(AnthropicError) -> [[UInt8]] {
-        let decoded = request.decodedMessages
         var fragments: [[UInt8]] = []
         fragments.reserveCapacity(request.messages.count)
-        var written: [(key: Int, written: Written)] = []
         for (index, message) in request.messages.enumerated() {
-            if let fragment = decoded?[index].translation(in: context) {
-                fragments.append(fragment)
-                continue
-            }
-            let key = Self.key(message, context: context)
-            let fragment: [UInt8]
-            if let kept = state.withLock({ $0.use(key) }), kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
-                fragment = kept.fragment
-            } else {
-                fragment = Self.written(try translate(index, message))
-                written.append((key, Written(message: message, context: context, fragment: fragment)))
-            }
-            decoded?[index].keep(fragment, in: context)
-            fragments.append(fragment)
+            fragments.append(try fragment(of: request, at: index, context: context) { () throws(AnthropicError) in try translate(index, message) })
         }
-        if !written.isEmpty { keep(written) }
         return fragments
+    }
+
+    /// The JSON the message at `index` of `request` translates to in `context`: the values
+    /// `translate` gives, comma-separated (nothing for none). Taken from the message's decoding
+    /// when it carries one written in `context` (a message reused from a kept conversation:
+    /// nothing to look up), else from here, else translated, written and kept here (its long
+    /// strings here only, not in `JSONStringEscapes` too); the decoding keeps what it is.
+    package func fragment(
+        of request: MessagesRequest, at index: Int, context: String, translate: () throws(AnthropicError) -> [JSONValue]
+    ) throws(AnthropicError) -> [UInt8] {
+        let decoded = request.decodedMessages?[index]
+        if let fragment = decoded?.translation(in: context) { return fragment }
+        let message = request.messages[index]
+        let key = Self.key(message, context: context)
+        let fragment: [UInt8]
+        if let kept = state.withLock({ $0.use(key) }), kept.context.hasSameUTF8(as: context), Self.isIdentical(kept.message, message) {
+            fragment = kept.fragment
+        } else {
+            fragment = Self.written(try translate())
+            keep(Written(message: message, context: context, fragment: fragment), for: key)
+        }
+        decoded?.keep(fragment, in: context)
+        return fragment
     }
 
     /// `values`, comma-separated. Kept for many turns: in a block of its own size, not one doubled
@@ -133,9 +135,10 @@ package final class TranslatedMessageCache: Sendable {
         state.withLock { ($0.count, $0.cost) }
     }
 
-    private func keep(_ written: [(key: Int, written: Written)]) {
+    private func keep(_ written: Written, for key: Int) {
+        guard written.cost <= maximumBytes else { return }
         state.withLock { entries in
-            for (key, written) in written where written.cost <= maximumBytes { entries.keep(written, cost: written.cost, for: key) }
+            entries.keep(written, cost: written.cost, for: key)
             entries.evictIfOver()
         }
     }

@@ -19,7 +19,8 @@ package struct GeminiAdapter: ProviderAdapter {
     }
 
     package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
-        JSONWriter.encode(try translator.translate(request), reusing: strings)
+        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+        return try translator.encode(request, reusing: strings)
     }
 
     private var translator: GeminiRequestTranslator {

@@ -33,9 +33,64 @@ package struct GeminiRequestTranslator: Sendable {
     /// The translated body, and for each of its contents the index of the last message it holds
     /// (consecutive messages of one role share a content; system messages and empty ones have none).
     package func translateTracingContents(_ request: MessagesRequest) throws(AnthropicError) -> (body: JSONObject, contentOrigins: [Int]) {
-        var (body, origins) = try promptBody(request)
+        let (contents, system, origins) = try contents(request)
+        var body = promptBody(request, contents: contents, system: system)
         body.append("generationConfig", .object(try generationConfig(request)))
         return (body, origins)
+    }
+
+    /// What `translate` gives, written. From a conversation's second turn on, each message's parts
+    /// are taken from what was kept for it (see `TranslatedMessageCache`): they depend on the
+    /// message and on its context only (for tool results, the names of the functions they answer).
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+        let kept = strings.translatedMessages
+        guard kept.keepsMessages(of: request, context: modelContext) else { return JSONWriter.encode(try translate(request), reusing: strings) }
+        var system = Self.systemPrompt(request)
+        var contents = Contents<[UInt8]>()
+        try forEachMessage(of: request, system: &system) { index, message, role, functionNames throws(AnthropicError) in
+            let parts: [UInt8]
+            if role == Self.modelRole {
+                parts = try kept.fragment(of: request, at: index, context: modelContext) { () throws(AnthropicError) in modelParts(message.content) }
+            } else {
+                parts = try kept.fragment(of: request, at: index, context: Self.userContext(of: message, functionNames: functionNames)) {
+                    () throws(AnthropicError) in try Self.userParts(message.content, path: "messages.\(index).content", functionNames: functionNames)
+                }
+            }
+            contents.add(CollectionOfOne(parts), isEmpty: parts.isEmpty, role: role, message: index)
+        }
+        guard !contents.groups.isEmpty else { throw Self.everyMessageIsEmpty }
+        var body = promptBody(request, contents: [], system: system)
+        body.append("generationConfig", .object(try generationConfig(request)))
+        let count = contents.groups.reduce(0) { $0 + $1.parts.reduce(32) { $0 + $1.count + 1 } }
+        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count, reusing: strings) { writer, _ in
+            for (position, content) in contents.groups.enumerated() {
+                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+                writer.append(raw: content.role == Self.modelRole ? Self.modelContentOpening : Self.userContentOpening)
+                for (index, parts) in content.parts.enumerated() {
+                    if index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+                    writer.append(raw: parts)
+                }
+                writer.append(raw: Self.contentClosing)
+            }
+        }
+    }
+
+    /// A content as `translate` writes it, up to its parts, and after them.
+    private static let modelContentOpening = Array(#"{"role":"model","parts":["#.utf8)
+    private static let userContentOpening = Array(#"{"role":"user","parts":["#.utf8)
+    private static let contentClosing = Array("]}".utf8)
+
+    /// Everything a model message's translation reads besides the message.
+    private var modelContext: String {
+        "gemini\u{0}model\u{0}\(family.requiresThoughtSignatures)"
+    }
+
+    /// Everything a user message's translation reads besides the message: the names of the
+    /// functions its results answer (empty for one answering no call, which does not translate).
+    private static func userContext(of message: MessagesRequest.Message, functionNames: [String: String]) -> String {
+        var context = "gemini\u{0}user"
+        for case .toolResult(let id, _, _) in message.content { context += "\u{0}\(functionNames[id] ?? "")" }
+        return context
     }
 
     /// The body of `models/{model}:countTokens`: the request's prompt, system instruction and
@@ -43,14 +98,14 @@ package struct GeminiRequestTranslator: Sendable {
     package func countTokensBody(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         var prompt = JSONObject()
         prompt.append("model", .string(model.contains("/") ? model : "models/\(model)"))
-        for member in try promptBody(request).body.members { prompt.append(member.key, member.value) }
+        let (contents, system, _) = try contents(request)
+        for member in promptBody(request, contents: contents, system: system).members { prompt.append(member.key, member.value) }
         return ["generateContentRequest": .object(prompt)]
     }
 
-    /// Contents, system instruction, tools and tool config; and the contents' origins.
-    private func promptBody(_ request: MessagesRequest) throws(AnthropicError) -> (body: JSONObject, contentOrigins: [Int]) {
+    /// Contents, system instruction, tools and tool config.
+    private func promptBody(_ request: MessagesRequest, contents: JSONValue, system: [JSONValue]) -> JSONObject {
         var body = JSONObject()
-        let (contents, system, origins) = try contents(request)
         body.append("contents", contents)
         if !system.isEmpty { body.append("systemInstruction", ["parts": .array(system)]) }
         let builtIns = builtInTools(request)
@@ -70,45 +125,72 @@ package struct GeminiRequestTranslator: Sendable {
         tools += builtIns
         if !tools.isEmpty { body.append("tools", .array(tools)) }
         if !toolConfig.isEmpty { body.append("toolConfig", .object(toolConfig)) }
-        return (body, origins)
+        return body
     }
 
     // MARK: - Contents
 
     /// The conversation as `user` and `model` contents, consecutive turns of one role merged (the
-    /// API wants them alternating) and empty ones left out; and the system instruction's parts:
-    /// the system prompt, then the text of `system`-role messages, which keep their meaning as
-    /// instructions this way (Gemini has no system role inside `contents`).
+    /// API wants them alternating) and empty ones left out; the system instruction's parts (see
+    /// `forEachMessage`); and for each content the index of the last message it holds.
     private func contents(_ request: MessagesRequest) throws(AnthropicError) -> (JSONValue, [JSONValue], origins: [Int]) {
-        var system: [JSONValue] = request.system.filter { !$0.isEmpty }.map { ["text": .string($0)] }
-        var contents: [(role: String, parts: [JSONValue], lastMessage: Int)] = []
-        /// The upstream function name of every tool_use so far, for the results that answer them.
+        var system = Self.systemPrompt(request)
+        var contents = Contents<JSONValue>()
+        try forEachMessage(of: request, system: &system) { index, message, role, functionNames throws(AnthropicError) in
+            let parts =
+                role == Self.modelRole
+                ? modelParts(message.content) : try Self.userParts(message.content, path: "messages.\(index).content", functionNames: functionNames)
+            contents.add(parts, isEmpty: parts.isEmpty, role: role, message: index)
+        }
+        guard !contents.groups.isEmpty else { throw Self.everyMessageIsEmpty }
+        let values: [JSONValue] = contents.groups.map { ["role": .string($0.role), "parts": .array($0.parts)] }
+        return (.array(values), system, contents.groups.map(\.lastMessage))
+    }
+
+    private static let modelRole = "model"
+    private static let everyMessageIsEmpty = AnthropicError.invalidRequest("messages: every message is empty; Gemini needs at least one with content")
+
+    /// The system prompt's text blocks as parts of the system instruction.
+    private static func systemPrompt(_ request: MessagesRequest) -> [JSONValue] {
+        request.system.filter { !$0.isEmpty }.map { ["text": .string($0)] }
+    }
+
+    /// Calls `step` with each `user` and `assistant` message, its role in Gemini's terms and the
+    /// upstream function name of every `tool_use` before it (for the results that answer them).
+    /// The text of `system`-role messages goes to the system instruction's parts instead, where it
+    /// keeps its meaning as instructions (Gemini has no system role inside `contents`).
+    private func forEachMessage(
+        of request: MessagesRequest, system: inout [JSONValue],
+        _ step: (Int, MessagesRequest.Message, String, [String: String]) throws(AnthropicError) -> Void
+    ) throws(AnthropicError) {
         var functionNames: [String: String] = [:]
         for (index, message) in request.messages.enumerated() {
-            let path = "messages.\(index).content"
-            let role: String
-            let parts: [JSONValue]
             switch message.role {
             case .system:
-                system += try Self.systemParts(message.content, path: path)
-                continue
+                system += try Self.systemParts(message.content, path: "messages.\(index).content")
             case .assistant:
-                role = "model"
-                parts = modelParts(message.content, functionNames: &functionNames)
+                try step(index, message, Self.modelRole, functionNames)
+                for case .toolUse(let id, let name, _) in message.content { functionNames[id] = ToolNameMapping.upstreamName(for: name) }
             case .user:
-                role = "user"
-                parts = try Self.userParts(message.content, path: path, functionNames: functionNames)
-            }
-            guard !parts.isEmpty else { continue }
-            if contents.last?.role == role {
-                contents[contents.count - 1].parts += parts
-                contents[contents.count - 1].lastMessage = index
-            } else {
-                contents.append((role, parts, index))
+                try step(index, message, "user", functionNames)
             }
         }
-        guard !contents.isEmpty else { throw .invalidRequest("messages: every message is empty; Gemini needs at least one with content") }
-        return (.array(contents.map { ["role": .string($0.role), "parts": .array($0.parts)] }), system, contents.map(\.lastMessage))
+    }
+
+    /// Messages' parts grouped into contents: consecutive messages of one role share one (the API
+    /// wants them alternating); a message without parts has none.
+    private struct Contents<Part> {
+        var groups: [(role: String, parts: [Part], lastMessage: Int)] = []
+
+        mutating func add(_ parts: some Collection<Part>, isEmpty: Bool, role: String, message index: Int) {
+            guard !isEmpty else { return }
+            if groups.last?.role == role {
+                groups[groups.count - 1].parts.append(contentsOf: parts)
+                groups[groups.count - 1].lastMessage = index
+            } else {
+                groups.append((role, Array(parts), index))
+            }
+        }
     }
 
     private static func systemParts(_ blocks: [ContentBlock], path: String) throws(AnthropicError) -> [JSONValue] {
@@ -123,7 +205,7 @@ package struct GeminiRequestTranslator: Sendable {
     /// Text, function calls with their restored signatures, and thought parts whose signature
     /// Gemini issued. A step's first call must carry a signature for Gemini 3: one from another
     /// model (or lost by the client) gets Google's documented stand-in.
-    private func modelParts(_ blocks: [ContentBlock], functionNames: inout [String: String]) -> [JSONValue] {
+    private func modelParts(_ blocks: [ContentBlock]) -> [JSONValue] {
         var parts: [JSONValue] = []
         var isFirstCall = true
         for block in blocks {
@@ -134,9 +216,7 @@ package struct GeminiRequestTranslator: Sendable {
                 guard !text.isEmpty, let thoughtSignature = GeminiThoughtSignature.signature(inThinkingSignature: signature) else { continue }
                 parts.append(["text": .string(text), "thought": true, "thoughtSignature": .string(thoughtSignature)])
             case .toolUse(let id, let name, let input):
-                let upstreamName = ToolNameMapping.upstreamName(for: name)
-                functionNames[id] = upstreamName
-                var part: JSONObject = ["functionCall": ["name": .string(upstreamName), "args": input]]
+                var part: JSONObject = ["functionCall": ["name": .string(ToolNameMapping.upstreamName(for: name)), "args": input]]
                 var signature = GeminiThoughtSignature.signature(inToolUseID: id)
                 if signature == nil, isFirstCall, family.requiresThoughtSignatures { signature = GeminiThoughtSignature.skipValidator }
                 if let signature { part["thoughtSignature"] = .string(signature) }
