@@ -2,10 +2,12 @@ import ArgumentParser
 import Hummingbird
 import NIOCore
 import ProxyCore
+import Synchronization
 
 /// An upstream that answers at once with fixed replies, so that what a benchmark measures is the
 /// proxy: OpenAI Chat Completions (`POST /v1/chat/completions`, whole or a stream of 184 chunks)
-/// and Gemini (`:generateContent`, `:streamGenerateContent`). A model whose name ends in `-paced`
+/// and Gemini (`:generateContent`, `:streamGenerateContent`, and `cachedContents` to make and
+/// delete explicit prompt caches). A model whose name ends in `-paced`
 /// gets its stream's chunks 20 ms apart, as a model producing tokens does, so that many streams
 /// stay open at once.
 struct StubUpstreamCommand: AsyncParsableCommand {
@@ -21,6 +23,17 @@ struct StubUpstreamCommand: AsyncParsableCommand {
             let body = try await request.body.collect(upTo: 64 << 20)
             guard StubReplies.contains(#""stream":true"#, in: body) else { return replies.openAIWhole }
             return StubReplies.contains("-paced\"", in: body) ? replies.pacedOpenAIStream() : replies.openAIStream
+        }
+        // Gemini's explicit prompt caches, which the proxy makes for a conversation's prefix
+        // (Claude Code marks a breakpoint every turn): each creation names a cache of its own.
+        let caches = Atomic<Int>(0)
+        router.post("/v1beta/cachedContents") { request, _ in
+            _ = try await request.body.collect(upTo: 64 << 20)
+            let number = caches.add(1, ordering: .relaxed).newValue
+            return StubReplies.response(JSONWriter.encode(["name": .string("cachedContents/stub-\(number)"), "usageMetadata": ["totalTokenCount": 250_000]]), contentType: "application/json")
+        }
+        router.delete("/v1beta/cachedContents/:name") { _, _ in
+            StubReplies.response(Array("{}".utf8), contentType: "application/json")
         }
         router.post("/v1beta/models/:call") { request, context in
             _ = try await request.body.collect(upTo: 64 << 20)
@@ -137,7 +150,7 @@ struct StubReplies: Sendable {
         return writer.bytes
     }
 
-    private static func response(_ bytes: [UInt8], contentType: String) -> Response {
+    static func response(_ bytes: [UInt8], contentType: String) -> Response {
         Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -115,6 +115,7 @@ import Testing
                 let translated = try Self.translated(reused.value, derivedFromMessages: reused.derivedFromMessages, model: model, strings: strings)
                 #expect(try translated == Self.translated(fresh, model: model, strings: nil), "\(model)")
             }
+            try Self.expectSameExplicitCachePrefix(reused, fresh: fresh, strings: strings)
         }
         #expect(conversations.reusedBytes > 0)
         #expect(conversations.usage.conversations <= 3)
@@ -148,6 +149,24 @@ import Testing
         case .gemini: return try GeminiAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
         case .openAIResponses: return try OpenAIResponsesAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
         default: return try OpenAIChatAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
+        }
+    }
+
+    /// Gemini's explicit prompt cache of a request parsed with kept conversations and written
+    /// from kept messages: the same digests and the same bytes for each request it makes.
+    private static func expectSameExplicitCachePrefix(
+        _ reused: (value: JSONValue, derivedFromMessages: [DerivedValue]?), fresh: JSONValue, strings: JSONStringEscapes
+    ) throws {
+        let target = try router.route("gemini/gemini-2.5-flash")
+        let request = try MessagesRequest(json: reused.value, derivedFromMessages: reused.derivedFromMessages)
+        let kept = try GeminiAdapter(request: request, target: target, catalog: catalog).explicitCachePrefix(reusing: strings)
+        let plain = try GeminiAdapter(request: try MessagesRequest(json: fresh), target: target, catalog: catalog).explicitCachePrefix()
+        guard let kept, let plain else { return #expect(kept == nil && plain == nil) }
+        #expect(kept.digests == plain.digests && kept.estimatedTokens == plain.estimatedTokens)
+        #expect(kept.plainBody == plain.plainBody)
+        for count in 0...plain.contentCount {
+            #expect(kept.creationBody(contentCount: count) == plain.creationBody(contentCount: count))
+            #expect(kept.requestBody(cachedContent: "cachedContents/c", contentCount: count) == plain.requestBody(cachedContent: "cachedContents/c", contentCount: count))
         }
     }
 

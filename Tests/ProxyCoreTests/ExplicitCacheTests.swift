@@ -120,9 +120,10 @@ import Testing
 
     @Test func aPrefixBelowTheMinimumIsNeverCachedButAnExistingCacheServes() throws {
         let planner = ExplicitCachePlanner()
-        let body: JSONObject = ["contents": [["role": "user", "parts": [["text": "hi"]]], ["role": "user", "parts": [["text": "again"]]]]]
+        let contents: [JSONValue] = [["role": "user", "parts": [["text": "hi"]]], ["role": "user", "parts": [["text": "again"]]]]
         let small = ExplicitCachePrefix(
-            request: body, cacheableContents: 1, model: "gemini-2.5-pro", baseURL: "https://x", minimumTokens: 4_096, timeToLive: .seconds(300))
+            request: ["contents": []], contents: contents.map { JSONWriter.encode($0) }, cacheableContents: 1, model: "gemini-2.5-pro",
+            baseURL: "https://x", minimumTokens: 4_096, timeToLive: .seconds(300))
         #expect(planner.plan(small, caches: [], now: Self.at(0)) == .plain)
         let cache = ExplicitCacheEntry(name: "cachedContents/a", digest: small.digests[1], contentCount: 1, tokens: 5_000, expiresAt: Self.at(300))
         #expect(planner.plan(small, caches: [cache], now: Self.at(0)) == .use(cache))

@@ -21,36 +21,37 @@ package struct ExplicitCachePrefix: Sendable {
     package let creationURL: String
     package let baseURL: String
     private let model: String
+    /// The translated body with `contents` empty, and its contents, written.
     private let request: JSONObject
-    private let contents: [JSONValue]
+    private let contents: [[UInt8]]
     /// The members that move into the cache and may not be sent beside it.
     private static let cachedMembers = ["systemInstruction", "tools", "toolConfig"]
 
     /// - Parameters:
-    ///   - request: the translated `generateContent` body.
-    ///   - cacheableContents: how many of its contents the cache may hold (those up to the client's breakpoint).
+    ///   - request: the translated `generateContent` body, its `contents` empty.
+    ///   - contents: its contents, each written as the body would hold it.
+    ///   - cacheableContents: how many of them the cache may hold (those up to the client's breakpoint).
     package init(
-        request: JSONObject, cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
+        request: JSONObject, contents: [[UInt8]], cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
     ) {
         self.request = request
+        self.contents = contents
         self.model = model
         self.baseURL = baseURL
         self.minimumTokens = minimumTokens
         self.timeToLive = timeToLive
         creationURL = "\(baseURL)/cachedContents"
-        contents = Array((request["contents"]?.arrayValue ?? []).prefix(cacheableContents))
         var hash = SHA256()
         var bytes = 0
-        func add(_ value: JSONValue) {
-            let encoded = JSONWriter.encode(value)
+        func add(_ encoded: [UInt8]) {
             bytes += encoded.count
             hash.update(data: encoded)
             hash.update(data: [0])
         }
-        add(.string(model))
-        for member in Self.cachedMembers { add(request[member] ?? .null) }
+        add(JSONWriter.encode(.string(model)))
+        for member in Self.cachedMembers { add(JSONWriter.encode(request[member] ?? .null)) }
         var digests = [hash.finalize().prefix(16).hexDigits]
-        for content in contents {
+        for content in contents.prefix(cacheableContents) {
             add(content)
             digests.append(hash.finalize().prefix(16).hexDigits)
         }
@@ -63,26 +64,24 @@ package struct ExplicitCachePrefix: Sendable {
     package var contentCount: Int { digests.count - 1 }
 
     /// The request as translated, served from no cache.
-    package var plainBody: [UInt8] { JSONWriter.encode(.object(request)) }
+    package var plainBody: [UInt8] { JSONWriter.encode(request, appending: contents, toArrayAt: "contents") }
 
     /// `POST cachedContents`: the fixed part and the first `contentCount` contents, for `timeToLive`.
     package func creationBody(contentCount: Int) -> [UInt8] {
         var body = JSONObject()
         body.append("model", .string(model.contains("/") ? model : "models/\(model)"))
-        if contentCount > 0 { body.append("contents", .array(Array(contents.prefix(contentCount)))) }
+        if contentCount > 0 { body.append("contents", []) }
         for member in Self.cachedMembers { if let value = request[member] { body.append(member, value) } }
         body.append("ttl", .string("\(timeToLive.components.seconds)s"))
-        return JSONWriter.encode(.object(body))
+        return JSONWriter.encode(body, appending: Array(contents.prefix(contentCount)), toArrayAt: "contents")
     }
 
     /// The request served from the cache `name` that holds the first `contentCount` contents: only
     /// the contents after them, and none of the members the cache holds.
     package func requestBody(cachedContent name: String, contentCount: Int) -> [UInt8] {
         var body = JSONObject()
-        for (key, value) in request.members where !Self.cachedMembers.contains(key) {
-            body.append(key, key == "contents" ? .array(Array((value.arrayValue ?? []).dropFirst(contentCount))) : value)
-        }
+        for (key, value) in request.members where !Self.cachedMembers.contains(key) { body.append(key, value) }
         body.append("cachedContent", .string(name))
-        return JSONWriter.encode(.object(body))
+        return JSONWriter.encode(body, appending: Array(contents.dropFirst(contentCount)), toArrayAt: "contents")
     }
 }

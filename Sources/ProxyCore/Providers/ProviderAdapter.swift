@@ -33,7 +33,8 @@ package protocol ProviderAdapter: Sendable {
     func tokenCount(fromReply reply: JSONValue) -> Int?
     /// The request's prefix as the upstream's explicit prompt cache would hold it (Gemini's
     /// `cachedContents`); nil when the provider has none or the client marked no breakpoint.
-    func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix?
+    /// `strings` as for `requestBody`.
+    func explicitCachePrefix(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> ExplicitCachePrefix?
     /// The adapter for the request served from an explicit cache, which it `created` (its cached
     /// tokens were then written, not read).
     func servedFromCache(created: Bool) -> Self
@@ -43,6 +44,10 @@ extension ProviderAdapter {
     /// The translated request, encoded.
     package func requestBody() throws(AnthropicError) -> [UInt8] {
         try requestBody(reusing: nil)
+    }
+
+    package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? {
+        try explicitCachePrefix(reusing: nil)
     }
 
     package static var streamsMayAskForAnotherStream: Bool { false }
@@ -73,6 +78,6 @@ extension ProviderAdapter {
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { false }
     package func countTokensRequest() throws(AnthropicError) -> (url: String, body: [UInt8])? { nil }
     package func tokenCount(fromReply reply: JSONValue) -> Int? { nil }
-    package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? { nil }
+    package func explicitCachePrefix(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> ExplicitCachePrefix? { nil }
     package func servedFromCache(created: Bool) -> Self { self }
 }

@@ -86,7 +86,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         -> ExplicitCaches.Prepared
     {
         if services.configuration.geminiExplicitCache, !services.explicitCaches.isRefusing(baseURL: target.baseURL, key: key),
-            let prefix = try locally({ () throws(AnthropicError) in try adapter.explicitCachePrefix() })
+            let prefix = try locally({ () throws(AnthropicError) in try adapter.explicitCachePrefix(reusing: services.writtenStrings) })
         {
             return await services.explicitCaches.prepare(prefix, adapter: adapter, target: target, key: key, services: services)
         }

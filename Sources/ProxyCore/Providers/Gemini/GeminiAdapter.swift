@@ -67,13 +67,13 @@ package struct GeminiAdapter: ProviderAdapter {
 
     /// The prefix up to the client's last `cache_control` breakpoint (never the last content: the
     /// request must send something), for `timeToLive` as the breakpoint asks.
-    package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? {
+    package func explicitCachePrefix(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> ExplicitCachePrefix? {
         // Vertex AI names caches and their models by resource path; its requests are not cached explicitly yet.
         guard let breakpoint = request.cacheBreakpoint, target.vertex == nil else { return nil }
-        let (body, origins) = try translator.translateTracingContents(request)
+        let (body, contents, origins) = try translator.writtenContents(request, reusing: strings)
         let cacheable = breakpoint.messageIndex.map { index in min(origins.prefix { $0 <= index }.count, origins.count - 1) } ?? 0
         return ExplicitCachePrefix(
-            request: body, cacheableContents: cacheable, model: target.model, baseURL: target.baseURL,
+            request: body, contents: contents, cacheableContents: cacheable, model: target.model, baseURL: target.baseURL,
             minimumTokens: GeminiModelFamily(model: target.model).minimumCachedTokens, timeToLive: breakpoint.timeToLive)
     }
 

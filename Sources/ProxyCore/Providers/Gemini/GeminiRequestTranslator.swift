@@ -27,24 +27,62 @@ package struct GeminiRequestTranslator: Sendable {
     }
 
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
-        .object(try translateTracingContents(request).body)
-    }
-
-    /// The translated body, and for each of its contents the index of the last message it holds
-    /// (consecutive messages of one role share a content; system messages and empty ones have none).
-    package func translateTracingContents(_ request: MessagesRequest) throws(AnthropicError) -> (body: JSONObject, contentOrigins: [Int]) {
-        let (contents, system, origins) = try contents(request)
+        let (contents, system, _) = try contents(request)
         var body = promptBody(request, contents: contents, system: system)
         body.append("generationConfig", .object(try generationConfig(request)))
-        return (body, origins)
+        return .object(body)
     }
 
     /// What `translate` gives, written. From a conversation's second turn on, each message's parts
-    /// are taken from what was kept for it (see `TranslatedMessageCache`): they depend on the
-    /// message and on its context only (for tool results, the names of the functions they answer).
+    /// are taken from what was kept for it (see `keptContents`).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+        guard let (contents, system) = try keptContents(request, reusing: strings) else { return JSONWriter.encode(try translate(request), reusing: strings) }
+        let body = try bodyAround(request, system: system)
+        let count = contents.groups.reduce(0) { $0 + $1.parts.reduce(32) { $0 + $1.count + 1 } }
+        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count, reusing: strings) { writer, _ in
+            for (position, content) in contents.groups.enumerated() {
+                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+                Self.write(content, into: &writer)
+            }
+        }
+    }
+
+    /// What `translate` gives, its contents apart: the body with `contents` empty, each content
+    /// written (from what was kept for its messages, as `encode` takes them), and for each the
+    /// index of the last message it holds (consecutive messages of one role share a content;
+    /// system messages and empty ones have none). An explicit prompt cache is cut between contents.
+    package func writtenContents(
+        _ request: MessagesRequest, reusing strings: JSONStringEscapes?
+    ) throws(AnthropicError) -> (body: JSONObject, contents: [[UInt8]], contentOrigins: [Int]) {
+        if let strings, let (contents, system) = try keptContents(request, reusing: strings) {
+            let written = contents.groups.map { content in
+                var writer = JSONWriter(reservingCapacity: content.parts.reduce(32) { $0 + $1.count + 1 })
+                Self.write(content, into: &writer)
+                return writer.bytes
+            }
+            return (try bodyAround(request, system: system), written, contents.groups.map(\.lastMessage))
+        }
+        let (contents, system, origins) = try contents(request)
+        let written = (contents.arrayValue ?? []).map { JSONWriter.encode($0, reusing: strings) }
+        return (try bodyAround(request, system: system), written, origins)
+    }
+
+    /// The body with `contents` empty, for contents written apart.
+    private func bodyAround(_ request: MessagesRequest, system: [JSONValue]) throws(AnthropicError) -> JSONObject {
+        var body = promptBody(request, contents: [], system: system)
+        body.append("generationConfig", .object(try generationConfig(request)))
+        return body
+    }
+
+    /// Each message's parts as written before in its context, grouped into contents (see
+    /// `TranslatedMessageCache`: they depend on the message and on that context only, for tool
+    /// results the names of the functions they answer); and the system instruction's parts. Nil
+    /// on a conversation's first turn, which is written straight.
+    private func keptContents(
+        _ request: MessagesRequest, reusing strings: JSONStringEscapes
+    ) throws(AnthropicError) -> (contents: Contents<[UInt8]>, system: [JSONValue])? {
         let kept = strings.translatedMessages
-        guard kept.keepsMessages(of: request, context: modelContext) else { return JSONWriter.encode(try translate(request), reusing: strings) }
+        guard kept.keepsMessages(of: request, context: modelContext) else { return nil }
         var system = Self.systemPrompt(request)
         var contents = Contents<[UInt8]>()
         try forEachMessage(of: request, system: &system) { index, message, role, functionNames throws(AnthropicError) in
@@ -59,20 +97,17 @@ package struct GeminiRequestTranslator: Sendable {
             contents.add(CollectionOfOne(parts), isEmpty: parts.isEmpty, role: role, message: index)
         }
         guard !contents.groups.isEmpty else { throw Self.everyMessageIsEmpty }
-        var body = promptBody(request, contents: [], system: system)
-        body.append("generationConfig", .object(try generationConfig(request)))
-        let count = contents.groups.reduce(0) { $0 + $1.parts.reduce(32) { $0 + $1.count + 1 } }
-        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count, reusing: strings) { writer, _ in
-            for (position, content) in contents.groups.enumerated() {
-                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-                writer.append(raw: content.role == Self.modelRole ? Self.modelContentOpening : Self.userContentOpening)
-                for (index, parts) in content.parts.enumerated() {
-                    if index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-                    writer.append(raw: parts)
-                }
-                writer.append(raw: Self.contentClosing)
-            }
+        return (contents, system)
+    }
+
+    /// A content whose messages' parts were written apart, as `translate` writes it.
+    private static func write(_ content: (role: String, parts: [[UInt8]], lastMessage: Int), into writer: inout JSONWriter) {
+        writer.append(raw: content.role == modelRole ? modelContentOpening : userContentOpening)
+        for (index, parts) in content.parts.enumerated() {
+            if index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+            writer.append(raw: parts)
         }
+        writer.append(raw: contentClosing)
     }
 
     /// A content as `translate` writes it, up to its parts, and after them.
