@@ -2,8 +2,8 @@ import Synchronization
 
 /// A `messages` element as decoded, kept in the element's `DerivedValue` with what later steps
 /// made of the message, so that a later turn reusing the element does none of it again: the
-/// deferred tools it loads (`tool_reference` blocks), its token estimate, and the JSON a
-/// translator last wrote for it.
+/// deferred tools it loads (`tool_reference` blocks), its token estimate, the JSON a translator
+/// last wrote for it, and what a provider remembers of it as sent.
 package final class DecodedMessage: Sendable {
     package let message: MessagesRequest.Message
     package let loadedTools: Set<String>
@@ -12,6 +12,8 @@ package final class DecodedMessage: Sendable {
     /// What a translator wrote for the message, in the context it wrote it in (see
     /// `TranslatedMessageCache`); a conversation goes to one upstream, so one is kept.
     private let translation = Mutex<(context: String, fragment: [UInt8])?>(nil)
+    /// What a provider remembers of the message as it sent it (see `ExplicitCachePrefix.Content`).
+    package let sent = DerivedValue()
 
     package init(_ message: MessagesRequest.Message, loadedTools: Set<String>) {
         self.message = message

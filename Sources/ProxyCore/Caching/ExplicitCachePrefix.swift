@@ -24,6 +24,31 @@ package struct ExplicitCachePrefix: Sendable {
     /// The translated body with `contents` empty, and its contents, written.
     private let request: JSONObject
     private let contents: [[UInt8]]
+
+    /// A content of the request, written; and for a content made of what was kept for one
+    /// message, what it is made of and where hashing it is remembered: a later turn that holds it
+    /// after the same digest takes the hash from there instead of hashing it again (SHA-256 of a
+    /// megabyte was a fifth of a later turn's CPU time).
+    package struct Content: Sendable {
+        package let bytes: [UInt8]
+        /// What `bytes` are made of, compared (by identity first) before a remembered hashing is used.
+        package let source: [UInt8]
+        package let memo: DerivedValue?
+
+        package init(_ bytes: [UInt8], madeOf source: [UInt8] = [], memo: DerivedValue? = nil) {
+            self.bytes = bytes
+            self.source = source
+            self.memo = memo
+        }
+    }
+
+    /// Hashing a content after `digestBefore`: the hash and the digest after it.
+    private struct HashedContent: Sendable {
+        let digestBefore: String
+        let source: [UInt8]
+        let hash: SHA256
+        let digestAfter: String
+    }
     /// The members that move into the cache and may not be sent beside it.
     private static let cachedMembers = ["systemInstruction", "tools", "toolConfig"]
 
@@ -32,10 +57,10 @@ package struct ExplicitCachePrefix: Sendable {
     ///   - contents: its contents, each written as the body would hold it.
     ///   - cacheableContents: how many of them the cache may hold (those up to the client's breakpoint).
     package init(
-        request: JSONObject, contents: [[UInt8]], cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
+        request: JSONObject, contents: [Content], cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
     ) {
         self.request = request
-        self.contents = contents
+        self.contents = contents.map(\.bytes)
         self.model = model
         self.baseURL = baseURL
         self.minimumTokens = minimumTokens
@@ -52,8 +77,16 @@ package struct ExplicitCachePrefix: Sendable {
         for member in Self.cachedMembers { add(JSONWriter.encode(request[member] ?? .null)) }
         var digests = [hash.finalize().prefix(16).hexDigits]
         for content in contents.prefix(cacheableContents) {
-            add(content)
+            let before = digests[digests.count - 1]
+            if let kept = content.memo?.get(HashedContent.self), kept.digestBefore == before, kept.source == content.source {
+                hash = kept.hash
+                bytes += content.bytes.count
+                digests.append(kept.digestAfter)
+                continue
+            }
+            add(content.bytes)
             digests.append(hash.finalize().prefix(16).hexDigits)
+            content.memo?.set(HashedContent(digestBefore: before, source: content.source, hash: hash, digestAfter: digests[digests.count - 1]))
         }
         self.digests = digests
         // About four bytes of JSON a token, as the local estimate counts prose.

@@ -53,17 +53,21 @@ package struct GeminiRequestTranslator: Sendable {
     /// system messages and empty ones have none). An explicit prompt cache is cut between contents.
     package func writtenContents(
         _ request: MessagesRequest, reusing strings: JSONStringEscapes?
-    ) throws(AnthropicError) -> (body: JSONObject, contents: [[UInt8]], contentOrigins: [Int]) {
+    ) throws(AnthropicError) -> (body: JSONObject, contents: [ExplicitCachePrefix.Content], contentOrigins: [Int]) {
         if let strings, let (contents, system) = try keptContents(request, reusing: strings) {
             let written = contents.groups.map { content in
                 var writer = JSONWriter(reservingCapacity: content.parts.reduce(32) { $0 + $1.count + 1 })
                 Self.write(content, into: &writer)
-                return writer.bytes
+                // One message's parts, kept with it, make the content: its hashing is kept there too.
+                guard content.parts.count == 1, let message = request.decodedMessages?[content.lastMessage] else {
+                    return ExplicitCachePrefix.Content(writer.bytes)
+                }
+                return ExplicitCachePrefix.Content(writer.bytes, madeOf: content.parts[0], memo: message.sent)
             }
             return (try bodyAround(request, system: system), written, contents.groups.map(\.lastMessage))
         }
         let (contents, system, origins) = try contents(request)
-        let written = (contents.arrayValue ?? []).map { JSONWriter.encode($0, reusing: strings) }
+        let written = (contents.arrayValue ?? []).map { ExplicitCachePrefix.Content(JSONWriter.encode($0, reusing: strings)) }
         return (try bodyAround(request, system: system), written, origins)
     }
 
