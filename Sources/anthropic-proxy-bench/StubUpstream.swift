@@ -30,7 +30,8 @@ struct StubUpstreamCommand: AsyncParsableCommand {
         router.post("/v1beta/cachedContents") { request, _ in
             _ = try await request.body.collect(upTo: 64 << 20)
             let number = caches.add(1, ordering: .relaxed).newValue
-            return StubReplies.response(JSONWriter.encode(["name": .string("cachedContents/stub-\(number)"), "usageMetadata": ["totalTokenCount": 250_000]]), contentType: "application/json")
+            let cache: JSONValue = ["name": .string("cachedContents/stub-\(number)"), "usageMetadata": ["totalTokenCount": 250_000]]
+            return StubReplies.response(JSONWriter.encode(cache), contentType: "application/json")
         }
         router.delete("/v1beta/cachedContents/:name") { _, _ in
             StubReplies.response(Array("{}".utf8), contentType: "application/json")

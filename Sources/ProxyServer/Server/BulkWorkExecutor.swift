@@ -1,6 +1,8 @@
 import Glibc
 import NIOCore
 import NIOPosix
+import ProxyCore
+import Synchronization
 
 /// Runs the heavy steps of large requests (a late session's megabytes to parse, decode, translate
 /// and write) on threads of their own, at a lower scheduling priority than the event loops.
@@ -24,8 +26,21 @@ final class BulkWorkExecutor: TaskExecutor {
         forBytes bytes: Int, isolation: isolated (any Actor)? = #isolation, _ work: () async throws(Failure) -> Result
     ) async throws(Failure) -> Result {
         guard bytes >= threshold else { return try await work() }
-        return try await withTaskExecutorPreference(shared, isolation: isolation, operation: work)
+        trimSchedule.withLock { $0.bulkWorkStarted() }
+        // Not in a `defer`: there the release build unlocked the mutex on another thread than the
+        // one that locked it (a fatal error), after the await.
+        let result: Swift.Result<Result, Failure>
+        do throws(Failure) {
+            result = .success(try await withTaskExecutorPreference(shared, isolation: isolation, operation: work))
+        } catch {
+            result = .failure(error)
+        }
+        trimSchedule.withLock { $0.bulkWorkEnded(at: .now) }
+        return try result.get()
     }
+
+    /// When the memory bulk work freed goes back to the system (`AllocatorTrimmer`).
+    static let trimSchedule = Mutex(AllocatorTrimSchedule(quiet: .seconds(10)))
 
     /// How far below the event loops the threads run (`nice` 10: a tenth of their share when both
     /// want a core).

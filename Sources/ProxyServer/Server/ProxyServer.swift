@@ -120,7 +120,7 @@ package enum ProxyServer {
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [shared.connections.makeDetector(), limits.makeGuard()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
-            services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live)]
+            services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live), AllocatorTrimmer()]
                 + (sync.map { [SharedStateSync(read: $0, interval: restSyncInterval)] } ?? [])
                 + (sharedThreads.map { [MessageThreadJanitor(threads: $0, retention: { live.configuration.messageThreadRetention }, logger: logger)] } ?? []),
             onServerRunning: onServerRunning,

@@ -36,7 +36,9 @@ package struct GeminiRequestTranslator: Sendable {
     /// What `translate` gives, written. From a conversation's second turn on, each message's parts
     /// are taken from what was kept for it (see `keptContents`).
     package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
-        guard let (contents, system) = try keptContents(request, reusing: strings) else { return JSONWriter.encode(try translate(request), reusing: strings) }
+        guard let (contents, system) = try keptContents(request, reusing: strings) else {
+            return JSONWriter.encode(try translate(request), reusing: strings)
+        }
         let body = try bodyAround(request, system: system)
         let count = contents.groups.reduce(0) { $0 + $1.parts.reduce(32) { $0 + $1.count + 1 } }
         return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count, reusing: strings) { writer, _ in

@@ -1,0 +1,26 @@
+import Glibc
+import ProxyCore
+import ServiceLifecycle
+
+/// Gives the allocator's free memory back to the system (`malloc_trim`) when
+/// `BulkWorkExecutor.trimSchedule` says so, looking every `interval`.
+struct AllocatorTrimmer: Service {
+    var interval = Duration.seconds(1)
+
+    /// Looks until shutdown begins, which ends the wait at once.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if BulkWorkExecutor.trimSchedule.withLock({ $0.trimsNow(at: .now) }) { Self.trim() }
+            }
+        }
+    }
+
+    /// `malloc_trim(0)`, looked up at run time: Swift's Glibc module leaves out malloc.h.
+    private static func trim() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
+    }
+}
