@@ -8,10 +8,7 @@ import Synchronization
 ///
 /// Bounded by bytes (a string and its text count together); when over, the least recently used
 /// entries go until a quarter of the bound is free. It carries the messages translators wrote
-/// (a provider adapter is given this one cache), with twice the bound of their own: their long
-/// strings are kept there, not here, and as many sessions as the conversations kept must fit (at
-/// the default PREFIX_CACHE_MB, 32 of a megabyte), or sessions taking turns round and round each
-/// find their messages gone, the least recently used.
+/// (a provider adapter is given this one cache), whose long strings are kept there, not here.
 package final class JSONStringEscapes: Sendable {
     /// Shorter strings are written about as fast as they are found.
     package static let minimumBytes = 2048
