@@ -122,7 +122,7 @@ import Testing
         let planner = ExplicitCachePlanner()
         let contents: [JSONValue] = [["role": "user", "parts": [["text": "hi"]]], ["role": "user", "parts": [["text": "again"]]]]
         let small = ExplicitCachePrefix(
-            request: ["contents": []], contents: contents.map { ExplicitCachePrefix.Content(JSONWriter.encode($0)) }, cacheableContents: 1, model: "gemini-2.5-pro",
+            request: ["contents": []], contents: contents.map { ExplicitCachePrefix.Content(pieces: [JSONWriter.encode($0)]) }, cacheableContents: 1, model: "gemini-2.5-pro",
             baseURL: "https://x", minimumTokens: 4_096, timeToLive: .seconds(300))
         #expect(planner.plan(small, caches: [], now: Self.at(0)) == .plain)
         let cache = ExplicitCacheEntry(name: "cachedContents/a", digest: small.digests[1], contentCount: 1, tokens: 5_000, expiresAt: Self.at(300))

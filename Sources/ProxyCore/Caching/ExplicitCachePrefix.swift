@@ -23,23 +23,26 @@ package struct ExplicitCachePrefix: Sendable {
     private let model: String
     /// The translated body with `contents` empty, and its contents, written.
     private let request: JSONObject
-    private let contents: [[UInt8]]
+    private let contents: [Content]
 
-    /// A content of the request, written; and for a content made of what was kept for one
+    /// A content of the request, written: its pieces, one after the other (a translator's kept
+    /// parts are not copied into one array first); and for a content made of what was kept for one
     /// message, what it is made of and where hashing it is remembered: a later turn that holds it
     /// after the same digest takes the hash from there instead of hashing it again (SHA-256 of a
     /// megabyte was a fifth of a later turn's CPU time).
     package struct Content: Sendable {
-        package let bytes: [UInt8]
-        /// What `bytes` are made of, compared (by identity first) before a remembered hashing is used.
+        package let pieces: [[UInt8]]
+        /// What `pieces` are made of, compared (by identity first) before a remembered hashing is used.
         package let source: [UInt8]
         package let memo: DerivedValue?
 
-        package init(_ bytes: [UInt8], madeOf source: [UInt8] = [], memo: DerivedValue? = nil) {
-            self.bytes = bytes
+        package init(pieces: [[UInt8]], madeOf source: [UInt8] = [], memo: DerivedValue? = nil) {
+            self.pieces = pieces
             self.source = source
             self.memo = memo
         }
+
+        var count: Int { pieces.reduce(0) { $0 + $1.count } }
     }
 
     /// Hashing a content after `digestBefore`: the hash and the digest after it.
@@ -60,7 +63,7 @@ package struct ExplicitCachePrefix: Sendable {
         request: JSONObject, contents: [Content], cacheableContents: Int, model: String, baseURL: String, minimumTokens: Int, timeToLive: Duration
     ) {
         self.request = request
-        self.contents = contents.map(\.bytes)
+        self.contents = contents
         self.model = model
         self.baseURL = baseURL
         self.minimumTokens = minimumTokens
@@ -68,23 +71,25 @@ package struct ExplicitCachePrefix: Sendable {
         creationURL = "\(baseURL)/cachedContents"
         var hash = SHA256()
         var bytes = 0
-        func add(_ encoded: [UInt8]) {
-            bytes += encoded.count
-            hash.update(data: encoded)
+        func add(_ pieces: [[UInt8]]) {
+            for piece in pieces {
+                bytes += piece.count
+                hash.update(data: piece)
+            }
             hash.update(data: [0])
         }
-        add(JSONWriter.encode(.string(model)))
-        for member in Self.cachedMembers { add(JSONWriter.encode(request[member] ?? .null)) }
+        add([JSONWriter.encode(.string(model))])
+        for member in Self.cachedMembers { add([JSONWriter.encode(request[member] ?? .null)]) }
         var digests = [hash.finalize().prefix(16).hexDigits]
         for content in contents.prefix(cacheableContents) {
             let before = digests[digests.count - 1]
             if let kept = content.memo?.get(HashedContent.self), kept.digestBefore == before, kept.source == content.source {
                 hash = kept.hash
-                bytes += content.bytes.count
+                bytes += content.count
                 digests.append(kept.digestAfter)
                 continue
             }
-            add(content.bytes)
+            add(content.pieces)
             digests.append(hash.finalize().prefix(16).hexDigits)
             content.memo?.set(HashedContent(digestBefore: before, source: content.source, hash: hash, digestAfter: digests[digests.count - 1]))
         }
@@ -97,7 +102,7 @@ package struct ExplicitCachePrefix: Sendable {
     package var contentCount: Int { digests.count - 1 }
 
     /// The request as translated, served from no cache.
-    package var plainBody: [UInt8] { JSONWriter.encode(request, appending: contents, toArrayAt: "contents") }
+    package var plainBody: [UInt8] { Self.encode(request, contents: contents[...]) }
 
     /// `POST cachedContents`: the fixed part and the first `contentCount` contents, for `timeToLive`.
     package func creationBody(contentCount: Int) -> [UInt8] {
@@ -106,7 +111,7 @@ package struct ExplicitCachePrefix: Sendable {
         if contentCount > 0 { body.append("contents", []) }
         for member in Self.cachedMembers { if let value = request[member] { body.append(member, value) } }
         body.append("ttl", .string("\(timeToLive.components.seconds)s"))
-        return JSONWriter.encode(body, appending: Array(contents.prefix(contentCount)), toArrayAt: "contents")
+        return Self.encode(body, contents: contents.prefix(contentCount))
     }
 
     /// The request served from the cache `name` that holds the first `contentCount` contents: only
@@ -115,6 +120,17 @@ package struct ExplicitCachePrefix: Sendable {
         var body = JSONObject()
         for (key, value) in request.members where !Self.cachedMembers.contains(key) { body.append(key, value) }
         body.append("cachedContent", .string(name))
-        return JSONWriter.encode(body, appending: Array(contents.dropFirst(contentCount)), toArrayAt: "contents")
+        return Self.encode(body, contents: contents.dropFirst(contentCount))
+    }
+
+    /// `body` whose `contents` go on with `contents`.
+    private static func encode(_ body: JSONObject, contents: ArraySlice<Content>) -> [UInt8] {
+        let count = contents.reduce(0) { $0 + $1.count + 1 }
+        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count) { writer, follows in
+            for (index, content) in contents.enumerated() {
+                if follows || index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
+                for piece in content.pieces { writer.append(raw: piece) }
+            }
+        }
     }
 }

@@ -58,18 +58,17 @@ package struct GeminiRequestTranslator: Sendable {
     ) throws(AnthropicError) -> (body: JSONObject, contents: [ExplicitCachePrefix.Content], contentOrigins: [Int]) {
         if let strings, let (contents, system) = try keptContents(request, reusing: strings) {
             let written = contents.groups.map { content in
-                var writer = JSONWriter(reservingCapacity: content.parts.reduce(32) { $0 + $1.count + 1 })
-                Self.write(content, into: &writer)
+                let pieces = Self.pieces(of: content)
                 // One message's parts, kept with it, make the content: its hashing is kept there too.
                 guard content.parts.count == 1, let message = request.decodedMessages?[content.lastMessage] else {
-                    return ExplicitCachePrefix.Content(writer.bytes)
+                    return ExplicitCachePrefix.Content(pieces: pieces)
                 }
-                return ExplicitCachePrefix.Content(writer.bytes, madeOf: content.parts[0], memo: message.sent)
+                return ExplicitCachePrefix.Content(pieces: pieces, madeOf: content.parts[0], memo: message.sent)
             }
             return (try bodyAround(request, system: system), written, contents.groups.map(\.lastMessage))
         }
         let (contents, system, origins) = try contents(request)
-        let written = (contents.arrayValue ?? []).map { ExplicitCachePrefix.Content(JSONWriter.encode($0, reusing: strings)) }
+        let written = (contents.arrayValue ?? []).map { ExplicitCachePrefix.Content(pieces: [JSONWriter.encode($0, reusing: strings)]) }
         return (try bodyAround(request, system: system), written, origins)
     }
 
@@ -108,18 +107,27 @@ package struct GeminiRequestTranslator: Sendable {
 
     /// A content whose messages' parts were written apart, as `translate` writes it.
     private static func write(_ content: (role: String, parts: [[UInt8]], lastMessage: Int), into writer: inout JSONWriter) {
-        writer.append(raw: content.role == modelRole ? modelContentOpening : userContentOpening)
+        for piece in pieces(of: content) { writer.append(raw: piece) }
+    }
+
+    /// The bytes of such a content, in pieces: the opening, its messages' parts with commas
+    /// between them, the closing.
+    private static func pieces(of content: (role: String, parts: [[UInt8]], lastMessage: Int)) -> [[UInt8]] {
+        var pieces = [content.role == modelRole ? modelContentOpening : userContentOpening]
+        pieces.reserveCapacity(2 * content.parts.count + 1)
         for (index, parts) in content.parts.enumerated() {
-            if index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-            writer.append(raw: parts)
+            if index > 0 { pieces.append(comma) }
+            pieces.append(parts)
         }
-        writer.append(raw: contentClosing)
+        pieces.append(contentClosing)
+        return pieces
     }
 
     /// A content as `translate` writes it, up to its parts, and after them.
     private static let modelContentOpening = Array(#"{"role":"model","parts":["#.utf8)
     private static let userContentOpening = Array(#"{"role":"user","parts":["#.utf8)
     private static let contentClosing = Array("]}".utf8)
+    private static let comma = Array(",".utf8)
 
     /// Everything a model message's translation reads besides the message.
     private var modelContext: String {
