@@ -102,7 +102,7 @@ package struct ExplicitCachePrefix: Sendable {
     package var contentCount: Int { digests.count - 1 }
 
     /// The request as translated, served from no cache.
-    package var plainBody: [UInt8] { Self.encode(request, contents: contents[...]) }
+    package var plainBody: [UInt8] { JSONWriter.encode(request, appending: contents.lazy.map(\.pieces), toArrayAt: "contents") }
 
     /// `POST cachedContents`: the fixed part and the first `contentCount` contents, for `timeToLive`.
     package func creationBody(contentCount: Int) -> [UInt8] {
@@ -111,7 +111,7 @@ package struct ExplicitCachePrefix: Sendable {
         if contentCount > 0 { body.append("contents", []) }
         for member in Self.cachedMembers { if let value = request[member] { body.append(member, value) } }
         body.append("ttl", .string("\(timeToLive.components.seconds)s"))
-        return Self.encode(body, contents: contents.prefix(contentCount))
+        return JSONWriter.encode(body, appending: contents.prefix(contentCount).lazy.map(\.pieces), toArrayAt: "contents")
     }
 
     /// The request served from the cache `name` that holds the first `contentCount` contents: only
@@ -120,17 +120,6 @@ package struct ExplicitCachePrefix: Sendable {
         var body = JSONObject()
         for (key, value) in request.members where !Self.cachedMembers.contains(key) { body.append(key, value) }
         body.append("cachedContent", .string(name))
-        return Self.encode(body, contents: contents.dropFirst(contentCount))
-    }
-
-    /// `body` whose `contents` go on with `contents`.
-    private static func encode(_ body: JSONObject, contents: ArraySlice<Content>) -> [UInt8] {
-        let count = contents.reduce(0) { $0 + $1.count + 1 }
-        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count) { writer, follows in
-            for (index, content) in contents.enumerated() {
-                if follows || index > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-                for piece in content.pieces { writer.append(raw: piece) }
-            }
-        }
+        return JSONWriter.encode(body, appending: contents.dropFirst(contentCount).lazy.map(\.pieces), toArrayAt: "contents")
     }
 }

@@ -22,28 +22,27 @@ package struct JSONWriter {
     package static func encode(
         _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
     ) -> [UInt8] {
-        encode(object, continuingArrayAt: key, writing: fragments.reduce(0) { $0 + $1.count + 1 }, reusing: strings) { writer, follows in
+        encode(object, appending: fragments.lazy.map(CollectionOfOne.init), toArrayAt: key, reusing: strings)
+    }
+
+    /// Compact JSON bytes for an object whose array member `key` goes on with `elements`, as
+    /// `encode(_:appending:toArrayAt:reusing:)` does, each of them written in pieces, one after
+    /// the other (a content and its kept parts, not copied into one array first).
+    package static func encode<Pieces: Collection<[UInt8]>>(
+        _ object: JSONObject, appending elements: some Collection<Pieces>, toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
+    ) -> [UInt8] {
+        // The elements are most of a late session's body: room for them and the rest (tools, the
+        // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
+        let count = elements.reduce(0) { $0 + $1.reduce(1) { $0 + $1.count } }
+        var writer = JSONWriter(reservingCapacity: count + (64 << 10), reusing: strings)
+        writer.write(object, continuingArrayAt: key) { writer, follows in
             var follows = follows
-            for fragment in fragments where !fragment.isEmpty {
+            for pieces in elements where !pieces.allSatisfy(\.isEmpty) {
                 if follows { writer.bytes.append(UInt8(ascii: ",")) }
-                writer.bytes.append(contentsOf: fragment)
+                for piece in pieces { writer.bytes.append(contentsOf: piece) }
                 follows = true
             }
         }
-    }
-
-    /// Compact JSON bytes for an object whose array member `key` goes on with what `continuation`
-    /// appends (`append(raw:)`): further elements, already written, about `count` bytes of them.
-    /// It is told whether the array holds elements already, which the first it appends follows
-    /// after a comma.
-    package static func encode(
-        _ object: JSONObject, continuingArrayAt key: String, writing count: Int, reusing strings: JSONStringEscapes? = nil,
-        with continuation: (_ writer: inout JSONWriter, _ follows: Bool) -> Void
-    ) -> [UInt8] {
-        // The continuation is most of a late session's body: room for it and the rest (tools, the
-        // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
-        var writer = JSONWriter(reservingCapacity: count + (64 << 10), reusing: strings)
-        withoutActuallyEscaping(continuation) { continuation in writer.write(object, continuingArrayAt: key, with: continuation) }
         return writer.bytes
     }
 
@@ -93,7 +92,7 @@ package struct JSONWriter {
         }
     }
 
-    /// An array: its elements, then what `continuation` appends (see `encode(_:continuingArrayAt:writing:reusing:with:)`).
+    /// An array: its elements, then what `continuation` appends, told whether it follows elements.
     private mutating func write(_ elements: [JSONValue], continuation: ((inout JSONWriter, Bool) -> Void)? = nil) {
         bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {

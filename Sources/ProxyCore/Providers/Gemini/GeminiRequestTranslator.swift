@@ -40,13 +40,7 @@ package struct GeminiRequestTranslator: Sendable {
             return JSONWriter.encode(try translate(request), reusing: strings)
         }
         let body = try bodyAround(request, system: system)
-        let count = contents.groups.reduce(0) { $0 + $1.parts.reduce(32) { $0 + $1.count + 1 } }
-        return JSONWriter.encode(body, continuingArrayAt: "contents", writing: count, reusing: strings) { writer, _ in
-            for (position, content) in contents.groups.enumerated() {
-                if position > 0 { writer.append(raw: CollectionOfOne(UInt8(ascii: ","))) }
-                Self.write(content, into: &writer)
-            }
-        }
+        return JSONWriter.encode(body, appending: contents.groups.lazy.map(Self.pieces), toArrayAt: "contents", reusing: strings)
     }
 
     /// What `translate` gives, its contents apart: the body with `contents` empty, each content
@@ -58,7 +52,7 @@ package struct GeminiRequestTranslator: Sendable {
     ) throws(AnthropicError) -> (body: JSONObject, contents: [ExplicitCachePrefix.Content], contentOrigins: [Int]) {
         if let strings, let (contents, system) = try keptContents(request, reusing: strings) {
             let written = contents.groups.map { content in
-                let pieces = Self.pieces(of: content)
+                let pieces = Self.pieces(content)
                 // One message's parts, kept with it, make the content: its hashing is kept there too.
                 guard content.parts.count == 1, let message = request.decodedMessages?[content.lastMessage] else {
                     return ExplicitCachePrefix.Content(pieces: pieces)
@@ -105,14 +99,9 @@ package struct GeminiRequestTranslator: Sendable {
         return (contents, system)
     }
 
-    /// A content whose messages' parts were written apart, as `translate` writes it.
-    private static func write(_ content: (role: String, parts: [[UInt8]], lastMessage: Int), into writer: inout JSONWriter) {
-        for piece in pieces(of: content) { writer.append(raw: piece) }
-    }
-
-    /// The bytes of such a content, in pieces: the opening, its messages' parts with commas
-    /// between them, the closing.
-    private static func pieces(of content: (role: String, parts: [[UInt8]], lastMessage: Int)) -> [[UInt8]] {
+    /// A content whose messages' parts were written apart, as `translate` writes it, in pieces:
+    /// the opening, its messages' parts with commas between them, the closing.
+    private static func pieces(_ content: (role: String, parts: [[UInt8]], lastMessage: Int)) -> [[UInt8]] {
         var pieces = [content.role == modelRole ? modelContentOpening : userContentOpening]
         pieces.reserveCapacity(2 * content.parts.count + 1)
         for (index, parts) in content.parts.enumerated() {
