@@ -20,15 +20,22 @@ struct StubUpstreamCommand: AsyncParsableCommand {
         let replies = StubReplies()
         let router = Router()
         router.post("/v1/chat/completions") { request, _ in
-            let body = try await request.body.collect(upTo: 64 << 20)
-            guard StubReplies.contains(#""stream":true"#, in: body) else { return replies.openAIWhole }
-            return StubReplies.contains("-paced\"", in: body) ? replies.pacedOpenAIStream() : replies.openAIStream
+            // The parts are kept (not copied) so that only a stream's body is searched twice.
+            var parts: [ByteBuffer] = [], streams = StubBodySearch(#""stream":true"#)
+            for try await part in request.body {
+                streams.scan(part)
+                parts.append(part)
+            }
+            guard streams.found else { return replies.openAIWhole }
+            var paced = StubBodySearch("-paced\"")
+            for part in parts { paced.scan(part) }
+            return paced.found ? replies.pacedOpenAIStream() : replies.openAIStream
         }
         // Gemini's explicit prompt caches, which the proxy makes for a conversation's prefix
         // (Claude Code marks a breakpoint every turn): each creation names a cache of its own.
         let caches = Atomic<Int>(0)
         router.post("/v1beta/cachedContents") { request, _ in
-            _ = try await request.body.collect(upTo: 64 << 20)
+            for try await _ in request.body {}
             let number = caches.add(1, ordering: .relaxed).newValue
             let cache: JSONValue = ["name": .string("cachedContents/stub-\(number)"), "usageMetadata": ["totalTokenCount": 250_000]]
             return StubReplies.response(JSONWriter.encode(cache), contentType: "application/json")
@@ -37,7 +44,7 @@ struct StubUpstreamCommand: AsyncParsableCommand {
             StubReplies.response(Array("{}".utf8), contentType: "application/json")
         }
         router.post("/v1beta/models/:call") { request, context in
-            _ = try await request.body.collect(upTo: 64 << 20)
+            for try await _ in request.body {}
             return context.parameters.get("call")?.hasSuffix(":streamGenerateContent") == true ? replies.geminiStream : replies.geminiWhole
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "stub-upstream", backlog: 4096))
@@ -100,30 +107,6 @@ struct StubReplies: Sendable {
                 }
                 try await writer.finish(nil)
             })
-    }
-
-    /// Whether a request body holds `text` (the proxy writes compact JSON), without parsing it:
-    /// a Horspool search, which skips up to the needle's length at each step, so that the stub's
-    /// own scan of a megabyte costs a fraction of the millisecond a byte-by-byte loop took and the
-    /// benchmark measures the proxy.
-    static func contains(_ text: String, in body: ByteBuffer) -> Bool {
-        let needle = Array(text.utf8)
-        guard let last = needle.indices.last else { return true }
-        var skip = [Int](repeating: needle.count, count: 256)
-        for index in 0..<last { skip[Int(needle[index])] = last - index }
-        return body.withUnsafeReadableBytes { bytes in
-            var start = 0
-            while start + last < bytes.count {
-                let tail = bytes[start + last]
-                if tail == needle[last] {
-                    var offset = 0
-                    while offset < last, bytes[start + offset] == needle[offset] { offset += 1 }
-                    if offset == last { return true }
-                }
-                start += skip[Int(tail)]
-            }
-            return false
-        }
     }
 
     private static func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
