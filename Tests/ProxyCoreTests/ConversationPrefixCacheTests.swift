@@ -146,9 +146,9 @@ import Testing
         let request = try MessagesRequest(json: json, derivedFromMessages: derivedFromMessages)
         let target = try router.route(model)
         switch target.provider {
-        case .gemini: return try GeminiAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
-        case .openAIResponses: return try OpenAIResponsesAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
-        default: return try OpenAIChatAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings)
+        case .gemini: return try GeminiAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings).bytes
+        case .openAIResponses: return try OpenAIResponsesAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings).bytes
+        default: return try OpenAIChatAdapter(request: request, target: target, catalog: catalog).requestBody(reusing: strings).bytes
         }
     }
 
@@ -163,10 +163,12 @@ import Testing
         let plain = try GeminiAdapter(request: try MessagesRequest(json: fresh), target: target, catalog: catalog).explicitCachePrefix()
         guard let kept, let plain else { return #expect(kept == nil && plain == nil) }
         #expect(kept.digests == plain.digests && kept.estimatedTokens == plain.estimatedTokens)
-        #expect(kept.plainBody == plain.plainBody)
+        #expect(kept.plainBody.bytes == plain.plainBody.bytes)
         for count in 0...plain.contentCount {
-            #expect(kept.creationBody(contentCount: count) == plain.creationBody(contentCount: count))
-            #expect(kept.requestBody(cachedContent: "cachedContents/c", contentCount: count) == plain.requestBody(cachedContent: "cachedContents/c", contentCount: count))
+            #expect(kept.creationBody(contentCount: count).bytes == plain.creationBody(contentCount: count).bytes)
+            #expect(
+                kept.requestBody(cachedContent: "cachedContents/c", contentCount: count).bytes
+                    == plain.requestBody(cachedContent: "cachedContents/c", contentCount: count).bytes)
         }
     }
 
@@ -241,7 +243,7 @@ import Testing
         for replays in [true, false, true] {
             let translator = OpenAIChatRequestTranslator(
                 model: "m", profile: ModelProfile(maxOutputTokens: 1000), options: OpenAIChatOptions(replaysReasoning: replays))
-            #expect(try translator.encode(request, reusing: strings) == JSONWriter.encode(try translator.translate(request)), "replays: \(replays)")
+            #expect(try translator.encode(request, reusing: strings).bytes == JSONWriter.encode(try translator.translate(request)), "replays: \(replays)")
         }
     }
 
@@ -388,7 +390,8 @@ import Testing
             let parsed = try JSONParser.parseRequest(try Self.body(history), conversations: conversations)
             let request = try MessagesRequest(json: parsed.value, derivedFromMessages: parsed.derivedFromMessages)
             let bytes = try strings.translatedMessages.encode(
-                body, appendingMessagesOf: request, toArrayAt: "messages", context: context, reusing: strings, translate: translate)
+                body, appendingMessagesOf: request, toArrayAt: "messages", context: context, reusing: strings, translate: translate
+            ).bytes
             let fresh = JSONWriter.encode(.object(try TranslatedMessageCache.translated(body, appending: request.messages, toArrayAt: "messages", translate: translate)))
             return (bytes, fresh, request)
         }

@@ -92,6 +92,24 @@ import Testing
         #expect(try JSONParser.parse(written) == .string(text))
     }
 
+    @Test func elementsWrittenBeforeGoOutAsTheirOwnPiecesBetweenTheRest() throws {
+        let kept: [[UInt8]] = [Array(#"{"n":1}"#.utf8), Array(#"{"n":2},{"n":3}"#.utf8)]
+        let object: JSONObject = ["model": "m", "messages": [["n": 0]], "tools": ["t"]]
+        let written = JSONWriter.encode(object, appending: [kept[0], [], kept[1]], toArrayAt: "messages")
+        #expect(String(decoding: written.bytes, as: UTF8.self) == #"{"model":"m","messages":[{"n":0},{"n":1},{"n":2},{"n":3}],"tools":["t"]}"#)
+        #expect(written.count == written.bytes.count)
+        // The kept elements are not copied: they are the body's pieces, each the very array given.
+        let shared = written.pieces.filter { piece in kept.contains { $0.withUnsafeBufferPointer { $0.baseAddress } == piece.withUnsafeBufferPointer { $0.baseAddress } } }
+        #expect(shared.count == 2)
+        #expect(written.pieces.map { String(decoding: $0, as: UTF8.self) } == [#"{"model":"m","messages":[{"n":0}"#, ",", #"{"n":1}"#, ",", #"{"n":2},{"n":3}"#, #"],"tools":["t"]}"#])
+    }
+
+    @Test func anArrayWithNothingBeforeTheKeptElementsTakesNoLeadingComma() {
+        let written = JSONWriter.encode(["messages": []], appending: [Array("1".utf8), Array("2".utf8)], toArrayAt: "messages")
+        #expect(String(decoding: written.bytes, as: UTF8.self) == #"{"messages":[1,2]}"#)
+        #expect(JSONWriter.encode(["messages": []], appending: [], toArrayAt: "messages").bytes == Array(#"{"messages":[]}"#.utf8))
+    }
+
     @Test(arguments: ClaudeCodeFixture.allCases)
     func claudeCodeFixtureSurvivesParseWriteParse(fixture: ClaudeCodeFixture) throws {
         let body = try loadClaudeCodeFixture(fixture)

@@ -102,10 +102,10 @@ package struct ExplicitCachePrefix: Sendable {
     package var contentCount: Int { digests.count - 1 }
 
     /// The request as translated, served from no cache.
-    package var plainBody: [UInt8] { JSONWriter.encode(request, appending: contents.lazy.map(\.pieces), toArrayAt: "contents") }
+    package var plainBody: WrittenJSON { JSONWriter.encode(request, appending: contents.lazy.map(\.pieces), toArrayAt: "contents") }
 
     /// `POST cachedContents`: the fixed part and the first `contentCount` contents, for `timeToLive`.
-    package func creationBody(contentCount: Int) -> [UInt8] {
+    package func creationBody(contentCount: Int) -> WrittenJSON {
         var body = JSONObject()
         body.append("model", .string(model.contains("/") ? model : "models/\(model)"))
         if contentCount > 0 { body.append("contents", []) }
@@ -116,7 +116,7 @@ package struct ExplicitCachePrefix: Sendable {
 
     /// The request served from the cache `name` that holds the first `contentCount` contents: only
     /// the contents after them, and none of the members the cache holds.
-    package func requestBody(cachedContent name: String, contentCount: Int) -> [UInt8] {
+    package func requestBody(cachedContent name: String, contentCount: Int) -> WrittenJSON {
         var body = JSONObject()
         for (key, value) in request.members where !Self.cachedMembers.contains(key) { body.append(key, value) }
         body.append("cachedContent", .string(name))

@@ -17,34 +17,38 @@ package struct JSONWriter {
         return writer.bytes
     }
 
-    /// Compact JSON bytes for an object whose array member `key` goes on with `fragments`: its
-    /// further elements, already written, each a comma-separated run of values (or nothing).
+    /// Compact JSON for an object whose array member `key` goes on with `fragments`: its further
+    /// elements, already written, each a comma-separated run of values (or nothing).
     package static func encode(
         _ object: JSONObject, appending fragments: [[UInt8]], toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
-    ) -> [UInt8] {
+    ) -> WrittenJSON {
         encode(object, appending: fragments.lazy.map(CollectionOfOne.init), toArrayAt: key, reusing: strings)
     }
 
-    /// Compact JSON bytes for an object whose array member `key` goes on with `elements`, as
-    /// `encode(_:appending:toArrayAt:reusing:)` does, each of them written in pieces, one after
-    /// the other (a content and its kept parts, not copied into one array first).
+    /// Compact JSON for an object whose array member `key` goes on with `elements`, as
+    /// `encode(_:appending:toArrayAt:reusing:)` does, each of them written in pieces (a content
+    /// and its kept parts). The pieces are the result's own, between what is written around them.
     package static func encode<Pieces: Collection<[UInt8]>>(
         _ object: JSONObject, appending elements: some Collection<Pieces>, toArrayAt key: String, reusing strings: JSONStringEscapes? = nil
-    ) -> [UInt8] {
-        // The elements are most of a late session's body: room for them and the rest (tools, the
-        // system prompt) at once, not by doubling; counting the rest exactly would walk it once more.
-        let count = elements.reduce(0) { $0 + $1.reduce(1) { $0 + $1.count } }
-        var writer = JSONWriter(reservingCapacity: count + (64 << 10), reusing: strings)
+    ) -> WrittenJSON {
+        var written = WrittenJSON()
+        var writer = JSONWriter(reservingCapacity: 64 << 10, reusing: strings)
         writer.write(object, continuingArrayAt: key) { writer, follows in
+            written.append(writer.bytes)
+            writer.bytes = []
+            writer.bytes.reserveCapacity(64 << 10)
             var follows = follows
             for pieces in elements where !pieces.allSatisfy(\.isEmpty) {
-                if follows { writer.bytes.append(UInt8(ascii: ",")) }
-                for piece in pieces { writer.bytes.append(contentsOf: piece) }
+                if follows { written.append(comma) }
+                for piece in pieces { written.append(piece) }
                 follows = true
             }
         }
-        return writer.bytes
+        written.append(writer.bytes)
+        return written
     }
+
+    private static let comma = [UInt8(ascii: ",")]
 
     /// Compact JSON text for a value.
     package static func string(_ value: JSONValue) -> String {

@@ -8,8 +8,8 @@ package protocol ProviderAdapter: Sendable {
 
     init(request: MessagesRequest, target: RouteTarget, catalog: ModelCatalog)
 
-    /// The translated request, encoded; long strings written before are taken from `strings`.
-    func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8]
+    /// The translated request, written; long strings written before are taken from `strings`.
+    func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> WrittenJSON
     func url(stream: Bool) -> String
     /// The header that carries `key`.
     func keyHeader(_ key: String) -> (name: String, value: String)
@@ -43,7 +43,7 @@ package protocol ProviderAdapter: Sendable {
 extension ProviderAdapter {
     /// The translated request, encoded.
     package func requestBody() throws(AnthropicError) -> [UInt8] {
-        try requestBody(reusing: nil)
+        try requestBody(reusing: nil).bytes
     }
 
     package func explicitCachePrefix() throws(AnthropicError) -> ExplicitCachePrefix? {

@@ -51,9 +51,9 @@ package final class TranslatedMessageCache: Sendable {
     package func encode(
         _ body: JSONObject, appendingMessagesOf request: MessagesRequest, toArrayAt key: String, context: String, reusing strings: JSONStringEscapes,
         translate: (Int, MessagesRequest.Message) throws(AnthropicError) -> [JSONValue]
-    ) throws(AnthropicError) -> [UInt8] {
+    ) throws(AnthropicError) -> WrittenJSON {
         guard keepsMessages(of: request, context: context) else {
-            return JSONWriter.encode(.object(try Self.translated(body, appending: request.messages, toArrayAt: key, translate: translate)), reusing: strings)
+            return WrittenJSON(JSONWriter.encode(.object(try Self.translated(body, appending: request.messages, toArrayAt: key, translate: translate)), reusing: strings))
         }
         return JSONWriter.encode(body, appending: try fragments(of: request, context: context, translate: translate), toArrayAt: key, reusing: strings)
     }

@@ -23,8 +23,8 @@ final class ExplicitCaches: Sendable {
         var cache: ExplicitCacheEntry?
         var created = false
 
-        init(body: [UInt8], cache: ExplicitCacheEntry? = nil, created: Bool = false) {
-            self.body = ByteBuffer(bytes: body)
+        init(body: WrittenJSON, cache: ExplicitCacheEntry? = nil, created: Bool = false) {
+            self.body = ByteBuffer(body)
             self.cache = cache
             self.created = created
         }
@@ -171,7 +171,7 @@ final class ExplicitCaches: Sendable {
         _ prefix: ExplicitCachePrefix, contentCount: Int, adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices, now: UTCTime
     ) async throws(UpstreamFailure) -> ExplicitCacheEntry {
         let response = try await services.sendTranslated(
-            ByteBuffer(bytes: prefix.creationBody(contentCount: contentCount)), to: prefix.creationURL, through: adapter, key: key, stream: false, target: target)
+            ByteBuffer(prefix.creationBody(contentCount: contentCount)), to: prefix.creationURL, through: adapter, key: key, stream: false, target: target)
         let reply = try await services.replyJSON(response, target: target)
         guard let name = reply["name"]?.stringValue else {
             throw UpstreamFailure(

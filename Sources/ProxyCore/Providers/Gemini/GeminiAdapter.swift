@@ -18,8 +18,8 @@ package struct GeminiAdapter: ProviderAdapter {
             webSearch: request.webSearch, webFetch: request.webFetch)
     }
 
-    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
-        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> WrittenJSON {
+        guard let strings else { return WrittenJSON(JSONWriter.encode(try translator.translate(request))) }
         return try translator.encode(request, reusing: strings)
     }
 

@@ -35,9 +35,9 @@ package struct GeminiRequestTranslator: Sendable {
 
     /// What `translate` gives, written. From a conversation's second turn on, each message's parts
     /// are taken from what was kept for it (see `keptContents`).
-    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> WrittenJSON {
         guard let (contents, system) = try keptContents(request, reusing: strings) else {
-            return JSONWriter.encode(try translate(request), reusing: strings)
+            return WrittenJSON(JSONWriter.encode(try translate(request), reusing: strings))
         }
         let body = try bodyAround(request, system: system)
         return JSONWriter.encode(body, appending: contents.groups.lazy.map(Self.pieces), toArrayAt: "contents", reusing: strings)

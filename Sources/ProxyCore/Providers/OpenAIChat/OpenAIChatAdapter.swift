@@ -18,10 +18,10 @@ package struct OpenAIChatAdapter: ProviderAdapter {
             reasoningField: options.reasoningField, searchAnswer: OpenAIChatSearchAnswer(request: request, model: target.model))
     }
 
-    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> WrittenJSON {
         let promptCacheKey = options.takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
         let translator = OpenAIChatRequestTranslator(model: target.model, profile: profile, options: options, promptCacheKey: promptCacheKey)
-        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+        guard let strings else { return WrittenJSON(JSONWriter.encode(try translator.translate(request))) }
         return try translator.encode(request, reusing: strings)
     }
 

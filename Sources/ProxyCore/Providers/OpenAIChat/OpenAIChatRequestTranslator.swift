@@ -30,7 +30,7 @@ package struct OpenAIChatRequestTranslator: Sendable {
 
     /// What `translate` gives, written; each message's part is taken from `strings`'s translated
     /// messages when kept (it depends on the message and on `messageContext` only).
-    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> WrittenJSON {
         let body = try self.body(request)
         return try strings.translatedMessages.encode(body, appendingMessagesOf: request, toArrayAt: "messages", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try chatMessages(message, at: index)

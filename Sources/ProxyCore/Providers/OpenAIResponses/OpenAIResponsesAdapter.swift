@@ -15,12 +15,12 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
             webSearch: request.webSearch.map(OpenAIResponsesWebSearch.init))
     }
 
-    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> [UInt8] {
+    package func requestBody(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> WrittenJSON {
         // OpenAI's own endpoint and Azure's route their cache by the key; other hosts are not sent one.
         let takesPromptCacheKey = target.preset?.chat.takesPromptCacheKey ?? true
         let promptCacheKey = takesPromptCacheKey ? PromptCacheKey.make(for: request, model: target.model) : nil
         let translator = OpenAIResponsesRequestTranslator(model: target.model, profile: profile, promptCacheKey: promptCacheKey)
-        guard let strings else { return JSONWriter.encode(try translator.translate(request)) }
+        guard let strings else { return WrittenJSON(JSONWriter.encode(try translator.translate(request))) }
         return try translator.encode(request, reusing: strings)
     }
 

@@ -33,7 +33,7 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
 
     /// What `translate` gives, written; each message's items are taken from `strings`'s translated
     /// messages when kept (they depend on the message and on `messageContext` only).
-    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> [UInt8] {
+    package func encode(_ request: MessagesRequest, reusing strings: JSONStringEscapes) throws(AnthropicError) -> WrittenJSON {
         let body = try self.body(request)
         return try strings.translatedMessages.encode(body, appendingMessagesOf: request, toArrayAt: "input", context: messageContext, reusing: strings) {
             index, message throws(AnthropicError) in try inputItems(message, at: index)
