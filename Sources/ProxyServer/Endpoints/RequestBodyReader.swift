@@ -10,18 +10,26 @@ enum RequestBodyReader {
         let encoding = try RequestContentEncoding(header: request.headers[.contentEncoding])
         do {
             guard encoding != .identity else {
-                // Room for the whole body from the start: grown as it came, a megabyte's buffer ends up with two.
-                var body = ByteBufferAllocator().buffer(capacity: min(request.headers[.contentLength].flatMap { Int($0) } ?? 0, limit))
-                try await request.body.collect(upTo: limit, into: &body)
-                return body
+                let length = request.headers[.contentLength].flatMap { Int($0) }
+                var body: ByteBuffer?
+                for try await part in request.body {
+                    guard (body?.readableBytes ?? 0) + part.readableBytes <= limit else { throw tooLarge(limit: limit) }
+                    // A large body comes whole, in a buffer of its own (`LargeBodyGatherer`), and is taken as it is.
+                    if body == nil, part.readableBytes == length, part.readableBytes >= LargeBodyGatherer.threshold {
+                        body = part
+                        continue
+                    }
+                    // Room for the whole body from the start: grown as it came, a megabyte's buffer ends up with two.
+                    if body == nil { body = ByteBufferAllocator().buffer(capacity: min(length ?? 0, limit)) }
+                    body?.writeImmutableBuffer(part)
+                }
+                return body ?? ByteBuffer()
             }
             var decompressor = RequestBodyDecompressor(encoding: encoding, limit: limit)
             for try await chunk in request.body { try decompressor.decompress(chunk) }
             return try decompressor.finish()
         } catch let error as AnthropicError {
             throw error
-        } catch is NIOTooManyBytesError {
-            throw tooLarge(limit: limit)
         } catch {
             throw .invalidRequest("The request body could not be read: \(error)")
         }
