@@ -47,6 +47,18 @@ import Testing
         #expect(Self.bodies(try Self.read(small, size: 5, through: channel)) == Self.parts(of: small, size: 5))
     }
 
+    @Test func roomIsMadeForWhatComesNotForWhatTheHeadDeclares() throws {
+        let gatherer = LargeBodyGatherer(limit: { 32 << 20 })
+        let channel = EmbeddedChannel(handler: gatherer)
+        try channel.writeInbound(Self.head(length: 32 << 20))
+        #expect(gatherer.reservedBytes == LargeBodyGatherer.initialCapacity)
+        let part = ByteBuffer(bytes: [UInt8](repeating: 0x61, count: 64 * 1024))
+        for _ in 0..<5 { try channel.writeInbound(HTTPRequestPart.body(part)) }
+        #expect(gatherer.reservedBytes == 4 * 4 * 64 * 1024, "four times the 256 KB gathered when the fifth part came")
+        #expect(try channel.readInbound(as: HTTPRequestPart.self).map { if case .head = $0 { true } else { false } } == true)
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "the parts are held until the body ends")
+    }
+
     @Test func aBodyUnderTheThresholdGoesByInItsParts() throws {
         let channel = EmbeddedChannel(handler: LargeBodyGatherer(limit: { 1 << 20 }))
         let body = [UInt8](repeating: 0x61, count: LargeBodyGatherer.threshold - 1)

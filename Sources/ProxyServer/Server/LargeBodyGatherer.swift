@@ -23,10 +23,17 @@ final class LargeBodyGatherer: ChannelInboundHandler, RemovableChannelHandler {
     /// bodies arriving at once (100 of 1 MB: 20 MB more at 128 KB).
     static let readSize = 64 * 1024
 
+    /// Room made for a body before it has come: its buffer then grows to at most four times
+    /// what has come, and to its declared length at the end, so that a head declaring 32 MB
+    /// (perhaps a client without a key, refused only once the request reaches the application)
+    /// costs what its client really sends.
+    static let initialCapacity = 256 * 1024
+
     /// The most a body may hold (`REQUEST_BODY_LIMIT_MB`, as it is when the body begins): one
     /// declared larger goes by in its parts, for the endpoint to refuse.
     private let limit: @Sendable () -> Int
     private var body: ByteBuffer?
+    private var declaredLength = 0
 
     init(limit: @escaping @Sendable () -> Int) {
         self.limit = limit
@@ -36,11 +43,15 @@ final class LargeBodyGatherer: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             if let length = request.headerFields[.contentLength].flatMap({ Int($0) }), length >= Self.threshold, length <= limit() {
-                body = context.channel.allocator.buffer(capacity: length)
+                body = context.channel.allocator.buffer(capacity: min(length, Self.initialCapacity))
+                declaredLength = length
                 setReadBuffers(FixedSizeRecvByteBufferAllocator(capacity: Self.readSize), context: context)
             }
             context.fireChannelRead(data)
         case .body(let part) where body != nil:
+            if let gathered = body?.readableBytes, gathered + part.readableBytes > body?.capacity ?? 0 {
+                body?.reserveCapacity(min(declaredLength, max(gathered + part.readableBytes, 4 * gathered)))
+            }
             body?.writeImmutableBuffer(part)
         case .body:
             context.fireChannelRead(data)
@@ -52,6 +63,9 @@ final class LargeBodyGatherer: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
         }
     }
+
+    /// The room the body being gathered has.
+    var reservedBytes: Int { body?.capacity ?? 0 }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         body = nil
