@@ -48,7 +48,8 @@ package struct JSONWriter {
         return written
     }
 
-    private static let comma = [UInt8(ascii: ",")]
+    /// The separator between elements written apart, as a piece of its own.
+    package static let comma = [UInt8(ascii: ",")]
 
     /// Compact JSON text for a value.
     package static func string(_ value: JSONValue) -> String {

@@ -19,7 +19,7 @@ package struct WrittenJSON: Sendable {
         count += piece.count
     }
 
-    /// The pieces in one array, for what needs them so (tests, a body kept for a log).
+    /// The pieces in one array, for what needs them so (`ProviderAdapter.requestBody()`, tests).
     package var bytes: [UInt8] {
         guard pieces.count > 1 else { return pieces.first ?? [] }
         var bytes: [UInt8] = []

@@ -105,7 +105,7 @@ package struct GeminiRequestTranslator: Sendable {
         var pieces = [content.role == modelRole ? modelContentOpening : userContentOpening]
         pieces.reserveCapacity(2 * content.parts.count + 1)
         for (index, parts) in content.parts.enumerated() {
-            if index > 0 { pieces.append(comma) }
+            if index > 0 { pieces.append(JSONWriter.comma) }
             pieces.append(parts)
         }
         pieces.append(contentClosing)
@@ -116,7 +116,6 @@ package struct GeminiRequestTranslator: Sendable {
     private static let modelContentOpening = Array(#"{"role":"model","parts":["#.utf8)
     private static let userContentOpening = Array(#"{"role":"user","parts":["#.utf8)
     private static let contentClosing = Array("]}".utf8)
-    private static let comma = Array(",".utf8)
 
     /// Everything a model message's translation reads besides the message.
     private var modelContext: String {
