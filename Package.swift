@@ -90,9 +90,11 @@ let package = Package(
             name: "anthropic-proxy-bench",
             dependencies: [
                 "ProxyCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // CryptoExtras: test keys for Google service accounts' signed token requests.

@@ -1,0 +1,75 @@
+import NIOCore
+import ProxyCore
+
+/// The stub's replies, encoded once.
+struct StubReplies: Sendable {
+    /// Chunks in a streamed reply, as the benchmark's figures are quoted for.
+    static let streamChunkCount = 184
+    static let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 8)
+
+    let openAIWhole: StubReply
+    let openAIStream: StubReply
+    let geminiWhole: StubReply
+    let geminiStream: StubReply
+    /// The OpenAI stream's events, one buffer each, for paced replies.
+    let openAIEvents: [ByteBuffer]
+
+    init() {
+        let usage: JSONValue = ["prompt_tokens": 9000, "completion_tokens": 180, "total_tokens": 9180]
+        let whole: JSONValue = [
+            "id": "chatcmpl-stub", "object": "chat.completion", "created": 1_760_000_000, "model": "gpt-4.1",
+            "choices": [["index": 0, "message": ["role": "assistant", "content": .string(Self.text)], "finish_reason": "stop"]], "usage": usage,
+        ]
+        openAIWhole = Self.response(JSONWriter.encode(whole), contentType: "application/json")
+
+        let pieces = Self.pieces(Self.text, count: Self.streamChunkCount - 3)
+        var events: [JSONValue] = [Self.chunk(["role": "assistant", "content": ""])]
+        events += pieces.map { Self.chunk(["content": .string($0)]) }
+        events.append(Self.chunk([:], finishReason: "stop"))
+        events.append(["id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_760_000_000, "model": "gpt-4.1", "choices": [], "usage": usage])
+        openAIStream = Self.response(Self.sse(events) + Array("data: [DONE]\n\n".utf8), contentType: "text/event-stream")
+        openAIEvents = events.map { ByteBuffer(bytes: Self.sse([$0])) } + [ByteBuffer(string: "data: [DONE]\n\n")]
+
+        let geminiUsage: JSONValue = ["promptTokenCount": 9000, "candidatesTokenCount": 180, "totalTokenCount": 9180]
+        func geminiChunk(_ text: String, finish: Bool) -> JSONValue {
+            var candidate: JSONObject = ["content": ["role": "model", "parts": [["text": .string(text)]]], "index": 0]
+            if finish { candidate["finishReason"] = "STOP" }
+            var response: JSONObject = ["candidates": [.object(candidate)], "modelVersion": "gemini-2.5-flash"]
+            if finish { response["usageMetadata"] = geminiUsage }
+            return .object(response)
+        }
+        geminiWhole = Self.response(JSONWriter.encode(geminiChunk(Self.text, finish: true)), contentType: "application/json")
+        let geminiPieces = Self.pieces(Self.text, count: Self.streamChunkCount)
+        let geminiEvents = geminiPieces.enumerated().map { index, piece in geminiChunk(piece, finish: index == geminiPieces.count - 1) }
+        geminiStream = Self.response(Self.sse(geminiEvents), contentType: "text/event-stream")
+    }
+
+    private static func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
+        [
+            "id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 1_760_000_000, "model": "gpt-4.1",
+            "choices": [["index": 0, "delta": delta, "finish_reason": finishReason]],
+        ]
+    }
+
+    /// `text` cut into `count` pieces of nearly equal length.
+    private static func pieces(_ text: String, count: Int) -> [String] {
+        let characters = Array(text)
+        return (0..<count).map { index in
+            String(characters[(index * characters.count / count)..<((index + 1) * characters.count / count)])
+        }
+    }
+
+    private static func sse(_ events: [JSONValue]) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 64 * 1024)
+        for event in events {
+            writer.append(raw: "data: ".utf8)
+            writer.write(event)
+            writer.append(raw: "\n\n".utf8)
+        }
+        return writer.bytes
+    }
+
+    static func response(_ bytes: [UInt8], contentType: String) -> StubReply {
+        StubReply(contentType: contentType, body: ByteBuffer(bytes: bytes))
+    }
+}
