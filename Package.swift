@@ -58,6 +58,8 @@ let package = Package(
             dependencies: [
                 "ProxyCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Built with Hummingbird: its HTTP/1 channel, wrapped to serve each connection on its event loop.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Runs a task's jobs on a NIO event loop.
+/// Runs a task's jobs on a NIO event loop: a client connection's, for the task serving the
+/// connection (`EventLoopServedHTTP1Channel`) and for each exchange it starts.
 ///
 /// An exchange goes back and forth between its client's connection, the upstream's connection and
 /// its own code a dozen times; on Swift's default executor each of those crossings woke a thread

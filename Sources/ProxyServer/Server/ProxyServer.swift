@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ProxyCore
@@ -118,10 +119,14 @@ package enum ProxyServer {
             deadlines: configuration.clientLimits, maximum: maximumConnections ?? configuration.maxConnections, logger: logger)
         return Application(
             router: router,
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: [
-                    shared.connections.makeDetector(), limits.makeGuard(), LargeBodyGatherer(limit: { live.configuration.requestBodyLimit }),
-                ])),
+            server: HTTPServerBuilder { responder in
+                EventLoopServedHTTP1Channel(
+                    HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(additionalChannelHandlers: [
+                            shared.connections.makeDetector(), limits.makeGuard(), LargeBodyGatherer(limit: { live.configuration.requestBodyLimit }),
+                        ])))
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "anthropic-proxy", backlog: connectionBacklog),
             services: [ExplicitCacheJanitor(caches: shared.explicitCaches, live: live), AllocatorTrimmer()]
                 + (sync.map { [SharedStateSync(read: $0, interval: restSyncInterval)] } ?? [])
