@@ -6,6 +6,7 @@ import Synchronization
 /// AsyncHTTPClient keeps a request, body included, until its response ends. A stream lasts
 /// minutes, and a translated Claude Code request is 30 KB or more: with a thousand streams open
 /// that was 26 MB held for nothing. Given this sequence, AsyncHTTPClient holds an empty box.
+/// For a large body: a smaller one goes as `SentOnceBytes`, without the task that reads this.
 struct SentOnceBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
