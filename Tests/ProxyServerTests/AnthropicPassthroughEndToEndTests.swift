@@ -44,7 +44,8 @@ import Testing
             #expect(message.model == "anthropic/claude-opus-4-1")
             #expect(message.content == [.text("Hi from claude-opus-4-1")])
             #expect(message.usage.outputTokens == 3)
-            // The access log has the usage the stream told the client.
+            // The access log has the usage the stream told the client (its line comes with the record).
+            #expect(try await harness.records.waitFor(1).count == 1)
             #expect(harness.logs.all.contains { $0.contains("stream → 200") && $0.hasSuffix("tokens in 7 out 3") }, "\(harness.logs.all)")
         }
     }

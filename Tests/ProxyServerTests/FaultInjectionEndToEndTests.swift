@@ -28,6 +28,8 @@ import Testing
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 200)
             #expect(harness.fake.receivedRequests.count == 3)
+            // The access log's line comes with the record, once the response is on its way.
+            #expect(try await harness.records.waitFor(1).count == 1)
             #expect(harness.logs.all.contains { $0.contains("→ openai/gpt-4.1 (attempt 3)") && $0.contains("→ 200") })
             #expect(harness.logs.all.filter { $0.contains("failed (") && $0.contains("trying openai/gpt-4.1") }.count == 2)
         }

@@ -77,6 +77,9 @@ enum ClientWatchedExchange {
                 if let route = record.route { response.headers[.proxyRoute] = route.rawValue }
                 headContinuation.yield(response)
                 headContinuation.finish()
+                // The connection's task, on this event loop too, writes the response before the
+                // record is finished and handed to the observers (the access log's line among them).
+                await Task.yield()
                 record.status = response.status.code
                 record.usage = usage
                 if let error { record.fail(with: error, status: response.status.code) }
