@@ -13,6 +13,8 @@ struct StubReplies: Sendable {
     let geminiStream: StubReply
     /// The OpenAI stream's events, one buffer each, for paced replies.
     let openAIEvents: [ByteBuffer]
+    /// `{}`: a deleted cache, and what an unknown endpoint gets (with 404).
+    static let emptyObject = response(Array("{}".utf8), contentType: "application/json")
 
     init() {
         let usage: JSONValue = ["prompt_tokens": 9000, "completion_tokens": 180, "total_tokens": 9180]

@@ -68,11 +68,11 @@ final class StubRequestHandler: ChannelInboundHandler {
             let cache: JSONValue = ["name": .string("cachedContents/stub-\(number)"), "usageMetadata": ["totalTokenCount": 250_000]]
             write(StubReplies.response(JSONWriter.encode(cache), contentType: "application/json"), context: context)
         case .deleteCache:
-            write(StubReplies.response(Array("{}".utf8), contentType: "application/json"), context: context)
+            write(StubReplies.emptyObject, context: context)
         case .generateContent(let stream):
             write(stream ? replies.geminiStream : replies.geminiWhole, context: context)
         case .unknown:
-            write(StubReplies.response(Array("{}".utf8), contentType: "application/json"), status: .notFound, context: context)
+            write(StubReplies.emptyObject, status: .notFound, context: context)
         }
     }
 

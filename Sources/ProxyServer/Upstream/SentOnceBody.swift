@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// A request body that lets go of its bytes once they are handed over for sending.
 ///
@@ -10,33 +9,18 @@ import Synchronization
 struct SentOnceBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
-    fileprivate final class Storage: Sendable {
-        let buffer: Mutex<ByteBuffer?>
-
-        init(_ buffer: ByteBuffer) {
-            self.buffer = Mutex(buffer)
-        }
-    }
-
     struct AsyncIterator: AsyncIteratorProtocol {
-        private let storage: Storage
-
-        fileprivate init(storage: Storage) {
-            self.storage = storage
-        }
+        fileprivate let storage: SentOnceStorage
 
         mutating func next() async -> ByteBuffer? {
-            storage.buffer.withLock { buffer in
-                defer { buffer = nil }
-                return buffer
-            }
+            storage.take()
         }
     }
 
-    private let storage: Storage
+    private let storage: SentOnceStorage
 
     init(_ buffer: ByteBuffer) {
-        storage = Storage(buffer)
+        storage = SentOnceStorage(buffer)
     }
 
     func makeAsyncIterator() -> AsyncIterator {

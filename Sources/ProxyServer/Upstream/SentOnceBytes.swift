@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// A request body that AsyncHTTPClient copies into the request's own buffer as the request goes
 /// out, on the upstream connection's event loop right after its head, and that lets go of its
@@ -18,19 +17,11 @@ import Synchronization
 struct SentOnceBytes: RandomAccessCollection, Sendable {
     let startIndex = 0
     let endIndex: Int
-    private let storage: Storage
-
-    private final class Storage: Sendable {
-        let buffer: Mutex<ByteBuffer?>
-
-        init(_ buffer: ByteBuffer) {
-            self.buffer = Mutex(buffer)
-        }
-    }
+    private let storage: SentOnceStorage
 
     init(_ buffer: ByteBuffer) {
         endIndex = buffer.readableBytes
-        storage = Storage(buffer)
+        storage = SentOnceStorage(buffer)
     }
 
     /// A byte, while the bytes are held; reading one after they were handed over is a mistake.
@@ -42,7 +33,7 @@ struct SentOnceBytes: RandomAccessCollection, Sendable {
 
     /// The bytes, once: they are let go of when `body` returns.
     func withContiguousStorageIfAvailable<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
-        guard let buffer = storage.buffer.withLock({ $0.take() }) else { return nil }
+        guard let buffer = storage.take() else { return nil }
         return try buffer.withUnsafeReadableBytes { try body($0.assumingMemoryBound(to: UInt8.self)) }
     }
 }
