@@ -90,7 +90,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         {
             return await services.explicitCaches.prepare(prefix, adapter: adapter, target: target, key: key, services: services)
         }
-        return ExplicitCaches.Prepared(body: try locally { () throws(AnthropicError) in try adapter.requestBody(reusing: services.writtenStrings) })
+        return ExplicitCaches.Prepared(body: try locally { () throws(AnthropicError) in try adapter.requestBody(reusing: services.writtenStrings) }, services: services)
     }
 
     /// Runs a step that refuses the request before anything is sent.

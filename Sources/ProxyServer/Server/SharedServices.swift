@@ -14,11 +14,14 @@ final class SharedServices: Sendable {
     /// The tool definitions and system prompts clients resend every turn, parsed once.
     let requestFragments = JSONFragmentCache(memberNames: ["tools", "system"])
     /// The conversations clients resend every turn, parsed once (`PREFIX_CACHE`), with each
-    /// message as decoded and translated, in two thirds of `PREFIX_CACHE_MB`.
+    /// message as decoded and translated, in seven twelfths of `PREFIX_CACHE_MB`.
     let conversations: ConversationPrefixCache
     /// The long strings of those conversations, written once, in a sixth; and the messages
     /// translated for their upstream that are parsed again, in the last sixth.
     let writtenStrings: JSONStringEscapes
+    /// The last upstream bodies of recent conversations, written on by their next turns, in the
+    /// last twelfth.
+    let upstreamBodies: UpstreamBodyBuffers
     let logger: Logger
     let metrics: ProxyMetrics
     /// Who has logged in to the dashboard.
@@ -41,8 +44,9 @@ final class SharedServices: Sendable {
     ) {
         self.live = live
         let prefixCacheBytes = live.snapshot.configuration.prefixCacheBytes
-        conversations = ConversationPrefixCache(maximumBytes: prefixCacheBytes * 2 / 3)
+        conversations = ConversationPrefixCache(maximumBytes: prefixCacheBytes * 7 / 12)
         writtenStrings = JSONStringEscapes(maximumBytes: prefixCacheBytes / 6, translatedMessageBytes: prefixCacheBytes / 6)
+        upstreamBodies = UpstreamBodyBuffers(maximumBytes: prefixCacheBytes / 12)
         keys = UpstreamKeys(board: upstreamRests)
         explicitCaches = ExplicitCaches(board: explicitCacheBoard)
         threads = MessageThreads(

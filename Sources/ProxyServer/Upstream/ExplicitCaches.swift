@@ -17,14 +17,15 @@ import Synchronization
 final class ExplicitCaches: Sendable {
     /// What a request is sent as: its body, and the cache it is served from (`created` by it).
     struct Prepared: Sendable {
-        /// The body as it is sent: made a buffer once, so that the translated bytes are let go
-        /// at once and a request sent again (a missing cache, another attempt) is not copied again.
+        /// The body as it is sent: made a buffer once (its conversation's last one, written on:
+        /// `UpstreamBodyBuffers`), so that the translated bytes are let go at once and a request
+        /// sent again (a missing cache, another attempt) is not copied again.
         var body: ByteBuffer
         var cache: ExplicitCacheEntry?
         var created = false
 
-        init(body: WrittenJSON, cache: ExplicitCacheEntry? = nil, created: Bool = false) {
-            self.body = ByteBuffer(body)
+        init(body: WrittenJSON, cache: ExplicitCacheEntry? = nil, created: Bool = false, services: ProxyServices) {
+            self.body = services.upstreamBodies?.buffer(for: body) ?? ByteBuffer(body)
             self.cache = cache
             self.created = created
         }
@@ -85,9 +86,9 @@ final class ExplicitCaches: Sendable {
         let caches = state.withLock { $0.caches[scope] ?? [] }
         switch planner.plan(prefix, caches: caches, now: now) {
         case .plain:
-            return Prepared(body: prefix.plainBody)
+            return Prepared(body: prefix.plainBody, services: services)
         case .use(let cache):
-            return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: cache.contentCount), cache: cache)
+            return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: cache.contentCount), cache: cache, services: services)
         case .create(let contentCount):
             // Requests with the same prefix at once (a client's parallel calls) wait for one creation.
             let creationKey = "\(scope)\u{0}\(prefix.digests[contentCount])"
@@ -106,8 +107,8 @@ final class ExplicitCaches: Sendable {
             }
             let result = await creation.value
             guard isOurs else {
-                guard case .success(let cache) = result else { return Prepared(body: prefix.plainBody) }
-                return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache)
+                guard case .success(let cache) = result else { return Prepared(body: prefix.plainBody, services: services) }
+                return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, services: services)
             }
             state.withLock { $0.creations[creationKey] = nil }
             switch result {
@@ -116,14 +117,14 @@ final class ExplicitCaches: Sendable {
                 if let key { headers.add(name: adapter.keyHeader(key).name, value: adapter.keyHeader(key).value) }
                 remember(cache, in: scope, deletion: Deletion(url: "\(prefix.baseURL)/\(cache.name)", headers: headers, target: target), now: now)
                 board?.post(cache, scope: scope)
-                return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true)
+                return Prepared(body: prefix.requestBody(cachedContent: cache.name, contentCount: contentCount), cache: cache, created: true, services: services)
             case .failure(let error):
                 if Self.lacksCaches(error) {
                     state.withLock { $0.refusing[upstream] = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Self.refusalPause) }
                 }
                 services.logger.notice(
                     "\(services.redactor.redact("\(target.qualifiedModel): could not create a prompt cache (\(error.clientError.message)); the request goes uncached"))")
-                return Prepared(body: prefix.plainBody)
+                return Prepared(body: prefix.plainBody, services: services)
             }
         }
     }

@@ -1,0 +1,135 @@
+import NIOCore
+import ProxyCore
+@testable import ProxyServer
+import Testing
+
+/// A conversation's next upstream body is written into its last one's buffer after what the two
+/// share, byte for byte what it would be written anew, and a buffer still being sent never changes.
+@Suite struct UpstreamBodyBuffersTests {
+    /// A first message large enough for its conversation's bodies to be kept (300 KB: each body
+    /// takes a buffer of 512 KB).
+    private static let opening = message("first", size: 300_000)
+
+    /// A message's kept translation: one array, the same from turn to turn.
+    private static func message(_ text: String, size: Int = 1_000) -> [UInt8] {
+        Array(#"{"role":"user","content":"\#(text) \#(String(repeating: "ü", count: size / 2))"}"#.utf8)
+    }
+
+    /// A body as the writer gives it: its head written anew (equal bytes each turn), the kept
+    /// messages with the one separator between them, and its tail written anew.
+    private static func body(_ messages: [[UInt8]], head: String = #"{"model":"gpt-4.1","messages":["#) -> WrittenJSON {
+        var json = WrittenJSON(Array(head.utf8))
+        for (index, message) in messages.enumerated() {
+            if index > 0 { json.append(JSONWriter.comma) }
+            json.append(message)
+        }
+        json.append(Array(#"],"stream":false}"#.utf8))
+        return json
+    }
+
+    private static func address(_ buffer: ByteBuffer) -> UInt {
+        buffer.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+    }
+
+    /// Whether `buffer` holds `json`'s bytes (a Boolean, so that a failure does not print them).
+    private static func holds(_ buffer: ByteBuffer, _ json: WrittenJSON) -> Bool {
+        buffer.readableBytesView.elementsEqual(json.bytes)
+    }
+
+    @Test func aLaterTurnIsWrittenIntoTheLastTurnsBufferAfterWhatTheyShare() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 1 << 20)
+        // Room for every turn in the first turn's buffer, so that none needs a larger one.
+        let first = Self.opening, second = Self.message("second")
+        let turns = [
+            Self.body([first, second, Self.message("third, marked")]),
+            // The breakpoint moved off the third message, which was written anew.
+            Self.body([first, second, Self.message("third"), Self.message("fourth, marked")]),
+            Self.body([first, second, Self.message("third"), Self.message("fourth"), Self.message("fifth", size: 200)]),
+        ]
+        var addresses: [UInt] = []
+        for turn in turns {
+            let buffer = buffers.buffer(for: turn)
+            #expect(Self.holds(buffer, turn))
+            addresses.append(Self.address(buffer))
+        }
+        #expect(Set(addresses).count == 1, "each turn was written into the buffer of the one before, no longer sent")
+        #expect(buffers.usage.bodies == 1)
+    }
+
+    @Test func sessionsOpeningWithTheSamePromptAreKeptApart() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 4 << 20)
+        let sessions = ["a", "b"].map { name in [Self.opening, Self.message("reply in session \(name)")] }
+        var addresses: [[UInt]] = [[], []]
+        for turn in 0..<3 {
+            for (index, session) in sessions.enumerated() {
+                let body = Self.body(session + (0..<turn).map { Self.message("turn \($0)") })
+                let buffer = buffers.buffer(for: body)
+                #expect(Self.holds(buffer, body))
+                addresses[index].append(Self.address(buffer))
+            }
+        }
+        #expect(addresses.map { Set($0).count } == [1, 1], "each session's turns were written into its own last body")
+        #expect(addresses[0][0] != addresses[1][0])
+        #expect(buffers.usage.bodies == 2)
+    }
+
+    @Test func aBodyStillBeingSentNeverChanges() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 1 << 20)
+        let first = Self.opening, second = Self.message("second")
+        let before = Self.body([first, second, Self.message("third")])
+        let sending = buffers.buffer(for: before)
+        let after = Self.body([first, second, Self.message("third, edited"), Self.message("fourth")])
+        let next = buffers.buffer(for: after)
+        #expect(Self.holds(sending, before), "the body being sent is as it was")
+        #expect(Self.holds(next, after))
+        #expect(Self.address(sending) != Self.address(next))
+    }
+
+    @Test func aNewHeadARewindAndAShorterBodyAreWrittenFromWhereTheyDiffer() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 1 << 20)
+        let messages = [Self.opening] + (1..<6).map { Self.message("message \($0)") }
+        let turns = [
+            Self.body(messages),
+            Self.body(messages, head: #"{"model":"gpt-4.1","max_completion_tokens":100,"messages":["#),
+            Self.body(Array(messages.prefix(3)) + [Self.message("another way")]),
+            Self.body(Array(messages.prefix(2))),
+            Self.body(messages),
+        ]
+        for turn in turns {
+            #expect(Self.holds(buffers.buffer(for: turn), turn))
+        }
+    }
+
+    @Test func aBodyWrittenWholeOfOneMessageOrSmallIsNotKept() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 1 << 20)
+        let whole = WrittenJSON(Self.body([Self.opening]).bytes)
+        #expect(Self.holds(buffers.buffer(for: whole), whole))
+        #expect(buffers.usage.bodies == 0, "a first turn, written in one piece, is not a conversation's yet")
+        #expect(Self.holds(buffers.buffer(for: Self.body([Self.opening])), Self.body([Self.opening])))
+        #expect(buffers.usage.bodies == 0, "a conversation of one message is not known by two")
+        let small = Self.body([Self.message("first"), Self.message("second")])
+        #expect(small.count < UpstreamBodyBuffers.threshold)
+        #expect(Self.holds(buffers.buffer(for: small), small))
+        #expect(buffers.usage.bodies == 0, "a small body is copied whole each turn")
+    }
+
+    @Test func keptBodiesStayWithinTheirBytesTheLeastRecentlyUsedGoingFirst() {
+        // Each body takes a buffer of 512 KB; four fit, a fifth makes the oldest two go.
+        let buffers = UpstreamBodyBuffers(maximumBytes: 2 << 20)
+        let conversations = (0..<5).map { number in [Self.message("conversation \(number)", size: 300_000), Self.message("reply \(number)")] }
+        var addresses: [UInt] = []
+        for messages in conversations {
+            let body = Self.body(messages)
+            let buffer = buffers.buffer(for: body)
+            #expect(buffer.capacity == 512 << 10)
+            addresses.append(Self.address(buffer))
+        }
+        #expect(buffers.usage.bodies == 3)
+        #expect(buffers.usage.bytes == 3 * 512 << 10)
+        let latest = Self.body(conversations[4] + [Self.message("next")])
+        #expect(Self.address(buffers.buffer(for: latest)) == addresses[4], "the latest conversation's buffer was kept")
+        let oldest = Self.body(conversations[0] + [Self.message("next")])
+        let written = buffers.buffer(for: oldest)
+        #expect(Self.holds(written, oldest))
+    }
+}
