@@ -18,6 +18,7 @@ struct ProxyServices: Sendable {
     var conversations: ConversationPrefixCache? { configuration.prefixCache ? shared.conversations : nil }
     /// The long strings written for earlier turns, unless `PREFIX_CACHE` is off.
     var writtenStrings: JSONStringEscapes? { configuration.prefixCache ? shared.writtenStrings : nil }
+    /// The last upstream bodies of recent conversations, unless `PREFIX_CACHE` is off.
     var upstreamBodies: UpstreamBodyBuffers? { configuration.prefixCache ? shared.upstreamBodies : nil }
     var explicitCaches: ExplicitCaches { shared.explicitCaches }
     /// The message threads, unless `MESSAGE_THREADS` is off.
