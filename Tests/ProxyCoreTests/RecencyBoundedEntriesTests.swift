@@ -34,14 +34,4 @@ import Testing
         #expect(entries.use(1) { $0.count == 5 } == nil)
         #expect(entries.use(1) { $0.count == 4 } == "text")
     }
-
-    @Test func aTakenEntryIsNoLongerKeptNorCounted() {
-        var entries = RecencyBoundedEntries<String, String>(maximumCost: 100)
-        entries.keep("body", cost: 40, for: "k")
-        entries.keep("other", cost: 10, for: "o")
-        #expect(entries.take("k") == "body")
-        #expect(entries.take("k") == nil, "taken once")
-        #expect(entries.count == 1)
-        #expect(entries.cost == 10)
-    }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import ProxyCore
 @testable import ProxyServer
+import Synchronization
 import Testing
 
 /// A conversation's next upstream body is written into its last one's buffer after what the two
@@ -113,23 +114,48 @@ import Testing
         #expect(buffers.usage.bodies == 0, "a small body is copied whole each turn")
     }
 
-    @Test func keptBodiesStayWithinTheirBytesTheLeastRecentlyUsedGoingFirst() {
-        // Each body takes a buffer of 512 KB; four fit, a fifth makes the oldest two go.
-        let buffers = UpstreamBodyBuffers(maximumBytes: 2 << 20)
-        let conversations = (0..<5).map { number in [Self.message("conversation \(number)", size: 300_000), Self.message("reply \(number)")] }
+    /// Four conversations' bodies, each in a buffer of 512 KB, fill 2 MB.
+    private static func conversation(_ number: Int) -> [[UInt8]] {
+        [message("conversation \(number)", size: 300_000), message("reply \(number)")]
+    }
+
+    @Test func aNewcomerTakesOnlyFreeRoomOrThatOfConversationsIdleAMinute() {
+        let clock = Mutex(ContinuousClock.now)
+        let buffers = UpstreamBodyBuffers(maximumBytes: 2 << 20, now: { clock.withLock { $0 } })
+        let conversations = (0..<5).map(Self.conversation)
         var addresses: [UInt] = []
-        for messages in conversations {
-            let body = Self.body(messages)
-            let buffer = buffers.buffer(for: body)
+        for messages in conversations.prefix(4) {
+            let buffer = buffers.buffer(for: Self.body(messages))
             #expect(buffer.capacity == 512 << 10)
             addresses.append(Self.address(buffer))
         }
-        #expect(buffers.usage.bodies == 3)
-        #expect(buffers.usage.bytes == 3 * 512 << 10)
-        let latest = Self.body(conversations[4] + [Self.message("next")])
-        #expect(Self.address(buffers.buffer(for: latest)) == addresses[4], "the latest conversation's buffer was kept")
-        let oldest = Self.body(conversations[0] + [Self.message("next")])
-        let written = buffers.buffer(for: oldest)
-        #expect(Self.holds(written, oldest))
+        let newcomer = Self.body(conversations[4])
+        #expect(Self.holds(buffers.buffer(for: newcomer), newcomer))
+        #expect(buffers.usage == (4, 2 << 20), "no room for a fifth: it went from a buffer of its own")
+        clock.withLock { $0 += .seconds(30) }
+        let goingOn = Self.body(conversations[0] + [Self.message("next")])
+        #expect(Self.address(buffers.buffer(for: goingOn)) == addresses[0], "a conversation going on keeps its room")
+        clock.withLock { $0 += .seconds(31) }
+        #expect(Self.holds(buffers.buffer(for: newcomer), newcomer))
+        #expect(buffers.usage == (2, 1 << 20), "the conversations idle for a minute made room for the newcomer")
+    }
+
+    @Test func aConversationGoingOnPastTheBoundMakesTheLeastRecentlyUsedGo() {
+        let clock = Mutex(ContinuousClock.now)
+        let buffers = UpstreamBodyBuffers(maximumBytes: 2 << 20, now: { clock.withLock { $0 } })
+        let conversations = (0..<4).map(Self.conversation)
+        for messages in conversations {
+            clock.withLock { $0 += .seconds(1) }
+            _ = buffers.buffer(for: Self.body(messages))
+        }
+        clock.withLock { $0 += .seconds(1) }
+        let grown = Self.body(conversations[2] + [Self.message("a long answer", size: 300_000)])
+        let buffer = buffers.buffer(for: grown)
+        #expect(Self.holds(buffer, grown))
+        #expect(buffer.capacity == 1 << 20)
+        #expect(buffers.usage == (3, 2 << 20), "the least recently used conversation went")
+        let first = Self.body(conversations[0] + [Self.message("next")])
+        _ = buffers.buffer(for: first)
+        #expect(buffers.usage.bodies == 3, "the first conversation, gone, found no room")
     }
 }

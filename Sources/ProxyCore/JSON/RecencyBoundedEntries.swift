@@ -29,13 +29,6 @@ package struct RecencyBoundedEntries<Key: Hashable, Value> {
         return entry.value
     }
 
-    /// The value under `key`, no longer kept.
-    package mutating func take(_ key: Key) -> Value? {
-        guard let entry = entries.removeValue(forKey: key) else { return nil }
-        cost -= entry.cost
-        return entry.value
-    }
-
     /// Keeps `value` under `key` in place of any there, as used now; evicts only when asked.
     package mutating func keep(_ value: Value, cost: Int, for key: Key) {
         clock += 1
