@@ -81,20 +81,25 @@ final class UpstreamBodyBuffers: Sendable {
     private func keep(_ body: Kept, goingOn: Bool) {
         bodies.withLock { bodies in
             if goingOn {
-                while !bodies.isEmpty, bodies.reduce(body.buffer.capacity, { $0 + $1.buffer.capacity }) > maximumBytes {
+                while !bodies.isEmpty, Self.room(bodies) + body.buffer.capacity > maximumBytes {
                     bodies.remove(at: bodies.indices.min { bodies[$0].lastUse < bodies[$1].lastUse }!)
                 }
             } else {
                 bodies.removeAll { body.lastUse - $0.lastUse >= Self.idleAfter }
             }
-            guard bodies.reduce(body.buffer.capacity, { $0 + $1.buffer.capacity }) <= maximumBytes else { return }
+            guard Self.room(bodies) + body.buffer.capacity <= maximumBytes else { return }
             bodies.append(body)
         }
     }
 
     /// How many conversations' bodies are kept, and their buffers' room, for tests.
     var usage: (bodies: Int, bytes: Int) {
-        bodies.withLock { bodies in (bodies.count, bodies.reduce(0) { $0 + $1.buffer.capacity }) }
+        bodies.withLock { bodies in (bodies.count, Self.room(bodies)) }
+    }
+
+    /// The room the kept bodies' buffers take, which the bound counts.
+    private static func room(_ bodies: [Kept]) -> Int {
+        bodies.reduce(0) { $0 + $1.buffer.capacity }
     }
 
     /// Whether `piece` is `kept`: the same array, or for the head, written anew each turn, the same bytes.
