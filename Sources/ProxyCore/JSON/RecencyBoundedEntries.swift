@@ -37,11 +37,14 @@ package struct RecencyBoundedEntries<Key: Hashable, Value> {
     }
 
     /// When over the bound, drops the least recently used entries until a quarter of it is free.
+    /// Sorts the entries' keys, uses and costs alone: sorting the entries themselves copied every
+    /// value (retaining and releasing the strings and arrays each holds), about 1% of a 1 MB
+    /// late turn's CPU time.
     package mutating func evictIfOver() {
         guard cost > maximumCost else { return }
-        for (evicted, old) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
-            entries[evicted] = nil
-            cost -= old.cost
+        let byUse = entries.map { (key: $0.key, lastUse: $0.value.lastUse) }.sorted { $0.lastUse < $1.lastUse }
+        for (evicted, _) in byUse {
+            cost -= entries.removeValue(forKey: evicted)?.cost ?? 0
             if cost <= maximumCost - maximumCost / 4 { break }
         }
     }
