@@ -17,11 +17,11 @@ import Testing
         _ database: TestLedgerDatabase, environment: [String: String] = [:],
         _ body: (ProxyHarness, UsageLedger, ClientKeyRegistry) async throws -> Void
     ) async throws {
-        let ledger = try await database.ledger()
-        let keys = ClientKeyRegistry(store: ledger.store, ledger: ledger, logger: TestLedgerDatabase.quiet)
-        await keys.refresh()
-        try await ProxyHarness.run(environment: environment, ledger: ledger, clientKeys: keys) { harness in try await body(harness, ledger, keys) }
-        try await ledger.store.close()
+        try await database.withLedger { ledger in
+            let keys = ClientKeyRegistry(store: ledger.store, ledger: ledger, logger: TestLedgerDatabase.quiet)
+            await keys.refresh()
+            try await ProxyHarness.run(environment: environment, ledger: ledger, clientKeys: keys) { harness in try await body(harness, ledger, keys) }
+        }
     }
 
     private func post(_ harness: ProxyHarness, _ body: JSONValue, key: String?) async throws -> ProxyHarness.Reply {

@@ -37,39 +37,39 @@ import Testing
 
     @Test func thePageShowsWhatTheLedgerHolds() async throws {
         let database = try await TestLedgerDatabase(.sqlite)
-        let ledger = try await database.ledger()
-        try await ProxyHarness.run(ledger: ledger) { harness in
-            for _ in 0..<2 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
-            var failure = FakeReply()
-            failure.failure = .init(status: 400, message: "Unsupported parameter: 'temperature'")
-            harness.fake.enqueue(failure)
-            #expect(try await harness.post("/v1/messages", json: Self.request).status == 400)
-            _ = try await harness.records.waitFor(3)
-            let spend = try #require(try await harness.send(.GET, "/api/usage?group_by=day").json["total"]?["cost_usd"]?.doubleValue)
+        try await database.withLedger { ledger in
+            try await ProxyHarness.run(ledger: ledger) { harness in
+                for _ in 0..<2 { #expect(try await harness.post("/v1/messages", json: Self.request).status == 200) }
+                var failure = FakeReply()
+                failure.failure = .init(status: 400, message: "Unsupported parameter: 'temperature'")
+                harness.fake.enqueue(failure)
+                #expect(try await harness.post("/v1/messages", json: Self.request).status == 400)
+                _ = try await harness.records.waitFor(3)
+                let spend = try #require(try await harness.send(.GET, "/api/usage?group_by=day").json["total"]?["cost_usd"]?.doubleValue)
 
-            let html = try await renderedPage(harness.proxyURL + "/ui")
-            #expect(html.contains("data-state=\"ready\""), "\(html.prefix(3000))")
-            #expect(dataValue(of: "total-requests", in: html) == "3")
-            #expect(dataValue(of: "total-errors", in: html) == "1")
-            #expect(dataValue(of: "streams-open", in: html) == "0")
-            #expect(dataValue(of: "total-spend", in: html).flatMap(Double.init) == spend, "\(tag(id: "total-spend", in: html) ?? "no total-spend")")
-            #expect(html.contains("<tr data-key=\"openai/gpt-4.1\""), "the model's row")
-            #expect(html.contains("id=\"spend-chart\""))
-            #expect(!html.contains("id=\"login\""))
+                let html = try await renderedPage(harness.proxyURL + "/ui")
+                #expect(html.contains("data-state=\"ready\""), "\(html.prefix(3000))")
+                #expect(dataValue(of: "total-requests", in: html) == "3")
+                #expect(dataValue(of: "total-errors", in: html) == "1")
+                #expect(dataValue(of: "streams-open", in: html) == "0")
+                #expect(dataValue(of: "total-spend", in: html).flatMap(Double.init) == spend, "\(tag(id: "total-spend", in: html) ?? "no total-spend")")
+                #expect(html.contains("<tr data-key=\"openai/gpt-4.1\""), "the model's row")
+                #expect(html.contains("id=\"spend-chart\""))
+                #expect(!html.contains("id=\"login\""))
+            }
         }
-        try await ledger.store.close()
     }
 
     @Test func withAnAdminKeyThePageAsksForIt() async throws {
         let database = try await TestLedgerDatabase(.sqlite)
-        let ledger = try await database.ledger()
-        try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-for-the-page-93ad"], ledger: ledger) { harness in
-            let html = try await renderedPage(harness.proxyURL + "/ui")
-            #expect(html.contains("data-state=\"login\""), "\(html.prefix(3000))")
-            #expect(html.contains("id=\"login\""))
-            #expect(html.contains("ADMIN_API_KEY"), "the API's message says what to send")
-            #expect(!html.contains("id=\"total-requests\""))
+        try await database.withLedger { ledger in
+            try await ProxyHarness.run(environment: ["ADMIN_API_KEY": "admin-key-for-the-page-93ad"], ledger: ledger) { harness in
+                let html = try await renderedPage(harness.proxyURL + "/ui")
+                #expect(html.contains("data-state=\"login\""), "\(html.prefix(3000))")
+                #expect(html.contains("id=\"login\""))
+                #expect(html.contains("ADMIN_API_KEY"), "the API's message says what to send")
+                #expect(!html.contains("id=\"total-requests\""))
+            }
         }
-        try await ledger.store.close()
     }
 }

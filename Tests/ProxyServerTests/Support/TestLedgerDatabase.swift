@@ -50,6 +50,24 @@ struct TestLedgerDatabase: Sendable {
         return UsageLedger(store: store, retentionDays: 30, logger: Self.quiet) { count in dropped?.count.withLock { $0 += count } }
     }
 
+    /// `body` given a ledger on it (as `ledger(timeout:migrated:dropped:)` makes), whose store is
+    /// closed after it, returned or thrown: an SQLite connection let go unclosed stops the whole
+    /// test process (sqlite-nio's assertion), and every test after the one that failed with it.
+    func withLedger<Result>(
+        timeout: Duration = patientTimeout, migrated: Bool = true, dropped: DroppedRecords? = nil, _ body: (UsageLedger) async throws -> Result
+    ) async throws -> Result {
+        let ledger = try await ledger(timeout: timeout, migrated: migrated, dropped: dropped)
+        let result: Result
+        do {
+            result = try await body(ledger)
+        } catch {
+            try? await ledger.store.close()
+            throw error
+        }
+        try await ledger.store.close()
+        return result
+    }
+
     /// Every row of `table`, read with a connection (or `psql`) of its own, in `order`.
     func rows(_ table: String = "requests", order: String = "started_at") async throws -> [[String: LedgerRow.Value]] {
         let statement = "SELECT * FROM \(table) ORDER BY \(order)"
