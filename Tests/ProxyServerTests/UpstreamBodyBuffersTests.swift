@@ -74,6 +74,40 @@ import Testing
         #expect(buffers.usage.bodies == 2)
     }
 
+    /// A Gemini body: each message's kept parts between an opening and a closing that are the
+    /// same static arrays in every body (`GeminiRequestTranslator`), one content a message.
+    private static func geminiBody(_ messages: [[UInt8]]) -> WrittenJSON {
+        var json = WrittenJSON(Array(#"{"contents":["#.utf8))
+        for (index, message) in messages.enumerated() {
+            if index > 0 { json.append(JSONWriter.comma) }
+            json.append(geminiContentOpenings[index % 2])
+            json.append(message)
+            json.append(geminiContentClosing)
+        }
+        json.append(Array(#"],"generationConfig":{"maxOutputTokens":100}}"#.utf8))
+        return json
+    }
+
+    private static let geminiContentOpenings = [Array(#"{"role":"user","parts":["#.utf8), Array(#"{"role":"model","parts":["#.utf8)]
+    private static let geminiContentClosing = Array("]}".utf8)
+
+    @Test func geminiSessionsOpeningWithTheSamePromptAreKeptApart() {
+        let buffers = UpstreamBodyBuffers(maximumBytes: 4 << 20)
+        let sessions = ["a", "b"].map { name in [Self.opening, Self.message("reply in session \(name)")] }
+        var addresses: [[UInt]] = [[], []]
+        for turn in 0..<3 {
+            for (index, session) in sessions.enumerated() {
+                let body = Self.geminiBody(session + (0..<turn).map { Self.message("turn \($0)") })
+                let buffer = buffers.buffer(for: body)
+                #expect(Self.holds(buffer, body))
+                addresses[index].append(Self.address(buffer))
+            }
+        }
+        #expect(addresses.map { Set($0).count } == [1, 1], "each session's turns were written into its own last body")
+        #expect(addresses[0][0] != addresses[1][0], "not known by the contents' openings, the same arrays in both")
+        #expect(buffers.usage.bodies == 2)
+    }
+
     @Test func aBodyStillBeingSentNeverChanges() {
         let buffers = UpstreamBodyBuffers(maximumBytes: 1 << 20)
         let first = Self.opening, second = Self.message("second")

@@ -33,6 +33,12 @@ final class UpstreamBodyBuffers: Sendable {
     /// How long a conversation's body is kept from newcomers after its last turn.
     static let idleAfter = Duration.seconds(60)
 
+    /// The shortest piece a key is made of. Shorter ones are separators, and the opening and
+    /// closing Gemini writes around each content: the same static arrays in every body, so that
+    /// with them every Gemini conversation opening with the same prompt had one key, and took the
+    /// others' buffer turn after turn. A message this short is passed over for the next.
+    static let keyPieceMinimum = 64
+
     let maximumBytes: Int
     private let now: @Sendable () -> ContinuousClock.Instant
     /// A few dozen at most (16 MB of buffers of 512 KB or more): searched in turn.
@@ -110,11 +116,11 @@ final class UpstreamBodyBuffers: Sendable {
     }
 
     /// The conversation's key: where its first two messages' kept translations are (between the
-    /// head and the tail, apart from separators), which no other arrays can be while these are
-    /// held; none for a body written whole or of one message. Sessions often open with the same
-    /// first message (Claude Code's first prompt), not with the same two.
+    /// head and the tail, pieces of `keyPieceMinimum` bytes or more), which no other arrays can
+    /// be while these are held; none for a body written whole or of one message. Sessions often
+    /// open with the same first message (Claude Code's first prompt), not with the same two.
     private static func key(_ pieces: [[UInt8]]) -> Int? {
-        let messages = pieces.dropFirst().dropLast().lazy.filter { $0.count > 1 }.prefix(2)
+        let messages = pieces.dropFirst().dropLast().lazy.filter { $0.count >= keyPieceMinimum }.prefix(2)
         guard messages.count == 2 else { return nil }
         var hasher = Hasher()
         for message in messages { message.withUnsafeBufferPointer { hasher.combine(Int(bitPattern: $0.baseAddress)) } }
