@@ -37,7 +37,7 @@ package struct RecencyBoundedEntries<Key: Hashable, Value> {
     }
 
     /// When over the bound, drops the least recently used entries until a quarter of it is free.
-    /// Sorts the entries' keys, uses and costs alone: sorting the entries themselves copied every
+    /// Sorts the entries' keys and last uses alone: sorting the entries themselves copied every
     /// value (retaining and releasing the strings and arrays each holds), about 1% of a 1 MB
     /// late turn's CPU time.
     package mutating func evictIfOver() {
