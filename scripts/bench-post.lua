@@ -1,16 +1,8 @@
--- wrk script for scripts/bench: POSTs the JSON body read from the file named after `--`. With
--- BENCH_TURN_PAUSE_MS set, each connection waits that many milliseconds after each reply before
--- its next request, as bench-turns.lua's do.
+-- wrk script for scripts/bench: POSTs the JSON body read from the file named after `--`, paced
+-- as bench-pace.lua (beside this file) says.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-
-local pause = tonumber(os.getenv("BENCH_TURN_PAUSE_MS") or "")
-
-if pause then
-  function delay()
-    return pause
-  end
-end
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "bench-pace.lua")
 
 function init(args)
   local file = assert(io.open(args[1], "rb"))

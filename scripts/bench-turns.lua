@@ -7,20 +7,13 @@
 -- A body holding the marker below gets 16 random hex digits in its place (the same in each place)
 -- in each request, so that no request is one the server saw before, whatever it keeps.
 --
--- With BENCH_TURN_PAUSE_MS set, each connection waits that many milliseconds after each reply
--- before its next request: a flow at a pace of its own, not as fast as the server answers.
+-- Paced as bench-pace.lua (beside this file) says.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "bench-pace.lua")
 
 local marker = "NONCE-0000000000"
 local threads = 0
-local pause = tonumber(os.getenv("BENCH_TURN_PAUSE_MS") or "")
-
-if pause then
-  function delay()
-    return pause
-  end
-end
 
 function setup(thread)
   thread:set("number", threads)

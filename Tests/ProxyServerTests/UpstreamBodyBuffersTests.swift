@@ -57,26 +57,20 @@ import Testing
         #expect(buffers.usage.bodies == 1)
     }
 
-    @Test func sessionsOpeningWithTheSamePromptAreKeptApart() {
-        let buffers = UpstreamBodyBuffers(maximumBytes: 4 << 20)
-        let sessions = ["a", "b"].map { name in [Self.opening, Self.message("reply in session \(name)")] }
-        var addresses: [[UInt]] = [[], []]
-        for turn in 0..<3 {
-            for (index, session) in sessions.enumerated() {
-                let body = Self.body(session + (0..<turn).map { Self.message("turn \($0)") })
-                let buffer = buffers.buffer(for: body)
-                #expect(Self.holds(buffer, body))
-                addresses[index].append(Self.address(buffer))
-            }
-        }
-        #expect(addresses.map { Set($0).count } == [1, 1], "each session's turns were written into its own last body")
-        #expect(addresses[0][0] != addresses[1][0])
-        #expect(buffers.usage.bodies == 2)
+    /// How an upstream protocol writes a body around its messages' kept translations.
+    enum BodyShape: CaseIterable, Sendable {
+        /// OpenAI Chat and Responses: the messages, a separator between them.
+        case openAI
+        /// Gemini: each message's parts between an opening and a closing that are the same
+        /// static arrays in every body (`GeminiRequestTranslator`), one content a message.
+        case gemini
     }
 
-    /// A Gemini body: each message's kept parts between an opening and a closing that are the
-    /// same static arrays in every body (`GeminiRequestTranslator`), one content a message.
-    private static func geminiBody(_ messages: [[UInt8]]) -> WrittenJSON {
+    private static let geminiContentOpenings = [Array(#"{"role":"user","parts":["#.utf8), Array(#"{"role":"model","parts":["#.utf8)]
+    private static let geminiContentClosing = Array("]}".utf8)
+
+    private static func body(_ messages: [[UInt8]], shape: BodyShape) -> WrittenJSON {
+        guard shape == .gemini else { return body(messages) }
         var json = WrittenJSON(Array(#"{"contents":["#.utf8))
         for (index, message) in messages.enumerated() {
             if index > 0 { json.append(JSONWriter.comma) }
@@ -88,23 +82,20 @@ import Testing
         return json
     }
 
-    private static let geminiContentOpenings = [Array(#"{"role":"user","parts":["#.utf8), Array(#"{"role":"model","parts":["#.utf8)]
-    private static let geminiContentClosing = Array("]}".utf8)
-
-    @Test func geminiSessionsOpeningWithTheSamePromptAreKeptApart() {
+    @Test(arguments: BodyShape.allCases) func sessionsOpeningWithTheSamePromptAreKeptApart(_ shape: BodyShape) {
         let buffers = UpstreamBodyBuffers(maximumBytes: 4 << 20)
         let sessions = ["a", "b"].map { name in [Self.opening, Self.message("reply in session \(name)")] }
         var addresses: [[UInt]] = [[], []]
         for turn in 0..<3 {
             for (index, session) in sessions.enumerated() {
-                let body = Self.geminiBody(session + (0..<turn).map { Self.message("turn \($0)") })
+                let body = Self.body(session + (0..<turn).map { Self.message("turn \($0)") }, shape: shape)
                 let buffer = buffers.buffer(for: body)
                 #expect(Self.holds(buffer, body))
                 addresses[index].append(Self.address(buffer))
             }
         }
         #expect(addresses.map { Set($0).count } == [1, 1], "each session's turns were written into its own last body")
-        #expect(addresses[0][0] != addresses[1][0], "not known by the contents' openings, the same arrays in both")
+        #expect(addresses[0][0] != addresses[1][0], "not known by what every body of the protocol holds alike (Gemini's content openings)")
         #expect(buffers.usage.bodies == 2)
     }
 
