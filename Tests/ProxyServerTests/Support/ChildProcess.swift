@@ -1,25 +1,102 @@
 import Foundation
+import Glibc
 
 /// Runs a program to its end and gives back what it printed (standard output and error together)
 /// and its exit status. Reading and waiting block, so they happen on a thread of their own: on
 /// this machine's two cooperative threads, blocking one for seconds starved every test beside it.
+///
+/// Spawned with `posix_spawn` itself rather than Foundation's `Process`: with many tests starting
+/// programs at once, `Process.run()` once crashed the whole test process (a bad pointer in its own
+/// copying), and Foundation's pipe reads stop it on an interrupted system call. Here a read or a
+/// wait that a signal interrupts is made again, and the child gets only its three standard
+/// descriptors, signals as a new program has them, and a process group of its own (as `Process`
+/// gives it).
 enum ChildProcess {
+    struct SpawnFailure: Error, CustomStringConvertible {
+        let step: String
+        let code: Int32
+        var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
+    }
+
     static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> (output: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let (data, status) = await withCheckedContinuation { continuation in
+        let (pid, output) = try spawn(["/usr/bin/env"] + arguments, environment: environment)
+        let (bytes, status) = await withCheckedContinuation { continuation in
             Thread {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (data, process.terminationStatus))
+                let bytes = readToEnd(output)
+                close(output)
+                continuation.resume(returning: (bytes, waitForExit(pid)))
             }.start()
         }
-        return (String(decoding: data, as: UTF8.self), status)
+        return (String(decoding: bytes, as: UTF8.self), status)
+    }
+
+    /// Starts `arguments[0]` with the rest as its arguments, standard input /dev/null, standard
+    /// output and error into a pipe; the child's pid and the pipe's end to read.
+    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> (pid_t, Int32) {
+        var pipe: [Int32] = [-1, -1]
+        guard pipe2(&pipe, O_CLOEXEC) == 0 else { throw SpawnFailure(step: "pipe2", code: errno) }
+        defer { close(pipe[1]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        _ = closeFrom(&actions, 3)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid = pid_t()
+        let code = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard code == 0 else {
+            close(pipe[0])
+            throw SpawnFailure(step: "posix_spawn \(arguments[0])", code: code)
+        }
+        return (pid, pipe[0])
+    }
+
+    private static func readToEnd(_ descriptor: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes += chunk[..<count]
+            } else if count == 0 || errno != EINTR {
+                return bytes
+            }
+        }
+    }
+
+    /// The exit status, or for a child a signal ended, the signal's number (as `Process` says).
+    private static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : signal
+    }
+
+    /// glibc's `pipe2` and `posix_spawn_file_actions_addclosefrom_np`, looked up at run time:
+    /// Swift's Glibc module leaves them out.
+    private static func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32 {
+        typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return -1 }
+        return unsafeBitCast(symbol, to: Pipe2.self)(descriptors, flags)
+    }
+
+    private static func closeFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32) -> Int32 {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return -1 }
+        return unsafeBitCast(symbol, to: CloseFrom.self)(actions, lowest)
     }
 }
