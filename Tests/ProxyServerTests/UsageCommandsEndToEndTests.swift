@@ -7,24 +7,12 @@ import Testing
 /// `anthropic-proxy usage` and `anthropic-proxy statusline`, the built executable reading a real
 /// ledger: an SQLite file, or a PostgreSQL database.
 @Suite(.postgres) struct UsageCommandsEndToEndTests {
-    /// Runs the executable with `arguments`, `input` on its standard input, in `directory`.
-    private func run(_ arguments: [String], input: String = "", environment: [String: String], in directory: TemporaryDirectory) throws -> (output: String, status: Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServeCommandEndToEndTests.executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 }
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: output, as: UTF8.self), process.terminationStatus)
+    /// Runs the executable with `arguments`, `input` on its standard input, in `directory` (its
+    /// standard error, where it logs, left out).
+    private func run(_ arguments: [String], input: String = "", environment: [String: String], in directory: TemporaryDirectory) async throws -> (output: String, status: Int32) {
+        try await ChildProcess.run(
+            ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\" 2>/dev/null", directory.path, ServeCommandEndToEndTests.executable] + arguments,
+            environment: environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 }, input: input)
     }
 
     /// A ledger holding two requests of one session today (one priced, one not) and one of another session.
@@ -51,7 +39,7 @@ import Testing
 
     @Test(arguments: LedgerDatabaseKind.allCases) func usagePrintsATableByModel(_ kind: LedgerDatabaseKind) async throws {
         let database = try await ledger(kind)
-        let (output, status) = try run(
+        let (output, status) = try await run(
             ["usage", "--by", "model", "--since", "0d"], environment: ["USAGE_DATABASE": database.setting], in: database.directory)
         #expect(status == 0)
         let lines = output.split(separator: "\n").map(String.init)
@@ -64,10 +52,10 @@ import Testing
 
     @Test func usageSaysWhenNothingIsRecordedAndRefusesABadGrouping() async throws {
         let directory = try TemporaryDirectory()
-        let empty = try run(["usage"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
+        let empty = try await run(["usage"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
         #expect(empty.status == 0)
         #expect(empty.output == "No usage recorded yet (USAGE_DATABASE: \(directory.path)/none.sqlite).\n")
-        let bad = try run(["usage", "--by", "week"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
+        let bad = try await run(["usage", "--by", "week"], environment: ["USAGE_DATABASE": directory.path + "/none.sqlite"], in: directory)
         #expect(bad.status != 0)
     }
 
@@ -75,7 +63,7 @@ import Testing
         let database = try await ledger(kind)
         let claudeCode = #"{"session_id":"s-1","model":{"id":"claude-sonnet-4-6","display_name":"Sonnet 4.6"},"workspace":{"current_dir":"/tmp"}}"#
         let environment = ["USAGE_DATABASE": database.setting, "OPENAI_API_KEY": "sk-test", "BIG_MODEL": "gpt-4.1"]
-        let (output, status) = try run(["statusline"], input: claudeCode, environment: environment, in: database.directory)
+        let (output, status) = try await run(["statusline"], input: claudeCode, environment: environment, in: database.directory)
         #expect(status == 0)
         // Session s-1: 11,500 input + 320 output + 2,000 cache read tokens.
         #expect(output == "openai/gpt-4.1 · session 13.8k tokens $0.25 + 1 unpriced · today $0.75 + 1 unpriced\n")
@@ -83,10 +71,10 @@ import Testing
 
     @Test func statusLineNeverFailsLoudly() async throws {
         let directory = try TemporaryDirectory()
-        let garbage = try run(["statusline"], input: "not json", environment: ["USAGE_DATABASE": "off"], in: directory)
+        let garbage = try await run(["statusline"], input: "not json", environment: ["USAGE_DATABASE": "off"], in: directory)
         #expect(garbage.status == 0)
         #expect(garbage.output == "anthropic-proxy\n")
-        let noLedger = try run(
+        let noLedger = try await run(
             ["statusline"], input: #"{"session_id":"x","model":{"id":"claude-haiku-4-5","display_name":"Haiku 4.5"}}"#,
             environment: ["USAGE_DATABASE": "off", "PORT": "not-a-port"], in: directory)
         #expect(noLedger.status == 0)

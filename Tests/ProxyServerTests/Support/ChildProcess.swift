@@ -18,10 +18,24 @@ enum ChildProcess {
         var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> (output: String, status: Int32) {
-        let (pid, output) = try spawn(["/usr/bin/env"] + arguments, environment: environment)
+    /// - Parameter input: what the program reads on its standard input; /dev/null when nil.
+    static func run(
+        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment, input: String? = nil
+    ) async throws -> (output: String, status: Int32) {
+        let (pid, output, inputWriter) = try spawn(["/usr/bin/env"] + arguments, environment: environment, takingInput: input != nil)
         let (bytes, status) = await withCheckedContinuation { continuation in
             Thread {
+                if let inputWriter {
+                    // A program that has ended makes the write fail (EPIPE) rather than send this
+                    // thread the SIGPIPE that would end the test process.
+                    var pipeSignal = sigset_t()
+                    sigemptyset(&pipeSignal)
+                    sigaddset(&pipeSignal, SIGPIPE)
+                    pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                    // Short: the pipe holds it all, so this ends before the program's output is read.
+                    writeAll(Array((input ?? "").utf8), to: inputWriter)
+                    close(inputWriter)
+                }
                 let bytes = readToEnd(output)
                 close(output)
                 continuation.resume(returning: (bytes, waitForExit(pid)))
@@ -30,16 +44,27 @@ enum ChildProcess {
         return (String(decoding: bytes, as: UTF8.self), status)
     }
 
-    /// Starts `arguments[0]` with the rest as its arguments, standard input /dev/null, standard
-    /// output and error into a pipe; the child's pid and the pipe's end to read.
-    private static func spawn(_ arguments: [String], environment: [String: String]) throws -> (pid_t, Int32) {
+    /// Starts `arguments[0]` with the rest as its arguments, standard output and error into a
+    /// pipe, standard input from another when `takingInput`, else /dev/null; the child's pid, the
+    /// output pipe's end to read and the input pipe's end to write.
+    private static func spawn(_ arguments: [String], environment: [String: String], takingInput: Bool) throws -> (pid_t, Int32, Int32?) {
         var pipe: [Int32] = [-1, -1]
+        var inputPipe: [Int32] = [-1, -1]
         guard pipe2(&pipe, O_CLOEXEC) == 0 else { throw SpawnFailure(step: "pipe2", code: errno) }
         defer { close(pipe[1]) }
+        if takingInput, pipe2(&inputPipe, O_CLOEXEC) != 0 {
+            close(pipe[0])
+            throw SpawnFailure(step: "pipe2", code: errno)
+        }
+        defer { if takingInput { close(inputPipe[0]) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if takingInput {
+            posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         _ = closeFrom(&actions, 3)
@@ -60,9 +85,22 @@ enum ChildProcess {
         let code = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard code == 0 else {
             close(pipe[0])
+            if takingInput { close(inputPipe[1]) }
             throw SpawnFailure(step: "posix_spawn \(arguments[0])", code: code)
         }
-        return (pid, pipe[0])
+        return (pid, pipe[0], takingInput ? inputPipe[1] : nil)
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                written += count
+            } else if errno != EINTR {
+                return
+            }
+        }
     }
 
     private static func readToEnd(_ descriptor: Int32) -> [UInt8] {
