@@ -65,7 +65,10 @@ import Testing
             var thinking = FakeReply(text: "Thought long, then answered.")
             thinking.pauseAfterFirstChunk = .seconds(3)
             harness.fake.enqueue(thinking)
-            let stream = try await harness.post("/v1/messages", json: streamed(request))
+            // Closed after its answer: kept alive, the connection would wait for the next request
+            // under the 1 s idle limit, and a loaded machine can stall the test past it just as
+            // the client sends that request on it (a reset).
+            let stream = try await harness.post("/v1/messages", json: streamed(request), headers: ["connection": "close"])
             #expect(stream.status == 200)
             #expect(try stream.events.last == .messageStop, "the stream is whole")
 
