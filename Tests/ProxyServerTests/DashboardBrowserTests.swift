@@ -13,10 +13,13 @@ import Testing
         let chromium = try #require(
             ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) },
             "Debian's chromium is not installed: scripts/test installs it (apt-get install chromium)")
+        // Held until Chromium has exited, so the profile it writes is removed with the directory.
+        let profile = try TemporaryDirectory()
         let (output, status) = try await ChildProcess.run([
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=\(try TemporaryDirectory().path)",
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=\(profile.path)",
             "--virtual-time-budget=15000", "--dump-dom", url,
         ])
+        withExtendedLifetime(profile) {}
         #expect(status == 0, "\(output.suffix(2000))")
         return output
     }
