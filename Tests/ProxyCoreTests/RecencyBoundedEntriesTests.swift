@@ -19,6 +19,16 @@ import Testing
         #expect(entries.use("e") == 4)
     }
 
+    @Test func anEntryKeptJustNowStaysEvenWhenItAloneIsOverThreeQuarters() {
+        var entries = RecencyBoundedEntries<String, Int>(maximumCost: 100)
+        entries.keep(0, cost: 20, for: "small")
+        entries.keep(1, cost: 90, for: "large")
+        entries.evictIfOver()
+        #expect(entries.use("small") == nil)
+        #expect(entries.use("large") == 1)
+        #expect(entries.cost == 90)
+    }
+
     @Test func aKeepReplacesItsKeysEntryAndItsCost() {
         var entries = RecencyBoundedEntries<String, String>(maximumCost: 100)
         entries.keep("old", cost: 30, for: "k")

@@ -8,19 +8,24 @@ import Testing
         ThreadConversation(owner: "", fields: [:], messages: [["role": "user", "content": .string(text)]])
     }
 
-    @Test func theLeastRecentlyUsedGoesFirstWhenTheBytesRunOut() {
-        // Each costs three times its 100 bytes: three fit.
-        let recent = RecentThreadConversations(maximumBytes: 900)
-        for id in ["a", "b", "c"] { recent.keep(Self.conversation(id), replyID: id, jsonBytes: 100) }
+    @Test func theLeastRecentlyUsedGoFirstWhenTheBytesRunOut() {
+        // Each costs three times its 100 bytes: four fit.
+        let recent = RecentThreadConversations(maximumBytes: 1200)
+        for id in ["a", "b", "c", "d"] { recent.keep(Self.conversation(id), replyID: id, jsonBytes: 100) }
         #expect(recent.conversation(of: "a") == Self.conversation("a"))
-        recent.keep(Self.conversation("d"), replyID: "d", jsonBytes: 100)
-        #expect(recent.conversation(of: "b") == nil)
-        #expect(recent.conversation(of: "a") != nil && recent.conversation(of: "c") != nil && recent.conversation(of: "d") != nil)
+        // Over the bound, the least recently used go until a quarter of it is free.
+        recent.keep(Self.conversation("e"), replyID: "e", jsonBytes: 100)
+        #expect(recent.conversation(of: "b") == nil && recent.conversation(of: "c") == nil)
+        #expect(recent.conversation(of: "a") != nil && recent.conversation(of: "d") != nil && recent.conversation(of: "e") != nil)
         #expect(recent.cost == 900)
         // One that cannot fit alone is not kept, and pushes nothing out.
-        recent.keep(Self.conversation("e"), replyID: "e", jsonBytes: 301)
-        #expect(recent.conversation(of: "e") == nil)
+        recent.keep(Self.conversation("f"), replyID: "f", jsonBytes: 401)
+        #expect(recent.conversation(of: "f") == nil)
         #expect(recent.cost == 900)
+        // One that fits only alone is kept, alone.
+        recent.keep(Self.conversation("g"), replyID: "g", jsonBytes: 400)
+        #expect(recent.conversation(of: "g") == Self.conversation("g"))
+        #expect(recent.cost == 1200)
     }
 
     @Test func anExtendedConversationMovesToTheNewReply() {
