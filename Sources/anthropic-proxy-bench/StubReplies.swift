@@ -11,6 +11,8 @@ struct StubReplies: Sendable {
     let openAIStream: StubReply
     let geminiWhole: StubReply
     let geminiStream: StubReply
+    let anthropicWhole: StubReply
+    let anthropicStream: StubReply
     /// The OpenAI stream's events, one buffer each, for paced replies.
     let openAIEvents: [ByteBuffer]
     /// `{}`: a deleted cache, and what an unknown endpoint gets (with 404).
@@ -44,6 +46,28 @@ struct StubReplies: Sendable {
         let geminiPieces = Self.pieces(Self.text, count: Self.streamChunkCount)
         let geminiEvents = geminiPieces.enumerated().map { index, piece in geminiChunk(piece, finish: index == geminiPieces.count - 1) }
         geminiStream = Self.response(Self.sse(geminiEvents), contentType: "text/event-stream")
+
+        let anthropicUsage: JSONValue = ["input_tokens": 9000, "output_tokens": 180]
+        func message(_ content: [JSONValue], stopReason: JSONValue) -> JSONValue {
+            [
+                "id": "msg_stub", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5", "content": .array(content),
+                "stop_reason": stopReason, "stop_sequence": .null, "usage": anthropicUsage,
+            ]
+        }
+        anthropicWhole = Self.response(JSONWriter.encode(message([["type": "text", "text": .string(Self.text)]], stopReason: "end_turn")), contentType: "application/json")
+        var anthropicEvents: [JSONValue] = [
+            ["type": "message_start", "message": message([], stopReason: .null)],
+            ["type": "content_block_start", "index": 0, "content_block": ["type": "text", "text": ""]],
+        ]
+        anthropicEvents += Self.pieces(Self.text, count: Self.streamChunkCount - 5).map {
+            ["type": "content_block_delta", "index": 0, "delta": ["type": "text_delta", "text": .string($0)]]
+        }
+        anthropicEvents += [
+            ["type": "content_block_stop", "index": 0],
+            ["type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": .null], "usage": ["output_tokens": 180]],
+            ["type": "message_stop"],
+        ]
+        anthropicStream = Self.response(Self.namedSSE(anthropicEvents), contentType: "text/event-stream")
     }
 
     private static func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
@@ -65,6 +89,17 @@ struct StubReplies: Sendable {
         var writer = JSONWriter(reservingCapacity: 64 * 1024)
         for event in events {
             writer.append(raw: "data: ".utf8)
+            writer.write(event)
+            writer.append(raw: "\n\n".utf8)
+        }
+        return writer.bytes
+    }
+
+    /// Anthropic's events, each named by its `type` on an `event:` line.
+    private static func namedSSE(_ events: [JSONValue]) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 64 * 1024)
+        for event in events {
+            writer.append(raw: "event: \(event["type"]?.stringValue ?? "")\ndata: ".utf8)
             writer.write(event)
             writer.append(raw: "\n\n".utf8)
         }

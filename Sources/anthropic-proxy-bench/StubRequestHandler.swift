@@ -22,6 +22,9 @@ final class StubRequestHandler: ChannelInboundHandler {
         /// Gemini's explicit prompt caches, which the proxy makes for a conversation's prefix.
         case createCache, deleteCache
         case generateContent(stream: Bool)
+        /// Anthropic's Messages API, which the proxy's passthrough forwards the client's body to
+        /// as it came: whether it streams is in the body alone.
+        case messages
         case unknown
     }
 
@@ -34,6 +37,7 @@ final class StubRequestHandler: ChannelInboundHandler {
     private var endpoint = Endpoint.unknown
     private var keepAlive = true
     private var paced = StubBodySearch("-paced\"")
+    private var streamed = StubBodySearch("\"stream\":true")
 
     init(replies: StubReplies) {
         self.replies = replies
@@ -45,9 +49,13 @@ final class StubRequestHandler: ChannelInboundHandler {
             endpoint = Self.endpoint(head)
             keepAlive = head.isKeepAlive
             paced = StubBodySearch("-paced\"")
+            streamed = StubBodySearch("\"stream\":true")
         case .body(let part):
-            guard case .chatCompletions(stream: true) = endpoint else { return }
-            paced.scan(part)
+            switch endpoint {
+            case .chatCompletions(stream: true): paced.scan(part)
+            case .messages: streamed.scan(part)
+            default: break
+            }
         case .end:
             respond(context: context)
         }
@@ -71,6 +79,8 @@ final class StubRequestHandler: ChannelInboundHandler {
             write(StubReplies.emptyObject, context: context)
         case .generateContent(let stream):
             write(stream ? replies.geminiStream : replies.geminiWhole, context: context)
+        case .messages:
+            write(streamed.found ? replies.anthropicStream : replies.anthropicWhole, context: context)
         case .unknown:
             write(StubReplies.emptyObject, status: .notFound, context: context)
         }
@@ -114,6 +124,8 @@ final class StubRequestHandler: ChannelInboundHandler {
             return .deleteCache
         case .POST where path.hasPrefix("/v1beta/models/"):
             return .generateContent(stream: path.hasSuffix(":streamGenerateContent"))
+        case .POST where path == "/v1/messages":
+            return .messages
         default:
             return .unknown
         }
