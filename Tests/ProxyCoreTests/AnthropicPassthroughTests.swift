@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func aBodyThatIsNotAJSONObjectIsA400WithTheOffset() {
-        #expect(replacementError(#"{"model":"x","#) == .invalidRequest("The request body is not valid JSON: invalid JSON at byte 13: unexpected end of input"))
+        #expect(replacementError(#"{"model":"x","#) == .invalidRequest("The request body is not valid JSON: invalid JSON at byte 13: expected a member name in double quotes"))
         #expect(replacementError("[1]") == .invalidRequest("The request body is not valid JSON: invalid JSON at byte 0: expected an object"))
         #expect(replacementError("") == .invalidRequest("The request body is not valid JSON: invalid JSON at byte 0: expected an object"))
     }

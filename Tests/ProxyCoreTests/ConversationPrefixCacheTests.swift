@@ -111,6 +111,9 @@ import Testing
             let reused = try JSONParser.parseRequest(body, conversations: conversations)
             let fresh = try JSONParser.parse(body)
             #expect(reused.value == fresh)
+            // Where the passthrough finds the model: the same with messages taken from the cache.
+            let scanned = try body.withUnsafeBytes { bytes throws(JSONParseError) in try JSONParser.topLevelMemberRanges(bytes) }
+            #expect(reused.memberRanges.map(\.key) == scanned.map(\.key) && reused.memberRanges.map(\.range) == scanned.map(\.range))
             for model in ["openai/gpt-4.1", "gemini/gemini-2.5-flash", "responses/gpt-5"] {
                 let translated = try Self.translated(reused.value, derivedFromMessages: reused.derivedFromMessages, model: model, strings: strings)
                 #expect(try translated == Self.translated(fresh, model: model, strings: nil), "\(model)")
@@ -155,7 +158,7 @@ import Testing
     /// Gemini's explicit prompt cache of a request parsed with kept conversations and written
     /// from kept messages: the same digests and the same bytes for each request it makes.
     private static func expectSameExplicitCachePrefix(
-        _ reused: (value: JSONValue, derivedFromMessages: [DerivedValue]?), fresh: JSONValue, strings: JSONStringEscapes
+        _ reused: ParsedRequest, fresh: JSONValue, strings: JSONStringEscapes
     ) throws {
         let target = try router.route("gemini/gemini-2.5-flash")
         let request = try MessagesRequest(json: reused.value, derivedFromMessages: reused.derivedFromMessages)

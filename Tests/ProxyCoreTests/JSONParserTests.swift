@@ -205,6 +205,15 @@ import Testing
         #expect(values == [#""claude-x""#, "12", #"{"model":"inner"}"#, "[1, 2]"])
     }
 
+    @Test func aParsedRequestKnowsItsTopLevelMemberRangesButNotNestedOnes() throws {
+        let text = #" {"model":"a", "nested" : {"model":"inner"},"model":"b"} "#
+        let parsed = try JSONParser.parseRequest(Array(text.utf8))
+        #expect(parsed.memberRanges.map(\.key) == ["model", "nested", "model"])
+        #expect(parsed.memberRanges.map(\.range) == (try memberRanges(text)).map(\.range))
+        #expect(String(decoding: Array(text.utf8)[parsed.memberRanges[2].range], as: UTF8.self) == #""b""#)
+        #expect(try JSONParser.parseRequest(Array("[{\"model\":1}]".utf8)).memberRanges.isEmpty)
+    }
+
     @Test func topLevelMemberRangesOfAnEmptyObjectAreEmpty() throws {
         #expect(try memberRanges("{}").isEmpty)
         #expect(try memberRanges("  { } ").isEmpty)
@@ -218,10 +227,32 @@ import Testing
 
     @Test func topLevelMemberRangesRejectNonObjectsAndMalformedMembers() {
         #expect(throws: JSONParseError(offset: 0, reason: "expected an object")) { try memberRanges("[1]") }
-        #expect(throws: JSONParseError(offset: 8, reason: "unexpected end of input")) { try memberRanges(#"{"a":1, "#) }
-        #expect(throws: JSONParseError(offset: 7, reason: "expected '\"'")) { try memberRanges(#"{"a":1,}"#) }
-        #expect(throws: JSONParseError(offset: 6, reason: "expected '}'")) { try memberRanges(#"{"a":1]"#) }
+        #expect(throws: JSONParseError(offset: 8, reason: "expected a member name in double quotes")) { try memberRanges(#"{"a":1, "#) }
+        #expect(throws: JSONParseError(offset: 7, reason: "expected a member name in double quotes")) { try memberRanges(#"{"a":1,}"#) }
+        #expect(throws: JSONParseError(offset: 6, reason: "expected ',' or '}' in object")) { try memberRanges(#"{"a":1]"#) }
         #expect(throws: JSONParseError(offset: 5, reason: "unexpected character '}'")) { try memberRanges(#"{"a":}"#) }
+    }
+
+    /// The ranges pass over the values without making them, and must refuse what parsing refuses,
+    /// with the same offset and reason.
+    @Test(arguments: [
+        #""abc"#, #""a\xb""#, #""a\u12G4""#, #""a\u12""#, "\"a\u{01}b\"", #""a\"#, "[1,]", "[1 2]", "[", #"{"k" 1}"#, "{1:2}", #"{"k":1,}"#,
+        "tru", "nul", "fals", "-", "1.", "1e", "1e+", "-x", "01", "[01]", "+1", ".5", #"{"a":[1,{"b":"\u"}]}"#, "]",
+        String(repeating: "[", count: JSONParser.maximumDepth) + String(repeating: "]", count: JSONParser.maximumDepth),
+    ])
+    func topLevelMemberRangesRefuseWhatParsingRefuses(value: String) throws {
+        let text = #"{"model":"m","value":"# + value + "}"
+        let parsed = #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+        let ranged = #expect(throws: JSONParseError.self) { try memberRanges(text) }
+        #expect(parsed == ranged)
+    }
+
+    @Test func topLevelMemberRangesPassOverEscapesUnicodeAndSurrogates() throws {
+        let value = #"{"t":"line\n\"quoted\" \\ \/ \b\f\r\t \u00e9 \ud83d\ude00 \ud800 alone","n":[-1.5e+3,0,true,false,null,{}],"e":"é😀"}"#
+        let text = #"{"model":"m","value":"# + value + #","last":1}"#
+        let ranges = try memberRanges(text)
+        #expect(ranges.map(\.key) == ["model", "value", "last"])
+        #expect(String(decoding: Array(text.utf8)[ranges[1].range], as: UTF8.self) == value)
     }
 }
 

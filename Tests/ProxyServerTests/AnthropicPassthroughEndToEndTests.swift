@@ -23,6 +23,27 @@ import Testing
         }
     }
 
+    @Test func aBodyNamingTheTargetsModelGoesAsItCame() async throws {
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000", "BIG_MODEL": "anthropic/claude-sonnet-4-5"]) { harness in
+            let body = #"{ "max_tokens":10,"model" :"claude-sonnet-4-5","messages":[{"role":"user","content":"caf\u00e9 \"hi\""}]}"#
+            #expect(try await harness.send(.POST, "/v1/messages", body: Array(body.utf8)).status == 200)
+            let sent = try #require(harness.anthropic.requests.first)
+            #expect(String(decoding: sent.body, as: UTF8.self) == body)
+        }
+    }
+
+    @Test func aBodyNamingTwoModelsHasTheLastRewrittenToTheOneItWasRoutedBy() async throws {
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000", "BIG_MODEL": "anthropic/claude-sonnet-4-5"]) { harness in
+            // Routed by the first, as every lookup of the member finds it; Anthropic reads the last.
+            let body = #"{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"model":"claude-opus-4-1"}"#
+            #expect(try await harness.send(.POST, "/v1/messages", body: Array(body.utf8)).status == 200)
+            let sent = try #require(harness.anthropic.requests.first)
+            #expect(
+                String(decoding: sent.body, as: UTF8.self)
+                    == #"{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"model":"claude-sonnet-4-5"}"#)
+        }
+    }
+
     @Test func withoutAConfiguredKeyTheClientsOwnKeyGoesToAnthropic() async throws {
         try await ProxyHarness.run { harness in
             let reply = try await harness.post(

@@ -37,12 +37,12 @@ struct AnthropicPassthroughBackend: MessagesBackend {
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
         let requestedModel = request.json["model"]?.stringValue ?? target.model
         let stream = !request.countingTokens && request.stream
-        let upstreamBody: [UInt8]
+        let upstreamBody: ByteBuffer
         do {
             upstreamBody =
                 target.vertex != nil
-                ? try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens)
-                : try AnthropicPassthrough.replacingModel(in: request.body, with: target.model)
+                ? ByteBuffer(bytes: try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens))
+                : try Self.body(of: request, naming: target.model)
         } catch {
             throw .refusedLocally(error)
         }
@@ -70,7 +70,7 @@ struct AnthropicPassthroughBackend: MessagesBackend {
             target.vertex != nil
             ? VertexAnthropic.url(target, countingTokens: request.countingTokens, stream: stream)
             : target.baseURL + path + (request.query.map { "?\($0)" } ?? "")
-        let response = try await services.upstream.post(url, headers: headers, body: ByteBuffer(bytes: upstreamBody), describing: target)
+        let response = try await services.upstream.post(url, headers: headers, body: upstreamBody, describing: target)
 
         var replyHeaders = HTTPFields()
         for (name, value) in response.headers where Self.returns(name.lowercased()) {
@@ -101,6 +101,26 @@ struct AnthropicPassthroughBackend: MessagesBackend {
     }
 
     /// Anthropic's own error, answered as it came, for the request record.
+    /// The client's body naming `model`: the bytes as they came when they name it already, else
+    /// rewritten in that one value, found where the parse saw it (a late turn's megabytes are not
+    /// read again) or, in a body written for a thread's turn, by a scan.
+    private static func body(of request: ClientRequest, naming model: String) throws(AnthropicError) -> ByteBuffer {
+        let body = request.bytes
+        if case .object(let object) = request.json, object["model"]?.stringValue == model, object.members.count(where: { $0.key == "model" }) == 1 {
+            return body
+        }
+        let found =
+            request.receivedModelRange.map { .success($0) }
+            ?? body.withUnsafeReadableBytes { bytes in Result { () throws(AnthropicError) in try AnthropicPassthrough.modelRange(in: bytes) } }
+        let range = try found.get()
+        let name = JSONWriter.encode(.string(model))
+        var rewritten = ByteBufferAllocator().buffer(capacity: body.readableBytes - range.count + name.count)
+        rewritten.writeImmutableBuffer(body.getSlice(at: body.readerIndex, length: range.lowerBound)!)
+        rewritten.writeBytes(name)
+        rewritten.writeImmutableBuffer(body.getSlice(at: body.readerIndex + range.upperBound, length: body.readableBytes - range.upperBound)!)
+        return rewritten
+    }
+
     private static func answeredError(status: Int, body: [UInt8]) -> AnthropicError {
         let type = (try? JSONParser.parse(body))?["error"]?["type"]?.stringValue
         let kind = type.flatMap(AnthropicError.Kind.init(rawValue:)) ?? UpstreamErrorMapping.kindAndStatus(forUpstreamStatus: status).0

@@ -17,8 +17,10 @@ final class ClientRequest: Sendable {
     let size: Int
     /// The body as it came; nil when `json` stands for more (a thread's turn).
     private let received: ByteBuffer?
+    /// Where in `received` the value of its last top-level `model` is (Anthropic reads the last).
+    let receivedModelRange: Range<Int>?
     /// The body written from `json`, once a backend asked for it.
-    private let written = Mutex<[UInt8]?>(nil)
+    private let written = Mutex<ByteBuffer?>(nil)
     /// Long strings already written, for a body written from `json`.
     private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
@@ -26,11 +28,12 @@ final class ClientRequest: Sendable {
     /// request continues) gave them.
     let derivedFromMessages: [DerivedValue]?
 
-    init(body: ByteBuffer, json: JSONValue, derivedFromMessages: [DerivedValue]?, headers: HTTPFields, query: String?, countingTokens: Bool) {
+    init(body: ByteBuffer, parsed: ParsedRequest, headers: HTTPFields, query: String?, countingTokens: Bool) {
         received = body
+        receivedModelRange = parsed.memberRanges.last { $0.key == "model" }?.range
         size = body.readableBytes
-        self.json = json
-        self.derivedFromMessages = derivedFromMessages
+        json = parsed.value
+        derivedFromMessages = parsed.derivedFromMessages
         self.headers = headers
         self.query = query
         self.countingTokens = countingTokens
@@ -44,6 +47,7 @@ final class ClientRequest: Sendable {
     ///   - derivedFromMessages: where the decoding of each of `json`'s messages is kept.
     init(replacing original: ClientRequest, with json: JSONValue, size: Int, strings: JSONStringEscapes?, derivedFromMessages: [DerivedValue]?) {
         received = nil
+        receivedModelRange = nil
         self.size = size
         self.json = json
         self.strings = strings
@@ -55,10 +59,10 @@ final class ClientRequest: Sendable {
 
     /// The body's bytes, for the backend that sends them on as they are (the passthrough); the
     /// others take `json`.
-    var body: [UInt8] {
-        if let received { return Array(received.readableBytesView) }
+    var bytes: ByteBuffer {
+        if let received { return received }
         if let bytes = written.withLock({ $0 }) { return bytes }
-        let bytes = JSONWriter.encode(json, reusing: strings)
+        let bytes = ByteBuffer(bytes: JSONWriter.encode(json, reusing: strings))
         written.withLock { $0 = bytes }
         return bytes
     }

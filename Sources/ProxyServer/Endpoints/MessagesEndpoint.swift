@@ -137,12 +137,12 @@ struct MessagesEndpoint: Sendable {
     private func readBody(
         _ request: Request, countingTokens: Bool, record: inout RequestRecord, services: ProxyServices
     ) async throws(AnthropicError) -> ClientRequest {
-        let (body, json, derivedFromMessages) = try await readBody(request, services: services)
+        let (body, parsed) = try await readBody(request, services: services)
+        let json = parsed.value
         record.bytesIn = body.readableBytes
         record.clientModel = try Self.modelName(json)
         record.sessionID = RequestRecord.sessionID(fromUserID: json["metadata"]?["user_id"]?.stringValue)
-        let client = ClientRequest(
-            body: body, json: json, derivedFromMessages: derivedFromMessages, headers: request.headers, query: request.uri.query, countingTokens: countingTokens)
+        let client = ClientRequest(body: body, parsed: parsed, headers: request.headers, query: request.uri.query, countingTokens: countingTokens)
         if !countingTokens {
             record.stream = client.stream
             record.messageCount = json["messages"]?.arrayValue?.count ?? 0
@@ -151,9 +151,9 @@ struct MessagesEndpoint: Sendable {
         return client
     }
 
-    /// The body's bytes (decompressed), its JSON and where its messages' decoding is kept
-    /// (`JSONParser.parseRequest`), refusing what is too large, not JSON, or looping back.
-    private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> (ByteBuffer, JSONValue, [DerivedValue]?) {
+    /// The body's bytes (decompressed) and what `JSONParser.parseRequest` read in them, refusing
+    /// what is too large, not JSON, or looping back.
+    private func readBody(_ request: Request, services: ProxyServices) async throws(AnthropicError) -> (ByteBuffer, ParsedRequest) {
         if request.headers[.proxyHop] != nil {
             throw .invalidRequest(
                 "Request loop: this request came from this proxy. ANTHROPIC_BASE_URL in the proxy's environment points back at the proxy; set it to https://api.anthropic.com or unset it there (Claude Code's own ANTHROPIC_BASE_URL is separate).")
@@ -166,8 +166,7 @@ struct MessagesEndpoint: Sendable {
             }
         }
         do {
-            let (json, derivedFromMessages) = try parsed.get()
-            return (buffer, json, derivedFromMessages)
+            return (buffer, try parsed.get())
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }

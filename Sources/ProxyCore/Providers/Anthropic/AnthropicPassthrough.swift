@@ -3,19 +3,26 @@
 package enum AnthropicPassthrough {
     /// The body with its top-level `model` value replaced, all other bytes untouched.
     package static func replacingModel(in body: [UInt8], with model: String) throws(AnthropicError) -> [UInt8] {
+        let range = try body.withUnsafeBytes { bytes in Result { () throws(AnthropicError) in try modelRange(in: bytes) } }.get()
+        var result = Array(body[..<range.lowerBound])
+        result += JSONWriter.encode(.string(model))
+        result += body[range.upperBound...]
+        return result
+    }
+
+    /// Where the value of the body's top-level `model` is: the last one's, which is what Anthropic
+    /// reads when a body names two.
+    package static func modelRange(in body: UnsafeRawBufferPointer) throws(AnthropicError) -> Range<Int> {
         let ranges: [(key: String, range: Range<Int>)]
         do {
-            ranges = try body.withUnsafeBytes { buffer throws(JSONParseError) in try JSONParser.topLevelMemberRanges(buffer) }
+            ranges = try JSONParser.topLevelMemberRanges(body)
         } catch {
             throw .invalidRequest("The request body is not valid JSON: \(error)")
         }
         guard let range = ranges.last(where: { $0.key == "model" })?.range else {
             throw .invalidRequest("model: Field required")
         }
-        var result = Array(body[..<range.lowerBound])
-        result += JSONWriter.encode(.string(model))
-        result += body[range.upperBound...]
-        return result
+        return range
     }
 }
 
