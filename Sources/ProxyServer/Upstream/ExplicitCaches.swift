@@ -54,11 +54,14 @@ final class ExplicitCaches: Sendable {
             deletions[name] = nil
         }
 
-        /// Lets go of the caches that have ended (upstream they are gone by themselves).
+        /// Lets go of the caches that have ended (upstream they are gone by themselves). Runs at
+        /// every cache made, under the lock: the deletions are matched against a set of the live
+        /// names, not each against every cache (a million comparisons with the 1,024 kept).
         mutating func forgetExpired(at now: UTCTime) {
             for scope in caches.keys { caches[scope]?.removeAll { $0.expiresAt <= now } }
             caches = caches.filter { !$0.value.isEmpty }
-            deletions = deletions.filter { name, _ in caches.values.contains { $0.contains { $0.name == name } } }
+            let live = Set(caches.values.joined().map(\.name))
+            deletions = deletions.filter { live.contains($0.key) }
         }
     }
 
