@@ -145,43 +145,24 @@ import Testing
 
 /// The proxy executable running as a child process, its standard error kept.
 private final class RunningProxy: Sendable {
-    private let process: Process
-    private let output = Mutex<[UInt8]>([])
+    private let child: ChildProcess.Running
 
     init(executable: String, arguments: [String], workingDirectory: String, environment: [String: String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        self.process = process
-        try process.run()
-        // Read on a thread of its own: the read blocks.
-        Thread { [self] in
-            while true {
-                let data = pipe.fileHandleForReading.availableData
-                if data.isEmpty { return }
-                output.withLock { $0 += data }
-            }
-        }.start()
-        try await BackgroundServer.watch(process.processIdentifier)
+        child = try ChildProcess.start(
+            [executable] + arguments, environment: environment, workingDirectory: workingDirectory, discardingStandardOutput: true)
+        try await BackgroundServer.watch(child.pid)
     }
 
-    var log: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
-    var isRunning: Bool { process.isRunning }
+    var log: String { child.output }
+    var isRunning: Bool { child.isRunning }
     /// The exit status, once it has exited.
-    var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+    var exitStatus: Int32? { child.exitStatus }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        kill(child.pid, signal)
     }
 
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        child.stop()
     }
 }
