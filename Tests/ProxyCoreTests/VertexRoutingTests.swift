@@ -106,6 +106,12 @@ import Testing
         #expect(
             try JSONParser.parse(VertexAnthropic.body(body, target: target, countingTokens: true))
                 == ["model": "claude-sonnet-4-5@20250929", "max_tokens": 10, "messages": [], "anthropic_version": "vertex-2023-10-16"])
+        // Long strings written before are copied, not escaped again: the same bytes.
+        let long: JSONValue = ["model": "m", "max_tokens": 10, "messages": [["role": "user", "content": .string(String(repeating: "line \"é\"\n", count: 400))]]]
+        let strings = JSONStringEscapes()
+        let plain = try VertexAnthropic.body(long, target: target, countingTokens: false)
+        for _ in 0..<2 { #expect(try VertexAnthropic.body(long, target: target, countingTokens: false, reusing: strings) == plain) }
+        #expect(strings.usage.strings == 1)
         let error = try #require(refusal(try router(["VERTEX_API_KEY": "k"]), "vertex/claude-sonnet-4-5@20250929"))
         #expect(error.message.contains("express mode (VERTEX_API_KEY) does not serve"))
     }

@@ -41,7 +41,7 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         do {
             upstreamBody =
                 target.vertex != nil
-                ? ByteBuffer(bytes: try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens))
+                ? ByteBuffer(bytes: try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens, reusing: services.writtenStrings))
                 : try Self.body(of: request, naming: target.model)
         } catch {
             throw .refusedLocally(error)
@@ -100,7 +100,6 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         }
     }
 
-    /// Anthropic's own error, answered as it came, for the request record.
     /// The client's body naming `model`: the bytes as they came when they name it already, else
     /// rewritten in that one value, found where the parse saw it (a late turn's megabytes are not
     /// read again) or, in a body written for a thread's turn, by a scan.
@@ -121,6 +120,7 @@ struct AnthropicPassthroughBackend: MessagesBackend {
         return rewritten
     }
 
+    /// Anthropic's own error, answered as it came, for the request record.
     private static func answeredError(status: Int, body: [UInt8]) -> AnthropicError {
         let type = (try? JSONParser.parse(body))?["error"]?["type"]?.stringValue
         let kind = type.flatMap(AnthropicError.Kind.init(rawValue:)) ?? UpstreamErrorMapping.kindAndStatus(forUpstreamStatus: status).0

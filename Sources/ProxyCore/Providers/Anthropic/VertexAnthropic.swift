@@ -13,10 +13,14 @@ package enum VertexAnthropic {
 
     /// The client's body as Vertex takes it: without `model` (with the target's when counting
     /// tokens, where the URL names none), with `anthropic_version` unless the client set one.
-    package static func body(_ json: JSONValue, target: RouteTarget, countingTokens: Bool) throws(AnthropicError) -> [UInt8] {
+    /// Written anew, its long strings (a late turn's tool results) taken from `strings` when they
+    /// were written before.
+    package static func body(
+        _ json: JSONValue, target: RouteTarget, countingTokens: Bool, reusing strings: JSONStringEscapes? = nil
+    ) throws(AnthropicError) -> [UInt8] {
         guard var object = json.objectValue else { throw .invalidRequest("The request body must be a JSON object, not \(json.typeName).") }
         object["model"] = countingTokens ? .string(target.model) : nil
         if object["anthropic_version"] == nil { object["anthropic_version"] = .string(apiVersion) }
-        return JSONWriter.encode(.object(object))
+        return JSONWriter.encode(.object(object), reusing: strings)
     }
 }
