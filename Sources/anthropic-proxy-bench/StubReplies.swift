@@ -13,6 +13,8 @@ struct StubReplies: Sendable {
     let geminiStream: StubReply
     let anthropicWhole: StubReply
     let anthropicStream: StubReply
+    let responsesWhole: StubReply
+    let responsesStream: StubReply
     /// The OpenAI stream's events, one buffer each, for paced replies.
     let openAIEvents: [ByteBuffer]
     /// `{}`: a deleted cache, and what an unknown endpoint gets (with 404).
@@ -68,6 +70,29 @@ struct StubReplies: Sendable {
             ["type": "message_stop"],
         ]
         anthropicStream = Self.response(Self.namedSSE(anthropicEvents), contentType: "text/event-stream")
+
+        let responsesUsage: JSONValue = ["input_tokens": 9000, "output_tokens": 180, "total_tokens": 9180]
+        func responseObject(_ output: [JSONValue], status: String) -> JSONValue {
+            ["id": "resp_stub", "object": "response", "status": .string(status), "model": "gpt-5", "output": .array(output), "usage": responsesUsage]
+        }
+        let part: JSONValue = ["type": "output_text", "text": .string(Self.text), "annotations": []]
+        let item: JSONValue = ["type": "message", "id": "msg_stub", "role": "assistant", "status": "completed", "content": [part]]
+        responsesWhole = Self.response(JSONWriter.encode(responseObject([item], status: "completed")), contentType: "application/json")
+        var responsesEvents: [JSONValue] = [
+            ["type": "response.created", "response": responseObject([], status: "in_progress")],
+            ["type": "response.output_item.added", "output_index": 0, "item": ["type": "message", "id": "msg_stub", "role": "assistant", "status": "in_progress", "content": []]],
+            ["type": "response.content_part.added", "output_index": 0, "item_id": "msg_stub", "content_index": 0, "part": ["type": "output_text", "text": "", "annotations": []]],
+        ]
+        responsesEvents += Self.pieces(Self.text, count: Self.streamChunkCount - 7).map {
+            ["type": "response.output_text.delta", "output_index": 0, "item_id": "msg_stub", "content_index": 0, "delta": .string($0)]
+        }
+        responsesEvents += [
+            ["type": "response.output_text.done", "output_index": 0, "item_id": "msg_stub", "content_index": 0, "text": .string(Self.text)],
+            ["type": "response.content_part.done", "output_index": 0, "item_id": "msg_stub", "content_index": 0, "part": part],
+            ["type": "response.output_item.done", "output_index": 0, "item": item],
+            ["type": "response.completed", "response": responseObject([item], status: "completed")],
+        ]
+        responsesStream = Self.response(Self.namedSSE(responsesEvents), contentType: "text/event-stream")
     }
 
     private static func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
@@ -95,7 +120,7 @@ struct StubReplies: Sendable {
         return writer.bytes
     }
 
-    /// Anthropic's events, each named by its `type` on an `event:` line.
+    /// Anthropic's and the Responses API's events, each named by its `type` on an `event:` line.
     private static func namedSSE(_ events: [JSONValue]) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 64 * 1024)
         for event in events {

@@ -25,6 +25,8 @@ final class StubRequestHandler: ChannelInboundHandler {
         /// Anthropic's Messages API, which the proxy's passthrough forwards the client's body to
         /// as it came: whether it streams is in the body alone.
         case messages
+        /// OpenAI's Responses API (`responses/` models).
+        case responses(stream: Bool)
         case unknown
     }
 
@@ -81,6 +83,8 @@ final class StubRequestHandler: ChannelInboundHandler {
             write(stream ? replies.geminiStream : replies.geminiWhole, context: context)
         case .messages:
             write(streamed.found ? replies.anthropicStream : replies.anthropicWhole, context: context)
+        case .responses(let stream):
+            write(stream ? replies.responsesStream : replies.responsesWhole, context: context)
         case .unknown:
             write(StubReplies.emptyObject, status: .notFound, context: context)
         }
@@ -126,6 +130,8 @@ final class StubRequestHandler: ChannelInboundHandler {
             return .generateContent(stream: path.hasSuffix(":streamGenerateContent"))
         case .POST where path == "/v1/messages":
             return .messages
+        case .POST where path == "/v1/responses":
+            return .responses(stream: head.headers[canonicalForm: "accept"].contains("text/event-stream"))
         default:
             return .unknown
         }

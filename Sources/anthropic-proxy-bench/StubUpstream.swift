@@ -6,10 +6,10 @@ import NIOPosix
 /// An upstream that answers at once with fixed replies, so that what a benchmark measures is the
 /// proxy: OpenAI Chat Completions (`POST /v1/chat/completions`, whole or a stream of 184 chunks)
 /// and Gemini (`:generateContent`, `:streamGenerateContent`, and `cachedContents` to make and
-/// delete explicit prompt caches), and Anthropic (`POST /v1/messages`, for the passthrough). See
-/// `StubRequestHandler`.
+/// delete explicit prompt caches), the Responses API (`POST /v1/responses`), and Anthropic
+/// (`POST /v1/messages`, for the passthrough). See `StubRequestHandler`.
 struct StubUpstreamCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "upstream", abstract: "Serve fixed OpenAI, Gemini and Anthropic replies on 127.0.0.1.")
+    static let configuration = CommandConfiguration(commandName: "upstream", abstract: "Serve fixed OpenAI (Chat and Responses), Gemini and Anthropic replies on 127.0.0.1.")
 
     @Option(help: "Port to listen on.")
     var port = 18090
