@@ -127,36 +127,16 @@ package struct JSONParser {
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            try enterContainer()
-            position += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") {
-                position += 1
-            } else {
-                repeat {
-                    skipWhitespace()
-                    guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-                    try skipString()
-                    skipWhitespace()
-                    try expect(UInt8(ascii: ":"))
-                    skipWhitespace()
-                    try skipValue()
-                } while try moreFollow(closing: UInt8(ascii: "}"), in: "object")
+            try skipContainer(closing: UInt8(ascii: "}"), in: "object") { parser throws(JSONParseError) in
+                guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a member name in double quotes") }
+                try parser.skipString()
+                parser.skipWhitespace()
+                try parser.expect(UInt8(ascii: ":"))
+                parser.skipWhitespace()
+                try parser.skipValue()
             }
-            depth -= 1
         case UInt8(ascii: "["):
-            try enterContainer()
-            position += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                position += 1
-            } else {
-                repeat {
-                    skipWhitespace()
-                    try skipValue()
-                } while try moreFollow(closing: UInt8(ascii: "]"), in: "array")
-            }
-            depth -= 1
+            try skipContainer(closing: UInt8(ascii: "]"), in: "array") { parser throws(JSONParseError) in try parser.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")
@@ -164,6 +144,24 @@ package struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
         }
+    }
+
+    /// Passes over an object or an array, `skipElement` over each member or element.
+    private mutating func skipContainer(
+        closing: UInt8, in container: StaticString, skipElement: (inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        if peek() == closing {
+            position += 1
+        } else {
+            repeat {
+                skipWhitespace()
+                try skipElement(&self)
+            } while try moreFollow(closing: closing, in: container)
+        }
+        depth -= 1
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
