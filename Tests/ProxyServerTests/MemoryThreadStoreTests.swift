@@ -71,6 +71,38 @@ import Testing
         _ = try await store.claim("msg_4", owner: "", at: now)
     }
 
+    /// Creations, turns and claims in a long mixed order: the threads kept are those a plain list
+    /// in order of use keeps.
+    @Test func theThreadsKeptAreTheMostRecentlyUsedOverManyTurns() async throws {
+        let store = MemoryThreadStore(maximumBytes: 1 << 30, maximumThreads: 4)
+        var byUse: [String] = []
+        var newest: [String: String] = [:]
+        var evicted: [String] = []
+        for step in 0..<300 {
+            if step % 3 == 0 || byUse.isEmpty {
+                let key = "msg_\(step)"
+                try await store.create(conversation(key), replyID: key, at: now)
+                byUse.append(key)
+                newest[key] = key
+                if byUse.count > 4 { evicted.append(byUse.removeFirst()) }
+                continue
+            }
+            let key = byUse[(step * 7) % byUse.count]
+            _ = try await store.claim(newest[key]!, owner: "", at: now)
+            if step % 2 == 0 {
+                try await store.append([["role": "user", "content": "more"]], replyID: "msg_\(step)", after: newest[key]!, at: now)
+                newest[key] = "msg_\(step)"
+            } else {
+                await store.release(newest[key]!)
+            }
+            byUse.removeAll { $0 == key }
+            byUse.append(key)
+        }
+        #expect(store.threadCount == byUse.count)
+        for key in byUse { _ = try await store.claim(newest[key]!, owner: "", at: now) }
+        for key in evicted.suffix(10) { await expectError("thread_not_found") { _ = try await store.claim(newest[key]!, owner: "", at: now) } }
+    }
+
     @Test func aThreadEvictedWhileItsTurnRanIsNotKeptAgain() async throws {
         let one = 3 * JSONWriter.encodedCount(.array(conversation("A").messages))
         let store = MemoryThreadStore(maximumBytes: one)

@@ -23,6 +23,31 @@ final class MemoryThreadStore: MessageThreadStore {
         var threadOfReply: [String: String] = [:]
         var cost = 0
         var clock: UInt64 = 0
+        /// Each thread's key by its last use, and a last use no thread's is below: the least
+        /// recently used is found by counting up from there, each use passed over once, rather
+        /// than by looking at every thread each time one goes.
+        var threadByUse: [UInt64: String] = [:]
+        var oldestUse: UInt64 = 0
+
+        /// Marks `thread` (kept under `key`) used now.
+        mutating func use(_ thread: inout KeptThread, key: String) {
+            threadByUse[thread.lastUse] = nil
+            clock += 1
+            thread.lastUse = clock
+            threadByUse[clock] = key
+        }
+
+        /// The least recently used thread's key.
+        mutating func leastRecentlyUsed() -> String? {
+            while oldestUse <= clock {
+                if let key = threadByUse[oldestUse] {
+                    if threads[key]?.lastUse == oldestUse { return key }
+                    threadByUse[oldestUse] = nil
+                }
+                oldestUse += 1
+            }
+            return nil
+        }
     }
 
     private let state = Mutex(State())
@@ -40,8 +65,8 @@ final class MemoryThreadStore: MessageThreadStore {
 
     func create(_ conversation: ThreadConversation, replyID: String, at now: UTCTime) async throws {
         state.withLock { state in
-            state.clock += 1
-            let thread = KeptThread(conversation: conversation, newestReplyID: replyID, replyIDs: [replyID], lastUse: state.clock)
+            var thread = KeptThread(conversation: conversation, newestReplyID: replyID, replyIDs: [replyID], lastUse: 0)
+            state.use(&thread, key: replyID)
             state.threads[replyID] = thread
             state.threadOfReply[replyID] = replyID
             state.cost += thread.cost
@@ -56,9 +81,8 @@ final class MemoryThreadStore: MessageThreadStore {
             }
             guard thread.newestReplyID == id else { throw .threadAlreadyContinued(id) }
             guard !thread.claimed else { throw .threadContinueInFlight(id) }
-            state.clock += 1
             thread.claimed = true
-            thread.lastUse = state.clock
+            state.use(&thread, key: key)
             state.threads[key] = thread
             return thread.conversation
         }
@@ -76,12 +100,11 @@ final class MemoryThreadStore: MessageThreadStore {
         state.withLock { state in
             // A thread evicted while its turn ran is not kept again.
             guard let key = state.threadOfReply[previousID], var thread = state.threads[key], thread.newestReplyID == previousID else { return }
-            state.clock += 1
             thread.conversation.append(messages, jsonBytes: jsonBytes)
             thread.newestReplyID = replyID
             thread.replyIDs.append(replyID)
             thread.claimed = false
-            thread.lastUse = state.clock
+            state.use(&thread, key: key)
             state.threads[key] = thread
             state.threadOfReply[replyID] = key
             state.cost += ThreadConversation.costPerJSONByte * jsonBytes
@@ -89,11 +112,13 @@ final class MemoryThreadStore: MessageThreadStore {
         }
     }
 
-    /// Drops the least recently used threads until the rest fit, never the one just kept.
+    /// Drops the least recently used threads until the rest fit, never the one just kept (the
+    /// most recently used). Finding each took a look at every thread (10,000 at most) under the
+    /// lock every turn waits for.
     private func evict(_ state: inout State, keeping kept: String) {
         while state.cost > maximumBytes || state.threads.count > maximumThreads {
-            guard let (key, oldest) = state.threads.filter({ $0.key != kept }).min(by: { $0.value.lastUse < $1.value.lastUse }) else { break }
-            state.threads[key] = nil
+            guard let key = state.leastRecentlyUsed(), key != kept, let oldest = state.threads.removeValue(forKey: key) else { break }
+            state.threadByUse[oldest.lastUse] = nil
             state.cost -= oldest.cost
             for id in oldest.replyIDs { state.threadOfReply[id] = nil }
         }
