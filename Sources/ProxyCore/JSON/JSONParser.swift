@@ -301,23 +301,45 @@ package struct JSONParser {
             position += 1
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
         }
-        var scratch = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
-        while position < bytes.count {
-            switch bytes[position] {
-            case UInt8(ascii: "\""):
-                position += 1
-                return String(decoding: scratch, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                position += 1
-                try parseEscape(into: &scratch)
-            default:
-                throw error("control character in string")
+        // Escapes: decoded straight into the new string's storage, sized by the escaped text up to
+        // its end (no escape decodes to more bytes than it takes), not gathered in an array that
+        // grows run by run (a tool result's every line ends in one) and is then copied.
+        let end = endOfEscapedString()
+        var failure: JSONParseError?
+        let string = String(unsafeUninitializedCapacity: end - start) { storage in
+            var decoded = DecodedUTF8(storage.baseAddress!)
+            decoded.append(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+            do throws(JSONParseError) {
+                // Each pass is at a backslash, until the end.
+                while position < end {
+                    position += 1
+                    try parseEscape(into: &decoded)
+                    let runStart = position
+                    position = bytes.firstJSONStringSpecialByte(from: position)
+                    decoded.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<position]))
+                }
+            } catch {
+                failure = error
             }
-            let runStart = position
-            position = bytes.firstJSONStringSpecialByte(from: position)
-            scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<position]))
+            return decoded.count
         }
-        throw error("unterminated string")
+        if let failure { throw failure }
+        guard let byte = peek() else { throw error("unterminated string") }
+        guard byte == UInt8(ascii: "\"") else { throw error("control character in string") }
+        position += 1
+        return string
+    }
+
+    /// Where the escaped string from `position` ends: its closing quote, the first control
+    /// character (an error the decoding reaches there), or the end of the input. Escapes are passed
+    /// over whole, so that an escaped quote does not end it.
+    private func endOfEscapedString() -> Int {
+        var index = position
+        while true {
+            index = bytes.firstJSONStringSpecialByte(from: index)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\\") else { return index }
+            index = min(index + 2, bytes.count)
+        }
     }
 
     /// Passes over a string as `parseString` reads it: escapes are checked, not decoded (a lone
@@ -348,18 +370,18 @@ package struct JSONParser {
         }
     }
 
-    private mutating func parseEscape(into scratch: inout [UInt8]) throws(JSONParseError) {
+    private mutating func parseEscape(into decoded: inout DecodedUTF8) throws(JSONParseError) {
         guard let byte = peek() else { throw error("unterminated escape") }
         position += 1
         switch byte {
-        case UInt8(ascii: "\""): scratch.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): scratch.append(UInt8(ascii: "\\"))
-        case UInt8(ascii: "/"): scratch.append(UInt8(ascii: "/"))
-        case UInt8(ascii: "b"): scratch.append(0x08)
-        case UInt8(ascii: "f"): scratch.append(0x0C)
-        case UInt8(ascii: "n"): scratch.append(0x0A)
-        case UInt8(ascii: "r"): scratch.append(0x0D)
-        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "\""): decoded.append(byte: UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): decoded.append(byte: UInt8(ascii: "\\"))
+        case UInt8(ascii: "/"): decoded.append(byte: UInt8(ascii: "/"))
+        case UInt8(ascii: "b"): decoded.append(byte: 0x08)
+        case UInt8(ascii: "f"): decoded.append(byte: 0x0C)
+        case UInt8(ascii: "n"): decoded.append(byte: 0x0A)
+        case UInt8(ascii: "r"): decoded.append(byte: 0x0D)
+        case UInt8(ascii: "t"): decoded.append(byte: 0x09)
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
             // A high surrogate must be followed by an escaped low surrogate; an unpaired one is
@@ -375,11 +397,11 @@ package struct JSONParser {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (next - 0xDC00)
                     break
                 }
-                appendUTF8(0xFFFD, to: &scratch)
+                decoded.append(scalar: 0xFFFD)
                 scalar = next
             }
             if (0xDC00..<0xE000).contains(scalar) { scalar = 0xFFFD }
-            appendUTF8(scalar, to: &scratch)
+            decoded.append(scalar: scalar)
         default:
             position -= 1
             throw error("invalid escape sequence")
@@ -404,9 +426,30 @@ package struct JSONParser {
         return value
     }
 
-    private func appendUTF8(_ scalar: UInt32, to scratch: inout [UInt8]) {
-        let unicodeScalar = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-        scratch.append(contentsOf: UTF8.encode(unicodeScalar)!)
+    /// The bytes of a string being decoded, written into storage that has room for them all.
+    private struct DecodedUTF8 {
+        private let base: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
+
+        init(_ base: UnsafeMutablePointer<UInt8>) {
+            self.base = base
+        }
+
+        mutating func append(_ run: UnsafeRawBufferPointer) {
+            guard let source = run.baseAddress else { return }
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: run.count)
+            count += run.count
+        }
+
+        mutating func append(byte: UInt8) {
+            base[count] = byte
+            count += 1
+        }
+
+        /// A code point as UTF-8; one that is not a scalar (a lone surrogate) as U+FFFD.
+        mutating func append(scalar: UInt32) {
+            for byte in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! { append(byte: byte) }
+        }
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
