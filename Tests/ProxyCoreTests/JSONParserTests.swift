@@ -259,6 +259,45 @@ import Testing
         #expect(ranges.map(\.key) == ["model", "value", "last"])
         #expect(String(decoding: Array(text.utf8)[ranges[1].range], as: UTF8.self) == value)
     }
+
+    // MARK: - Escaped strings
+
+    /// `string` as JSON that escapes every character it can: ASCII-only (`\uXXXX`, surrogate
+    /// pairs above the basic plane, as Python's `json` writes), letter escapes, and `\/`.
+    private static func escapedEverywhere(_ string: String) -> String {
+        var text = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "/": text += "\\/"
+            case "\n": text += "\\n"
+            case "\t": text += "\\t"
+            case _ where scalar.isASCII && scalar.value >= 0x20: text.unicodeScalars.append(scalar)
+            default:
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16, uppercase: true)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+        }
+        return text + "\""
+    }
+
+    /// Strings of every kind of character, written plainly and escaped everywhere, from empty to
+    /// long (a small string's storage and a heap one's), read back as they were.
+    @Test func escapedStringsOfEveryKindReadBackAsWritten() throws {
+        let pool: [String] = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "中", "😀", "\u{FFFD}", "line\n", "\u{7F}"]
+        var random = SeededSplitMix64(seed: 42)
+        for _ in 0..<300 {
+            let string = (0..<random.below(120)).map { _ in pool[random.below(pool.count)] }.joined()
+            #expect(try JSONParser.parse(String(decoding: JSONWriter.encode(.string(string)), as: UTF8.self)) == .string(string))
+            #expect(try JSONParser.parse(Self.escapedEverywhere(string)) == .string(string), "\(Self.escapedEverywhere(string))")
+        }
+        // Lone surrogates become U+FFFD, and the escape after a lone high one may start a pair.
+        #expect(try JSONParser.parse(#""a\ud800b\udc00c\ud800\ud83d\ude00""#) == .string("a\u{FFFD}b\u{FFFD}c\u{FFFD}😀"))
+    }
+
 }
 
 /// `JSONValue`'s equality is structural: member order does not matter, numbers compare by value.

@@ -302,12 +302,12 @@ package struct JSONParser {
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
         }
         // Escapes: decoded straight into the new string's storage, sized by the escaped text up to
-        // its end (no escape decodes to more bytes than it takes), not gathered in an array that
-        // grows run by run (a tool result's every line ends in one) and is then copied.
-        let end = endOfEscapedString()
+        // its end less what its escapes save, not gathered in an array that grows run by run (a
+        // tool result's every line ends in one) and is then copied.
+        let (end, saved) = endOfEscapedString()
         var failure: JSONParseError?
-        let string = String(unsafeUninitializedCapacity: end - start) { storage in
-            var decoded = DecodedUTF8(storage.baseAddress!)
+        let string = String(unsafeUninitializedCapacity: end - start - saved) { storage in
+            var decoded = DecodedUTF8(storage.baseAddress!, room: storage.count)
             decoded.append(UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
             do throws(JSONParseError) {
                 // Each pass is at a backslash, until the end.
@@ -332,13 +332,24 @@ package struct JSONParser {
 
     /// Where the escaped string from `position` ends: its closing quote, the first control
     /// character (an error the decoding reaches there), or the end of the input. Escapes are passed
-    /// over whole, so that an escaped quote does not end it.
-    private func endOfEscapedString() -> Int {
+    /// over whole, so that an escaped quote does not end it. Also how many fewer bytes the string
+    /// takes decoded, at least, counting only well-formed `\u` escapes (3 each): a character that
+    /// JSON written ASCII-only escapes, as Python's `json` does, takes 3 bytes of UTF-8 at most for
+    /// its 6 (a surrogate pair 4 for 12), and without them such a string's storage would be twice
+    /// its size; a letter escape's one byte is not counted (2% of a text whose every line ends in
+    /// `\n`). An escape not well formed saves nothing: the decoding stops there, having written no
+    /// more than the bytes before it.
+    private func endOfEscapedString() -> (end: Int, saved: Int) {
         var index = position
+        var saved = 0
         while true {
             index = bytes.firstJSONStringSpecialByte(from: index)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\\") else { return index }
-            index = min(index + 2, bytes.count)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\\") else { return (index, saved) }
+            guard index + 1 < bytes.count else { return (bytes.count, saved) }
+            if bytes[index + 1] == UInt8(ascii: "u"), index + 6 <= bytes.count, (index + 2..<index + 6).allSatisfy({ Self.hexValue(of: bytes[$0]) != nil }) {
+                saved += 3
+            }
+            index += 2
         }
     }
 
@@ -412,36 +423,43 @@ package struct JSONParser {
         guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("invalid hex digit in \\u escape")
-            }
+            guard let digit = Self.hexValue(of: bytes[position]) else { throw error("invalid hex digit in \\u escape") }
             value = value << 4 | UInt32(digit)
             position += 1
         }
         return value
     }
 
-    /// The bytes of a string being decoded, written into storage that has room for them all.
+    private static func hexValue(of byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The bytes of a string being decoded, written into storage that has room for them all
+    /// (checked in debug builds: the tests' strings of every kind).
     private struct DecodedUTF8 {
         private let base: UnsafeMutablePointer<UInt8>
+        private let room: Int
         private(set) var count = 0
 
-        init(_ base: UnsafeMutablePointer<UInt8>) {
+        init(_ base: UnsafeMutablePointer<UInt8>, room: Int) {
             self.base = base
+            self.room = room
         }
 
         mutating func append(_ run: UnsafeRawBufferPointer) {
             guard let source = run.baseAddress else { return }
+            assert(count + run.count <= room, "a decoded string outgrew its room")
             UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: run.count)
             count += run.count
         }
 
         mutating func append(byte: UInt8) {
+            assert(count < room, "a decoded string outgrew its room")
             base[count] = byte
             count += 1
         }
