@@ -95,9 +95,13 @@ final class PostgresServer: Sendable {
         return result.output
     }
 
-    /// Stops the server (fast shutdown) and waits for it.
+    /// Stops the server (fast shutdown), waits for it, and removes its folder: not left to the
+    /// folder's owner letting go of it, which a pool still retrying a dropped database (postgres-nio
+    /// keeps reconnecting after its task is cancelled) holds, by the suite's task-local server,
+    /// until the test process ends.
     func stop() async {
         _ = try? await ChildProcess.run(asPostgres + ["\(binaries)/pg_ctl", "stop", "-D", "\(folder.path)/data", "-m", "fast", "-w"])
+        try? FileManager.default.removeItem(atPath: folder.path)
     }
 }
 
