@@ -69,7 +69,7 @@ struct StubReplies: Sendable {
             ["type": "message_delta", "delta": ["stop_reason": "end_turn", "stop_sequence": .null], "usage": ["output_tokens": 180]],
             ["type": "message_stop"],
         ]
-        anthropicStream = Self.response(Self.namedSSE(anthropicEvents), contentType: "text/event-stream")
+        anthropicStream = Self.response(Self.sse(anthropicEvents, named: true), contentType: "text/event-stream")
 
         let responsesUsage: JSONValue = ["input_tokens": 9000, "output_tokens": 180, "total_tokens": 9180]
         func responseObject(_ output: [JSONValue], status: String) -> JSONValue {
@@ -92,7 +92,7 @@ struct StubReplies: Sendable {
             ["type": "response.output_item.done", "output_index": 0, "item": item],
             ["type": "response.completed", "response": responseObject([item], status: "completed")],
         ]
-        responsesStream = Self.response(Self.namedSSE(responsesEvents), contentType: "text/event-stream")
+        responsesStream = Self.response(Self.sse(responsesEvents, named: true), contentType: "text/event-stream")
     }
 
     private static func chunk(_ delta: JSONValue, finishReason: JSONValue = .null) -> JSONValue {
@@ -110,21 +110,13 @@ struct StubReplies: Sendable {
         }
     }
 
-    private static func sse(_ events: [JSONValue]) -> [UInt8] {
+    /// The events as SSE; `named`, each named by its `type` on an `event:` line, as Anthropic
+    /// and the Responses API send them.
+    private static func sse(_ events: [JSONValue], named: Bool = false) -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: 64 * 1024)
         for event in events {
+            if named { writer.append(raw: "event: \(event["type"]?.stringValue ?? "")\n".utf8) }
             writer.append(raw: "data: ".utf8)
-            writer.write(event)
-            writer.append(raw: "\n\n".utf8)
-        }
-        return writer.bytes
-    }
-
-    /// Anthropic's and the Responses API's events, each named by its `type` on an `event:` line.
-    private static func namedSSE(_ events: [JSONValue]) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 64 * 1024)
-        for event in events {
-            writer.append(raw: "event: \(event["type"]?.stringValue ?? "")\ndata: ".utf8)
             writer.write(event)
             writer.append(raw: "\n\n".utf8)
         }
