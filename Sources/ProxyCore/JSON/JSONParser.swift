@@ -88,22 +88,13 @@ package struct JSONParser {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected an object") }
-        try parser.enterContainer()
-        parser.position += 1
         var ranges: [(key: String, range: Range<Int>)] = []
-        parser.skipWhitespace()
-        if parser.peek() == UInt8(ascii: "}") { return ranges }
-        repeat {
-            parser.skipWhitespace()
-            guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a member name in double quotes") }
-            let key = try parser.parseString()
-            parser.skipWhitespace()
-            try parser.expect(UInt8(ascii: ":"))
-            parser.skipWhitespace()
+        try parser.skipContainer(closing: UInt8(ascii: "}"), in: "object") { parser throws(JSONParseError) in
+            let key = try parser.parseMemberName()
             let start = parser.position
             try parser.skipValue()
             ranges.append((key: key, range: start..<parser.position))
-        } while try parser.moreFollow(closing: UInt8(ascii: "}"), in: "object")
+        }
         return ranges
     }
 
@@ -129,11 +120,7 @@ package struct JSONParser {
         switch byte {
         case UInt8(ascii: "{"):
             try skipContainer(closing: UInt8(ascii: "}"), in: "object") { parser throws(JSONParseError) in
-                guard parser.peek() == UInt8(ascii: "\"") else { throw parser.error("expected a member name in double quotes") }
-                try parser.skipString()
-                parser.skipWhitespace()
-                try parser.expect(UInt8(ascii: ":"))
-                parser.skipWhitespace()
+                _ = try parser.parseMemberName()
                 try parser.skipValue()
             }
         case UInt8(ascii: "["):
@@ -145,6 +132,16 @@ package struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
         default: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
         }
+    }
+
+    /// A member's name, read up to its value (past the colon).
+    private mutating func parseMemberName() throws(JSONParseError) -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
+        let name = try parseString()
+        skipWhitespace()
+        try expect(UInt8(ascii: ":"))
+        skipWhitespace()
+        return name
     }
 
     /// Passes over an object or an array, `skipElement` over each member or element.
@@ -177,11 +174,7 @@ package struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-            let key = try parseString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"))
-            skipWhitespace()
+            let key = try parseMemberName()
             let start = position
             let value: JSONValue
             if depth == 1, let cache, cache.memberNames.contains(key) {
@@ -368,10 +361,9 @@ package struct JSONParser {
             case UInt8(ascii: "\\"):
                 guard let escaped = peek() else { throw error("unterminated escape") }
                 position += 1
-                switch escaped {
-                case UInt8(ascii: "u"): _ = try parseHex4()
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
-                default:
+                if escaped == UInt8(ascii: "u") {
+                    _ = try parseHex4()
+                } else if Self.unescaped(escaped) == nil {
                     position -= 1
                     throw error("invalid escape sequence")
                 }
@@ -385,39 +377,30 @@ package struct JSONParser {
     private mutating func parseEscape(into decoded: inout DecodedUTF8) throws(JSONParseError) {
         guard let byte = peek() else { throw error("unterminated escape") }
         position += 1
-        switch byte {
-        case UInt8(ascii: "\""): decoded.append(byte: UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): decoded.append(byte: UInt8(ascii: "\\"))
-        case UInt8(ascii: "/"): decoded.append(byte: UInt8(ascii: "/"))
-        case UInt8(ascii: "b"): decoded.append(byte: 0x08)
-        case UInt8(ascii: "f"): decoded.append(byte: 0x0C)
-        case UInt8(ascii: "n"): decoded.append(byte: 0x0A)
-        case UInt8(ascii: "r"): decoded.append(byte: 0x0D)
-        case UInt8(ascii: "t"): decoded.append(byte: 0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try parseHex4()
-            // A high surrogate must be followed by an escaped low surrogate; an unpaired one is
-            // U+FFFD, and the escape after it may itself start a pair.
-            while (0xD800..<0xDC00).contains(scalar) {
-                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
-                    scalar = 0xFFFD
-                    break
-                }
-                position += 2
-                let next = try parseHex4()
-                if (0xDC00..<0xE000).contains(next) {
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (next - 0xDC00)
-                    break
-                }
-                decoded.append(scalar: 0xFFFD)
-                scalar = next
-            }
-            if (0xDC00..<0xE000).contains(scalar) { scalar = 0xFFFD }
-            decoded.append(scalar: scalar)
-        default:
+        if let unescaped = Self.unescaped(byte) { return decoded.append(byte: unescaped) }
+        guard byte == UInt8(ascii: "u") else {
             position -= 1
             throw error("invalid escape sequence")
         }
+        var scalar = try parseHex4()
+        // A high surrogate must be followed by an escaped low surrogate; an unpaired one is
+        // U+FFFD, and the escape after it may itself start a pair.
+        while (0xD800..<0xDC00).contains(scalar) {
+            guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
+                scalar = 0xFFFD
+                break
+            }
+            position += 2
+            let next = try parseHex4()
+            if (0xDC00..<0xE000).contains(next) {
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (next - 0xDC00)
+                break
+            }
+            decoded.append(scalar: 0xFFFD)
+            scalar = next
+        }
+        if (0xDC00..<0xE000).contains(scalar) { scalar = 0xFFFD }
+        decoded.append(scalar: scalar)
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
@@ -429,6 +412,19 @@ package struct JSONParser {
             position += 1
         }
         return value
+    }
+
+    /// The byte a one-letter escape (`\n`, `\"`, ...) stands for; nil for any other letter.
+    private static func unescaped(_ letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): letter
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
     }
 
     private static func hexValue(of byte: UInt8) -> UInt8? {
