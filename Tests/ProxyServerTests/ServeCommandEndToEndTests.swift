@@ -5,7 +5,6 @@ import Logging
 import NIOCore
 import ProxyCore
 import ProxyServer
-import Synchronization
 import Testing
 
 /// The built `anthropic-proxy` executable as a user runs it: a configuration file with a `${NAME}`
@@ -40,37 +39,37 @@ import Testing
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
-            let proxy = try await RunningProxy(
-                executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
+            let proxy = try await Self.startProxy(
+                arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
                 environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin"])
             defer { proxy.stop() }
             let proxyURL = "http://127.0.0.1:\(port)"
             try await Self.waitUntilServing(proxyURL)
             #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1")
             #expect(
-                proxy.log.contains(
+                proxy.output.contains(
                     "Ready on \(proxyURL): opus → openai/gpt-4.1, sonnet → openai/gpt-4.1, haiku → openai/gpt-4.1-mini. Claude Code: ANTHROPIC_BASE_URL=\(proxyURL) claude, or anthropic-proxy claude"
                 ), "one ready line: the address, the mapping, the claude command")
             // Start-up raised the open-files limit and says, once, what it and the connection cap are.
-            #expect(proxy.log.components(separatedBy: "Client connections: at most ").count == 2)
-            #expect(proxy.log.contains("(MAX_CONNECTIONS") && proxy.log.contains("open files: at most "))
+            #expect(proxy.output.components(separatedBy: "Client connections: at most ").count == 2)
+            #expect(proxy.output.contains("(MAX_CONNECTIONS") && proxy.output.contains("open files: at most "))
 
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4o"))
             #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4o" }, "the change is noticed within 2 s")
-            #expect(proxy.log.contains("The configuration was reloaded: models.big, models.opus changed"), "opus follows big")
+            #expect(proxy.output.contains("The configuration was reloaded: models.big, models.opus changed"), "opus follows big")
 
             try directory.write("anthropic-proxy.yaml", "server:\n  port: [oops\n")
-            #expect(try await Self.eventually { proxy.log.contains("The configuration was not reloaded, the running one stays: ") })
+            #expect(try await Self.eventually { proxy.output.contains("The configuration was not reloaded, the running one stays: ") })
             #expect(try await Self.upstreamModel(proxyURL) == "openai/gpt-4o")
 
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1-mini"))
             #expect(try await Self.eventually { try await Self.upstreamModel(proxyURL) == "openai/gpt-4.1-mini" }, "a fixed file applies")
 
             // Only SIGHUP rereads an unchanged file (the poll looks for changes), and says so.
-            proxy.signal(SIGHUP)
-            #expect(try await Self.eventually { proxy.log.contains("The configuration was reread: nothing changed") })
+            kill(proxy.pid, SIGHUP)
+            #expect(try await Self.eventually { proxy.output.contains("The configuration was reread: nothing changed") })
             #expect(proxy.isRunning, "SIGHUP rereads, it does not stop the proxy")
-            #expect(!proxy.log.contains(FakeOpenAIUpstream.apiKey))
+            #expect(!proxy.output.contains(FakeOpenAIUpstream.apiKey))
         }
     }
 
@@ -80,8 +79,8 @@ import Testing
             let port = try freeLoopbackPort()
             try directory.write("anthropic-proxy.yaml", Self.file(port: port, upstream: upstream, bigModel: "openai/gpt-4.1"))
             let ledgerPath = directory.path + "/ledger/usage.sqlite"
-            let proxy = try await RunningProxy(
-                executable: Self.executable, arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
+            let proxy = try await Self.startProxy(
+                arguments: ["--config", "\(directory.path)/anthropic-proxy.yaml"], workingDirectory: directory.path,
                 environment: ["FAKE_UPSTREAM_KEY": FakeOpenAIUpstream.apiKey, "PATH": "/usr/bin:/bin", "USAGE_DATABASE": ledgerPath])
             defer { proxy.stop() }
             let proxyURL = "http://127.0.0.1:\(port)"
@@ -102,18 +101,27 @@ import Testing
     /// would fail too, without the proxy ever listening beyond this machine.
     @Test(.timeLimit(.minutes(1))) func anExposedAddressWithoutAnyKeyStopsStartUpWithOneLineNamingBothKeys() async throws {
         let directory = try TemporaryDirectory()
-        let proxy = try await RunningProxy(
-            executable: Self.executable, arguments: ["--host", "192.0.2.1"], workingDirectory: directory.path,
+        let proxy = try await Self.startProxy(
+            arguments: ["--host", "192.0.2.1"], workingDirectory: directory.path,
             environment: ["PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-test", "USAGE_DATABASE": directory.path + "/usage.sqlite"])
         defer { proxy.stop() }
         for _ in 0..<600 where proxy.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!proxy.isRunning)
         #expect(proxy.exitStatus == 2)
-        let lines = proxy.log.split(separator: "\n").filter { $0.contains("PROXY_API_KEY") }
-        #expect(lines.count == 1, "\(proxy.log)")
+        let lines = proxy.output.split(separator: "\n").filter { $0.contains("PROXY_API_KEY") }
+        #expect(lines.count == 1, "\(proxy.output)")
         #expect(lines.first?.contains("`anthropic-proxy keys create NAME`") == true)
         #expect(lines.first?.contains("--allow-unauthenticated") == true)
-        #expect(!proxy.log.contains("listening"), "it never served")
+        #expect(!proxy.output.contains("listening"), "it never served")
+    }
+
+    /// The built executable running as a child process, its standard error kept (standard output
+    /// goes nowhere), watched so that it stops if the test process goes first.
+    private static func startProxy(arguments: [String], workingDirectory: String, environment: [String: String]) async throws -> ChildProcess.Running {
+        let proxy = try ChildProcess.start(
+            [executable] + arguments, environment: environment, workingDirectory: workingDirectory, discardingStandardOutput: true)
+        try await BackgroundServer.watch(proxy.pid)
+        return proxy
     }
 
     private static func upstreamModel(_ proxyURL: String) async throws -> String? {
@@ -140,29 +148,5 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         return false
-    }
-}
-
-/// The proxy executable running as a child process, its standard error kept.
-private final class RunningProxy: Sendable {
-    private let child: ChildProcess.Running
-
-    init(executable: String, arguments: [String], workingDirectory: String, environment: [String: String]) async throws {
-        child = try ChildProcess.start(
-            [executable] + arguments, environment: environment, workingDirectory: workingDirectory, discardingStandardOutput: true)
-        try await BackgroundServer.watch(child.pid)
-    }
-
-    var log: String { child.output }
-    var isRunning: Bool { child.isRunning }
-    /// The exit status, once it has exited.
-    var exitStatus: Int32? { child.exitStatus }
-
-    func signal(_ signal: Int32) {
-        kill(child.pid, signal)
-    }
-
-    func stop() {
-        child.stop()
     }
 }
