@@ -119,7 +119,7 @@ import Testing
     /// goes nowhere), watched so that it stops if the test process goes first.
     private static func startProxy(arguments: [String], workingDirectory: String, environment: [String: String]) async throws -> ChildProcess.Running {
         let proxy = try ChildProcess.start(
-            [executable] + arguments, environment: environment, workingDirectory: workingDirectory, discardingStandardOutput: true)
+            [executable] + arguments, environment: environment, workingDirectory: workingDirectory, discarding: .standardOutput)
         try await BackgroundServer.watch(proxy.pid)
         return proxy
     }

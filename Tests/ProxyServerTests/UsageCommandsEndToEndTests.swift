@@ -11,8 +11,8 @@ import Testing
     /// standard error, where it logs, left out).
     private func run(_ arguments: [String], input: String = "", environment: [String: String], in directory: TemporaryDirectory) async throws -> (output: String, status: Int32) {
         try await ChildProcess.run(
-            ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\" 2>/dev/null", directory.path, ServeCommandEndToEndTests.executable] + arguments,
-            environment: environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 }, input: input)
+            [ServeCommandEndToEndTests.executable] + arguments, environment: environment.merging(["PATH": "/usr/bin:/bin", "HOME": directory.path]) { $1 },
+            workingDirectory: directory.path, input: input, discarding: .standardError)
     }
 
     /// A ledger holding two requests of one session today (one priced, one not) and one of another session.

@@ -19,6 +19,13 @@ enum ChildProcess {
         var description: String { "\(step) failed: \(String(cString: strerror(code)))" }
     }
 
+    /// One of a program's outputs, which `start` can send nowhere instead of gathering it.
+    enum Output {
+        case standardOutput, standardError
+
+        var descriptor: Int32 { self == .standardOutput ? 1 : 2 }
+    }
+
     /// A started program: what it prints, gathered as it prints it, and its exit status once it
     /// has ended (for a child a signal ended, the signal's number, as `Process` says).
     final class Running: Sendable {
@@ -71,24 +78,24 @@ enum ChildProcess {
         }
     }
 
-    /// Runs a program found on the PATH to its end.
-    /// - Parameter input: what the program reads on its standard input; /dev/null when nil.
+    /// Runs a program found on the PATH (or named by its path) to its end, as `start` starts it.
     static func run(
-        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment, input: String? = nil
+        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment, workingDirectory: String? = nil,
+        input: String? = nil, discarding discarded: Output? = nil
     ) async throws -> (output: String, status: Int32) {
-        let child = try start(["/usr/bin/env"] + arguments, environment: environment, input: input)
+        let child = try start(["/usr/bin/env"] + arguments, environment: environment, workingDirectory: workingDirectory, input: input, discarding: discarded)
         await child.exited()
         return (child.output, child.exitStatus ?? -1)
     }
 
     /// Starts `arguments[0]` (a path) with the rest as its arguments, in `workingDirectory` when
-    /// given; its standard error, and its standard output unless `discardingStandardOutput`, are
-    /// gathered, and it reads `input` (else /dev/null) on its standard input.
+    /// given; its standard output and error, but the one `discarded`, are gathered together, and
+    /// it reads `input` (else /dev/null) on its standard input.
     static func start(
-        _ arguments: [String], environment: [String: String], workingDirectory: String? = nil, input: String? = nil, discardingStandardOutput: Bool = false
+        _ arguments: [String], environment: [String: String], workingDirectory: String? = nil, input: String? = nil, discarding discarded: Output? = nil
     ) throws -> Running {
         let (pid, output, inputWriter) = try spawn(
-            arguments, environment: environment, workingDirectory: workingDirectory, takingInput: input != nil, discardingStandardOutput: discardingStandardOutput)
+            arguments, environment: environment, workingDirectory: workingDirectory, takingInput: input != nil, discarding: discarded)
         let child = Running(pid: pid)
         Thread {
             if let inputWriter {
@@ -109,11 +116,11 @@ enum ChildProcess {
         return child
     }
 
-    /// Starts `arguments[0]` with the rest as its arguments, standard error (and output, unless
-    /// discarded) into a pipe, standard input from another when `takingInput`, else /dev/null; the
-    /// child's pid, the output pipe's end to read and the input pipe's end to write.
+    /// Starts `arguments[0]` with the rest as its arguments, standard output and error (but the
+    /// one discarded) into a pipe, standard input from another when `takingInput`, else /dev/null;
+    /// the child's pid, the output pipe's end to read and the input pipe's end to write.
     private static func spawn(
-        _ arguments: [String], environment: [String: String], workingDirectory: String?, takingInput: Bool, discardingStandardOutput: Bool
+        _ arguments: [String], environment: [String: String], workingDirectory: String?, takingInput: Bool, discarding discarded: Output?
     ) throws -> (pid_t, Int32, Int32?) {
         var pipe: [Int32] = [-1, -1]
         var inputPipe: [Int32] = [-1, -1]
@@ -132,12 +139,13 @@ enum ChildProcess {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        if discardingStandardOutput {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        } else {
-            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        for output in [Output.standardOutput, .standardError] {
+            if output == discarded {
+                posix_spawn_file_actions_addopen(&actions, output.descriptor, "/dev/null", O_WRONLY, 0)
+            } else {
+                posix_spawn_file_actions_adddup2(&actions, pipe[1], output.descriptor)
+            }
         }
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         _ = closeFrom(&actions, 3)
         if let workingDirectory { _ = changeDirectory(&actions, workingDirectory) }
         var attributes = posix_spawnattr_t()
