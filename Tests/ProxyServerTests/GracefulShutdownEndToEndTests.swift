@@ -12,13 +12,13 @@ import Testing
 @Suite struct GracefulShutdownEndToEndTests {
     static let streamedRequest: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 1000, "stream": true, "messages": [["role": "user", "content": "go"]]]
 
-    /// Starts the proxy in a service group with a 3 s grace period in front of a fake upstream
-    /// scripted with `replies`, runs `body`, and stops everything.
-    private func withProxy(replies: [FakeReply], _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
+    /// Starts the proxy in a service group with a grace period of `graceSeconds` in front of a fake
+    /// upstream scripted with `replies`, runs `body`, and stops everything.
+    private func withProxy(replies: [FakeReply], graceSeconds: Int, _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void) async throws {
         try await withFakeOpenAIUpstream { fake, upstreamURL in
             fake.enqueue(contentsOf: replies)
             let configuration = try ProxyConfiguration(
-                environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(["SHUTDOWN_GRACE_SECONDS": "3"]) { $1 })
+                environment: ProxyHarness.baseEnvironment(upstreamURL: upstreamURL).merging(["SHUTDOWN_GRACE_SECONDS": String(graceSeconds)]) { $1 })
             try await withProxyInServiceGroup(configuration: configuration, body)
         }
     }
@@ -41,10 +41,12 @@ import Testing
         return events + (try parser.finish().map(AnthropicStreamEvent.init(sse:)))
     }
 
+    /// The stream needs about half a second; the grace period is generous so that a loaded machine
+    /// (the whole suite runs in parallel) cannot outlast it.
     @Test func streamThatFinishesWithinTheGracePeriodCompletes() async throws {
         var reply = FakeReply(text: String(repeating: "word ", count: 8))
         reply.pauseBetweenChunks = .milliseconds(40)
-        try await withProxy(replies: [reply]) { proxyURL, group in
+        try await withProxy(replies: [reply], graceSeconds: 60) { proxyURL, group in
             let response = try await startStream(proxyURL: proxyURL)
             await group.triggerGracefulShutdown()
             let events = try await events(response)
@@ -55,10 +57,11 @@ import Testing
         }
     }
 
+    /// The stream needs at least 8 s, and a loaded machine only makes it longer.
     @Test func streamStillRunningWhenTheGracePeriodEndsGetsAnOverloadedError() async throws {
         var reply = FakeReply(text: String(repeating: "word ", count: 200))
         reply.pauseBetweenChunks = .milliseconds(40)
-        try await withProxy(replies: [reply]) { proxyURL, group in
+        try await withProxy(replies: [reply], graceSeconds: 3) { proxyURL, group in
             let response = try await startStream(proxyURL: proxyURL)
             await group.triggerGracefulShutdown()
             let events = try await events(response)
