@@ -51,7 +51,7 @@ struct ServerToolDecodingTests {
     @Test func aServerToolDeclaredTwiceIsRefused() throws {
         let error = try #require(
             try decodingError(
-                #"{"model":"m","max_tokens":5,"messages":[],"tools":[{"type":"web_search_20250305","name":"a"},{"type":"web_search_20260209","name":"b"}]}"#))
+                #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"web_search_20250305","name":"a"},{"type":"web_search_20260209","name":"b"}]}"#))
         #expect(error.status == 400)
         #expect(error.message == "tools.1.type: 'web_search_20260209' is declared twice; declare each server tool once")
     }
@@ -122,15 +122,15 @@ struct ServerToolDecodingTests {
     @Test func theSchemaComesFromOutputConfigOrTheOlderOutputFormat() throws {
         let schema: JSONValue = ["type": "object", "properties": ["a": ["type": "string"]]]
         let current = try decode(
-            #"{"model":"m","max_tokens":5,"messages":[],"output_config":{"effort":"low","format":{"type":"json_schema","schema":\#(JSONWriter.string(schema))}}}"#)
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"output_config":{"effort":"low","format":{"type":"json_schema","schema":\#(JSONWriter.string(schema))}}}"#)
         #expect(current.outputSchema == schema)
         #expect(current.effort == "low")
-        let older = try decode(#"{"model":"m","max_tokens":5,"messages":[],"output_format":{"type":"json_schema","schema":\#(JSONWriter.string(schema))}}"#)
+        let older = try decode(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"output_format":{"type":"json_schema","schema":\#(JSONWriter.string(schema))}}"#)
         #expect(older.outputSchema == schema)
     }
 
     @Test func anOutputFormatOtherThanAJSONSchemaIsRefused() throws {
-        let error = try #require(try decodingError(#"{"model":"m","max_tokens":5,"messages":[],"output_config":{"format":{"type":"regex"}}}"#))
+        let error = try #require(try decodingError(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"output_config":{"format":{"type":"regex"}}}"#))
         #expect(error.message == "output_config.format.type: must be 'json_schema', not 'regex'")
     }
 }

@@ -13,6 +13,8 @@ extension MessagesRequest {
         guard maxTokens >= 1 else { throw FieldReader.problem("max_tokens", "must be at least 1") }
         var loadedTools: Set<String> = []
         let elements = try body.array("messages")
+        // Anthropic's own rule; every upstream would refuse an empty conversation in words of its own.
+        guard countingTokens || !elements.isEmpty else { throw FieldReader.problem("messages", "at least one message is required") }
         var decodedMessages: [DecodedMessage]?
         if let derived = derivedFromMessages, derived.count == elements.count {
             let decoded = try elements.enumerated().map { index, element throws(AnthropicError) in
