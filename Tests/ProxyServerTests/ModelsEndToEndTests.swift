@@ -35,11 +35,14 @@ import Testing
         }
     }
 
-    @Test func oneModelByIDOrA404() async throws {
+    @Test func oneModelByIDOrAliasOrA404() async throws {
         try await ProxyHarness.run { harness in
             let model = try await harness.send(.GET, "/v1/models/claude-sonnet-4-6")
             #expect(model.status == 200)
             #expect(try model.json["display_name"] == "Sonnet 4.6 → openai/gpt-4.1")
+            let byAlias = try await harness.send(.GET, "/v1/models/claude-sonnet-4-5")
+            #expect(byAlias.status == 200)
+            #expect(try byAlias.json["id"] == "claude-sonnet-4-5-20250929", "an alias answers with the dated model, as Anthropic's does")
             let missing = try await harness.send(.GET, "/v1/models/gpt-4.1")
             #expect(missing.status == 404)
             #expect(try missing.json["error"]?["type"] == "not_found_error")

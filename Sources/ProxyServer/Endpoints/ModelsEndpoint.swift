@@ -2,7 +2,8 @@ import Hummingbird
 import ProxyCore
 
 /// `GET /v1/models` and `GET /v1/models/{id}` in Anthropic's shapes: the Claude names the proxy
-/// serves (those the router can send somewhere), each naming the model that answers it.
+/// serves (those the router can send somewhere), each naming the model that answers it; one model
+/// is found by its id or its undated alias.
 struct ModelsEndpoint: Sendable {
     let shared: SharedServices
 
@@ -21,8 +22,7 @@ struct ModelsEndpoint: Sendable {
 
     func model(id: String) throws -> Response {
         let services = shared.forRequest()
-        let name = ClaudeModelName.known.first { $0.id == id }
-        guard let name, let entry = servedEntry(name, router: services.router) else {
+        guard let name = ClaudeModelName.named(id), let entry = servedEntry(name, router: services.router) else {
             throw AnthropicError(.notFound, "model: '\(id)' is not a Claude model this proxy serves; GET /v1/models lists them.")
         }
         return .json(entry)
