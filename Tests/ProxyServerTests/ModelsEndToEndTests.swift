@@ -11,9 +11,14 @@ import Testing
             let data = try #require(json["data"]?.arrayValue)
             #expect(data.allSatisfy { $0["id"]?.stringValue?.hasPrefix("claude") == true }, "the picker keeps only claude ids")
             #expect(data.map { $0["id"]?.stringValue ?? "" } == ClaudeModelName.known.map(\.id))
-            #expect(data.first == ["type": "model", "id": "claude-opus-5-5", "display_name": "Opus 5.5 → openai/o3", "created_at": "2026-09-24T00:00:00Z"])
+            #expect(
+                data.first == [
+                    "type": "model", "id": "claude-opus-5-5", "display_name": "Opus 5.5 → openai/o3", "created_at": "2026-09-24T00:00:00Z",
+                    "max_input_tokens": 200_000, "max_tokens": 100_000,
+                ], "the limits are those of the model that answers")
             #expect(data.first { $0["id"] == "claude-sonnet-4-6" }?["display_name"] == "Sonnet 4.6 → openai/gpt-4.1")
             #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["display_name"] == "Haiku 5.5 → gemini/gemini-2.5-flash")
+            #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["max_input_tokens"] == 1_048_576)
             #expect(json["has_more"] == false)
             #expect(json["first_id"] == "claude-opus-5-5")
             #expect(json["last_id"] == data.last?["id"])

@@ -41,8 +41,15 @@ package struct ClaudeModelName: Sendable, Equatable {
         known.first { $0.id == idOrAlias || $0.alias == idOrAlias }
     }
 
-    /// The entry in Anthropic's list shape; the display name says where the proxy sends it.
-    package func json(servedBy target: String) -> JSONValue {
-        ["type": "model", "id": .string(id), "display_name": .string("\(displayName) → \(target)"), "created_at": .string(createdAt)]
+    /// The entry in Anthropic's list shape; the display name says where the proxy sends it, and
+    /// the limits are that model's (`max_input_tokens` only when its context window is known), as
+    /// Anthropic's entries give their own for clients that size a conversation by them.
+    package func json(servedBy target: String, profile: ModelProfile) -> JSONValue {
+        var entry: JSONObject = [
+            "type": "model", "id": .string(id), "display_name": .string("\(displayName) → \(target)"), "created_at": .string(createdAt),
+            "max_tokens": .int(profile.maxOutputTokens),
+        ]
+        if let window = profile.contextWindow { entry["max_input_tokens"] = .int(window) }
+        return .object(entry)
     }
 }

@@ -9,7 +9,7 @@ struct ModelsEndpoint: Sendable {
 
     func list(_ request: Request) throws -> Response {
         let services = shared.forRequest()
-        let served = ClaudeModelName.known.compactMap { name in servedEntry(name, router: services.router) }
+        let served = ClaudeModelName.known.compactMap { name in servedEntry(name, services: services) }
         let query = request.uri.queryParameters
         let page = try ModelListPage(
             served, id: { $0["id"]?.stringValue ?? "" }, limit: query["limit"].map(String.init), afterID: query["after_id"].map(String.init),
@@ -22,14 +22,14 @@ struct ModelsEndpoint: Sendable {
 
     func model(id: String) throws -> Response {
         let services = shared.forRequest()
-        guard let name = ClaudeModelName.named(id), let entry = servedEntry(name, router: services.router) else {
+        guard let name = ClaudeModelName.named(id), let entry = servedEntry(name, services: services) else {
             throw AnthropicError(.notFound, "model: '\(id)' is not a Claude model this proxy serves; GET /v1/models lists them.")
         }
         return .json(entry)
     }
 
-    private func servedEntry(_ name: ClaudeModelName, router: ModelRouter) -> JSONValue? {
-        guard let target = try? router.route(name.id) else { return nil }
-        return name.json(servedBy: target.qualifiedModel)
+    private func servedEntry(_ name: ClaudeModelName, services: ProxyServices) -> JSONValue? {
+        guard let target = try? services.router.route(name.id) else { return nil }
+        return name.json(servedBy: target.qualifiedModel, profile: services.catalog.profile(for: target.model, preset: target.preset))
     }
 }
