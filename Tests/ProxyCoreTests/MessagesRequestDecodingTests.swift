@@ -120,7 +120,7 @@ import Testing
         #expect(error.headers.isEmpty)
     }
 
-    @Test(arguments: ["code_execution_20250522", "bash_20250124", "text_editor_20250429", "computer_20250124"])
+    @Test(arguments: ["code_execution_20250522", "code_execution_20250825", "computer_20250124"])
     func anthropicServerToolsAreRejectedWithAWayToReachAnthropic(type: String) throws {
         let error = try #require(try decodingError(body(#""tools":[{"name":"Read","input_schema":{}},{"type":"\#(type)","name":"server_tool","max_uses":5}]"#)))
         #expect(error.status == 400)

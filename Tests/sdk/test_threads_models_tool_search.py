@@ -1,5 +1,6 @@
 """The official `anthropic` SDK's newer features through the proxy: the beta tool runner (which opens
-message threads, kept by the proxy), model discovery, and tool search's `tool_reference` blocks.
+message threads, kept by the proxy), its built-in memory tool, model discovery, and tool search's
+`tool_reference` blocks.
 
 Run with test_anthropic_sdk.py (same proxy and fake upstreams; see that file's docstring).
 """
@@ -9,6 +10,7 @@ import json
 import anthropic
 import httpx2
 from anthropic import beta_tool
+from anthropic.lib.tools import BetaAbstractMemoryTool, ToolError
 
 from test_anthropic_sdk import PROXY_URL, script, upstream_requests
 
@@ -119,6 +121,70 @@ def test_a_thread_the_proxy_does_not_know_is_sent_again_whole():
     assert reply.content[0].text == "Third."
     assert sent.bodies[-1]["thread"] == {"type": "create"}, "thread_already_continued made the SDK replay the whole history"
     assert [m["content"] for m in upstream_requests()[0]["messages"]] == ["One?", "First.", "Two?"]
+
+
+class MemoryInADict(BetaAbstractMemoryTool):
+    """The SDK's memory tool over a dict of paths to texts, as an application would implement it."""
+
+    def __init__(self):
+        super().__init__()
+        self.files = {}
+
+    def view(self, command):
+        if command.path not in self.files:
+            raise ToolError(f"{command.path} does not exist")
+        return "\n".join(f"{number:6}\t{line}" for number, line in enumerate(self.files[command.path].splitlines(), 1))
+
+    def create(self, command):
+        self.files[command.path] = command.file_text
+        return f"File created: {command.path}"
+
+    def str_replace(self, command):
+        self.files[command.path] = self.files[command.path].replace(command.old_str, command.new_str, 1)
+        return "Replaced."
+
+    def insert(self, command):
+        lines = self.files[command.path].splitlines()
+        lines.insert(command.insert_line, command.insert_text)
+        self.files[command.path] = "\n".join(lines)
+        return "Inserted."
+
+    def delete(self, command):
+        del self.files[command.path]
+        return "Deleted."
+
+    def rename(self, command):
+        self.files[command.new_path] = self.files.pop(command.old_path)
+        return "Renamed."
+
+
+def test_the_sdks_memory_tool_runs_on_a_model_that_is_not_claude():
+    script(
+        {"tool_calls": [{"id": "call_m1", "name": "memory", "arguments": '{"command": "create", "path": "/memories/tea.md", "file_text": "Likes green tea."}'}]},
+        {"tool_calls": [{"id": "call_m2", "name": "memory", "arguments": '{"command": "view", "path": "/memories/tea.md"}'}]},
+        {"text": "Noted: green tea."},
+    )
+    memory = MemoryInADict()
+    client, sent = recording_client()
+    runner = client.beta.messages.tool_runner(
+        model="claude-sonnet-4-6",
+        max_tokens=512,
+        tools=[memory],
+        messages=[{"role": "user", "content": "Remember that I like green tea."}],
+    )
+    final = runner.until_done()
+    assert final.content[-1].text == "Noted: green tea."
+    assert sent.bodies[0]["tools"] == [{"type": "memory_20250818", "name": "memory"}], "the SDK declares the tool by type alone"
+    assert memory.files == {"/memories/tea.md": "Likes green tea."}, "the SDK ran the model's create"
+
+    upstream = upstream_requests()
+    declared = upstream[0]["tools"][0]["function"]
+    assert declared["name"] == "memory"
+    assert declared["parameters"]["properties"]["command"]["enum"] == ["view", "create", "str_replace", "insert", "delete", "rename"]
+    assert "/memories" in declared["description"]
+    viewed = upstream[2]["messages"][-1]
+    assert viewed["role"] == "tool" and viewed["tool_call_id"] == "call_m2"
+    assert "Likes green tea." in viewed["content"], "the view's result went back upstream"
 
 
 def test_models_list_pages_and_retrieve():

@@ -227,6 +227,9 @@ extension MessagesRequest {
         let reader = try FieldReader(json, path: path)
         let name = try reader.string("name")
         if let type = try reader.optionalString("type"), type != "custom" {
+            if let defined = AnthropicDefinedTool.tool(type: type, name: name, deferLoading: try reader.optionalBool("defer_loading") ?? false) {
+                return .client(defined)
+            }
             let kind: ServerTool.Kind
             if type.hasPrefix("web_search_") {
                 kind = .webSearch
