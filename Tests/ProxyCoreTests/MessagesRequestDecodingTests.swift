@@ -89,6 +89,9 @@ import Testing
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tools":[{"name":"a","input_schema":{}},{"name":"b","input_schema":"object"}]}"#, "tools.1.input_schema: must be an object"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tools":[{"name":"a","input_schema":{},"description":["x"]}]}"#, "tools.0.description: must be a string, not array"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tools":[{"name":"a","input_schema":{},"type":5}]}"#, "tools.0.type: must be a string, not number"),
+        (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"mcp_servers":[{"type":"url","url":"https://mcp.example.com/sse","name":"example"}]}"#,
+         "mcp_servers: the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools"),
+        (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"mcp_servers":{}}"#, "mcp_servers: must be an array, not object"),
         // Tool choice
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tool_choice":"auto"}"#, "tool_choice: must be an object, not string"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tool_choice":{}}"#, "tool_choice.type: Field required"),
@@ -136,6 +139,10 @@ import Testing
     }
 
     // MARK: - Valid requests
+
+    @Test func anEmptyListOfMCPServersAsksForNothing() throws {
+        #expect(try decode(body(#""mcp_servers":[]"#)).messages.count == 1)
+    }
 
     @Test func aMinimalRequestTakesItsDefaults() throws {
         let request = try decode(body())

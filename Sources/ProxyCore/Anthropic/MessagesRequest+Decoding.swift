@@ -46,6 +46,12 @@ extension MessagesRequest {
             }
         }
         self.serverTools = serverTools
+        if let servers = try body.optionalArray("mcp_servers"), !servers.isEmpty {
+            // Dropping them would leave the model without the tools the client counted on.
+            throw FieldReader.problem(
+                "mcp_servers",
+                "the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools")
+        }
         (toolChoice, disableParallelToolUse) = try Self.toolChoice(body.optional("tool_choice"))
         if case .tool(let name)? = toolChoice {
             if serverTools.contains(where: { $0.name == name }) {
