@@ -1,9 +1,4 @@
 import AsyncHTTPClient
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -136,9 +131,7 @@ final class GoogleAccessTokens: Sendable {
             return "no answer within \(timeout.spoken)"
         }
         if (error as? HTTPClientError) == .connectTimeout { return "the connection timed out" }
-        // A refused connection that was retried until the timeout comes back as the last attempt's
-        // socket error.
-        if UpstreamClient.refusedConnection(error) || (error as? IOError)?.errnoCode == ECONNREFUSED { return "connection refused" }
+        if UpstreamClient.refusedConnection(error) { return "connection refused" }
         return "\(error)"
     }
 }

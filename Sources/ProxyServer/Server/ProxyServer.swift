@@ -31,6 +31,10 @@ package enum ProxyServer {
         // One HTTP/1 connection per stream in flight: AsyncHTTPClient's default of 8 per host would
         // queue the ninth concurrent request (parallel subagents, say) behind streams that last minutes.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnectionsPerHost)
+        // A refused connection fails the attempt at once, for the proxy's own retries (with their
+        // backoff and log lines) to take over: AsyncHTTPClient would try again until the connect
+        // timeout, so a local server that is not running cost 10 s an attempt before the error.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         // No tracer is ever bootstrapped; without this, every request still builds span attributes.

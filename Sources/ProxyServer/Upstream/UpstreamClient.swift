@@ -1,4 +1,9 @@
 import AsyncHTTPClient
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -97,8 +102,9 @@ struct UpstreamClient: Sendable {
     }
 
     /// Whether `error` says the connection could not be made: nothing listens there, most often.
+    /// A connection refused comes as NIO's connection error, or as the socket's own error.
     static func refusedConnection(_ error: any Error) -> Bool {
-        error is NIOConnectionError || "\(error)".contains("connectionRefused")
+        error is NIOConnectionError || (error as? IOError)?.errnoCode == ECONNREFUSED || "\(error)".contains("connectionRefused")
     }
 
     /// What a transport error means for the attempt; its client error says what happened and where.
