@@ -40,11 +40,14 @@ import Testing
         }
     }
 
-    /// The niceness of each of this process's threads (the proxy runs in it), by thread name.
+    /// The niceness of each of this process's threads (the proxy runs in it), by thread name. A
+    /// thread that ends between the listing and the reading (other tests run beside) is left out.
     private func threadNiceness() throws -> [(name: String, nice: Int)] {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { task in
-            let stat = try String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8)
-            let name = try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            else { return nil }
+            let name = comm.trimmingCharacters(in: .whitespacesAndNewlines)
             // After the name's closing parenthesis: state is field 3, nice field 19.
             let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
             return Int(fields[16]).map { (name, $0) }
