@@ -92,6 +92,8 @@ import Testing
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"mcp_servers":[{"type":"url","url":"https://mcp.example.com/sse","name":"example"}]}"#,
          "mcp_servers: the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"mcp_servers":{}}"#, "mcp_servers: must be an array, not object"),
+        (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tools":[{"type":"mcp_toolset","mcp_server_name":"example"}],"mcp_servers":[{"type":"url","url":"https://mcp.example.com/sse","name":"example"}]}"#,
+         "tools.0.type: the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools"),
         // Tool choice
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tool_choice":"auto"}"#, "tool_choice: must be an object, not string"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"tool_choice":{}}"#, "tool_choice.type: Field required"),

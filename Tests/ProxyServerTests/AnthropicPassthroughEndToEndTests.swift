@@ -32,6 +32,18 @@ import Testing
         }
     }
 
+    /// The MCP connector, which only Anthropic runs (and other backends refuse), reaches it as sent.
+    @Test func theMCPConnectorsFieldsGoToAnthropicAsTheyCame() async throws {
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000", "BIG_MODEL": "anthropic/claude-sonnet-4-5"]) { harness in
+            let body = #"{"model":"claude-sonnet-4-5","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"mcp_servers":[{"type":"url","url":"https://mcp.example.com/sse","name":"example"}],"tools":[{"type":"mcp_toolset","mcp_server_name":"example"}]}"#
+            let reply = try await harness.send(.POST, "/v1/messages", body: Array(body.utf8), headers: ["anthropic-beta": "mcp-client-2025-11-20"])
+            #expect(reply.status == 200)
+            let sent = try #require(harness.anthropic.requests.first)
+            #expect(String(decoding: sent.body, as: UTF8.self) == body)
+            #expect(sent.headers["anthropic-beta"] == "mcp-client-2025-11-20")
+        }
+    }
+
     @Test func aBodyNamingTwoModelsHasTheLastRewrittenToTheOneItWasRoutedBy() async throws {
         try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000", "BIG_MODEL": "anthropic/claude-sonnet-4-5"]) { harness in
             // Routed by the first, as every lookup of the member finds it; Anthropic reads the last.

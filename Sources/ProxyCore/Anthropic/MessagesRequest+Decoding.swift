@@ -48,9 +48,7 @@ extension MessagesRequest {
         self.serverTools = serverTools
         if let servers = try body.optionalArray("mcp_servers"), !servers.isEmpty {
             // Dropping them would leave the model without the tools the client counted on.
-            throw FieldReader.problem(
-                "mcp_servers",
-                "the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools")
+            throw FieldReader.problem("mcp_servers", Self.mcpConnectorIsAnthropics)
         }
         (toolChoice, disableParallelToolUse) = try Self.toolChoice(body.optional("tool_choice"))
         if case .tool(let name)? = toolChoice {
@@ -229,8 +227,14 @@ extension MessagesRequest {
         case server(ServerTool)
     }
 
+    /// Why `mcp_servers` and the `mcp_toolset` tools that name them are refused.
+    private static let mcpConnectorIsAnthropics =
+        "the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools"
+
     private static func tool(_ json: JSONValue, path: String) throws(AnthropicError) -> DeclaredTool {
         let reader = try FieldReader(json, path: path)
+        // An MCP toolset has no name of its own: it names a server of `mcp_servers`.
+        if try reader.optionalString("type") == "mcp_toolset" { throw FieldReader.problem("\(path).type", mcpConnectorIsAnthropics) }
         let name = try reader.string("name")
         if let type = try reader.optionalString("type"), type != "custom" {
             if let defined = AnthropicDefinedTool.tool(type: type, name: name, deferLoading: try reader.optionalBool("defer_loading") ?? false) {
