@@ -346,9 +346,13 @@ import Testing
         #expect(body.objectValue?.keys == ["contents", "generationConfig"], "Anthropic-only fields never reach Gemini")
     }
 
-    @Test func moreStopSequencesThanGeminiTakesAreRefused() {
-        let error = rejection([["role": "user", "content": "Hi"]], ["stop_sequences": ["a", "b", "c", "d", "e", "f"]])
-        #expect(error?.message.hasPrefix("stop_sequences:") == true)
+    @Test func moreStopSequencesThanGeminiTakesAreLeftToTheProxy() throws {
+        let body = request([["role": "user", "content": "Hi"]], ["stop_sequences": ["a", "b", "c", "d", "e", "f"]])
+        #expect(try translate(body)["generationConfig"]?["stopSequences"] == nil)
+        let target = RouteTarget(provider: .gemini, model: "gemini-2.5-pro", baseURL: "https://generativelanguage.googleapis.com/v1beta", apiKeys: ["k"], keyVariable: "GEMINI_API_KEY")
+        #expect(GeminiAdapter(request: try MessagesRequest(json: body), target: target, catalog: ModelCatalog()).stopSequencesLeftToTheProxy == ["a", "b", "c", "d", "e", "f"])
+        let five = request([["role": "user", "content": "Hi"]], ["stop_sequences": ["a", "b", "c", "d", "e"]])
+        #expect(GeminiAdapter(request: try MessagesRequest(json: five), target: target, catalog: ModelCatalog()).stopSequencesLeftToTheProxy == [])
     }
 
     @Test(arguments: [

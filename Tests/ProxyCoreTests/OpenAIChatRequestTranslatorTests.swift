@@ -484,6 +484,22 @@ import Testing
         #expect(body["stop"] == ["\n\nHuman:", "END"])
     }
 
+    /// OpenAI's reasoning models refuse `stop`, and OpenAI takes at most four sequences: the
+    /// proxy stops the reply at them itself (`StopSequenceStreamTranslator`).
+    @Test(arguments: [
+        (["END"], "o3", true), (["a", "b", "c", "d", "e"], "gpt-4.1", true), (["a", "b", "c", "d"], "gpt-4.1", false), ([], "o3", false),
+    ] as [([String], String, Bool)])
+    func stopSequencesTheUpstreamCannotTakeAreLeftToTheProxy(sequences: [String], model: String, leftToTheProxy: Bool) throws {
+        let profile = model == "o3" ? Self.o3 : Self.gpt41
+        let body = try translate(request([["role": "user", "content": "Hi"]], ["stop_sequences": .array(sequences.map(JSONValue.string))]), model: model, profile: profile)
+        #expect(body["stop"] == (leftToTheProxy || sequences.isEmpty ? nil : .array(sequences.map(JSONValue.string))))
+        let target = RouteTarget(provider: .openAI, model: model, baseURL: "https://api.openai.com/v1", apiKeys: ["k"], keyVariable: "OPENAI_API_KEY")
+        let adapter = OpenAIChatAdapter(
+            request: try MessagesRequest(json: request([["role": "user", "content": "Hi"]], ["stop_sequences": .array(sequences.map(JSONValue.string))])),
+            target: target, catalog: ModelCatalog())
+        #expect(adapter.stopSequencesLeftToTheProxy == (leftToTheProxy ? sequences : []))
+    }
+
     @Test func streamingAsksForUsageInTheLastChunk() throws {
         let body = try translate(request([["role": "user", "content": "Hi"]], ["stream": true]))
         #expect(

@@ -68,10 +68,11 @@ import Testing
         #expect(try translate(body)["max_output_tokens"] == 128_000)
     }
 
-    @Test func stopSequencesAreRefusedBecauseTheAPIHasNone() {
-        let error = rejection(request([["role": "user", "content": "Hi"]], ["stop_sequences": ["END"]]))
-        #expect(error?.status == 400)
-        #expect(error?.message.hasPrefix("stop_sequences: the OpenAI Responses API has no stop sequences") == true)
+    @Test func stopSequencesAreLeftToTheProxyBecauseTheAPIHasNone() throws {
+        let body = request([["role": "user", "content": "Hi"]], ["stop_sequences": ["END"]])
+        #expect(try translate(body) == translate(request([["role": "user", "content": "Hi"]])))
+        let target = RouteTarget(provider: .openAIResponses, model: "gpt-5", baseURL: "https://api.openai.com/v1", apiKeys: ["k"], keyVariable: "OPENAI_API_KEY")
+        #expect(OpenAIResponsesAdapter(request: try MessagesRequest(json: body), target: target, catalog: ModelCatalog()).stopSequencesLeftToTheProxy == ["END"])
     }
 
     @Test func anthropicOnlyFieldsNeverReachTheUpstream() throws {

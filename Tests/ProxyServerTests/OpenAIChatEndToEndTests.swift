@@ -76,6 +76,24 @@ import Testing
         }
     }
 
+    /// OpenAI's reasoning models refuse `stop`, and OpenAI takes four sequences at most: the proxy
+    /// ends the reply at them itself, whole and streamed.
+    @Test(arguments: [("o3", ["END"]), ("gpt-4.1", ["END", "STOP", "DONE", "QUIT", "HALT"])])
+    func stopSequencesTheUpstreamCannotTakeEndTheReplyInTheProxy(model: String, stopSequences: [String]) async throws {
+        try await ProxyHarness.run(environment: ["BIG_MODEL": model]) { harness in
+            let body: JSONValue = [
+                "model": "claude-sonnet-4-6", "max_tokens": 100, "stop_sequences": .array(stopSequences.map(JSONValue.string)),
+                "messages": [["role": "user", "content": "hi"]],
+            ]
+            let (whole, streamed, _) = try await wholeAndStreamed(harness, body: body, reply: FakeReply(text: "First line.\nEND\nNever shown."))
+            for message in [whole, streamed] {
+                #expect(message.content == [.text("First line.\n")])
+                #expect(message.stopReason == .stopSequence && message.stopSequence == "END")
+            }
+            #expect(harness.fake.receivedRequests.count == 2 && harness.fake.receivedRequests.allSatisfy { $0["stop"] == nil })
+        }
+    }
+
     @Test func replyNamesTheUpstreamModelInAHeader() async throws {
         try await ProxyHarness.run { harness in
             let reply = try await harness.post("/v1/messages", json: ["model": "claude-haiku-4-5", "max_tokens": 100, "messages": [["role": "user", "content": "hi"]]])

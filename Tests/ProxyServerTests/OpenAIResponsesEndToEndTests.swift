@@ -234,12 +234,15 @@ import Testing
         }
     }
 
-    @Test func stopSequencesAreRefusedBeforeAnythingIsSent() async throws {
+    @Test func stopSequencesEndTheReplyThoughTheAPIHasNone() async throws {
         try await ProxyHarness.run(environment: Self.environment) { harness in
-            let response = try await harness.post(
-                "/v1/messages", json: ["model": "claude-sonnet-4-6", "max_tokens": 100, "stop_sequences": ["END"], "messages": [["role": "user", "content": "hi"]]])
-            #expect(response.status == 400)
-            #expect(harness.responses.receivedRequests.isEmpty)
+            let body: JSONValue = ["model": "claude-sonnet-4-6", "max_tokens": 100, "stop_sequences": ["END"], "messages": [["role": "user", "content": "hi"]]]
+            let (whole, streamed, _) = try await wholeAndStreamed(harness, body: body, reply: FakeReply(text: "First line.\nEND\nNever shown."))
+            for message in [whole, streamed] {
+                #expect(message.content.last == .text("First line.\n"))
+                #expect(message.stopReason == .stopSequence && message.stopSequence == "END")
+            }
+            #expect(harness.responses.receivedRequests.allSatisfy { $0["stop"] == nil && $0["stop_sequences"] == nil })
         }
     }
 

@@ -38,9 +38,23 @@ package protocol ProviderAdapter: Sendable {
     /// The adapter for the request served from an explicit cache, which it `created` (its cached
     /// tokens were then written, not read).
     func servedFromCache(created: Bool) -> Self
+    /// The request's stop sequences that the upstream is not sent, because it takes none, or not
+    /// so many, or not for this model: the proxy ends the reply at them itself.
+    var stopSequencesLeftToTheProxy: [String] { get }
 }
 
 extension ProviderAdapter {
+    /// The stream translator a stream runs through: the provider's, ending the reply at a stop
+    /// sequence the upstream was not sent.
+    package func makeStreamTranslatorStoppingAtSequences() -> StopSequenceStreamTranslator<StreamTranslator> {
+        StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy)
+    }
+
+    /// `reply` translated, and ended at a stop sequence the upstream was not sent.
+    package func translateReplyStoppingAtSequences(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
+        try translateReply(reply).endingAtStopSequence(stopSequencesLeftToTheProxy)
+    }
+
     /// The translated request, encoded.
     package func requestBody() throws(AnthropicError) -> [UInt8] {
         try requestBody(reusing: nil).bytes
@@ -80,4 +94,5 @@ extension ProviderAdapter {
     package func tokenCount(fromReply reply: JSONValue) -> Int? { nil }
     package func explicitCachePrefix(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> ExplicitCachePrefix? { nil }
     package func servedFromCache(created: Bool) -> Self { self }
+    package var stopSequencesLeftToTheProxy: [String] { [] }
 }

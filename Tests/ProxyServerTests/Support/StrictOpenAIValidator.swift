@@ -30,6 +30,10 @@ enum StrictOpenAIValidator {
             return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
         }
         if reasoning, object["temperature"] != nil { return "Unsupported parameter: 'temperature' is not supported with this model." }
+        if reasoning, object["stop"] != nil { return "Unsupported parameter: 'stop' is not supported with this model." }
+        if let stop = object["stop"]?.arrayValue, stop.count > 4 {
+            return "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length \(stop.count) instead."
+        }
         if !reasoning, object["reasoning_effort"] != nil { return "Unrecognized request argument supplied: reasoning_effort" }
         if let maxTokens = (object["max_tokens"] ?? object["max_completion_tokens"])?.intValue, let ceiling = outputCeilings[model], maxTokens > ceiling {
             return "max_tokens is too large: \(maxTokens). This model supports at most \(ceiling) completion tokens, whereas you provided \(maxTokens)."

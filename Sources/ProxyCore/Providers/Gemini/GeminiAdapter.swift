@@ -55,6 +55,10 @@ package struct GeminiAdapter: ProviderAdapter {
 
     package func makeStreamTranslator() -> GeminiStreamTranslator { GeminiStreamTranslator(context: context) }
 
+    package var stopSequencesLeftToTheProxy: [String] {
+        GeminiRequestTranslator.sendsStopSequences(of: request) ? [] : request.stopSequences
+    }
+
     package static var streamsMayAskForAnotherStream: Bool { true }
 
     package func wantsAnotherAttempt(after reply: JSONValue) -> Bool { GeminiReplyContext.isMalformedFunctionCall(reply) }

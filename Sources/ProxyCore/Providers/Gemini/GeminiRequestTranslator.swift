@@ -5,7 +5,13 @@
 /// it cannot take is a 400 naming the block, never silently dropped.
 package struct GeminiRequestTranslator: Sendable {
     /// Gemini takes at most this many stop sequences.
-    package static let maximumStopSequences = 5
+    static let maximumStopSequences = 5
+
+    /// Whether the request's stop sequences go to Gemini; the proxy ends the reply at more than
+    /// it takes itself.
+    package static func sendsStopSequences(of request: MessagesRequest) -> Bool {
+        !request.stopSequences.isEmpty && request.stopSequences.count <= maximumStopSequences
+    }
 
     private let model: String
     private let profile: ModelProfile
@@ -367,10 +373,7 @@ package struct GeminiRequestTranslator: Sendable {
         if let temperature = request.temperature { config.append("temperature", .double(temperature)) }
         if let topP = request.topP { config.append("topP", .double(topP)) }
         if let topK = request.topK { config.append("topK", .int(topK)) }
-        if !request.stopSequences.isEmpty {
-            guard request.stopSequences.count <= Self.maximumStopSequences else {
-                throw .invalidRequest("stop_sequences: Gemini takes at most \(Self.maximumStopSequences), not \(request.stopSequences.count)")
-            }
+        if Self.sendsStopSequences(of: request) {
             config.append("stopSequences", .array(request.stopSequences.map(JSONValue.string)))
         }
         if let thinking = thinkingConfig(request) { config.append("thinkingConfig", .object(thinking)) }

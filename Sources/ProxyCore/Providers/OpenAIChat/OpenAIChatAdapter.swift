@@ -40,4 +40,8 @@ package struct OpenAIChatAdapter: ProviderAdapter {
     }
 
     package func makeStreamTranslator() -> OpenAIChatStreamTranslator { OpenAIChatStreamTranslator(context: context) }
+
+    package var stopSequencesLeftToTheProxy: [String] {
+        OpenAIChatRequestTranslator.sendsStopSequences(of: request, profile: profile, options: options) ? [] : request.stopSequences
+    }
 }

@@ -71,10 +71,9 @@ package struct OpenAIChatReplyContext: Sendable {
 
     /// The reply's usage: what the upstream reported or, when it reported none, the prompt
     /// estimate and about four characters per output token; with the one search a search model
-    /// makes for each answer.
-    /// The usage the upstream reported, else an estimate. A stream's output is a token per chunk
-    /// that carried any (`outputChunks`): the servers that report no usage (llama.cpp's) stream a
-    /// token at a time, and four characters a token is far off for short or long tokens.
+    /// makes for each answer. A stream's output is then a token per chunk that carried any
+    /// (`outputChunks`): the servers that report no usage (llama.cpp's) stream a token at a time,
+    /// and four characters a token is far off for short or long tokens.
     func replyUsage(reported: Usage?, outputCharacters: Int, outputChunks: Int = 0) -> Usage {
         var usage = reported ?? Usage.estimated(inputTokens: estimatedInputTokens, outputCharacters: outputCharacters)
         if reported == nil, outputChunks > 0 { usage.outputTokens = outputChunks }

@@ -21,6 +21,17 @@ package struct OpenAIChatRequestTranslator: Sendable {
         self.promptCacheKey = promptCacheKey
     }
 
+    /// The most stop sequences OpenAI takes in `stop`.
+    static let maximumStopSequences = 4
+
+    /// Whether the request's stop sequences go to the upstream as `stop`: not to OpenAI's
+    /// reasoning models, which refuse the parameter, nor to a server that does (its preset omits
+    /// it), nor more of them than OpenAI takes. The proxy ends the reply at them itself instead.
+    package static func sendsStopSequences(of request: MessagesRequest, profile: ModelProfile, options: OpenAIChatOptions) -> Bool {
+        !request.stopSequences.isEmpty && request.stopSequences.count <= maximumStopSequences && !profile.isOpenAIReasoningModel
+            && !options.omittedParameters.contains("stop")
+    }
+
     package func translate(_ request: MessagesRequest) throws(AnthropicError) -> JSONValue {
         .object(
             try TranslatedMessageCache.translated(body(request), appending: request.messages, toArrayAt: "messages") {
@@ -59,7 +70,7 @@ package struct OpenAIChatRequestTranslator: Sendable {
         } else if let effort = request.openAIReasoningEffort {
             body.append("reasoning_effort", .string(effort))
         }
-        if !request.stopSequences.isEmpty {
+        if Self.sendsStopSequences(of: request, profile: profile, options: options) {
             body.append("stop", .array(request.stopSequences.map(JSONValue.string)))
         }
         if !request.tools.isEmpty {

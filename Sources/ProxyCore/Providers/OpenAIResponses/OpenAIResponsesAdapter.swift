@@ -39,4 +39,7 @@ package struct OpenAIResponsesAdapter: ProviderAdapter {
     }
 
     package func makeStreamTranslator() -> OpenAIResponsesStreamTranslator { OpenAIResponsesStreamTranslator(context: context) }
+
+    /// The Responses API has no stop sequences.
+    package var stopSequencesLeftToTheProxy: [String] { request.stopSequences }
 }

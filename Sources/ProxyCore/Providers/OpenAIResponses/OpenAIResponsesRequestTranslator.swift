@@ -48,10 +48,6 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
 
     /// The body with an empty `input`.
     private func body(_ request: MessagesRequest) throws(AnthropicError) -> JSONObject {
-        if !request.stopSequences.isEmpty {
-            throw .invalidRequest(
-                "stop_sequences: the OpenAI Responses API has no stop sequences; remove them, or use an openai/ model (Chat Completions)")
-        }
         let search = request.webSearch.map(OpenAIResponsesWebSearch.init)
         var body = JSONObject()
         body.append("model", .string(model))
