@@ -68,7 +68,8 @@ import Testing
     }
 
     /// A local server that is not running: each attempt fails on the refusal itself (the HTTP
-    /// client does not retry it until its connect timeout), the proxy retries, and the error says so.
+    /// client does not retry it until its connect timeout), the proxy retries, and the error says
+    /// so, telling the client not to retry what the proxy has retried.
     @Test func upstreamThatIsNotRunningIsRetriedThenABadGatewaySayingSo() async throws {
         let deadUpstream = "http://127.0.0.1:\(try freeLoopbackPort())/v1"
         try await ProxyHarness.run(environment: ["OPENAI_BASE_URL": deadUpstream, "MAX_RETRIES": "1"]) { harness in
@@ -76,6 +77,7 @@ import Testing
             #expect(reply.status == 502)
             #expect(try reply.json["error"]?["type"] == "api_error")
             #expect(try reply.json["error"]?["message"] == .string("Could not connect to the OpenAI upstream at \(deadUpstream): connection refused. Is the server running and the URL right?"))
+            #expect(reply.headers["x-should-retry"] == "false")
             #expect(harness.logs.all.filter { $0.contains("failed (502 api_error: Could not connect") && $0.contains("trying openai/gpt-4.1") }.count == 1)
         }
     }

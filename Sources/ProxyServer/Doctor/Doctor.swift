@@ -61,8 +61,8 @@ package enum Doctor {
         return plan.report(configurationCheck: .configuration(loaded.settings), findings).redacted(by: SecretRedactor(secrets: configuration.secrets))
     }
 
-    /// A client for looking, not serving: a connection refused is the answer at once (the serving
-    /// client tries again until its connect timeout), and redirects are not followed.
+    /// A client for looking, not serving: every answer within `timeout`, a connection refused at
+    /// once, and redirects not followed.
     private static func makeHTTPClient(timeout: Duration) -> HTTPClient {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: TimeAmount(timeout), read: TimeAmount(timeout)))
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -130,9 +130,13 @@ struct UpstreamClient: Sendable {
             }
         }
         if refusedConnection(error) {
+            // The proxy retried it already; a client retrying on (Claude Code: ten times over three
+            // minutes) would only hold back the message that says what to fix.
             return UpstreamFailure(
                 .connect,
-                clientError: AnthropicError(.api, "Could not connect to the \(upstream): connection refused. Is the server running and the URL right?", status: 502))
+                clientError: AnthropicError(
+                    .api, "Could not connect to the \(upstream): connection refused. Is the server running and the URL right?", status: 502,
+                    headers: ["x-should-retry": "false"]))
         }
         return UpstreamFailure(.closed, clientError: AnthropicError(.api, "The request to the \(upstream) failed: \(error)", status: 502))
     }
