@@ -233,10 +233,11 @@ extension MessagesRequest {
 
     private static func tool(_ json: JSONValue, path: String) throws(AnthropicError) -> DeclaredTool {
         let reader = try FieldReader(json, path: path)
+        let type = try reader.optionalString("type")
         // An MCP toolset has no name of its own: it names a server of `mcp_servers`.
-        if try reader.optionalString("type") == "mcp_toolset" { throw FieldReader.problem("\(path).type", mcpConnectorIsAnthropics) }
+        if type == "mcp_toolset" { throw FieldReader.problem("\(path).type", mcpConnectorIsAnthropics) }
         let name = try reader.string("name")
-        if let type = try reader.optionalString("type"), type != "custom" {
+        if let type, type != "custom" {
             if let defined = AnthropicDefinedTool.tool(type: type, name: name, deferLoading: try reader.optionalBool("defer_loading") ?? false) {
                 return .client(defined)
             }

@@ -42,7 +42,7 @@ package struct StopSequenceMatcher: Sendable {
     private func firstMatch(in bytes: [UInt8]) -> (start: Int, sequence: [UInt8])? {
         var best: (start: Int, sequence: [UInt8])?
         for sequence in sequences {
-            guard let start = firstOccurrence(of: sequence, in: bytes) else { continue }
+            guard let start = bytes.firstRange(of: sequence)?.lowerBound else { continue }
             let end = start + sequence.count
             if let current = best {
                 let currentEnd = current.start + current.sequence.count
@@ -51,17 +51,6 @@ package struct StopSequenceMatcher: Sendable {
             best = (start, sequence)
         }
         return best
-    }
-
-    private func firstOccurrence(of sequence: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= sequence.count else { return nil }
-        let first = sequence[0]
-        var start = 0
-        while start <= bytes.count - sequence.count {
-            if bytes[start] == first, bytes[start..<start + sequence.count].elementsEqual(sequence) { return start }
-            start += 1
-        }
-        return nil
     }
 
     private func longestSuffixStartingASequence(of bytes: [UInt8]) -> Int {

@@ -72,10 +72,10 @@ package struct StopSequenceStreamTranslator<Provider: UpstreamStreamTranslator>:
                 passHeldStart(to: &passed)
                 watched = nil
                 passed.append(event)
-            case .contentBlockDelta(let index, let delta) where index == watched?.index:
+            case .contentBlockDelta(let index, _) where index == watched?.index:
                 // A citation, before the block's text.
                 passHeldStart(to: &passed)
-                passed.append(.contentBlockDelta(index: index, delta: delta))
+                passed.append(event)
             case .contentBlockDelta(_, .thinking(let text)), .contentBlockDelta(_, .inputJSON(let text)):
                 outputCharacters += text.count
                 passed.append(event)
