@@ -71,7 +71,9 @@ import Testing
     /// client does not retry it until its connect timeout), the proxy retries, and the error says
     /// so, telling the client not to retry what the proxy has retried.
     @Test func upstreamThatIsNotRunningIsRetriedThenABadGatewaySayingSo() async throws {
-        let deadUpstream = "http://127.0.0.1:\(try freeLoopbackPort())/v1"
+        // Held, not listening: a port only found free could be taken meanwhile by another test's server.
+        let closed = try SilentListener(listening: false)
+        let deadUpstream = "http://127.0.0.1:\(closed.port)/v1"
         try await ProxyHarness.run(environment: ["OPENAI_BASE_URL": deadUpstream, "MAX_RETRIES": "1"]) { harness in
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 502)
@@ -80,6 +82,7 @@ import Testing
             #expect(reply.headers["x-should-retry"] == "false")
             #expect(harness.logs.all.filter { $0.contains("failed (502 api_error: Could not connect") && $0.contains("trying openai/gpt-4.1") }.count == 1)
         }
+        withExtendedLifetime(closed) {}
     }
 
     @Test func fallbackTargetServesWhenThePrimaryFails() async throws {

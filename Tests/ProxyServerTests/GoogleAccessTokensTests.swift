@@ -162,7 +162,9 @@ import Testing
     }
 
     @Test func anUnreachableTokenEndpointIsA503NamingTheOrigin() async throws {
-        let port = try freeLoopbackPort()
+        // Held, not listening: a port only found free could be taken meanwhile by another test's server.
+        let closed = try SilentListener(listening: false)
+        let port = closed.port
         let source = try GoogleCredentialSource(
             json: FakeGoogleTokenEndpoint.serviceAccountFile(tokenURI: "http://127.0.0.1:\(port)/token"), origin: keyOrigin)
         // A client that takes a refused connection as the answer (the shared one tries again until
@@ -171,6 +173,7 @@ import Testing
         configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let error = await tokenError(GoogleAccessTokens(source: source, httpClient: client, timeout: .seconds(30)))
+        withExtendedLifetime(closed) {}
         try await client.shutdown()
         #expect(error?.status == 503)
         #expect(error?.message == "Could not get a Google Cloud access token with \(keyOrigin): could not reach http://127.0.0.1:\(port)/token (connection refused). Check this machine's network and try again.")
