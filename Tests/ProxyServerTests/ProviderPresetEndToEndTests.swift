@@ -122,6 +122,44 @@ import Testing
         }
     }
 
+    /// As Claude Code asks (thinking omitted, with estimated thinking tokens): the stream's thinking
+    /// block shows no text but estimates, and DeepSeek still gets its reasoning back next turn, from
+    /// the block's signature.
+    @Test func deepSeekGetsItsReasoningBackWhenTheClientHadThinkingOmitted() async throws {
+        try await ProxyHarness.run(environment: Self.environment) { harness in
+            let reasoning = String(repeating: "I should list the files. ", count: 20)
+            harness.presets.enqueue(FakeReply(reasoning: reasoning, toolCalls: [.init(id: "call_1", name: "Bash", arguments: #"{"command":"ls"}"#)]))
+            harness.presets.enqueue(FakeReply(text: "a.txt is there."))
+            let tools: JSONValue = [["name": "Bash", "input_schema": ["type": "object"]]]
+            func turn(_ messages: JSONValue) async throws -> ProxyHarness.Reply {
+                try await harness.post(
+                    "/v1/messages",
+                    json: [
+                        "model": "deepseek/deepseek-reasoner", "max_tokens": 1_000, "stream": true, "tools": tools,
+                        "thinking": ["type": "adaptive", "display": "omitted"], "messages": messages,
+                    ],
+                    headers: ["anthropic-beta": "claude-code-20250219,thinking-token-count-2026-05-13"])
+            }
+            let question: JSONValue = ["role": "user", "content": "ls?"]
+            let first = try await turn([question])
+            let thinking = try first.events.compactMap { event -> AnthropicStreamEvent.Delta? in
+                guard case .contentBlockDelta(0, let delta) = event else { return nil }
+                return delta
+            }
+            #expect(!thinking.contains { if case .thinking = $0 { true } else { false } }, "no thinking text reaches the client")
+            let estimated = thinking.reduce(0) { if case .thinkingEstimate(let tokens) = $1 { $0 + tokens } else { $0 } }
+            #expect(estimated == (reasoning.utf8.count + 3) / 4 / 32 * 32)
+            let content = try first.message.content
+            #expect(content.first == .thinking("", signature: "openai-chat-reasoning:" + reasoning))
+            let second = try await turn([
+                question, ["role": "assistant", "content": .array(content.map(\.json))],
+                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "a.txt"]]],
+            ])
+            #expect(second.status == 200, "\(String(decoding: second.body, as: UTF8.self))")
+            #expect(harness.presets.received.last?.body["messages"]?[1]?["reasoning_content"] == .string(reasoning))
+        }
+    }
+
     @Test func aChannelNamingAPresetUsesItsKeyAndQuirks() async throws {
         let environment = ["CHANNEL_FAST_PROVIDER": "xai", "CHANNEL_FAST_BASE_URL": "{upstream}/presets/xai", "XAI_API_KEY": "xai-fake"]
         try await ProxyHarness.run(environment: environment) { harness in

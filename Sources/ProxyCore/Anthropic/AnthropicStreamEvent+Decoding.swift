@@ -50,7 +50,13 @@ extension AnthropicStreamEvent {
             let index = try int(json["index"])
             switch delta?["type"]?.stringValue {
             case "text_delta"?: self = .contentBlockDelta(index: index, delta: .text(delta?["text"]?.stringValue ?? ""))
-            case "thinking_delta"?: self = .contentBlockDelta(index: index, delta: .thinking(delta?["thinking"]?.stringValue ?? ""))
+            case "thinking_delta"?:
+                let text = delta?["thinking"]?.stringValue ?? ""
+                if text.isEmpty, let tokens = delta?["estimated_tokens"]?.intValue {
+                    self = .contentBlockDelta(index: index, delta: .thinkingEstimate(tokens))
+                } else {
+                    self = .contentBlockDelta(index: index, delta: .thinking(text))
+                }
             case "signature_delta"?: self = .contentBlockDelta(index: index, delta: .signature(delta?["signature"]?.stringValue ?? ""))
             case "input_json_delta"?: self = .contentBlockDelta(index: index, delta: .inputJSON(delta?["partial_json"]?.stringValue ?? ""))
             case "citations_delta"?: self = .contentBlockDelta(index: index, delta: .citation(try WebSearchCitation(json: delta?["citation"])))

@@ -19,6 +19,10 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
     package enum Delta: Sendable, Equatable {
         case text(String)
         case thinking(String)
+        /// A `thinking_delta` without text, for thinking the client asked to have omitted: an
+        /// increment of the block's estimated tokens (`estimated_tokens`, which clients sum for a
+        /// progress indicator; beta `thinking-token-count-2026-05-13`).
+        case thinkingEstimate(Int)
         case signature(String)
         case inputJSON(String)
         case citation(WebSearchCitation)
@@ -116,6 +120,7 @@ extension AnthropicStreamEvent.Delta {
         switch self {
         case .text(let text): ["type": "text_delta", "text": .string(text)]
         case .thinking(let text): ["type": "thinking_delta", "thinking": .string(text)]
+        case .thinkingEstimate(let tokens): ["type": "thinking_delta", "thinking": "", "estimated_tokens": .int(tokens)]
         case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
         case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
         case .citation(let citation): ["type": "citations_delta", "citation": citation.json]

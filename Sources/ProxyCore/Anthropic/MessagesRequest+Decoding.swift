@@ -69,6 +69,7 @@ extension MessagesRequest {
             return text
         }
         thinking = try Self.thinking(body.optional("thinking"))
+        thinkingDisplay = try Self.thinkingDisplay(body.optional("thinking"))
         let outputConfig = try body.optional("output_config").map { value throws(AnthropicError) in try FieldReader(value, path: "output_config") }
         effort = try outputConfig?.optionalString("effort")
         let format = try Self.outputSchema(outputConfig?.optional("format"), path: "output_config.format")
@@ -305,6 +306,15 @@ extension MessagesRequest {
         case "adaptive": return .adaptive
         case "enabled": return .enabled(budgetTokens: try reader.int("budget_tokens"))
         default: throw FieldReader.problem("thinking.type", "must be enabled, adaptive or disabled, not '\(type)'")
+        }
+    }
+
+    private static func thinkingDisplay(_ json: JSONValue?) throws(AnthropicError) -> ThinkingDisplay {
+        guard let json, !json.isNull, let display = try FieldReader(json, path: "thinking").optionalString("display") else { return .shown }
+        switch display {
+        case "summarized": return .shown
+        case "omitted", "updates": return .omitted(estimates: false)
+        default: throw FieldReader.problem("thinking.display", "must be summarized, omitted or updates, not '\(display)'")
         }
     }
 }

@@ -47,6 +47,20 @@ package struct MessagesRequest: Sendable, Equatable {
         case adaptive
     }
 
+    /// What the client sees of the reply's thinking (`thinking.display`).
+    package enum ThinkingDisplay: Sendable, Equatable {
+        /// The thinking text: `summarized`, or no `display` (the models behind the proxy show theirs).
+        case shown
+        /// Thinking blocks with empty text and a signature: `omitted`, and `updates` too (the
+        /// progress notes it shows are Claude's; other models write only their reasoning). With
+        /// `estimates`, a stream's thinking deltas carry estimated token counts instead of text
+        /// (beta `thinking-token-count-2026-05-13`, which Claude Code's spinner reads).
+        case omitted(estimates: Bool)
+
+        /// The beta under which the client takes estimates.
+        package static let estimatesBeta = "thinking-token-count-2026-05-13"
+    }
+
     package var model: String
     package var maxTokens: Int
     package var messages: [Message] {
@@ -82,6 +96,7 @@ package struct MessagesRequest: Sendable, Equatable {
     package var topK: Int?
     package var stopSequences: [String]
     package var thinking: Thinking
+    package var thinkingDisplay: ThinkingDisplay
     /// `output_config.effort`: low, medium, high or max.
     package var effort: String?
     /// The JSON schema the reply's text must follow (`output_config.format`, or the older
@@ -96,7 +111,7 @@ package struct MessagesRequest: Sendable, Equatable {
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],
-        thinking: Thinking = .disabled, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil,
+        thinking: Thinking = .disabled, thinkingDisplay: ThinkingDisplay = .shown, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil,
         cacheBreakpoint: CacheBreakpoint? = nil
     ) {
         self.model = model
@@ -113,6 +128,7 @@ package struct MessagesRequest: Sendable, Equatable {
         self.topK = topK
         self.stopSequences = stopSequences
         self.thinking = thinking
+        self.thinkingDisplay = thinkingDisplay
         self.effort = effort
         self.outputSchema = outputSchema
         self.userID = userID

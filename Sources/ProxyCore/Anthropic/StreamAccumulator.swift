@@ -68,6 +68,7 @@ package struct StreamAccumulator: Sendable {
             case (.text(let text), .text(let more)): open = .text(text + more)
             case (.thinking(let text, let signature), .thinking(let more)): open = .thinking(text + more, signature: signature)
             case (.thinking(let text, let signature), .signature(let more)): open = .thinking(text, signature: signature + more)
+            case (.thinking, .thinkingEstimate): break
             case (.toolUse(let id, let name, let json), .inputJSON(let more)): open = .toolUse(id: id, name: name, json: json + more)
             case (.serverToolUse(let id, let name, let json), .inputJSON(let more)): open = .serverToolUse(id: id, name: name, json: json + more)
             case (.citedText(let text, let citations), .text(let more)): open = .citedText(text + more, citations: citations)

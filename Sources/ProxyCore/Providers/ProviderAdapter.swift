@@ -41,18 +41,26 @@ package protocol ProviderAdapter: Sendable {
     /// The request's stop sequences that the upstream is not sent, because it takes none, or not
     /// so many, or not for this model: the proxy ends the reply at them itself.
     var stopSequencesLeftToTheProxy: [String] { get }
+    /// The signature that carries a thinking block's text through a client that asked for thinking
+    /// omitted, for an upstream that needs its reasoning back next turn; nil for the others.
+    var omittedThinkingSignature: (@Sendable (String) -> String)? { get }
 }
 
 extension ProviderAdapter {
     /// The stream translator a stream runs through: the provider's, ending the reply at a stop
-    /// sequence the upstream was not sent.
-    package func makeStreamTranslatorStoppingAtSequences() -> StopSequenceStreamTranslator<StreamTranslator> {
-        StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy)
+    /// sequence the upstream was not sent, with its thinking shown as `display` says.
+    package func makeClientStreamTranslator(
+        thinkingDisplay display: MessagesRequest.ThinkingDisplay
+    ) -> ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>> {
+        ThinkingDisplayStreamTranslator(
+            StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy), display: display,
+            signatureForText: omittedThinkingSignature)
     }
 
-    /// `reply` translated, and ended at a stop sequence the upstream was not sent.
-    package func translateReplyStoppingAtSequences(_ reply: JSONValue) throws(AnthropicError) -> AnthropicMessage {
-        try translateReply(reply).endingAtStopSequence(stopSequencesLeftToTheProxy)
+    /// `reply` translated, ended at a stop sequence the upstream was not sent, and with its
+    /// thinking shown as `display` says.
+    package func translateClientReply(_ reply: JSONValue, thinkingDisplay display: MessagesRequest.ThinkingDisplay) throws(AnthropicError) -> AnthropicMessage {
+        try translateReply(reply).endingAtStopSequence(stopSequencesLeftToTheProxy).showingThinking(display, signatureForText: omittedThinkingSignature)
     }
 
     /// The translated request, encoded.
@@ -95,4 +103,5 @@ extension ProviderAdapter {
     package func explicitCachePrefix(reusing strings: JSONStringEscapes?) throws(AnthropicError) -> ExplicitCachePrefix? { nil }
     package func servedFromCache(created: Bool) -> Self { self }
     package var stopSequencesLeftToTheProxy: [String] { [] }
+    package var omittedThinkingSignature: (@Sendable (String) -> String)? { nil }
 }

@@ -9,6 +9,15 @@ package enum StreamStep: Sendable, Equatable {
     /// Write these; the reply is over, and ended as `StreamEnding` says.
     case end([AnthropicStreamEvent], StreamEnding)
 
+    /// This step with its events changed by `transform`, which sees them all, in order.
+    package func mappingEvents(_ transform: ([AnthropicStreamEvent]) -> [AnthropicStreamEvent]) -> StreamStep {
+        switch self {
+        case .emit(let own): .emit(transform(own))
+        case .emitAndResend(let own): .emitAndResend(transform(own))
+        case .end(let own, let ending): .end(transform(own), ending)
+        }
+    }
+
     /// This step with `events` written before its own.
     package func prepending(_ events: [AnthropicStreamEvent]) -> StreamStep {
         guard !events.isEmpty else { return self }

@@ -16,8 +16,7 @@ package enum ThreadDirective: Sendable, Equatable {
         guard case .object(let object) = thread else {
             throw FieldReader.problem("thread", "must be an object, {\"type\": \"create\"} or {\"type\": \"continue\", \"previous_message_id\": ...}, not \(thread.typeName)")
         }
-        let named = betas.flatMap { $0.split(separator: ",") }.map { String($0.filter { !$0.isWhitespace }) }
-        guard named.contains(Self.beta) else {
+        guard AnthropicBetas(headerValues: betas).contains(Self.beta) else {
             throw FieldReader.problem("thread", "message threads are a beta: add '\(Self.beta)' to the anthropic-beta header (the SDKs' thread() and tool runner do this by themselves)")
         }
         switch object["type"]?.stringValue {

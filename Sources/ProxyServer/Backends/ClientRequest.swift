@@ -72,7 +72,10 @@ final class ClientRequest: Sendable {
     /// The decoded request, or the error that says what is wrong with it.
     func messages() throws(AnthropicError) -> MessagesRequest {
         if let messages = decoded.withLock({ $0 }) { return messages }
-        let messages = try MessagesRequest(json: json, countingTokens: countingTokens, derivedFromMessages: derivedFromMessages)
+        var messages = try MessagesRequest(json: json, countingTokens: countingTokens, derivedFromMessages: derivedFromMessages)
+        if case .omitted = messages.thinkingDisplay, AnthropicBetas(headerValues: headers[values: .anthropicBeta]).contains(MessagesRequest.ThinkingDisplay.estimatesBeta) {
+            messages.thinkingDisplay = .omitted(estimates: true)
+        }
         decoded.withLock { $0 = messages }
         return messages
     }

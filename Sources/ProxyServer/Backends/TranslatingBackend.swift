@@ -43,7 +43,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                 }
             }
             return TranslatedStream.outcome(
-                response, translator: adapter.makeStreamTranslatorStoppingAtSequences(), target: target, services: services,
+                response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay), target: target, services: services,
                 withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
         }
         var reply = try await services.replyJSON(response, target: target)
@@ -53,7 +53,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             askedAgain = true
         }
         do {
-            let message = try adapter.translateReplyStoppingAtSequences(reply)
+            let message = try adapter.translateClientReply(reply, thinkingDisplay: messages.thinkingDisplay)
             return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
         } catch {
             // Asked once more already, the same request would only fail the same way again.

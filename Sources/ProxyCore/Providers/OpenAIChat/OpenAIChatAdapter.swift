@@ -41,6 +41,10 @@ package struct OpenAIChatAdapter: ProviderAdapter {
 
     package func makeStreamTranslator() -> OpenAIChatStreamTranslator { OpenAIChatStreamTranslator(context: context) }
 
+    package var omittedThinkingSignature: (@Sendable (String) -> String)? {
+        options.replaysReasoning ? OpenAIChatReasoningSignature.signature(carrying:) : nil
+    }
+
     package var stopSequencesLeftToTheProxy: [String] {
         OpenAIChatRequestTranslator.sendsStopSequences(of: request, profile: profile, options: options) ? [] : request.stopSequences
     }

@@ -133,15 +133,20 @@ package struct OpenAIChatRequestTranslator: Sendable {
 
     /// Text joins into `content`; tool_use blocks become `tool_calls`. Thinking is not sent
     /// (Chat Completions has no field for it) unless the server wants its own reasoning back in
-    /// `reasoningField`: then thinking this adapter returned (with no signature) goes there.
+    /// `reasoningField`: then thinking this adapter returned goes there, from the block's text
+    /// (a block with no signature) or its signature (thinking the client had omitted).
     private static func assistantMessage(_ blocks: [ContentBlock], reasoningField: String?) -> JSONValue? {
         var texts: [String] = []
         var toolCalls: [JSONValue] = []
         var reasoning: [String] = []
         for block in blocks {
             switch block {
-            case .thinking(let thinking, let signature) where reasoningField != nil && signature.isEmpty && !thinking.isEmpty:
-                reasoning.append(thinking)
+            case .thinking(let thinking, let signature) where reasoningField != nil:
+                if signature.isEmpty, !thinking.isEmpty {
+                    reasoning.append(thinking)
+                } else if let carried = OpenAIChatReasoningSignature.reasoning(in: signature) {
+                    reasoning.append(carried)
+                }
             case .text(let text) where !text.isEmpty:
                 texts.append(text)
             case .toolUse(let id, let name, let input):
