@@ -37,17 +37,15 @@ import Testing
     }
 
     /// A DeepSeek thinking model's turn that called a tool, as the client sends it back.
-    private static let deepSeekTurn: JSONValue = [
-        ["role": "user", "content": "What is in the directory?"],
+    private static let deepSeekTurn = deepSeekTurn(thinking: ["type": "thinking", "thinking": "I should list it.", "signature": ""])
+
+    private static func deepSeekTurn(thinking: JSONValue) -> JSONValue {
         [
-            "role": "assistant",
-            "content": [
-                ["type": "thinking", "thinking": "I should list it.", "signature": ""],
-                ["type": "tool_use", "id": "call_1", "name": "Bash", "input": ["command": "ls"]],
-            ],
-        ],
-        ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "a.txt"]]],
-    ]
+            ["role": "user", "content": "What is in the directory?"],
+            ["role": "assistant", "content": [thinking, ["type": "tool_use", "id": "call_1", "name": "Bash", "input": ["command": "ls"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "a.txt"]]],
+        ]
+    }
 
     @Test func deepSeekGetsItsReasoningContentBackOnTheTurnThatCalledTools() throws {
         let messages = try translate(["messages": Self.deepSeekTurn], preset: "deepseek")["messages"]
@@ -58,6 +56,13 @@ import Testing
                 "reasoning_content": "I should list it.",
             ])
         #expect(try translate(["messages": Self.deepSeekTurn], preset: nil)["messages"]?[1]?["reasoning_content"] == nil)
+    }
+
+    /// The turn of a client that had the thinking text omitted: the reasoning came in the signature.
+    @Test func deepSeekGetsReasoningCarriedInTheSignatureBack() throws {
+        let turn = Self.deepSeekTurn(thinking: ["type": "thinking", "thinking": "", "signature": "openai-chat-reasoning:I should list it."])
+        #expect(try translate(["messages": turn], preset: "deepseek")["messages"]?[1]?["reasoning_content"] == "I should list it.")
+        #expect(try translate(["messages": turn], preset: nil)["messages"]?[1]?["reasoning_content"] == nil)
     }
 
     @Test func onlyThinkingThisAdapterReturnedIsReplayed() throws {

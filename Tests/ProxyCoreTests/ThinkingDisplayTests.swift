@@ -3,16 +3,17 @@ import Testing
 
 /// `thinking.display: "omitted"` (Claude Code sends it, with the beta that asks for estimated
 /// thinking tokens): thinking blocks reach the client without their text, as from Anthropic, on
-/// every translated backend; reasoning the upstream needs back travels in the signature.
+/// every translated backend; reasoning the upstream needs back travels in the signature (read back
+/// in OpenAIChatOptionsTests).
 @Suite struct ThinkingDisplayTests {
     private static let configuration = try! ProxyConfiguration(environment: ["OPENAI_API_KEY": "sk", "DEEPSEEK_API_KEY": "ds", "GEMINI_API_KEY": "g"])
     private static let router = ModelRouter(configuration: configuration)
     private static let catalog = ModelCatalog(configuration: configuration)
 
-    private func request(display: JSONValue? = nil, messages: JSONValue = [["role": "user", "content": "Hi"]]) throws -> MessagesRequest {
+    private func request(display: JSONValue? = nil) throws -> MessagesRequest {
         var thinking: JSONObject = ["type": "adaptive"]
         if let display { thinking["display"] = display }
-        return try MessagesRequest(json: ["model": "claude-opus-4-5", "max_tokens": 1_024, "thinking": .object(thinking), "messages": messages])
+        return try MessagesRequest(json: ["model": "claude-opus-4-5", "max_tokens": 1_024, "thinking": .object(thinking), "messages": [["role": "user", "content": "Hi"]]])
     }
 
     private func chatAdapter(_ model: String, _ request: MessagesRequest) throws -> OpenAIChatAdapter {
@@ -97,26 +98,6 @@ import Testing
         #expect(omitted.content == [.thinking("", signature: ""), .text("42.")])
         let carried = try chatAdapter("deepseek/deepseek-reasoner", request()).translateClientReply(reply, thinkingDisplay: .omitted(estimates: false))
         #expect(carried.content == [.thinking("", signature: "openai-chat-reasoning:" + Self.reasoning), .text("42.")])
-    }
-
-    /// The next turn, as the client sends it back: DeepSeek gets its reasoning back from the signature.
-    @Test func reasoningCarriedInTheSignatureGoesBackToDeepSeek() throws {
-        let messages: JSONValue = [
-            ["role": "user", "content": "List it."],
-            [
-                "role": "assistant",
-                "content": [
-                    ["type": "thinking", "thinking": "", "signature": "openai-chat-reasoning:I should list it."],
-                    ["type": "tool_use", "id": "call_1", "name": "Bash", "input": ["command": "ls"]],
-                ],
-            ],
-            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "call_1", "content": "a.txt"]]],
-        ]
-        func assistantTurn(_ model: String) throws -> JSONValue? {
-            try JSONParser.parse(chatAdapter(model, request(display: "omitted", messages: messages)).requestBody())["messages"]?[1]
-        }
-        #expect(try assistantTurn("deepseek/deepseek-reasoner")?["reasoning_content"] == "I should list it.")
-        #expect(try assistantTurn("openai/gpt-4.1")?["reasoning_content"] == nil)
     }
 
     @Test func estimatesGoOnTheWireAsAnthropicWritesThem() throws {
