@@ -10,7 +10,10 @@ import Testing
 func withProxyInServiceGroup(
     configuration: ProxyConfiguration, _ body: (_ proxyURL: String, _ group: ServiceGroup) async throws -> Void
 ) async throws {
-    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    // Kept to say why, should the group not end cleanly: ServiceLifecycle logs (at debug) when it
+    // gives up waiting for a service, and for which.
+    let lines = RecordingLogHandler.Lines()
+    let logger = Logger(label: "test") { _ in RecordingLogHandler(lines: lines, logLevel: .debug) }
     var configuration = configuration
     configuration.port = 0
     let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
@@ -32,9 +35,15 @@ func withProxyInServiceGroup(
         try? await upstreamClient.shutdown()
         throw error
     }
+    let shutdownBegan = ContinuousClock.now
     await group.triggerGracefulShutdown()
     // The client is shut down however the group ended: one left to its deinit stops the test process.
     let ended = await running.result
     try await upstreamClient.shutdown()
-    try ended.get()
+    do {
+        try ended.get()
+    } catch {
+        Issue.record("The service group ended \(ContinuousClock.now - shutdownBegan) after the body with \(error); its log:\n\(lines.all.joined(separator: "\n"))")
+        throw error
+    }
 }
