@@ -65,7 +65,7 @@ package struct ThinkingDisplayStreamTranslator<Provider: UpstreamStreamTranslato
                 open!.bytes += text.utf8.count
                 if signatureForText != nil { open!.text += text }
                 guard estimates else { continue }
-                let tokens = (open!.bytes + 3) / 4 / Self.estimateQuantum * Self.estimateQuantum
+                let tokens = TokenEstimator.proseTokens(bytes: open!.bytes) / Self.estimateQuantum * Self.estimateQuantum
                 if tokens > open!.reportedTokens {
                     shown.append(.contentBlockDelta(index: index, delta: .thinkingEstimate(tokens - open!.reportedTokens)))
                     open!.reportedTokens = tokens

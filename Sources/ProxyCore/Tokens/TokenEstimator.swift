@@ -43,7 +43,12 @@ package enum TokenEstimator {
     }
 
     private static func prose(_ text: String) -> Int {
-        (text.utf8.count + 3) / 4
+        proseTokens(bytes: text.utf8.count)
+    }
+
+    /// The tokens of `bytes` of UTF-8 prose, by the rule above (for text counted as it streams).
+    package static func proseTokens(bytes: Int) -> Int {
+        (bytes + 3) / 4
     }
 
     private static func json(_ value: JSONValue) -> Int {
