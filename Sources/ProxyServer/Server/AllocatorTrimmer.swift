@@ -7,12 +7,13 @@ import ServiceLifecycle
 struct AllocatorTrimmer: Service {
     var interval = Duration.seconds(1)
 
-    /// Looks until shutdown begins, which ends the wait at once.
+    /// Looks until shutdown begins, which ends the wait at once, and then trims no more: a trim
+    /// of a large heap takes a while, and the process is about to give it all back anyway.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                if BulkWorkExecutor.trimSchedule.withLock({ $0.trimsNow(at: .now) }) { Self.trim() }
+                if !Task.isCancelled, BulkWorkExecutor.trimSchedule.withLock({ $0.trimsNow(at: .now) }) { Self.trim() }
             }
         }
     }
