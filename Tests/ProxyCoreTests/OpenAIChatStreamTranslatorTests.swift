@@ -206,7 +206,7 @@ import Testing
         let events = translate(
             tokens.map { ChatCompletion.chunk(["content": .string($0)]) } + [ChatCompletion.chunk([:], finishReason: "length"), ChatCompletion.done],
             context: .forTesting(estimatedInputTokens: 18))
-        guard case .messageDelta(_, _, let usage)? = events.dropLast().last else {
+        guard case .messageDelta(_, _, let usage, _)? = events.dropLast().last else {
             Issue.record("no message_delta: \(events)")
             return
         }

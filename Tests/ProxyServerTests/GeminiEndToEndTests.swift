@@ -91,7 +91,13 @@ import Testing
             }
             #expect(starts == ["Bash"])
             #expect(events.contains(.contentBlockDelta(index: 1, delta: .inputJSON(#"{"command":"ls -la","description":"List files"}"#))))
-            #expect(events.suffix(2) == [.messageDelta(stopReason: .toolUse, stopSequence: nil, usage: Usage(inputTokens: 100, outputTokens: 20)), .messageStop])
+            // The fixture asks for thinking kept in every turn: nothing cleared, said as Anthropic says it.
+            let nothingCleared = ContextEditReport(appliedEdits: [])
+            #expect(
+                events.suffix(2) == [
+                    .messageDelta(stopReason: .toolUse, stopSequence: nil, usage: Usage(inputTokens: 100, outputTokens: 20), contextManagement: nothingCleared),
+                    .messageStop,
+                ])
         }
     }
 
@@ -427,7 +433,10 @@ import Testing
             body["stream"] = nil
             let counted = try await harness.post("/v1/messages/count_tokens", json: .object(body))
             #expect(counted.status == 200)
-            #expect(try counted.json == ["input_tokens": .int(FakeGeminiUpstream.countedTokens)])
+            // The fixture's context edit (thinking kept in every turn) clears nothing.
+            #expect(
+                try counted.json
+                    == ["input_tokens": .int(FakeGeminiUpstream.countedTokens), "context_management": ["original_input_tokens": .int(FakeGeminiUpstream.countedTokens)]])
             let asked = try #require(harness.gemini.receivedRequests.last)
             #expect(asked.method == "countTokens")
             #expect(asked.body["generateContentRequest"]?["tools"]?[0]?["functionDeclarations"]?.arrayValue?.count == 11, "the deferred tool that was never loaded is left out")

@@ -72,7 +72,13 @@ import Testing
             }
             #expect(fragments.count > 1, "the input streams in several fragments")
             #expect(fragments.joined() == #"{"command":"ls -la","description":"List files"}"#)
-            #expect(events.suffix(2) == [.messageDelta(stopReason: .toolUse, stopSequence: nil, usage: Usage(inputTokens: 100, outputTokens: 20)), .messageStop])
+            // The fixture asks for thinking kept in every turn: nothing cleared, said as Anthropic says it.
+            let nothingCleared = ContextEditReport(appliedEdits: [])
+            #expect(
+                events.suffix(2) == [
+                    .messageDelta(stopReason: .toolUse, stopSequence: nil, usage: Usage(inputTokens: 100, outputTokens: 20), contextManagement: nothingCleared),
+                    .messageStop,
+                ])
         }
     }
 

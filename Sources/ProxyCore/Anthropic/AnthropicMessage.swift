@@ -49,6 +49,8 @@ package struct AnthropicMessage: Sendable, Equatable {
     package var stopReason: StopReason?
     package var stopSequence: String?
     package var usage: Usage
+    /// What context editing did to the request, when it asked for edits (`context_management`).
+    package var contextManagement: ContextEditReport?
 
     package init(id: String, model: String, content: [ContentBlock], stopReason: StopReason?, stopSequence: String? = nil, usage: Usage) {
         self.id = id
@@ -60,7 +62,7 @@ package struct AnthropicMessage: Sendable, Equatable {
     }
 
     package var json: JSONValue {
-        [
+        var object: JSONObject = [
             "id": .string(id),
             "type": "message",
             "role": "assistant",
@@ -70,5 +72,7 @@ package struct AnthropicMessage: Sendable, Equatable {
             "stop_sequence": stopSequence.map { .string($0) } ?? .null,
             "usage": usage.json,
         ]
+        if let contextManagement { object["context_management"] = contextManagement.json }
+        return .object(object)
     }
 }

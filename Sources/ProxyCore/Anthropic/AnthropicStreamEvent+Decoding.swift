@@ -68,7 +68,9 @@ extension AnthropicStreamEvent {
             guard let reason = json["delta"]?["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)) else {
                 throw UndecodableEvent(description: "message_delta without stop_reason: \(sse.data)")
             }
-            self = .messageDelta(stopReason: reason, stopSequence: json["delta"]?["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
+            self = .messageDelta(
+                stopReason: reason, stopSequence: json["delta"]?["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]),
+                contextManagement: try ContextEditReport(json: json["context_management"]))
         case "message_stop":
             self = .messageStop
         case "ping":
@@ -90,6 +92,23 @@ extension Usage {
             cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
             cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0,
             webSearchRequests: json["server_tool_use"]?["web_search_requests"]?.intValue ?? 0)
+    }
+}
+
+extension ContextEditReport {
+    /// Reads `context_management` back from the wire; nil when there is none.
+    package init?(json: JSONValue?) throws {
+        guard let json, !json.isNull else { return nil }
+        guard let edits = json["applied_edits"]?.arrayValue else { throw UndecodableEvent(description: "context_management without applied_edits") }
+        self.init(
+            appliedEdits: try edits.map { edit in
+                let tokens = edit["cleared_input_tokens"]?.intValue ?? 0
+                switch edit["type"]?.stringValue {
+                case "clear_tool_uses_20250919"?: return .clearedToolUses(count: edit["cleared_tool_uses"]?.intValue ?? 0, inputTokens: tokens)
+                case "clear_thinking_20251015"?: return .clearedThinking(turns: edit["cleared_thinking_turns"]?.intValue ?? 0, inputTokens: tokens)
+                default: throw UndecodableEvent(description: "unknown applied edit \(JSONWriter.string(edit))")
+                }
+            })
     }
 }
 
@@ -145,5 +164,6 @@ extension AnthropicMessage {
             id: id, model: json["model"]?.stringValue ?? "", content: content,
             stopReason: json["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)),
             stopSequence: json["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
+        contextManagement = try ContextEditReport(json: json["context_management"])
     }
 }

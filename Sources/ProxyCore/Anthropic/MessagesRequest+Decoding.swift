@@ -1,6 +1,7 @@
 extension MessagesRequest {
     /// Validates and types a request body. Every problem is a 400 `invalid_request_error` whose
     /// message starts with the field's path, as Anthropic's own do (`messages.2.content.0.type: ...`).
+    /// `context_management`'s edits are applied: `messages` are what the model is to read.
     /// - Parameters:
     ///   - countingTokens: a `count_tokens` body, which has no `max_tokens`.
     ///   - derivedFromMessages: for each element of `json`'s `messages`, where its decoded message
@@ -77,7 +78,9 @@ extension MessagesRequest {
         outputSchema = format ?? olderFormat
         userID = body.optional("metadata")?["user_id"]?.stringValue
         cacheBreakpoint = CacheBreakpoint(body: json)
+        contextManagement = try ContextManagement(json: body.optional("context_management"))
         self.decodedMessages = decodedMessages
+        if let contextManagement { contextEdits = ContextEditor.apply(contextManagement, to: &self) }
     }
 
     private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {

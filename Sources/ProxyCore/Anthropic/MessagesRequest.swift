@@ -106,13 +106,18 @@ package struct MessagesRequest: Sendable, Equatable {
     package var userID: String?
     /// The client's last `cache_control` breakpoint, nil when it set none.
     package var cacheBreakpoint: CacheBreakpoint?
+    /// `context_management`: edits to the conversation, already applied to `messages` when the
+    /// request was decoded from JSON.
+    package var contextManagement: ContextManagement?
+    /// What those edits did; nil when the request has no `context_management`.
+    package internal(set) var contextEdits: ContextEditReport?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
         toolChoice: ToolChoice? = nil, disableParallelToolUse: Bool = false, stream: Bool = false,
         temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, stopSequences: [String] = [],
         thinking: Thinking = .disabled, thinkingDisplay: ThinkingDisplay = .shown, effort: String? = nil, outputSchema: JSONValue? = nil, userID: String? = nil,
-        cacheBreakpoint: CacheBreakpoint? = nil
+        cacheBreakpoint: CacheBreakpoint? = nil, contextManagement: ContextManagement? = nil
     ) {
         self.model = model
         self.maxTokens = maxTokens
@@ -133,6 +138,7 @@ package struct MessagesRequest: Sendable, Equatable {
         self.outputSchema = outputSchema
         self.userID = userID
         self.cacheBreakpoint = cacheBreakpoint
+        self.contextManagement = contextManagement
     }
 }
 

@@ -48,19 +48,26 @@ package protocol ProviderAdapter: Sendable {
 
 extension ProviderAdapter {
     /// The stream translator a stream runs through: the provider's, ending the reply at a stop
-    /// sequence the upstream was not sent, with its thinking shown as `display` says.
+    /// sequence the upstream was not sent, with its thinking shown as `display` says, and saying
+    /// what context editing did (`contextEdits`, nil when the request asked for none).
     package func makeClientStreamTranslator(
-        thinkingDisplay display: MessagesRequest.ThinkingDisplay
-    ) -> ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>> {
-        ThinkingDisplayStreamTranslator(
+        thinkingDisplay display: MessagesRequest.ThinkingDisplay, contextEdits: ContextEditReport? = nil
+    ) -> ContextEditReportStreamTranslator<ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>>> {
+        let shown = ThinkingDisplayStreamTranslator(
             StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy), display: display,
             signatureForText: omittedThinkingSignature)
+        return ContextEditReportStreamTranslator(shown, report: contextEdits)
     }
 
-    /// `reply` translated, ended at a stop sequence the upstream was not sent, and with its
-    /// thinking shown as `display` says.
-    package func translateClientReply(_ reply: JSONValue, thinkingDisplay display: MessagesRequest.ThinkingDisplay) throws(AnthropicError) -> AnthropicMessage {
-        try translateReply(reply).endingAtStopSequence(stopSequencesLeftToTheProxy).showingThinking(display, signatureForText: omittedThinkingSignature)
+    /// `reply` translated, ended at a stop sequence the upstream was not sent, with its thinking
+    /// shown as `display` says, and saying what context editing did.
+    package func translateClientReply(
+        _ reply: JSONValue, thinkingDisplay display: MessagesRequest.ThinkingDisplay, contextEdits: ContextEditReport? = nil
+    ) throws(AnthropicError) -> AnthropicMessage {
+        var message = try translateReply(reply).endingAtStopSequence(stopSequencesLeftToTheProxy).showingThinking(
+            display, signatureForText: omittedThinkingSignature)
+        message.contextManagement = contextEdits
+        return message
     }
 
     /// The translated request, encoded.

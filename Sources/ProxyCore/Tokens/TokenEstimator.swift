@@ -26,7 +26,8 @@ package enum TokenEstimator {
         message.content.reduce(4) { $0 + estimate($1) }
     }
 
-    private static func estimate(_ block: ContentBlock) -> Int {
+    /// A block's part of the estimate.
+    static func estimate(_ block: ContentBlock) -> Int {
         switch block {
         case .text(let text), .citedText(let text, _): return 4 + prose(text)
         case .serverToolUse(_, let name, let input): return 4 + prose(name) + json(input)

@@ -43,7 +43,8 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                 }
             }
             return TranslatedStream.outcome(
-                response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay), target: target, services: services,
+                response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits),
+                target: target, services: services,
                 withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
         }
         var reply = try await services.replyJSON(response, target: target)
@@ -53,7 +54,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             askedAgain = true
         }
         do {
-            let message = try adapter.translateClientReply(reply, thinkingDisplay: messages.thinkingDisplay)
+            let message = try adapter.translateClientReply(reply, thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits)
             return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
         } catch {
             // Asked once more already, the same request would only fail the same way again.
@@ -66,7 +67,9 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
         let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
         let count = await upstreamCount(adapter, target: target, key: key, services: services) ?? TokenEstimator.estimate(messages)
-        return .response(.json(["input_tokens": .int(count)]), usage: Usage(inputTokens: count))
+        var answer: JSONObject = ["input_tokens": .int(count)]
+        if let edits = messages.contextEdits { answer["context_management"] = edits.countTokensJSON(inputTokens: count) }
+        return .response(.json(.object(answer)), usage: Usage(inputTokens: count))
     }
 
     private func upstreamCount(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async -> Int? {

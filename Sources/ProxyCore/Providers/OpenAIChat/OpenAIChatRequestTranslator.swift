@@ -163,7 +163,9 @@ package struct OpenAIChatRequestTranslator: Sendable {
         // Python server refuses null, and its chat templates read every message's content.
         var message: JSONObject = ["role": "assistant", "content": .string(texts.joined(separator: "\n\n"))]
         if !toolCalls.isEmpty { message["tool_calls"] = .array(toolCalls) }
-        if let reasoningField, !reasoning.isEmpty { message[reasoningField] = .string(reasoning.joined(separator: "\n\n")) }
+        // A server that wants its reasoning back refuses a tool-calling turn without the field, even
+        // where there is none to give (thinking cleared by context editing, or another model's turn).
+        if let reasoningField, !reasoning.isEmpty || !toolCalls.isEmpty { message[reasoningField] = .string(reasoning.joined(separator: "\n\n")) }
         return .object(message)
     }
 
