@@ -54,6 +54,20 @@ import Testing
         }
     }
 
+    /// HEAD, as HTTP asks it: what GET answers, without the body.
+    @Test func headAnswersAsGetWithoutTheBody() async throws {
+        try await ProxyHarness.run { harness in
+            for path in ["/v1/models", "/v1/models/claude-sonnet-4-6", "/health", "/api/hello"] {
+                let head = try await harness.send(.HEAD, path)
+                let get = try await harness.send(.GET, path)
+                #expect(head.status == 200, "\(path)")
+                #expect(head.body.isEmpty, "\(path)")
+                #expect(head.headers["content-type"] == get.headers["content-type"], "\(path)")
+            }
+            #expect(try await harness.send(.HEAD, "/v1/models/gpt-4.1").status == 404)
+        }
+    }
+
     @Test func namesThatRouteNowhereAreLeftOut() async throws {
         try await ProxyHarness.run(environment: ["OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "gpt-4.1-mini", "OPUS_MODEL": ""]) { harness in
             let data = try #require(try await harness.send(.GET, "/v1/models?limit=1000").json["data"]?.arrayValue)

@@ -93,7 +93,8 @@ package enum ProxyServer {
         let dashboard = DashboardEndpoint(shared: shared)
         let keys = ClientKeysEndpoint(shared: shared)
 
-        let router = Router(context: ProxyRequestContext.self)
+        // Every GET answers HEAD too (Claude Code's gateway probe is `HEAD /api/hello`).
+        let router = Router(context: ProxyRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AnthropicErrorMiddleware())
         router.add(middleware: ClientAuthenticationMiddleware(live: live, clientKeys: clientKeys))
         router.post("/v1/messages") { request, context in try await messages.createMessage(request, context: context) }
@@ -114,8 +115,6 @@ package enum ProxyServer {
         router.get(RouterPath(MetricsEndpoint.path)) { request, context in try metricsEndpoint.scrape(request, context: context) }
         router.get("/") { _, _ in Response.json(ProxyIdentity.root) }
         router.get("/health") { _, _ in Response.json(["status": "ok"]) }
-        // Claude Code's gateway probe.
-        router.on("/api/hello", method: .head) { _, _ in Response(status: .ok) }
         router.get("/api/hello") { _, _ in Response.json(["status": "ok"]) }
 
         let configuration = live.configuration
