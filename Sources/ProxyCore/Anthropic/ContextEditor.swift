@@ -18,8 +18,9 @@ struct ContextEditor {
     /// they are (what a later turn reuses), and says which edits changed something.
     static func apply(_ management: ContextManagement, to request: inout MessagesRequest) -> ContextEditReport {
         var editor = ContextEditor(request.messages)
-        var promptTokens = TokenEstimator.estimate(request)
         var applied: [ContextEditReport.AppliedEdit] = []
+        // Counted only for a trigger in input tokens: Claude Code's edit (keep all thinking) needs none.
+        let promptTokens = { [request] in TokenEstimator.estimate(request) - applied.reduce(0) { $0 + $1.clearedInputTokens } }
         for edit in management.edits {
             let outcome: ContextEditReport.AppliedEdit?
             switch edit {
@@ -27,9 +28,7 @@ struct ContextEditor {
             case .clearToolUses(let clearing): outcome = editor.clearToolUses(clearing, promptTokens: promptTokens)
             case .clearThinking(nil), .compact: outcome = nil
             }
-            guard let outcome else { continue }
-            applied.append(outcome)
-            promptTokens -= outcome.clearedInputTokens
+            if let outcome { applied.append(outcome) }
         }
         editor.commit(to: &request)
         return ContextEditReport(appliedEdits: applied)
@@ -51,7 +50,7 @@ struct ContextEditor {
     /// Once the trigger is reached, replaces the results (and, where asked, the inputs) of all
     /// tool uses but the last `keep` with placeholders, oldest first; nothing when that clears
     /// fewer tokens than `clearAtLeast`.
-    private mutating func clearToolUses(_ clearing: ContextManagement.ClearToolUses, promptTokens: Int) -> ContextEditReport.AppliedEdit? {
+    private mutating func clearToolUses(_ clearing: ContextManagement.ClearToolUses, promptTokens: () -> Int) -> ContextEditReport.AppliedEdit? {
         var uses: [(message: Int, block: Int, name: String)] = []
         var results: [String: (message: Int, block: Int)] = [:]
         for (messageIndex, message) in messages.enumerated() {
@@ -64,7 +63,7 @@ struct ContextEditor {
             }
         }
         switch clearing.trigger {
-        case .inputTokens(let limit): guard promptTokens > limit else { return nil }
+        case .inputTokens(let limit): guard promptTokens() > limit else { return nil }
         case .toolUses(let limit): guard uses.count > limit else { return nil }
         }
         var edited = self
