@@ -1,19 +1,26 @@
 import Glibc
+import NIOPosix
 import ProxyCore
 import ServiceLifecycle
 
 /// Gives the allocator's free memory back to the system (`malloc_trim`) when
 /// `BulkWorkExecutor.trimSchedule` says so, looking every `interval`.
+///
+/// A trim of a large heap takes a while and cannot be interrupted, so it runs on NIO's thread
+/// pool and is not waited for: on a thread of Swift's concurrency pool (two, on two cores) it held
+/// one from every task of the server, and the service's shutdown waited for it.
 struct AllocatorTrimmer: Service {
     var interval = Duration.seconds(1)
 
-    /// Looks until shutdown begins, which ends the wait at once, and then trims no more: a trim
-    /// of a large heap takes a while, and the process is about to give it all back anyway.
+    /// Looks until shutdown begins, which ends the wait at once, and then trims no more: the
+    /// process is about to give it all back anyway.
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                if !Task.isCancelled, BulkWorkExecutor.trimSchedule.withLock({ $0.trimsNow(at: .now) }) { Self.trim() }
+                if !Task.isCancelled, BulkWorkExecutor.trimSchedule.withLock({ $0.trimsNow(at: .now) }) {
+                    NIOThreadPool.singleton.submit { _ in Self.trim() }
+                }
             }
         }
     }
