@@ -49,7 +49,7 @@ import Testing
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user"}]}"#, "messages.0.content: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":5}]}"#, "messages.0.content: must be a string or an array of content blocks, not number"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":[{"type":"video"}]}]}"#,
-         "messages.2.content.0.type: 'video' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference)"),
+         "messages.2.content.0.type: 'video' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference, compaction)"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":["text"]}]}"#, "messages.0.content.0: must be an object, not string"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"text":"x"}]}]}"#, "messages.0.content.0.type: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}"#, "messages.0.content.1.text: Field required"),

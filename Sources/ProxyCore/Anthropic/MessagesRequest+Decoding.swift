@@ -17,20 +17,27 @@ extension MessagesRequest {
         // Anthropic's own rule; every upstream would refuse an empty conversation in words of its own.
         guard countingTokens || !elements.isEmpty else { throw FieldReader.problem("messages", "at least one message is required") }
         var decodedMessages: [DecodedMessage]?
+        var compactions: [CompactedHistory.Mark?] = []
         if let derived = derivedFromMessages, derived.count == elements.count {
             let decoded = try elements.enumerated().map { index, element throws(AnthropicError) in
                 if let kept = derived[index].get(DecodedMessage.self) { return kept }
                 var loaded: Set<String> = []
-                let decoded = DecodedMessage(try Self.message(element, path: "messages.\(index)", loadedTools: &loaded), loadedTools: loaded)
+                var compaction: CompactedHistory.Mark?
+                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loaded, compaction: &compaction)
+                let decoded = DecodedMessage(message, loadedTools: loaded, compaction: compaction)
                 derived[index].set(decoded)
                 return decoded
             }
             for message in decoded { loadedTools.formUnion(message.loadedTools) }
             messages = decoded.map(\.message)
             decodedMessages = decoded
+            if decoded.contains(where: { $0.compaction != nil }) { compactions = decoded.map(\.compaction) }
         } else {
             messages = try elements.enumerated().map { index, element throws(AnthropicError) in
-                try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools)
+                var compaction: CompactedHistory.Mark?
+                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools, compaction: &compaction)
+                compactions.append(compaction)
+                return message
             }
         }
         system = try Self.system(body.optional("system"))
@@ -80,16 +87,25 @@ extension MessagesRequest {
         cacheBreakpoint = CacheBreakpoint(body: json)
         contextManagement = try ContextManagement(json: body.optional("context_management"))
         self.decodedMessages = decodedMessages
+        CompactedHistory.apply(compactions, to: &self)
         if let contextManagement { contextEdits = ContextEditor.apply(contextManagement, to: &self) }
     }
 
-    private static func message(_ json: JSONValue, path: String, loadedTools: inout Set<String>) throws(AnthropicError) -> Message {
+    /// - Parameter compaction: set to what the message's compaction blocks came to, when it has some.
+    private static func message(
+        _ json: JSONValue, path: String, loadedTools: inout Set<String>, compaction: inout CompactedHistory.Mark?
+    ) throws(AnthropicError) -> Message {
         let reader = try FieldReader(json, path: path)
         let roleName = try reader.string("role")
         guard let role = Role(rawValue: roleName) else {
             throw FieldReader.problem("\(path).role", "must be 'user', 'assistant' or 'system', not '\(roleName)'")
         }
-        let json = try reader.required("content")
+        var json = try reader.required("content")
+        if let blocks = json.arrayValue, blocks.contains(where: { $0["type"] == "compaction" }) {
+            let read = try CompactedHistory.blocksAfterCompaction(blocks, path: "\(path).content")
+            json = .array(read.blocks)
+            compaction = read.mark
+        }
         let content = try contentBlocks(json, path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
         return Message(role: role, content: joiningCitedAnswer(content, json: json))
     }
@@ -187,7 +203,7 @@ extension MessagesRequest {
             // searched and found as text.
             return .text(serverToolHistoryText(type: type, json))
         default:
-            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference)")
+            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference, compaction)")
         }
     }
 
