@@ -151,7 +151,8 @@ import Testing
         #expect(both.contextEdits?.countTokensJSON(inputTokens: 1_000) == ["original_input_tokens": 1_497])
     }
 
-    @Test func compactionIsAcceptedAndLeavesTheConversationWhole() throws {
+    /// Compaction is a request to the upstream of its own (CompactionPlanTests), not an edit.
+    @Test func compactionLeavesTheDecodedConversationWhole() throws {
         let messages = Self.conversation(uses: 4)
         let request = try Self.request(messages, edits: [["type": "compact_20260112", "trigger": ["type": "input_tokens", "value": 50_000]]])
         #expect(request.messages == (try Self.request(messages, edits: nil)).messages)

@@ -66,6 +66,21 @@ import Testing
         }
     }
 
+    /// Anthropic's own compaction: every iteration is billed, not only the message's top-level counts.
+    @Test func aCompactedReplyIsBilledForBothIterations() async throws {
+        try await ProxyHarness.run { harness in
+            let reply = try await harness.post(
+                "/v1/messages",
+                json: [
+                    "model": "anthropic/claude-sonnet-4-6", "max_tokens": 10, "messages": [["role": "user", "content": "hi"]],
+                    "context_management": ["edits": [["type": "compact_20260112"]]],
+                ])
+            #expect(reply.status == 200)
+            #expect(try reply.json["content"]?[0]?["type"] == "compaction")
+            #expect(try await harness.records.waitFor(1).first?.usage == Usage(inputTokens: 50_007, outputTokens: 203))
+        }
+    }
+
     @Test func streamIsForwardedWithTheModelRestoredInMessageStart() async throws {
         try await ProxyHarness.run { harness in
             let reply = try await harness.post(

@@ -57,3 +57,31 @@ def test_tool_results_are_cleared_and_the_reply_says_so():
 
     counted = client.beta.messages.count_tokens(**{k: v for k, v in request().items() if k != "max_tokens"})
     assert counted.context_management.original_input_tokens == counted.input_tokens + edit.cleared_input_tokens
+
+
+def test_server_side_compaction_round_trips_through_the_sdk():
+    client = anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0)
+    long_session = [
+        {"role": "user", "content": "Read the log."},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_log", "name": "Bash", "input": {"command": "cat app.log"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_log", "content": "log line\n" * 26_667}]},
+        {"role": "user", "content": "Anything odd?"},
+    ]
+    compact = {"edits": [{"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 50_000}}]}
+    script({"text": "The log is routine."}, {"text": "Nothing odd."}, {"text": "Glad to help."})
+    message = client.beta.messages.create(
+        model="claude-sonnet-4-6", max_tokens=1024, tools=[BASH_TOOL], messages=long_session, betas=["compact-2026-01-12"], context_management=compact
+    )
+    assert [block.type for block in message.content] == ["compaction", "text"]
+    assert message.content[0].content == "The log is routine."
+    assert [iteration.type for iteration in message.usage.iterations] == ["compaction", "message"]
+
+    # The SDK's own blocks go back as they came; the proxy starts the prompt at the compaction.
+    follow_up = long_session + [{"role": "assistant", "content": message.content}, {"role": "user", "content": "Thanks."}]
+    reply = client.beta.messages.create(
+        model="claude-sonnet-4-6", max_tokens=1024, tools=[BASH_TOOL], messages=follow_up, betas=["compact-2026-01-12"], context_management=compact
+    )
+    assert reply.content[0].text == "Glad to help."
+    last = upstream_requests()[-1]
+    assert [m["role"] for m in last["messages"]] == ["user", "assistant", "user"]
+    assert last["messages"][0]["content"].endswith("The log is routine.")

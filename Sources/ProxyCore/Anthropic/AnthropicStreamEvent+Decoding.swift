@@ -39,6 +39,7 @@ extension AnthropicStreamEvent {
                     index: try int(json["index"]),
                     block: .webSearchToolResult(toolUseID: block?["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block?["content"])))
             case "thinking"?: self = .contentBlockStart(index: try int(json["index"]), block: .thinking)
+            case "compaction"?: self = .contentBlockStart(index: try int(json["index"]), block: .compaction)
             case "tool_use"?:
                 guard block?["input"] == [:] else { throw UndecodableEvent(description: "tool_use must start with empty input: \(sse.data)") }
                 self = .contentBlockStart(
@@ -50,6 +51,7 @@ extension AnthropicStreamEvent {
             let index = try int(json["index"])
             switch delta?["type"]?.stringValue {
             case "text_delta"?: self = .contentBlockDelta(index: index, delta: .text(delta?["text"]?.stringValue ?? ""))
+            case "compaction_delta"?: self = .contentBlockDelta(index: index, delta: .compaction(delta?["content"]?.stringValue))
             case "thinking_delta"?:
                 let text = delta?["thinking"]?.stringValue ?? ""
                 if text.isEmpty, let tokens = delta?["estimated_tokens"]?.intValue {
@@ -91,7 +93,8 @@ extension Usage {
             inputTokens: json["input_tokens"]?.intValue ?? 0, outputTokens: output,
             cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
             cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0,
-            webSearchRequests: json["server_tool_use"]?["web_search_requests"]?.intValue ?? 0)
+            webSearchRequests: json["server_tool_use"]?["web_search_requests"]?.intValue ?? 0,
+            iterations: UsageIteration.iterations(in: json) ?? [])
     }
 }
 
@@ -155,6 +158,7 @@ extension AnthropicMessage {
             case "web_search_tool_result"?:
                 return .webSearchToolResult(toolUseID: block["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block["content"]))
             case "thinking"?: return .thinking(block["thinking"]?.stringValue ?? "", signature: block["signature"]?.stringValue ?? "")
+            case "compaction"?: return .compaction(block["content"]?.stringValue)
             case "tool_use"?:
                 return .toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", input: block["input"] ?? .null)
             default: throw UndecodableEvent(description: "unknown block \(JSONWriter.string(block))")

@@ -14,6 +14,8 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
         case serverToolUse(id: String, name: String)
         /// A search's results, whole in the block's start.
         case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
+        /// Server-side compaction's summary: starts with `content: null`, then one `compaction_delta`.
+        case compaction
     }
 
     package enum Delta: Sendable, Equatable {
@@ -26,6 +28,8 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
         case signature(String)
         case inputJSON(String)
         case citation(WebSearchCitation)
+        /// The compaction's whole summary (nil: it failed).
+        case compaction(String?)
     }
 
     /// `message` has empty content and no stop reason yet.
@@ -114,6 +118,7 @@ extension AnthropicStreamEvent.BlockStart {
         case .citedText: ["type": "text", "text": "", "citations": []]
         case .serverToolUse(let id, let name): ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": [:]]
         case .webSearchToolResult(let id, let content): ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
+        case .compaction: ["type": "compaction", "content": nil]
         }
     }
 }
@@ -127,6 +132,7 @@ extension AnthropicStreamEvent.Delta {
         case .signature(let signature): ["type": "signature_delta", "signature": .string(signature)]
         case .inputJSON(let fragment): ["type": "input_json_delta", "partial_json": .string(fragment)]
         case .citation(let citation): ["type": "citations_delta", "citation": citation.json]
+        case .compaction(let summary): ["type": "compaction_delta", "content": summary.map { .string($0) } ?? .null]
         }
     }
 }

@@ -26,6 +26,7 @@ struct ContextEditor {
             switch edit {
             case .clearThinking(let keepTurns?): outcome = editor.clearThinking(keepingTurns: keepTurns)
             case .clearToolUses(let clearing): outcome = editor.clearToolUses(clearing, promptTokens: promptTokens)
+            // Compaction is a request of its own to the upstream (`CompactionPlan`).
             case .clearThinking(nil), .compact: outcome = nil
             }
             if let outcome { applied.append(outcome) }

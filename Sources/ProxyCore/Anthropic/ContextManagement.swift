@@ -9,9 +9,29 @@ package struct ContextManagement: Sendable, Equatable {
         /// `clear_thinking_20251015`: thinking blocks are kept in the last `keepTurns` assistant
         /// turns that have them; nil keeps them all (`keep: "all"`).
         case clearThinking(keepTurns: Int?)
-        /// `compact_20260112`: server-side compaction, which only Anthropic runs; the others
-        /// accept it and leave the conversation whole.
-        case compact
+        /// `compact_20260112`: server-side compaction (see `CompactionPlan`).
+        case compact(Compaction)
+    }
+
+    /// Summarises the conversation once the prompt is long, and answers from the summary.
+    package struct Compaction: Sendable, Equatable {
+        /// Compaction starts when the prompt is over this many input tokens.
+        package var trigger: Int
+        /// The reply is the compaction alone (`stop_reason: "compaction"`): the client adds what
+        /// it wants kept and asks again.
+        package var pausesAfterCompaction: Bool
+        /// The summary's prompt, in place of the proxy's own.
+        package var instructions: String?
+
+        /// Anthropic's default trigger, and the lowest it takes.
+        package static let defaultTrigger = 150_000
+        package static let lowestTrigger = 50_000
+
+        package init(trigger: Int = defaultTrigger, pausesAfterCompaction: Bool = false, instructions: String? = nil) {
+            self.trigger = trigger
+            self.pausesAfterCompaction = pausesAfterCompaction
+            self.instructions = instructions
+        }
     }
 
     /// Replaces the results of older tool uses with a placeholder once the conversation is long.
@@ -86,7 +106,7 @@ package struct ContextManagement: Sendable, Equatable {
                 }
                 edits.append(.clearThinking(keepTurns: try Self.keptThinkingTurns(edit.optional("keep"), path: "\(path).keep")))
             case "compact_20260112":
-                edits.append(.compact)
+                edits.append(.compact(try Self.compaction(edit, path: path)))
             default:
                 throw FieldReader.problem(
                     "\(path).type", "must be clear_tool_uses_20250919, clear_thinking_20251015 or compact_20260112, not '\(type)'")
@@ -111,6 +131,23 @@ package struct ContextManagement: Sendable, Equatable {
             throw FieldReader.problem("\(path).clear_tool_inputs", "must be a boolean or a list of tool names, not \(other.typeName)")
         }
         return clearing
+    }
+
+    private static func compaction(_ edit: FieldReader, path: String) throws(AnthropicError) -> Compaction {
+        var compaction = Compaction(pausesAfterCompaction: try edit.optionalBool("pause_after_compaction") ?? false, instructions: try edit.optionalString("instructions"))
+        if let trigger = try amount(edit.optional("trigger"), path: "\(path).trigger", types: ["input_tokens"])?.value {
+            guard trigger >= Compaction.lowestTrigger else {
+                throw FieldReader.problem("\(path).trigger.value", "must be at least \(Compaction.lowestTrigger)")
+            }
+            compaction.trigger = trigger
+        }
+        return compaction
+    }
+
+    /// The compaction edit, if the request has one.
+    package var compaction: Compaction? {
+        for case .compact(let compaction) in edits { return compaction }
+        return nil
     }
 
     /// `{"type": T, "value": N}` with T one of `types` and N not negative.

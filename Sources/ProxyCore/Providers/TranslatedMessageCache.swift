@@ -172,7 +172,7 @@ package final class TranslatedMessageCache: Sendable {
             sample(id, into: &hasher)
             hasher.combine(isError)
             for inner in content { sample(inner, into: &hasher) }
-        case .image, .document, .citedText, .webSearchToolResult:
+        case .image, .document, .citedText, .webSearchToolResult, .compaction:
             hasher.combine(0)
         }
     }

@@ -1,8 +1,8 @@
 /// A stream translator that tells the client what context editing did to its request, as
 /// Anthropic does: in the final `message_delta`'s `context_management`. Every other event is the
 /// wrapped translator's own.
-package struct ContextEditReportStreamTranslator<Wrapped: UpstreamStreamTranslator>: UpstreamStreamTranslator {
-    private var wrapped: Wrapped
+package struct ContextEditReportStreamTranslator<Wrapped: UpstreamStreamTranslator>: WrappingStreamTranslator {
+    package var wrapped: Wrapped
     private let report: ContextEditReport?
 
     /// - Parameter report: nil when the request asked for no edits; its replies say nothing then.
@@ -11,23 +11,7 @@ package struct ContextEditReportStreamTranslator<Wrapped: UpstreamStreamTranslat
         self.report = report
     }
 
-    package mutating func start() -> [AnthropicStreamEvent] {
-        wrapped.start()
-    }
-
-    package mutating func consume(_ event: SSEEvent) -> StreamStep {
-        reporting(wrapped.consume(event))
-    }
-
-    package mutating func finish() -> StreamStep {
-        reporting(wrapped.finish())
-    }
-
-    package mutating func fail(_ error: AnthropicError) -> StreamStep {
-        reporting(wrapped.fail(error))
-    }
-
-    private func reporting(_ step: StreamStep) -> StreamStep {
+    package func adjusted(_ step: StreamStep) -> StreamStep {
         guard let report else { return step }
         return step.mappingEvents { events in
             events.map { event in

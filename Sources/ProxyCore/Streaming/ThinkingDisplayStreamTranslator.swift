@@ -4,7 +4,7 @@
 /// estimated token counts take the text's place, for a progress indicator. Reasoning that the
 /// upstream needs back next turn travels in the block's signature instead (see
 /// `ProviderAdapter.omittedThinkingSignature`).
-package struct ThinkingDisplayStreamTranslator<Provider: UpstreamStreamTranslator>: UpstreamStreamTranslator {
+package struct ThinkingDisplayStreamTranslator<Provider: UpstreamStreamTranslator>: WrappingStreamTranslator {
     /// Estimates go out in whole multiples of this many tokens, as Anthropic's do: a coarse hint,
     /// at most one frame for each.
     static var estimateQuantum: Int { 32 }
@@ -19,7 +19,7 @@ package struct ThinkingDisplayStreamTranslator<Provider: UpstreamStreamTranslato
         var signed = false
     }
 
-    private var provider: Provider
+    package var wrapped: Provider
     private let display: MessagesRequest.ThinkingDisplay
     private let signatureForText: (@Sendable (String) -> String)?
     private var open: OpenBlock?
@@ -27,28 +27,12 @@ package struct ThinkingDisplayStreamTranslator<Provider: UpstreamStreamTranslato
     /// - Parameter signatureForText: the signature that carries an omitted block's text, for a
     ///   block the upstream did not sign; nil when the upstream need not get the text back.
     package init(_ provider: Provider, display: MessagesRequest.ThinkingDisplay, signatureForText: (@Sendable (String) -> String)?) {
-        self.provider = provider
+        wrapped = provider
         self.display = display
         self.signatureForText = signatureForText
     }
 
-    package mutating func start() -> [AnthropicStreamEvent] {
-        provider.start()
-    }
-
-    package mutating func consume(_ event: SSEEvent) -> StreamStep {
-        shown(provider.consume(event))
-    }
-
-    package mutating func finish() -> StreamStep {
-        shown(provider.finish())
-    }
-
-    package mutating func fail(_ error: AnthropicError) -> StreamStep {
-        shown(provider.fail(error))
-    }
-
-    private mutating func shown(_ step: StreamStep) -> StreamStep {
+    package mutating func adjusted(_ step: StreamStep) -> StreamStep {
         guard case .omitted(let estimates) = display else { return step }
         return step.mappingEvents { events in omittingText(events, estimates: estimates) }
     }

@@ -5,18 +5,130 @@ import ProxyCore
 /// Serves requests through any upstream whose protocol an adapter translates: the same steps for
 /// every provider, which it never names.
 struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
+    /// A decoded request, translated, with its upstream body made.
+    private struct Translation: Sendable {
+        let messages: MessagesRequest
+        let adapter: Adapter
+        let first: ExplicitCaches.Prepared
+    }
+
+    /// What a request comes to once decoded: ready to send, or a compaction to run first.
+    private enum Decoded: Sendable {
+        case ready(Translation)
+        case compacting(CompactionPlan)
+    }
+
+    /// A compaction that ran before the reply: its summary and what asking for it took.
+    private struct Compaction: Sendable {
+        let summary: String?
+        let usage: Usage
+    }
+
     func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         // Decoding, translating and writing a large request is bulk work, off the event loop.
-        let (messages, translating, first) = try await BulkWorkExecutor.run(forBytes: request.size) { () async throws(UpstreamFailure) in
+        let decoded = try await BulkWorkExecutor.run(forBytes: request.size) { () async throws(UpstreamFailure) -> Decoded in
             let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
-            let translating = Adapter(request: messages, target: target, catalog: services.catalog)
-            return (messages, translating, try await Self.prepare(translating, target: target, key: key, services: services))
+            if let plan = CompactionPlan(messages) { return .compacting(plan) }
+            return .ready(try await Self.translate(messages, target: target, key: key, services: services))
         }
-        let url = translating.url(stream: messages.stream)
+        switch decoded {
+        case .ready(let translation):
+            return try await answer(translation, target: target, key: key, services: services)
+        case .compacting(let plan):
+            return try await answer(compacting: plan, size: request.size, target: target, key: key, services: services)
+        }
+    }
+
+    /// Asks the upstream for the conversation's summary, then answers from it (see `CompactionPlan`).
+    private func answer(
+        compacting plan: CompactionPlan, size: Int, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> ExchangeOutcome {
+        let summarising = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
+            try await Self.translate(plan.summaryRequest, target: target, key: key, services: services)
+        }
+        let summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
+        if plan.pausesAfterCompaction {
+            var paused = CompactionPlan.pausedReply(summarising: summaryReply)
+            paused.contextManagement = plan.contextEdits
+            guard plan.streams else {
+                return .response(.json(paused.json, headers: [.upstreamModel: target.qualifiedModel]), usage: paused.usage)
+            }
+            let events = CompactionPlan.pausedEvents(paused)
+            let usage = paused.usage
+            return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
+                try sink.write(events)
+                return .completed(usage)
+            }
+        }
+        let compaction = Compaction(summary: CompactionPlan.summary(in: summaryReply), usage: summaryReply.usage)
+        let compacted = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
+            try await Self.translate(plan.compacted(summary: compaction.summary), target: target, key: key, services: services)
+        }
+        return try await answer(compacted, after: compaction, target: target, key: key, services: services)
+    }
+
+    /// Sends a translated request and answers with its reply, streamed or whole.
+    private func answer(
+        _ translation: Translation, after compaction: Compaction? = nil, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> ExchangeOutcome {
+        let messages = translation.messages
+        guard messages.stream else {
+            var message = try await wholeReply(translation, target: target, key: key, services: services)
+            if let compaction { message = CompactionPlan.reply(message, afterCompaction: compaction.summary, usage: compaction.usage) }
+            return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
+        }
+        let (response, adapter, send) = try await sent(translation, target: target, key: key, services: services)
+        let providerName = target.provider.displayName
+        var resend = TranslatedStream.noResend
+        if Adapter.streamsMayAskForAnotherStream {
+            resend = { () async throws(AnthropicError) -> HTTPClientResponse in
+                do throws(UpstreamFailure) {
+                    return try await send()
+                } catch {
+                    throw error.clientError
+                }
+            }
+        }
+        let withoutEvents: TranslatedStream.WithoutEvents = { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }
+        let translator = adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits)
+        guard let compaction else {
+            return TranslatedStream.outcome(response, translator: translator, target: target, services: services, withoutEvents: withoutEvents, resend: resend)
+        }
+        return TranslatedStream.outcome(
+            response, translator: CompactionStreamTranslator(translator, summary: compaction.summary, compactionUsage: compaction.usage), target: target,
+            services: services, withoutEvents: withoutEvents, resend: resend)
+    }
+
+    /// The reply to a request that is not streamed, translated.
+    private func wholeReply(_ translation: Translation, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> AnthropicMessage {
+        let (response, adapter, send) = try await sent(translation, target: target, key: key, services: services)
+        var reply = try await services.replyJSON(response, target: target)
+        var askedAgain = false
+        if adapter.wantsAnotherAttempt(after: reply) {
+            reply = try await services.replyJSON(try await send(), target: target)
+            askedAgain = true
+        }
+        do {
+            let messages = translation.messages
+            return try adapter.translateClientReply(reply, thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits)
+        } catch {
+            // Asked once more already, the same request would only fail the same way again.
+            throw UpstreamFailure(.unusableReply, shouldRetry: askedAgain ? false : nil, clientError: error)
+        }
+    }
+
+    /// Sends the translated request: the upstream's response, the adapter that reads it (one that
+    /// knows the explicit cache it was served from), and how to send the same body again.
+    private func sent(
+        _ translation: Translation, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> (HTTPClientResponse, Adapter, @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse) {
+        let translating = translation.adapter
+        let url = translating.url(stream: translation.messages.stream)
+        let stream = translation.messages.stream
         let sendBody = { @Sendable (body: ByteBuffer) async throws(UpstreamFailure) -> HTTPClientResponse in
-            try await services.sendTranslated(body, to: url, through: translating, key: key, stream: messages.stream, target: target)
+            try await services.sendTranslated(body, to: url, through: translating, key: key, stream: stream, target: target)
         }
-        var prepared = first
+        var prepared = translation.first
         let response: HTTPClientResponse
         do throws(UpstreamFailure) {
             response = try await sendBody(prepared.body)
@@ -29,37 +141,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         }
         let adapter = prepared.cache == nil ? translating : translating.servedFromCache(created: prepared.created)
         let body = prepared.body
-        let send = { @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse in try await sendBody(body) }
-        if messages.stream {
-            let providerName = target.provider.displayName
-            var resend = TranslatedStream.noResend
-            if Adapter.streamsMayAskForAnotherStream {
-                resend = { () async throws(AnthropicError) -> HTTPClientResponse in
-                    do throws(UpstreamFailure) {
-                        return try await send()
-                    } catch {
-                        throw error.clientError
-                    }
-                }
-            }
-            return TranslatedStream.outcome(
-                response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits),
-                target: target, services: services,
-                withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
-        }
-        var reply = try await services.replyJSON(response, target: target)
-        var askedAgain = false
-        if adapter.wantsAnotherAttempt(after: reply) {
-            reply = try await services.replyJSON(try await send(), target: target)
-            askedAgain = true
-        }
-        do {
-            let message = try adapter.translateClientReply(reply, thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits)
-            return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
-        } catch {
-            // Asked once more already, the same request would only fail the same way again.
-            throw UpstreamFailure(.unusableReply, shouldRetry: askedAgain ? false : nil, clientError: error)
-        }
+        return (response, adapter, { @Sendable () async throws(UpstreamFailure) -> HTTPClientResponse in try await sendBody(body) })
     }
 
     /// The upstream's own count when its protocol has one and it answers; else the local estimate.
@@ -81,6 +163,12 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.clientError.message))); answering with the local estimate")
             return nil
         }
+    }
+
+    /// `messages` translated, with the body to send made.
+    private static func translate(_ messages: MessagesRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> Translation {
+        let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
+        return Translation(messages: messages, adapter: adapter, first: try await prepare(adapter, target: target, key: key, services: services))
     }
 
     /// The translated body, served from an explicit prompt cache of its prefix where the upstream

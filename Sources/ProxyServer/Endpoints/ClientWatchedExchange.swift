@@ -81,7 +81,7 @@ enum ClientWatchedExchange {
                 // record is finished and handed to the observers (the access log's line among them).
                 await Task.yield()
                 record.status = response.status.code
-                record.usage = usage
+                record.usage = usage?.billed
                 if let error { record.fail(with: error, status: response.status.code) }
                 record.bytesOut = response.body.contentLength ?? 0
             case .stream(let status, var headers, let produce):
@@ -96,9 +96,9 @@ enum ClientWatchedExchange {
                     let ending = try await produce(sink)
                     switch ending {
                     case .completed(let usage):
-                        record.usage = usage
+                        record.usage = usage.billed
                     case .failed(let error, let usage):
-                        record.usage = usage
+                        record.usage = usage?.billed
                         record.fail(with: error, status: status.code)
                     }
                     // The exchange is cancelled when its client leaves, whichever way the stream noticed.

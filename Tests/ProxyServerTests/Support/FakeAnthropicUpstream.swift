@@ -70,7 +70,16 @@ final class FakeAnthropicUpstream: Sendable {
 
     private func answer(_ request: Request) async throws -> Response {
         let body = try await record(request)
+        let compacts = body["context_management"]?["edits"]?.arrayValue?.contains { $0["type"] == "compact_20260112" } == true
+        if compacts, body["stream"]?.boolValue != true { return Self.compactedMessage(model: body["model"]?.stringValue ?? "") }
         return Self.message(model: body["model"]?.stringValue ?? "", stream: body["stream"]?.boolValue == true)
+    }
+
+    /// A reply written after a server-side compaction, as Anthropic bills it: the top-level usage
+    /// is the message's, `iterations` holds the compaction's too.
+    private static func compactedMessage(model: String) -> Response {
+        let reply = #"{"id":"msg_up_compacted","type":"message","role":"assistant","model":"\#(model)","content":[{"type":"compaction","content":"Summary.","signature":"sig"},{"type":"text","text":"Hi from \#(model)"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":7,"output_tokens":3,"iterations":[{"type":"compaction","input_tokens":50000,"output_tokens":200},{"type":"message","input_tokens":7,"output_tokens":3}]}}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
     }
 
     /// Claude on Vertex AI, as strict as Vertex: an access token it issued, `anthropic_version`

@@ -46,6 +46,7 @@ package struct AnthropicStreamUsageScanner: Sendable {
             inputTokens: json?["input_tokens"]?.intValue ?? base.inputTokens, outputTokens: json?["output_tokens"]?.intValue ?? base.outputTokens,
             cacheCreationInputTokens: json?["cache_creation_input_tokens"]?.intValue ?? base.cacheCreationInputTokens,
             cacheReadInputTokens: json?["cache_read_input_tokens"]?.intValue ?? base.cacheReadInputTokens,
-            webSearchRequests: json?["server_tool_use"]?["web_search_requests"]?.intValue ?? base.webSearchRequests)
+            webSearchRequests: json?["server_tool_use"]?["web_search_requests"]?.intValue ?? base.webSearchRequests,
+            iterations: UsageIteration.iterations(in: json) ?? base.iterations)
     }
 }

@@ -317,7 +317,7 @@ package struct GeminiRequestTranslator: Sendable {
             return full.isEmpty ? nil : ["text": .string(full)]
         case .image(.url), .document(.url, _):
             throw .invalidRequest("\(path).source: Gemini cannot fetch images or documents by URL; send them as base64")
-        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult:
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult, .compaction:
             throw block.misplacedInUserContent(at: path)
         }
     }

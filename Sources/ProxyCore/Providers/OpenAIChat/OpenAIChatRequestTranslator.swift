@@ -225,7 +225,7 @@ package struct OpenAIChatRequestTranslator: Sendable {
             throw .invalidRequest("\(path).source: OpenAI-compatible upstreams cannot fetch documents by URL; send the PDF as base64")
         case .document(.base64(let mediaType, _), _):
             throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to OpenAI-compatible upstreams; only application/pdf")
-        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult:
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult, .compaction:
             throw block.misplacedInUserContent(at: path)
         }
     }

@@ -203,7 +203,7 @@ package struct OpenAIResponsesRequestTranslator: Sendable {
             return inputText(ContentBlock.documentText(text, title: title))
         case .document(.base64(let mediaType, _), _):
             throw .invalidRequest("\(path).source.media_type: '\(mediaType)' documents cannot be sent to the OpenAI Responses API; only application/pdf")
-        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult:
+        case .image(.text), .toolUse, .toolResult, .thinking, .redactedThinking, .citedText, .serverToolUse, .webSearchToolResult, .compaction:
             throw block.misplacedInUserContent(at: path)
         }
     }

@@ -1,0 +1,130 @@
+/// Server-side compaction (`compact_20260112`) on the backends that translate, run as Anthropic
+/// runs it: once the prompt is over the trigger, the upstream model is first asked for a summary
+/// of the whole conversation (`summaryRequest`), then the reply is written from that summary and
+/// the turn being answered (`compacted(summary:)`). The reply opens with the summary in a
+/// `compaction` block, which the client keeps in its history; `CompactedHistory` reads it back in
+/// place of everything before it. With `pause_after_compaction`, the compaction is the whole reply.
+package struct CompactionPlan: Sendable {
+    /// The request that asks the upstream for the summary: the conversation, then the instructions.
+    package let summaryRequest: MessagesRequest
+    package let pausesAfterCompaction: Bool
+    private let request: MessagesRequest
+    /// Where the turn being answered starts; the reply is written from it and the summary.
+    private let turnStart: Int
+
+    /// The proxy's summary prompt, for a compaction without `instructions`.
+    package static let defaultInstructions = """
+        Write a summary of the conversation so far, to stand in for it from now on: whoever reads \
+        only the summary must be able to carry on the work. Keep the user's requests and \
+        constraints, what was done and found (files, commands, results, decisions, errors and \
+        their fixes), what is in progress, and what comes next. Be complete but concise, and \
+        write only the summary.
+        """
+
+    /// The summary's length limit.
+    static let summaryMaxTokens = 8_192
+
+    /// The plan for `request`; nil when it asks for no compaction, its prompt is not over the
+    /// trigger (by the proxy's estimate), or nothing comes before the turn being answered.
+    package init?(_ request: MessagesRequest) {
+        guard let compaction = request.contextManagement?.compaction, let turnStart = Self.turnStart(request.messages), turnStart > 0,
+            TokenEstimator.estimate(request) > compaction.trigger
+        else { return nil }
+        self.request = request
+        self.turnStart = turnStart
+        pausesAfterCompaction = compaction.pausesAfterCompaction
+        var summarising = request
+        let instructions = MessagesRequest.Message(role: .user, content: [.text(compaction.instructions ?? Self.defaultInstructions)])
+        let decoded = request.decodedMessages
+        summarising.messages.append(instructions)
+        if let decoded { summarising.decodedMessages = decoded + [DecodedMessage(instructions, loadedTools: [])] }
+        summarising.maxTokens = Self.summaryMaxTokens
+        summarising.stream = false
+        summarising.toolChoice = MessagesRequest.ToolChoice.none
+        summarising.serverTools = []
+        summarising.stopSequences = []
+        summarising.outputSchema = nil
+        summarising.thinking = .disabled
+        summarising.thinkingDisplay = .shown
+        summarising.contextManagement = nil
+        summarising.contextEdits = nil
+        summaryRequest = summarising
+    }
+
+    /// Whether the client asked for the reply streamed.
+    package var streams: Bool { request.stream }
+
+    /// What context editing did to the request, which its reply reports.
+    package var contextEdits: ContextEditReport? { request.contextEdits }
+
+    /// The turn being answered: the last user message, with the tool calls it answers (a tool
+    /// result must follow its call).
+    private static func turnStart(_ messages: [MessagesRequest.Message]) -> Int? {
+        guard let last = messages.lastIndex(where: { $0.role == .user }) else { return nil }
+        let answersToolCalls = messages[last].content.contains { if case .toolResult = $0 { true } else { false } }
+        return answersToolCalls && last > 0 && messages[last - 1].role == .assistant ? last - 1 : last
+    }
+
+    /// The summary the upstream wrote: its reply's text, nil when it wrote none (the compaction
+    /// failed, and the conversation goes on whole).
+    package static func summary(in reply: AnthropicMessage) -> String? {
+        let text = reply.content.compactMap { block -> String? in
+            switch block {
+            case .text(let text), .citedText(let text, _): text
+            default: nil
+            }
+        }.joined(separator: "\n\n").trimmingWhitespace()
+        return text.isEmpty ? nil : text
+    }
+
+    /// The request the reply is written from: the summary in place of what it summarises, or the
+    /// whole conversation when there is none; no compaction asked of it again.
+    package func compacted(summary: String?) -> MessagesRequest {
+        var compacted = request
+        compacted.contextManagement?.edits.removeAll { if case .compact = $0 { true } else { false } }
+        guard let summary else { return compacted }
+        let summaryTurn = CompactedHistory.summaryTurn(summary)
+        let decoded = request.decodedMessages
+        compacted.messages = [summaryTurn] + request.messages[turnStart...]
+        if let decoded { compacted.decodedMessages = [DecodedMessage(summaryTurn, loadedTools: [])] + decoded[turnStart...] }
+        return compacted
+    }
+
+    /// The reply with `pause_after_compaction`: the compaction alone, billed as the summary was.
+    package static func pausedReply(summarising reply: AnthropicMessage) -> AnthropicMessage {
+        AnthropicMessage(
+            id: reply.id, model: reply.model, content: [.compaction(summary(in: reply))], stopReason: .compaction,
+            usage: Usage(
+                inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens,
+                cacheCreationInputTokens: reply.usage.cacheCreationInputTokens, cacheReadInputTokens: reply.usage.cacheReadInputTokens,
+                iterations: [UsageIteration("compaction", reply.usage)]))
+    }
+
+    /// The compaction block's events, at index 0: it opens empty and gets its summary whole.
+    static func blockEvents(summary: String?) -> [AnthropicStreamEvent] {
+        [.contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction(summary)), .contentBlockStop(index: 0)]
+    }
+
+    /// The paused reply as a stream's events.
+    package static func pausedEvents(_ reply: AnthropicMessage) -> [AnthropicStreamEvent] {
+        let start = AnthropicMessage(id: reply.id, model: reply.model, content: [], stopReason: nil, usage: Usage(inputTokens: reply.usage.inputTokens))
+        let summary: String? = if case .compaction(let summary)? = reply.content.first { summary } else { nil }
+        return [.messageStart(start), .ping] + blockEvents(summary: summary)
+            + [.messageDelta(stopReason: .compaction, stopSequence: nil, usage: reply.usage, contextManagement: reply.contextManagement), .messageStop]
+    }
+
+    /// `message`'s usage with the compaction's beside it: its own counts, and both iterations.
+    package static func usage(_ message: Usage, afterCompaction compaction: Usage) -> Usage {
+        var usage = message
+        usage.iterations = [UsageIteration("compaction", compaction), UsageIteration("message", message)]
+        return usage
+    }
+
+    /// A whole reply written after a compaction: the compaction's block first.
+    package static func reply(_ message: AnthropicMessage, afterCompaction summary: String?, usage compaction: Usage) -> AnthropicMessage {
+        var reply = message
+        reply.content.insert(.compaction(summary), at: 0)
+        reply.usage = usage(message.usage, afterCompaction: compaction)
+        return reply
+    }
+}

@@ -1,0 +1,154 @@
+import ProxyCore
+import Testing
+
+/// Server-side compaction (`compact_20260112`) on the backends that translate: when it runs, what
+/// the summary request and the compacted request are, and the replies it makes, whole and streamed.
+@Suite struct CompactionPlanTests {
+    private static let configuration = try! ProxyConfiguration(environment: ["OPENAI_API_KEY": "sk"])
+
+    /// A long session: a prompt, a 240,000-byte listing (60,000 estimated tokens) and the answer to
+    /// it, then the turn being answered, `last`.
+    private static func conversation(last: [JSONValue]) -> [JSONValue] {
+        [
+            ["role": "user", "content": "Look at the logs."],
+            ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "Bash", "input": ["command": "cat app.log"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(String(repeating: "log line\n", count: 26_667))]]],
+            ["role": "assistant", "content": "The log is all routine."],
+        ] + last
+    }
+
+    private static let question: [JSONValue] = [["role": "user", "content": "Anything odd at noon?"]]
+
+    private static func request(_ messages: [JSONValue], compact: JSONObject? = [:], stream: Bool = false) throws -> MessagesRequest {
+        var body: JSONObject = [
+            "model": "claude-sonnet-4-6", "max_tokens": 1_024, "stream": .bool(stream), "messages": .array(messages),
+            "tools": [["name": "Bash", "input_schema": ["type": "object"]]],
+        ]
+        if var compact {
+            compact["type"] = "compact_20260112"
+            if compact["trigger"] == nil { compact["trigger"] = ["type": "input_tokens", "value": 50_000] }
+            body["context_management"] = ["edits": [.object(compact)]]
+        }
+        return try MessagesRequest(json: .object(body))
+    }
+
+    private static func summaryTurn(_ summary: String) -> MessagesRequest.Message {
+        MessagesRequest.Message(role: .user, content: [.text("This conversation was compacted; a summary of what came before it:\n\n\(summary)")])
+    }
+
+    @Test func itRunsOnlyOverItsTriggerAndWithSomethingBeforeTheTurn() throws {
+        #expect(CompactionPlan(try Self.request(Self.conversation(last: Self.question))) != nil)
+        #expect(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: nil)) == nil, "no edit")
+        #expect(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["trigger": ["type": "input_tokens", "value": 70_000]])) == nil)
+        #expect(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["trigger": nil])) == nil, "the default trigger is 150,000")
+        let alone: [JSONValue] = [["role": "user", "content": .string(String(repeating: "x", count: 240_000))]]
+        #expect(CompactionPlan(try Self.request(alone)) == nil, "nothing comes before the turn being answered")
+    }
+
+    @Test func aTriggerUnderAnthropicsLowestIsA400() throws {
+        let error = #expect(throws: AnthropicError.self) {
+            try Self.request(Self.question, compact: ["trigger": ["type": "input_tokens", "value": 10_000]])
+        }
+        #expect(error?.message == "context_management.edits.0.trigger.value: must be at least 50000")
+    }
+
+    @Test func theSummaryIsAskedOfTheWholeConversationWithoutTools() throws {
+        let request = try Self.request(Self.conversation(last: Self.question), stream: true)
+        let summarising = try #require(CompactionPlan(request)).summaryRequest
+        #expect(summarising.messages == request.messages + [MessagesRequest.Message(role: .user, content: [.text(CompactionPlan.defaultInstructions)])])
+        #expect(summarising.stream == false)
+        #expect(summarising.toolChoice == MessagesRequest.ToolChoice.none)
+        #expect(summarising.maxTokens == 8_192)
+        #expect(summarising.contextManagement == nil)
+        let instructed = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["instructions": "Keep only the errors."])))
+        #expect(instructed.summaryRequest.messages.last == MessagesRequest.Message(role: .user, content: [.text("Keep only the errors.")]))
+    }
+
+    @Test func theReplyIsWrittenFromTheSummaryAndTheTurnBeingAnswered() throws {
+        let plan = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question))))
+        let compacted = plan.compacted(summary: "Routine logs.")
+        #expect(compacted.messages == [Self.summaryTurn("Routine logs."), MessagesRequest.Message(role: .user, content: [.text("Anything odd at noon?")])])
+        #expect(compacted.contextManagement == ContextManagement(edits: []), "not asked to compact again")
+        #expect(plan.compacted(summary: nil).messages == (try Self.request(Self.conversation(last: Self.question))).messages, "a failed summary leaves it whole")
+
+        // A tool result keeps the call it answers.
+        let toolTurn: [JSONValue] = [
+            ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_2", "name": "Bash", "input": ["command": "date"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_2", "content": "noon"]]],
+        ]
+        let afterTools = try #require(CompactionPlan(try Self.request(Self.conversation(last: toolTurn)))).compacted(summary: "Routine logs.")
+        #expect(afterTools.messages.map(\.role) == [.user, .assistant, .user])
+        #expect(afterTools.messages[1].content == [.toolUse(id: "toolu_2", name: "Bash", input: ["command": "date"])])
+    }
+
+    @Test func repliesCarryTheCompactionFirstAndBothIterations() throws {
+        let summaryUsage = Usage(inputTokens: 60_000, outputTokens: 300)
+        let summaryReply = AnthropicMessage(id: "msg_1", model: "claude-sonnet-4-6", content: [.text("Routine logs.")], stopReason: .endTurn, usage: summaryUsage)
+        #expect(CompactionPlan.summary(in: summaryReply) == "Routine logs.")
+        #expect(CompactionPlan.summary(in: AnthropicMessage(id: "msg_1", model: "m", content: [.text(" \n")], stopReason: .endTurn, usage: summaryUsage)) == nil)
+
+        let paused = CompactionPlan.pausedReply(summarising: summaryReply)
+        #expect(paused.content == [.compaction("Routine logs.")])
+        #expect(paused.stopReason == .compaction)
+        #expect(
+            paused.json["usage"] == [
+                "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                "iterations": [["type": "compaction", "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0]],
+            ])
+        #expect(paused.json["content"] == [["type": "compaction", "content": "Routine logs."]])
+        #expect(paused.usage.billed == summaryUsage)
+
+        let answer = AnthropicMessage(id: "msg_2", model: "claude-sonnet-4-6", content: [.text("Nothing odd.")], stopReason: .endTurn, usage: Usage(inputTokens: 400, outputTokens: 5))
+        let reply = CompactionPlan.reply(answer, afterCompaction: "Routine logs.", usage: summaryUsage)
+        #expect(reply.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+        #expect(reply.usage.inputTokens == 400, "the top-level counts are the message's own, as Anthropic's")
+        #expect(reply.usage.iterations == [UsageIteration("compaction", summaryUsage), UsageIteration("message", Usage(inputTokens: 400, outputTokens: 5))])
+        #expect(reply.usage.billed == Usage(inputTokens: 60_400, outputTokens: 305))
+    }
+
+    @Test func theCompactionBlockWrittenIsReadBackAsTheHistorysStart() throws {
+        let reply = CompactionPlan.reply(
+            AnthropicMessage(id: "msg_2", model: "m", content: [.text("Nothing odd.")], stopReason: .endTurn, usage: Usage()), afterCompaction: "Routine logs.",
+            usage: Usage())
+        let next = try Self.request(Self.conversation(last: Self.question) + [["role": "assistant", "content": reply.json["content"]!], ["role": "user", "content": "Thanks."]])
+        #expect(
+            next.messages == [
+                Self.summaryTurn("Routine logs."), MessagesRequest.Message(role: .assistant, content: [.text("Nothing odd.")]),
+                MessagesRequest.Message(role: .user, content: [.text("Thanks.")]),
+            ])
+        #expect(CompactionPlan(next) == nil, "the compacted conversation is under the trigger")
+    }
+
+    @Test func theStreamOpensWithTheCompactionAndShiftsTheRest() throws {
+        let request = try Self.request(Self.conversation(last: Self.question), stream: true)
+        let adapter = OpenAIChatAdapter(
+            request: try #require(CompactionPlan(request)).compacted(summary: "Routine logs."),
+            target: try ModelRouter(configuration: Self.configuration).route("openai/gpt-4.1"), catalog: ModelCatalog(configuration: Self.configuration))
+        let stream = [
+            ChatCompletion.chunk(["role": "assistant", "content": "Nothing odd."]), ChatCompletion.chunk([:], finishReason: "stop"),
+            ChatCompletion.usageChunk(ChatCompletion.usage(prompt: 400, completion: 5)), ChatCompletion.done,
+        ]
+        let summaryUsage = Usage(inputTokens: 60_000, outputTokens: 300)
+        var plain = adapter.makeStreamTranslator()
+        var compacting = CompactionStreamTranslator(adapter.makeStreamTranslator(), summary: "Routine logs.", compactionUsage: summaryUsage)
+        // As TranslatedStream runs a translator: `start()` as soon as the upstream accepted the request.
+        let plainEvents = plain.start() + plain.translateAll(stream)
+        let events = compacting.start() + compacting.translateAll(stream)
+        #expect(Array(events.prefix(5)) == Array(plainEvents.prefix(2)) + [
+            .contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction("Routine logs.")), .contentBlockStop(index: 0),
+        ])
+        #expect(events.dropFirst(5).prefix(3) == [.contentBlockStart(index: 1, block: .text), .contentBlockDelta(index: 1, delta: .text("Nothing odd.")), .contentBlockStop(index: 1)])
+        let messageUsage = Usage(inputTokens: 400, outputTokens: 5)
+        #expect(
+            events.suffix(2) == [
+                .messageDelta(
+                    stopReason: .endTurn, stopSequence: nil,
+                    usage: Usage(inputTokens: 400, outputTokens: 5, iterations: [UsageIteration("compaction", summaryUsage), UsageIteration("message", messageUsage)])),
+                .messageStop,
+            ])
+        var accumulator = StreamAccumulator()
+        for event in events { try accumulator.consume(event) }
+        #expect(accumulator.finalMessage?.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+        #expect(events.first { $0.name == "content_block_delta" }?.json == ["type": "content_block_delta", "index": 0, "delta": ["type": "compaction_delta", "content": "Routine logs."]])
+    }
+}

@@ -1,0 +1,109 @@
+import ProxyCore
+import Testing
+
+/// Server-side compaction (`compact_20260112`) through the real server to the strict OpenAI fake:
+/// a long session is summarised by the upstream model, then answered from the summary, and the
+/// reply opens with the compaction, whole and streamed; paused, the compaction is the reply; sent
+/// back, the compaction is where the next turn's prompt starts. What both generations took is
+/// what the request is billed.
+@Suite struct CompactionEndToEndTests {
+    /// 240,003 bytes: 60,001 estimated tokens.
+    private static let listing = String(repeating: "log line\n", count: 26_667)
+    private static let summaryTurn = "This conversation was compacted; a summary of what came before it:\n\nRoutine logs."
+    private static let beta = ["anthropic-beta": "compact-2026-01-12"]
+
+    private static let session: [JSONValue] = [
+        ["role": "user", "content": "Look at the logs."],
+        ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "Bash", "input": ["command": "cat app.log"]]]],
+        ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(listing)]]],
+        ["role": "assistant", "content": "The log is all routine."],
+        ["role": "user", "content": "Anything odd at noon?"],
+    ]
+
+    private static func body(_ messages: [JSONValue] = session, stream: Bool = false, pause: Bool = false) -> JSONValue {
+        [
+            "model": "claude-sonnet-4-5", "max_tokens": 1_024, "stream": .bool(stream), "messages": .array(messages),
+            "tools": [["name": "Bash", "description": "Runs a command", "input_schema": ["type": "object", "properties": ["command": ["type": "string"]]]]],
+            "context_management": [
+                "edits": [["type": "compact_20260112", "trigger": ["type": "input_tokens", "value": 50_000], "pause_after_compaction": .bool(pause)]]
+            ],
+        ]
+    }
+
+    /// The fake's usage for every reply.
+    private static let fakeUsage = Usage(inputTokens: 100, outputTokens: 20)
+
+    @Test func aLongSessionIsSummarisedThenAnsweredFromTheSummary() async throws {
+        try await ProxyHarness.run { harness in
+            for stream in [false, true] {
+                harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply(text: "Nothing odd."))
+                let reply = try await harness.post("/v1/messages", json: Self.body(stream: stream), headers: Self.beta)
+                #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+                let message = try reply.message
+                #expect(message.content == [.compaction("Routine logs."), .text("Nothing odd.")], "stream: \(stream)")
+                #expect(message.stopReason == .endTurn)
+                #expect(message.usage == CompactionPlan.usage(Self.fakeUsage, afterCompaction: Self.fakeUsage), "stream: \(stream)")
+            }
+            let sent = harness.fake.receivedRequests
+            try #require(sent.count == 4)
+            for summarising in [sent[0], sent[2]] {
+                let messages = summarising["messages"]?.arrayValue ?? []
+                #expect(messages.count == 6, "the whole session (the tool result is a tool message), then the instructions")
+                #expect(messages.last == ["role": "user", "content": .string(CompactionPlan.defaultInstructions)])
+                #expect(summarising["tool_choice"] == "none")
+                #expect(summarising["stream"] == nil || summarising["stream"] == false)
+            }
+            for answering in [sent[1], sent[3]] {
+                #expect(answering["messages"] == [["role": "user", "content": .string(Self.summaryTurn)], ["role": "user", "content": "Anything odd at noon?"]])
+            }
+            #expect(sent[3]["stream"] == true)
+            // Both generations are billed.
+            let records = try await harness.records.waitFor(2)
+            #expect(records.map(\.usage) == [Usage(inputTokens: 200, outputTokens: 40), Usage(inputTokens: 200, outputTokens: 40)])
+        }
+    }
+
+    /// Gemini wants turns that alternate: the summary and the question go as one user turn.
+    @Test func geminiTakesTheSummaryAndTheCompactedRequest() async throws {
+        try await ProxyHarness.run(environment: ["BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "gemini/gemini-2.5-pro"]) { harness in
+            harness.gemini.enqueue(FakeGeminiReply(text: "Routine logs."), FakeGeminiReply(text: "Nothing odd."))
+            let reply = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta)
+            #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+            #expect(try reply.message.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+            let sent = harness.gemini.generateRequests
+            try #require(sent.count == 2)
+            #expect(sent[1]["contents"]?.arrayValue?.count == 1)
+            #expect(sent[1]["contents"]?[0]?["parts"] == [["text": .string(Self.summaryTurn)], ["text": "Anything odd at noon?"]])
+        }
+    }
+
+    @Test func pausedTheCompactionIsTheWholeReply() async throws {
+        try await ProxyHarness.run { harness in
+            for stream in [false, true] {
+                harness.fake.enqueue(FakeReply(text: "Routine logs."))
+                let reply = try await harness.post("/v1/messages", json: Self.body(stream: stream, pause: true), headers: Self.beta)
+                #expect(reply.status == 200)
+                let message = try reply.message
+                #expect(message.content == [.compaction("Routine logs.")])
+                #expect(message.stopReason == .compaction)
+                #expect(message.usage.iterations == [UsageIteration("compaction", Self.fakeUsage)])
+            }
+            #expect(harness.fake.receivedRequests.count == 2, "one summary each, nothing more")
+        }
+    }
+
+    @Test func theNextTurnStartsFromTheCompaction() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply(text: "Nothing odd."), FakeReply(text: "You are welcome."))
+            let first = try await harness.post("/v1/messages", json: Self.body(), headers: Self.beta)
+            let content = try #require(try first.json["content"])
+            let next = Self.session + [["role": "assistant", "content": content], ["role": "user", "content": "Thanks."]]
+            let second = try await harness.post("/v1/messages", json: Self.body(next), headers: Self.beta)
+            #expect(try second.message.content == [.text("You are welcome.")], "the prompt is short again: no compaction")
+            #expect(
+                harness.fake.receivedRequests.last?["messages"] == [
+                    ["role": "user", "content": .string(Self.summaryTurn)], ["role": "assistant", "content": "Nothing odd."], ["role": "user", "content": "Thanks."],
+                ])
+        }
+    }
+}
