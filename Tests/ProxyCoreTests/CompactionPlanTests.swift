@@ -92,7 +92,7 @@ import Testing
         #expect(paused.stopReason == .compaction)
         #expect(
             paused.json["usage"] == [
-                "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
                 "iterations": [["type": "compaction", "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0]],
             ])
         #expect(paused.json["content"] == [["type": "compaction", "content": "Routine logs."]])
@@ -102,7 +102,12 @@ import Testing
         let reply = CompactionPlan.reply(answer, afterCompaction: "Routine logs.", usage: summaryUsage)
         #expect(reply.content == [.compaction("Routine logs."), .text("Nothing odd.")])
         #expect(reply.usage.inputTokens == 400, "the top-level counts are the message's own, as Anthropic's")
-        #expect(reply.usage.iterations == [UsageIteration("compaction", summaryUsage), UsageIteration("message", Usage(inputTokens: 400, outputTokens: 5))])
+        #expect(reply.usage.compaction == TokenCounts(inputTokens: 60_000, outputTokens: 300))
+        #expect(
+            reply.json["usage"]?["iterations"] == [
+                ["type": "compaction", "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0],
+                ["type": "message", "input_tokens": 400, "output_tokens": 5, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0],
+            ])
         #expect(reply.usage.billed == Usage(inputTokens: 60_400, outputTokens: 305))
     }
 
@@ -138,12 +143,11 @@ import Testing
             .contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction("Routine logs.")), .contentBlockStop(index: 0),
         ])
         #expect(events.dropFirst(5).prefix(3) == [.contentBlockStart(index: 1, block: .text), .contentBlockDelta(index: 1, delta: .text("Nothing odd.")), .contentBlockStop(index: 1)])
-        let messageUsage = Usage(inputTokens: 400, outputTokens: 5)
         #expect(
             events.suffix(2) == [
                 .messageDelta(
                     stopReason: .endTurn, stopSequence: nil,
-                    usage: Usage(inputTokens: 400, outputTokens: 5, iterations: [UsageIteration("compaction", summaryUsage), UsageIteration("message", messageUsage)])),
+                    usage: Usage(inputTokens: 400, outputTokens: 5, compaction: TokenCounts(inputTokens: 60_000, outputTokens: 300))),
                 .messageStop,
             ])
         var accumulator = StreamAccumulator()

@@ -86,7 +86,7 @@ import Testing
                 let message = try reply.message
                 #expect(message.content == [.compaction("Routine logs.")])
                 #expect(message.stopReason == .compaction)
-                #expect(message.usage.iterations == [UsageIteration("compaction", Self.fakeUsage)])
+                #expect(message.usage == Usage(compaction: Self.fakeUsage.counts), "its own counts are zero, the compaction's in iterations")
             }
             #expect(harness.fake.receivedRequests.count == 2, "one summary each, nothing more")
         }

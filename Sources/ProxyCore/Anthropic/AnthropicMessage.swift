@@ -11,6 +11,9 @@ package enum StopReason: String, Sendable {
 }
 
 /// Token counts of a reply. `inputTokens + cacheReadInputTokens` is the whole prompt.
+///
+/// A plain value (no reference inside): it is copied into every stream step and record, and an
+/// array here (a compaction's iterations) cost 5% of a 40 KB request's CPU time in retains.
 package struct Usage: Sendable, Equatable {
     package var inputTokens: Int
     package var outputTokens: Int
@@ -18,36 +21,41 @@ package struct Usage: Sendable, Equatable {
     package var cacheReadInputTokens: Int
     /// Searches the upstream ran for the reply (`server_tool_use.web_search_requests`).
     package var webSearchRequests: Int
-    /// Each generation the reply took, when it took more than one (a compaction, then the
-    /// message); the counts above are then the message's own.
-    package var iterations: [UsageIteration]
+    /// What a compaction run before the message took (`usage.iterations`' compaction entry), nil
+    /// when none ran; the counts above are then the message's own.
+    package var compaction: TokenCounts?
 
     package init(
         inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0, webSearchRequests: Int = 0,
-        iterations: [UsageIteration] = []
+        compaction: TokenCounts? = nil
     ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens
         self.cacheReadInputTokens = cacheReadInputTokens
         self.webSearchRequests = webSearchRequests
-        self.iterations = iterations
+        self.compaction = compaction
     }
 
-    /// Every iteration's tokens together: what the reply cost.
+    /// The message's own counts.
+    package var counts: TokenCounts {
+        TokenCounts(
+            inputTokens: inputTokens, outputTokens: outputTokens, cacheCreationInputTokens: cacheCreationInputTokens,
+            cacheReadInputTokens: cacheReadInputTokens)
+    }
+
+    /// What the reply cost: the message's tokens and the compaction's together.
     package var billed: Usage {
-        guard !iterations.isEmpty else { return self }
-        var total = Usage(webSearchRequests: webSearchRequests)
-        for iteration in iterations {
-            total.inputTokens += iteration.usage.inputTokens
-            total.outputTokens += iteration.usage.outputTokens
-            total.cacheCreationInputTokens += iteration.usage.cacheCreationInputTokens
-            total.cacheReadInputTokens += iteration.usage.cacheReadInputTokens
-        }
-        return total
+        guard let compaction else { return self }
+        return Usage(
+            inputTokens: inputTokens + compaction.inputTokens, outputTokens: outputTokens + compaction.outputTokens,
+            cacheCreationInputTokens: cacheCreationInputTokens + compaction.cacheCreationInputTokens,
+            cacheReadInputTokens: cacheReadInputTokens + compaction.cacheReadInputTokens, webSearchRequests: webSearchRequests)
     }
 
-    /// Anthropic's usage object; `server_tool_use` only when the reply searched, as Anthropic does.
+    /// Anthropic's usage object; `server_tool_use` only when the reply searched, as Anthropic does;
+    /// `iterations` after a compaction: the compaction's, then the message's (none for a reply
+    /// that is the compaction alone, whose own counts are zero).
     package var json: JSONValue {
         var object: JSONObject = [
             "input_tokens": .int(inputTokens),
@@ -56,33 +64,44 @@ package struct Usage: Sendable, Equatable {
             "output_tokens": .int(outputTokens),
         ]
         if webSearchRequests > 0 { object["server_tool_use"] = ["web_search_requests": .int(webSearchRequests)] }
-        if !iterations.isEmpty { object["iterations"] = .array(iterations.map(\.json)) }
+        if let compaction {
+            let message = counts
+            object["iterations"] = .array([compaction.json(type: "compaction")] + (message == TokenCounts() ? [] : [message.json(type: "message")]))
+        }
         return .object(object)
     }
 }
 
-/// One generation of a reply that took several (`usage.iterations`).
-package struct UsageIteration: Sendable, Equatable {
-    /// `compaction` or `message` (Anthropic may add others; they are billed all the same).
-    package var type: String
-    package var usage: Usage
+/// The four token counts of one generation.
+package struct TokenCounts: Sendable, Equatable {
+    package var inputTokens = 0
+    package var outputTokens = 0
+    package var cacheCreationInputTokens = 0
+    package var cacheReadInputTokens = 0
 
-    package init(_ type: String, _ usage: Usage) {
-        self.type = type
-        self.usage = usage
+    package init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cacheCreationInputTokens = cacheCreationInputTokens
+        self.cacheReadInputTokens = cacheReadInputTokens
     }
 
-    /// A usage object's `iterations`, nil when it has none.
-    package static func iterations(in usage: JSONValue?) -> [UsageIteration]? {
-        usage?["iterations"]?.arrayValue?.map { iteration in
-            UsageIteration(iteration["type"]?.stringValue ?? "", AnthropicStreamUsageScanner.usage(iteration, over: Usage()))
+    /// The compaction entries of a usage object's `iterations` summed, nil when it has none.
+    package static func compaction(in usage: JSONValue?) -> TokenCounts? {
+        let entries = usage?["iterations"]?.arrayValue?.filter { $0["type"] == "compaction" } ?? []
+        guard !entries.isEmpty else { return nil }
+        return entries.reduce(into: TokenCounts()) { total, entry in
+            total.inputTokens += entry["input_tokens"]?.intValue ?? 0
+            total.outputTokens += entry["output_tokens"]?.intValue ?? 0
+            total.cacheCreationInputTokens += entry["cache_creation_input_tokens"]?.intValue ?? 0
+            total.cacheReadInputTokens += entry["cache_read_input_tokens"]?.intValue ?? 0
         }
     }
 
-    var json: JSONValue {
+    func json(type: String) -> JSONValue {
         [
-            "type": .string(type), "input_tokens": .int(usage.inputTokens), "output_tokens": .int(usage.outputTokens),
-            "cache_creation_input_tokens": .int(usage.cacheCreationInputTokens), "cache_read_input_tokens": .int(usage.cacheReadInputTokens),
+            "type": .string(type), "input_tokens": .int(inputTokens), "output_tokens": .int(outputTokens),
+            "cache_creation_input_tokens": .int(cacheCreationInputTokens), "cache_read_input_tokens": .int(cacheReadInputTokens),
         ]
     }
 }

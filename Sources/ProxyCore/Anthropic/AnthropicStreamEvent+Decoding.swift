@@ -94,7 +94,7 @@ extension Usage {
             cacheCreationInputTokens: json["cache_creation_input_tokens"]?.intValue ?? 0,
             cacheReadInputTokens: json["cache_read_input_tokens"]?.intValue ?? 0,
             webSearchRequests: json["server_tool_use"]?["web_search_requests"]?.intValue ?? 0,
-            iterations: UsageIteration.iterations(in: json) ?? [])
+            compaction: TokenCounts.compaction(in: json))
     }
 }
 

@@ -91,13 +91,11 @@ package struct CompactionPlan: Sendable {
     }
 
     /// The reply with `pause_after_compaction`: the compaction alone, billed as the summary was.
+    /// As Anthropic writes it, its own counts are zero and `iterations` holds the compaction's.
     package static func pausedReply(summarising reply: AnthropicMessage) -> AnthropicMessage {
         AnthropicMessage(
             id: reply.id, model: reply.model, content: [.compaction(summary(in: reply))], stopReason: .compaction,
-            usage: Usage(
-                inputTokens: reply.usage.inputTokens, outputTokens: reply.usage.outputTokens,
-                cacheCreationInputTokens: reply.usage.cacheCreationInputTokens, cacheReadInputTokens: reply.usage.cacheReadInputTokens,
-                iterations: [UsageIteration("compaction", reply.usage)]))
+            usage: Usage(compaction: reply.usage.counts))
     }
 
     /// The compaction block's events, at index 0: it opens empty and gets its summary whole.
@@ -107,16 +105,16 @@ package struct CompactionPlan: Sendable {
 
     /// The paused reply as a stream's events.
     package static func pausedEvents(_ reply: AnthropicMessage) -> [AnthropicStreamEvent] {
-        let start = AnthropicMessage(id: reply.id, model: reply.model, content: [], stopReason: nil, usage: Usage(inputTokens: reply.usage.inputTokens))
+        let start = AnthropicMessage(id: reply.id, model: reply.model, content: [], stopReason: nil, usage: Usage())
         let summary: String? = if case .compaction(let summary)? = reply.content.first { summary } else { nil }
         return [.messageStart(start), .ping] + blockEvents(summary: summary)
             + [.messageDelta(stopReason: .compaction, stopSequence: nil, usage: reply.usage, contextManagement: reply.contextManagement), .messageStop]
     }
 
-    /// `message`'s usage with the compaction's beside it: its own counts, and both iterations.
+    /// `message`'s usage with the compaction's beside it.
     package static func usage(_ message: Usage, afterCompaction compaction: Usage) -> Usage {
         var usage = message
-        usage.iterations = [UsageIteration("compaction", compaction), UsageIteration("message", message)]
+        usage.compaction = compaction.counts
         return usage
     }
 

@@ -17,6 +17,10 @@ struct ContextEditor {
     /// Applies `management` to `request`'s messages, keeping the decodings of those it leaves as
     /// they are (what a later turn reuses), and says which edits changed something.
     static func apply(_ management: ContextManagement, to request: inout MessagesRequest) -> ContextEditReport {
+        // Claude Code's own edit on every request (thinking kept in every turn) changes nothing.
+        guard management.edits.contains(where: { if case .clearThinking(nil) = $0 { false } else if case .compact = $0 { false } else { true } }) else {
+            return ContextEditReport(appliedEdits: [])
+        }
         var editor = ContextEditor(request.messages)
         var applied: [ContextEditReport.AppliedEdit] = []
         // Counted only for a trigger in input tokens: Claude Code's edit (keep all thinking) needs none.

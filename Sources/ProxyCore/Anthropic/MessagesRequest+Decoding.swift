@@ -36,7 +36,10 @@ extension MessagesRequest {
             messages = try elements.enumerated().map { index, element throws(AnthropicError) in
                 var compaction: CompactedHistory.Mark?
                 let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools, compaction: &compaction)
-                compactions.append(compaction)
+                if let compaction {
+                    if compactions.isEmpty { compactions = Array(repeating: nil, count: elements.count) }
+                    compactions[index] = compaction
+                }
                 return message
             }
         }

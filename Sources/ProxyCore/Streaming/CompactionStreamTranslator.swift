@@ -1,6 +1,7 @@
 /// A stream translator for a reply written after a compaction (see `CompactionPlan`): the
 /// compaction's block comes first, whole, right after `message_start`; the wrapped translator's
-/// blocks follow one index on, and the final `message_delta`'s usage lists both iterations.
+/// blocks follow one index on, and the final `message_delta`'s usage carries the compaction's
+/// counts (`usage.iterations`).
 package struct CompactionStreamTranslator<Wrapped: UpstreamStreamTranslator>: WrappingStreamTranslator {
     package var wrapped: Wrapped
     private let summary: String?

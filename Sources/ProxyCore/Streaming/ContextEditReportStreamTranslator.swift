@@ -12,7 +12,8 @@ package struct ContextEditReportStreamTranslator<Wrapped: UpstreamStreamTranslat
     }
 
     package func adjusted(_ step: StreamStep) -> StreamStep {
-        guard let report else { return step }
+        // Only the last step has a `message_delta`: the others go as they are, not copied.
+        guard let report, step.events.contains(where: { if case .messageDelta = $0 { true } else { false } }) else { return step }
         return step.mappingEvents { events in
             events.map { event in
                 guard case .messageDelta(let stopReason, let stopSequence, let usage, _) = event else { return event }

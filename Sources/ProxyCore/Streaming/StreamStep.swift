@@ -9,6 +9,13 @@ package enum StreamStep: Sendable, Equatable {
     /// Write these; the reply is over, and ended as `StreamEnding` says.
     case end([AnthropicStreamEvent], StreamEnding)
 
+    /// The events the step writes, whatever comes after them.
+    package var events: [AnthropicStreamEvent] {
+        switch self {
+        case .emit(let events), .emitAndResend(let events), .end(let events, _): events
+        }
+    }
+
     /// This step with its events changed by `transform`, which sees them all, in order.
     package func mappingEvents(_ transform: ([AnthropicStreamEvent]) -> [AnthropicStreamEvent]) -> StreamStep {
         switch self {

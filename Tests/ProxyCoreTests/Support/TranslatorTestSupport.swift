@@ -106,13 +106,6 @@ extension UpstreamStreamTranslator {
 }
 
 extension StreamStep {
-    /// The events the step writes, whatever comes after them.
-    var events: [AnthropicStreamEvent] {
-        switch self {
-        case .emit(let events), .emitAndResend(let events), .end(let events, _): events
-        }
-    }
-
     /// The reply is over after this step.
     var isEnd: Bool {
         if case .end = self { return true }

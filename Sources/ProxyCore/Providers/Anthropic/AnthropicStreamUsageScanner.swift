@@ -47,6 +47,6 @@ package struct AnthropicStreamUsageScanner: Sendable {
             cacheCreationInputTokens: json?["cache_creation_input_tokens"]?.intValue ?? base.cacheCreationInputTokens,
             cacheReadInputTokens: json?["cache_read_input_tokens"]?.intValue ?? base.cacheReadInputTokens,
             webSearchRequests: json?["server_tool_use"]?["web_search_requests"]?.intValue ?? base.webSearchRequests,
-            iterations: UsageIteration.iterations(in: json) ?? base.iterations)
+            compaction: TokenCounts.compaction(in: json) ?? base.compaction)
     }
 }
