@@ -57,7 +57,10 @@ import Testing
     @Test func silentUpstreamIsBridgedWithPings() async throws {
         try await ProxyHarness.run(environment: ["PING_INTERVAL_SECONDS": "1"]) { harness in
             var reply = FakeReply(text: "Thought it through.")
-            reply.pauseAfterFirstChunk = .seconds(2)
+            // Three intervals of silence: the ping is due after one, so a test process whose event
+            // loops are held for a second (the whole suite at once on two cores, as in CI) still
+            // sees it before the text.
+            reply.pauseAfterFirstChunk = .seconds(3)
             harness.fake.enqueue(reply)
             var body = try #require(Self.request.objectValue)
             body["stream"] = true
