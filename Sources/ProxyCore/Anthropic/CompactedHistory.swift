@@ -36,20 +36,15 @@ package enum CompactedHistory {
     /// message that held only compaction blocks is left out. Unchanged messages keep their decodings.
     static func apply(_ marks: [Mark?], to request: inout MessagesRequest) {
         guard marks.contains(where: { $0 != nil }) else { return }
-        let decoded = request.decodedMessages
-        var kept: [MessagesRequest.Message] = []
-        var keptDecodings: [DecodedMessage] = []
+        var sources: [MessagesRequest.MessageSource] = []
         var start = 0
         if let last = marks.lastIndex(where: { if case .summary = $0 { true } else { false } }), case .summary(let summary)? = marks[last] {
             start = last
-            kept.append(summaryTurn(summary))
-            keptDecodings.append(DecodedMessage(kept[0], loadedTools: []))
+            sources.append(.added(summaryTurn(summary)))
         }
         for index in start..<request.messages.count where marks[index] == nil || !request.messages[index].content.isEmpty {
-            kept.append(request.messages[index])
-            if let decoded { keptDecodings.append(decoded[index]) }
+            sources.append(.kept(index))
         }
-        request.messages = kept
-        if decoded != nil { request.decodedMessages = keptDecodings }
+        request.replaceMessages(with: sources)
     }
 }

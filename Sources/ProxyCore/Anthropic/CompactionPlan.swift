@@ -35,9 +35,7 @@ package struct CompactionPlan: Sendable {
         pausesAfterCompaction = compaction.pausesAfterCompaction
         var summarising = request
         let instructions = MessagesRequest.Message(role: .user, content: [.text(compaction.instructions ?? Self.defaultInstructions)])
-        let decoded = request.decodedMessages
-        summarising.messages.append(instructions)
-        if let decoded { summarising.decodedMessages = decoded + [DecodedMessage(instructions, loadedTools: [])] }
+        summarising.replaceMessages(with: request.messages.indices.map { .kept($0) } + [.added(instructions)])
         summarising.maxTokens = Self.summaryMaxTokens
         summarising.stream = false
         summarising.toolChoice = MessagesRequest.ToolChoice.none
@@ -83,10 +81,7 @@ package struct CompactionPlan: Sendable {
         var compacted = request
         compacted.contextManagement?.edits.removeAll { if case .compact = $0 { true } else { false } }
         guard let summary else { return compacted }
-        let summaryTurn = CompactedHistory.summaryTurn(summary)
-        let decoded = request.decodedMessages
-        compacted.messages = [summaryTurn] + request.messages[turnStart...]
-        if let decoded { compacted.decodedMessages = [DecodedMessage(summaryTurn, loadedTools: [])] + decoded[turnStart...] }
+        compacted.replaceMessages(with: [.added(CompactedHistory.summaryTurn(summary))] + request.messages[turnStart...].indices.map { .kept($0) })
         return compacted
     }
 

@@ -17,10 +17,7 @@ struct ContextEditor {
     /// Applies `management` to `request`'s messages, keeping the decodings of those it leaves as
     /// they are (what a later turn reuses), and says which edits changed something.
     static func apply(_ management: ContextManagement, to request: inout MessagesRequest) -> ContextEditReport {
-        // Claude Code's own edit on every request (thinking kept in every turn) changes nothing.
-        guard management.edits.contains(where: { if case .clearThinking(nil) = $0 { false } else if case .compact = $0 { false } else { true } }) else {
-            return ContextEditReport(appliedEdits: [])
-        }
+        guard management.edits.contains(where: \.editsConversation) else { return ContextEditReport(appliedEdits: []) }
         var editor = ContextEditor(request.messages)
         var applied: [ContextEditReport.AppliedEdit] = []
         // Counted only for a trigger in input tokens: Claude Code's edit (keep all thinking) needs none.
@@ -30,7 +27,6 @@ struct ContextEditor {
             switch edit {
             case .clearThinking(let keepTurns?): outcome = editor.clearThinking(keepingTurns: keepTurns)
             case .clearToolUses(let clearing): outcome = editor.clearToolUses(clearing, promptTokens: promptTokens)
-            // Compaction is a request of its own to the upstream (`CompactionPlan`).
             case .clearThinking(nil), .compact: outcome = nil
             }
             if let outcome { applied.append(outcome) }
@@ -105,17 +101,11 @@ struct ContextEditor {
     /// is dropped; an unchanged one keeps its decoding.
     private func commit(to request: inout MessagesRequest) {
         guard changed.contains(true) else { return }
-        let decoded = request.decodedMessages
-        var kept: [MessagesRequest.Message] = []
-        var keptDecodings: [DecodedMessage] = []
-        for index in messages.indices where !(changed[index] && messages[index].content.isEmpty) {
-            kept.append(messages[index])
-            if let decoded {
-                keptDecodings.append(changed[index] ? DecodedMessage(messages[index], loadedTools: decoded[index].loadedTools) : decoded[index])
-            }
-        }
-        request.messages = kept
-        if decoded != nil { request.decodedMessages = keptDecodings }
+        request.replaceMessages(
+            with: messages.indices.compactMap { index in
+                guard changed[index] else { return .kept(index) }
+                return messages[index].content.isEmpty ? nil : .edited(index, into: messages[index])
+            })
     }
 
     private static func isThinking(_ block: ContentBlock) -> Bool {

@@ -11,6 +11,16 @@ package struct ContextManagement: Sendable, Equatable {
         case clearThinking(keepTurns: Int?)
         /// `compact_20260112`: server-side compaction (see `CompactionPlan`).
         case compact(Compaction)
+
+        /// Whether `ContextEditor` may change the conversation for the edit: Claude Code's own
+        /// edit on every request (thinking kept in every turn) cannot, and compaction is a request
+        /// of its own to the upstream (`CompactionPlan`).
+        var editsConversation: Bool {
+            switch self {
+            case .clearToolUses, .clearThinking(_?): true
+            case .clearThinking(nil), .compact: false
+            }
+        }
     }
 
     /// Summarises the conversation once the prompt is long, and answers from the summary.
