@@ -366,6 +366,8 @@ import Testing
         // Gemini 2.5 Flash and Flash-Lite: thinking can be off.
         ("gemini-2.5-flash", ["type": "disabled"], nil, ["thinkingBudget": 0]),
         ("gemini-2.5-flash", ["type": "adaptive"], "high", ["thinkingBudget": 24_576, "includeThoughts": true]),
+        ("gemini-2.5-pro", ["type": "adaptive"], "xhigh", ["thinkingBudget": 32_768, "includeThoughts": true]),
+        ("gemini-2.5-flash", ["type": "adaptive"], "xhigh", ["thinkingBudget": 24_576, "includeThoughts": true]),
         ("gemini-2.5-flash-lite", ["type": "adaptive"], "low", ["thinkingBudget": 1_024, "includeThoughts": true]),
         // Gemini 3: a level; Pro has low and high only, Flash also minimal and medium.
         ("gemini-3-pro-preview", ["type": "adaptive"], "medium", ["thinkingLevel": "high", "includeThoughts": true]),
@@ -373,6 +375,7 @@ import Testing
         ("gemini-3-pro-preview", ["type": "adaptive"], nil, ["includeThoughts": true]),
         ("gemini-3-pro-preview", ["type": "disabled"], nil, ["thinkingLevel": "low"]),
         ("gemini-3-flash-preview", ["type": "adaptive"], "medium", ["thinkingLevel": "medium", "includeThoughts": true]),
+        ("gemini-3-flash-preview", ["type": "adaptive"], "xhigh", ["thinkingLevel": "high", "includeThoughts": true]),
         ("gemini-3-flash-preview", ["type": "enabled", "budget_tokens": 2_048], nil, ["thinkingLevel": "low", "includeThoughts": true]),
         ("gemini-3-flash-preview", ["type": "enabled", "budget_tokens": 10_000], nil, ["thinkingLevel": "medium", "includeThoughts": true]),
         ("gemini-3-flash-preview", ["type": "disabled"], nil, ["thinkingLevel": "minimal"]),

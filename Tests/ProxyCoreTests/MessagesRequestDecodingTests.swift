@@ -49,7 +49,7 @@ import Testing
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user"}]}"#, "messages.0.content: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":5}]}"#, "messages.0.content: must be a string or an array of content blocks, not number"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":[{"type":"video"}]}]}"#,
-         "messages.2.content.0.type: 'video' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference, compaction)"),
+         "messages.2.content.0.type: 'video' blocks are not supported by this backend (supported: text, image, document, search_result, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, web_fetch_tool_result, tool_reference, compaction, fallback, and tool_addition and tool_removal in system messages)"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":["text"]}]}"#, "messages.0.content.0: must be an object, not string"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"text":"x"}]}]}"#, "messages.0.content.0.type: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}"#, "messages.0.content.1.text: Field required"),
@@ -72,7 +72,7 @@ import Testing
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","is_error":"yes"}]}]}"#,
          "messages.0.content.0.is_error: must be a boolean, not string"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"tool_use","id":"x","name":"n"}]}]}]}"#,
-         "messages.0.content.0.content.0.type: 'tool_use' blocks are not allowed here (expected document, image, text, tool_reference)"),
+         "messages.0.content.0.content.0.type: 'tool_use' blocks are not allowed here (expected document, image, search_result, text, tool_reference)"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":7}]}]}"#,
          "messages.0.content.0.content: must be a string or an array of content blocks, not number"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"thinking","signature":"s"}]}]}"#, "messages.0.content.0.thinking: Field required"),
@@ -323,5 +323,22 @@ import Testing
         }
         #expect(calls == ["call_2d93f099778048b1", "call_a9b19014b18d49df"])
         #expect(results == calls)
+    }
+
+    @Test func searchResultsReadAsTextWhereverTheyStand() throws {
+        let result = #"{"type":"search_result","source":"https://docs.example.com/api","title":"API limits","content":[{"type":"text","text":"100 requests a minute."},{"type":"text","text":"Bursts of 20."}]}"#
+        let request = try decode(
+            body(messages: #"[{"role":"user","content":[\#(result),{"type":"text","text":"What is the limit?"}]},{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"search","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[\#(result)]}]}]"#))
+        let text = ContentBlock.text("Search result: API limits\nSource: https://docs.example.com/api\n\n100 requests a minute.\n\nBursts of 20.")
+        #expect(request.messages[0].content == [text, .text("What is the limit?")])
+        #expect(request.messages[2].content == [.toolResult(toolUseID: "t1", content: [text], isError: false)])
+        let error = try decodingError(body(messages: #"[{"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[{"type":"image"}]}]}]"#))
+        #expect(error?.message == "messages.0.content.0.content.0.type: must be 'text', not 'image'")
+    }
+
+    @Test func aFallbackBoundaryIsKeptOutOfThePrompt() throws {
+        let request = try decode(
+            body(messages: #"[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"type":"fallback","from":{"model":"claude-opus-4-8"},"to":{"model":"claude-sonnet-4-6"},"trigger":null},{"type":"text","text":"Hello."}]}]"#))
+        #expect(request.messages[1].content == [.text("Hello.")])
     }
 }

@@ -66,6 +66,15 @@ import Testing
         (#"{"thinking": {"type": "enabled", "budget_tokens": 8000}}"#, "thinking enabled (budget 8000 tokens)"),
         (#"{"thinking": {"type": "adaptive"}, "output_config": {"effort": "high"}}"#, "effort high"),
         (#"{"output_config": {"effort": "MAX"}}"#, "effort max"),
+        (#"{"output_config": {"effort": "xhigh"}}"#, "effort xhigh"),
+        (
+            #"{"output_config": {"effort": "low"}, "messages": [{"role": "user", "content": "Hi"}, {"role": "system", "content": "Think.", "output_config": {"effort": "high"}}]}"#,
+            "effort high"
+        ),
+        (
+            #"{"output_config": {"effort": "low"}, "messages": [{"role": "system", "content": "Think.", "output_config": {"effort": "high"}}, {"role": "user", "content": "Hi"}]}"#,
+            nil
+        ),
         (#"{"thinking": {"type": "adaptive"}, "output_config": {"effort": "medium"}}"#, nil),
         (#"{"thinking": {"type": "disabled"}}"#, nil),
         ("{}", nil),

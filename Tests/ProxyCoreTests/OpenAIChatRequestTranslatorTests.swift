@@ -462,6 +462,7 @@ import Testing
             (["output_config": ["effort": "low"]], "low"),
             (["output_config": ["effort": "medium"]], "medium"),
             (["output_config": ["effort": "high"]], "high"),
+            (["output_config": ["effort": "xhigh"]], "high"),
             (["output_config": ["effort": "max"]], "high"),
             // An explicit effort wins over the thinking budget.
             (["output_config": ["effort": "low"], "thinking": ["type": "enabled", "budget_tokens": 32_000]], "low"),

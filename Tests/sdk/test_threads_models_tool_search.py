@@ -222,3 +222,58 @@ def test_a_loaded_deferred_tool_reaches_the_upstream_and_the_reference_reads_as_
     sent = upstream_requests()[0]
     assert [tool["function"]["name"] for tool in sent["tools"]] == ["ToolSearch", "WebSearch"]
     assert sent["messages"][-1] == {"role": "tool", "tool_call_id": "toolu_1", "content": "Tool WebSearch is now available."}
+
+
+def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is_offered():
+    @beta_tool
+    def get_weather(city: str) -> str:
+        """The weather in a city.
+
+        Args:
+            city: the city's name.
+        """
+        return f"Sunny in {city}, 21 C"
+
+    @beta_tool
+    def get_time(city: str) -> str:
+        """The local time in a city.
+
+        Args:
+            city: the city's name.
+        """
+        return f"14:05 in {city}"
+
+    script(
+        {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
+        {"tool_calls": [{"id": "call_t1", "name": "get_time", "arguments": '{"city": "Oslo"}'}]},
+        {"text": "Sunny, and 14:05."},
+    )
+    client, sent = recording_client()
+    runner = client.beta.messages.tool_runner(
+        model="claude-sonnet-4-6",
+        max_tokens=512,
+        tools=[get_weather],
+        messages=[{"role": "user", "content": "Weather and time in Oslo?"}],
+        betas=["inline-tools-2026-09-15"],
+    )
+    replies = []
+    for reply in runner:
+        if not replies:
+            runner.generate_tool_call_response()  # the weather call runs before its tool goes
+            runner.add_tools(get_time)
+            runner.remove_tools("get_weather")
+        replies.append(reply)
+    assert replies[-1].content[-1].text == "Sunny, and 14:05."
+
+    changes = [message for body in sent.bodies for message in body["messages"] if message["role"] == "system"]
+    assert [block["type"] for block in changes[0]["content"]] == ["tool_addition", "tool_removal"], "the SDK sent the changes"
+
+    upstream = upstream_requests()
+    assert [tool["function"]["name"] for tool in upstream[0]["tools"]] == ["get_weather"]
+    assert [tool["function"]["name"] for tool in upstream[1]["tools"]] == ["get_time"], "offered from the change on"
+    assert upstream[1]["tools"][0]["function"]["description"].startswith("The local time in a city.")
+    assert upstream[1]["messages"][-2:] == [
+        {"role": "tool", "tool_call_id": "call_w1", "content": "Sunny in Oslo, 21 C"},
+        {"role": "system", "content": "Tool get_time is now available.\n\nTool get_weather is no longer available."},
+    ]
+    assert [tool["function"]["name"] for tool in upstream[2]["tools"]] == ["get_time"]

@@ -5,8 +5,10 @@
 package enum CompactedHistory {
     /// What a message's compaction blocks came to.
     package enum Mark: Sendable, Equatable {
-        /// The message's last compaction block with a summary: the blocks before it are gone.
-        case summary(String)
+        /// The message's last compaction block with a summary: the blocks before it are gone. Its
+        /// `tool_changes` take the request's `tools` to the tools in effect where it was made
+        /// (nil when it has none: the changes before it still hold).
+        case summary(String, toolChanges: [ToolChange]?)
         /// Its compaction blocks had no summary, and were left out.
         case noSummary
     }
@@ -29,22 +31,25 @@ package enum CompactedHistory {
             }
         }
         let kept = blocks[((summary?.index ?? -1) + 1)...].filter { $0["type"] != "compaction" }
-        return (Array(kept), summary.map { .summary($0.text) } ?? .noSummary)
+        guard let summary else { return (Array(kept), .noSummary) }
+        return (Array(kept), .summary(summary.text, toolChanges: try toolChanges(blocks[summary.index]["tool_changes"], path: "\(path).\(summary.index).tool_changes")))
     }
 
-    /// `request`'s messages from the last compaction with a summary on, the summary first; a
-    /// message that held only compaction blocks is left out. Unchanged messages keep their decodings.
-    static func apply(_ marks: [Mark?], to request: inout MessagesRequest) {
-        guard marks.contains(where: { $0 != nil }) else { return }
-        var sources: [MessagesRequest.MessageSource] = []
-        var start = 0
-        if let last = marks.lastIndex(where: { if case .summary = $0 { true } else { false } }), case .summary(let summary)? = marks[last] {
-            start = last
-            sources.append(.added(summaryTurn(summary)))
+    /// A compaction block's `tool_changes`: its MCP references, which only Anthropic's connector
+    /// serves, are passed over.
+    private static func toolChanges(_ json: JSONValue?, path: String) throws(AnthropicError) -> [ToolChange]? {
+        switch json {
+        case nil, .null?: return nil
+        case .array(let blocks)?:
+            var changes: [ToolChange] = []
+            for (index, block) in blocks.enumerated() {
+                guard let type = block["type"]?.stringValue, ToolChange.blockTypes.contains(type) else {
+                    throw FieldReader.problem("\(path).\(index).type", "must be tool_addition or tool_removal")
+                }
+                if !ToolChange.isMCPChange(block) { changes.append(try ToolChange.decode(block, path: "\(path).\(index)")) }
+            }
+            return changes
+        case let other?: throw FieldReader.problem(path, "must be an array of tool_addition and tool_removal blocks, not \(other.typeName)")
         }
-        for index in start..<request.messages.count where marks[index] == nil || !request.messages[index].content.isEmpty {
-            sources.append(.kept(index))
-        }
-        request.replaceMessages(with: sources)
     }
 }

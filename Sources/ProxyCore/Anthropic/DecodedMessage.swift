@@ -7,8 +7,8 @@ import Synchronization
 package final class DecodedMessage: Sendable {
     package let message: MessagesRequest.Message
     package let loadedTools: Set<String>
-    /// The compaction block the element held, if any (see `CompactedHistory`).
-    package let compaction: CompactedHistory.Mark?
+    /// What the message says of the conversation beyond its content.
+    package let notes: MessageNotes
     /// `TokenEstimator`'s count for the message.
     package let estimatedTokens: Int
     /// What a translator wrote for the message, in the context it wrote it in (see
@@ -17,10 +17,10 @@ package final class DecodedMessage: Sendable {
     /// What a provider remembers of the message as it sent it (see `ExplicitCachePrefix.Content`).
     package let sent = DerivedValue()
 
-    package init(_ message: MessagesRequest.Message, loadedTools: Set<String>, compaction: CompactedHistory.Mark? = nil) {
+    package init(_ message: MessagesRequest.Message, loadedTools: Set<String>, notes: MessageNotes = MessageNotes()) {
         self.message = message
         self.loadedTools = loadedTools
-        self.compaction = compaction
+        self.notes = notes
         estimatedTokens = TokenEstimator.estimate(message)
     }
 

@@ -17,37 +17,40 @@ extension MessagesRequest {
         // Anthropic's own rule; every upstream would refuse an empty conversation in words of its own.
         guard countingTokens || !elements.isEmpty else { throw FieldReader.problem("messages", "at least one message is required") }
         var decodedMessages: [DecodedMessage]?
-        var compactions: [CompactedHistory.Mark?] = []
+        var notes: [MessageNotes] = []
         if let derived = derivedFromMessages, derived.count == elements.count {
             let decoded = try elements.enumerated().map { index, element throws(AnthropicError) in
                 if let kept = derived[index].get(DecodedMessage.self) { return kept }
                 var loaded: Set<String> = []
-                var compaction: CompactedHistory.Mark?
-                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loaded, compaction: &compaction)
-                let decoded = DecodedMessage(message, loadedTools: loaded, compaction: compaction)
+                var messageNotes = MessageNotes()
+                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loaded, notes: &messageNotes)
+                let decoded = DecodedMessage(message, loadedTools: loaded, notes: messageNotes)
                 derived[index].set(decoded)
                 return decoded
             }
             for message in decoded { loadedTools.formUnion(message.loadedTools) }
             messages = decoded.map(\.message)
             decodedMessages = decoded
-            if decoded.contains(where: { $0.compaction != nil }) { compactions = decoded.map(\.compaction) }
+            if decoded.contains(where: { !$0.notes.isEmpty }) { notes = decoded.map(\.notes) }
         } else {
             messages = try elements.enumerated().map { index, element throws(AnthropicError) in
-                var compaction: CompactedHistory.Mark?
-                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools, compaction: &compaction)
-                if let compaction {
-                    if compactions.isEmpty { compactions = Array(repeating: nil, count: elements.count) }
-                    compactions[index] = compaction
+                var messageNotes = MessageNotes()
+                let message = try Self.message(element, path: "messages.\(index)", loadedTools: &loadedTools, notes: &messageNotes)
+                if !messageNotes.isEmpty {
+                    if notes.isEmpty { notes = Array(repeating: MessageNotes(), count: elements.count) }
+                    notes[index] = messageNotes
                 }
                 return message
             }
         }
         system = try Self.system(body.optional("system"))
+        var declared: [DeclaredTool] = []
         var declaredTools: [Tool] = []
         var serverTools: [ServerTool] = []
         for (index, element) in (try body.optionalArray("tools") ?? []).enumerated() {
-            switch try Self.tool(element, path: "tools.\(index)") {
+            let tool = try Self.declaredTool(element, path: "tools.\(index)")
+            declared.append(tool)
+            switch tool {
             case .client(let tool): declaredTools.append(tool)
             case .server(let tool):
                 if serverTools.contains(where: { $0.kind == tool.kind }) {
@@ -90,27 +93,65 @@ extension MessagesRequest {
         cacheBreakpoint = CacheBreakpoint(body: json)
         contextManagement = try ContextManagement(json: body.optional("context_management"))
         self.decodedMessages = decodedMessages
-        CompactedHistory.apply(compactions, to: &self)
+        if !notes.isEmpty { try MessageNotes.apply(notes, declared: declared, loaded: loadedTools, to: &self) }
         if let contextManagement { contextEdits = ContextEditor.apply(contextManagement, to: &self) }
     }
 
-    /// - Parameter compaction: set to what the message's compaction blocks came to, when it has some.
+    /// - Parameter notes: set to what the message says of the conversation beyond its content.
     private static func message(
-        _ json: JSONValue, path: String, loadedTools: inout Set<String>, compaction: inout CompactedHistory.Mark?
+        _ json: JSONValue, path: String, loadedTools: inout Set<String>, notes: inout MessageNotes
     ) throws(AnthropicError) -> Message {
         let reader = try FieldReader(json, path: path)
         let roleName = try reader.string("role")
         guard let role = Role(rawValue: roleName) else {
             throw FieldReader.problem("\(path).role", "must be 'user', 'assistant' or 'system', not '\(roleName)'")
         }
-        var json = try reader.required("content")
-        if let blocks = json.arrayValue, blocks.contains(where: { $0["type"] == "compaction" }) {
-            let read = try CompactedHistory.blocksAfterCompaction(blocks, path: "\(path).content")
-            json = .array(read.blocks)
-            compaction = read.mark
+        if role == .system { try systemMessageNotes(reader, path: path, into: &notes) }
+        if role != .system, reader.optional("clear_at") != nil {
+            throw FieldReader.problem("\(path).clear_at", "only a system message (role 'system') takes clear_at")
         }
-        let content = try contentBlocks(json, path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
+        var json = try reader.required("content")
+        if var blocks = json.arrayValue, blocks.contains(where: { $0["type"] == "compaction" || $0["type"] == "fallback" }) {
+            // Where an Anthropic reply passed from a model that declined to its fallback: kept in
+            // the history, not rendered into the prompt.
+            blocks.removeAll { $0["type"] == "fallback" }
+            if blocks.contains(where: { $0["type"] == "compaction" }) {
+                let read = try CompactedHistory.blocksAfterCompaction(blocks, path: "\(path).content")
+                blocks = read.blocks
+                notes.compaction = read.mark
+            }
+            json = .array(blocks)
+        }
+        let content: [ContentBlock]
+        if role == .system, let blocks = json.arrayValue, blocks.contains(where: { ToolChange.blockTypes.contains($0["type"]?.stringValue ?? "") }) {
+            content = try blocks.enumerated().map { index, block throws(AnthropicError) in
+                guard ToolChange.blockTypes.contains(block["type"]?.stringValue ?? "") else {
+                    return try contentBlock(block, path: "\(path).content.\(index)", allowed: nil, loadedTools: &loadedTools)
+                }
+                let change = try ToolChange.decode(block, path: "\(path).content.\(index)")
+                notes.toolChanges.append(change)
+                return .text(change.text)
+            }
+        } else {
+            content = try contentBlocks(json, path: "\(path).content", allowed: nil, loadedTools: &loadedTools)
+        }
         return Message(role: role, content: joiningCitedAnswer(content, json: json))
+    }
+
+    /// A system message's `clear_at` and `output_config`.
+    private static func systemMessageNotes(_ reader: FieldReader, path: String, into notes: inout MessageNotes) throws(AnthropicError) {
+        switch try reader.optionalString("clear_at") {
+        case nil, "never"?: break
+        case "next_user_message"?: notes.clearsAtNextUserMessage = true
+        case let other?: throw FieldReader.problem("\(path).clear_at", "must be next_user_message or never, not '\(other)'")
+        }
+        if let outputConfig = reader.optional("output_config"), !outputConfig.isNull {
+            let config = try FieldReader(outputConfig, path: "\(path).output_config")
+            if config.optional("format") != nil {
+                throw FieldReader.problem("\(path).output_config.format", "is taken only at the top level (output_config.format), not on a message")
+            }
+            notes.effort = try config.optionalString("effort")
+        }
     }
 
     /// A searched reply sent back: its answer is text blocks cut at the citations' bounds (a
@@ -188,7 +229,7 @@ extension MessagesRequest {
             return .toolUse(id: try reader.string("id"), name: try reader.string("name"), input: input)
         case "tool_result":
             let content = try reader.optional("content").map { value throws(AnthropicError) in
-                try contentBlocks(value, path: "\(path).content", allowed: ["text", "image", "document", "tool_reference"], loadedTools: &loadedTools)
+                try contentBlocks(value, path: "\(path).content", allowed: ["text", "image", "document", "search_result", "tool_reference"], loadedTools: &loadedTools)
             } ?? []
             return .toolResult(toolUseID: try reader.string("tool_use_id"), content: content, isError: try reader.optionalBool("is_error") ?? false)
         case "thinking":
@@ -201,12 +242,23 @@ extension MessagesRequest {
             let name = try reader.string("tool_name")
             loadedTools.insert(name)
             return .text("Tool \(name) is now available.")
+        case "search_result":
+            // The upstream's model reads the result as text; Anthropic's citations of it are not made.
+            let texts = try (reader.array("content")).enumerated().map { index, block throws(AnthropicError) in
+                let text = try FieldReader(block, path: "\(path).content.\(index)")
+                let type = try text.string("type")
+                guard type == "text" else { throw FieldReader.problem("\(path).content.\(index).type", "must be 'text', not '\(type)'") }
+                return try text.string("text")
+            }
+            return .text("Search result: \(try reader.string("title"))\nSource: \(try reader.string("source"))\n\n\(texts.joined(separator: "\n\n"))")
+        case "tool_addition", "tool_removal":
+            throw FieldReader.problem("\(path).type", "'\(type)' blocks change the tools from where they are, and belong in a system message (role 'system')")
         case "server_tool_use", "web_search_tool_result", "web_fetch_tool_result":
             // An earlier reply's search, sent back in the history: the upstream reads what was
             // searched and found as text.
             return .text(serverToolHistoryText(type: type, json))
         default:
-            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, tool_reference, compaction)")
+            throw FieldReader.problem("\(path).type", "'\(type)' blocks are not supported by this backend (supported: text, image, document, search_result, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result, web_fetch_tool_result, tool_reference, compaction, fallback, and tool_addition and tool_removal in system messages)")
         }
     }
 
@@ -245,16 +297,24 @@ extension MessagesRequest {
         }
     }
 
-    private enum DeclaredTool {
+    /// A `tools` entry, or a tool a `tool_addition` defines by value.
+    package enum DeclaredTool: Sendable, Equatable {
         case client(Tool)
         case server(ServerTool)
+
+        package var name: String {
+            switch self {
+            case .client(let tool): tool.name
+            case .server(let tool): tool.name
+            }
+        }
     }
 
     /// Why `mcp_servers` and the `mcp_toolset` tools that name them are refused.
-    private static let mcpConnectorIsAnthropics =
+    static let mcpConnectorIsAnthropics =
         "the MCP connector runs only on Anthropic itself, which connects to the servers for the model; route this model to an anthropic/ backend, or connect the MCP servers in your client and declare their tools"
 
-    private static func tool(_ json: JSONValue, path: String) throws(AnthropicError) -> DeclaredTool {
+    static func declaredTool(_ json: JSONValue, path: String) throws(AnthropicError) -> DeclaredTool {
         let reader = try FieldReader(json, path: path)
         let type = try reader.optionalString("type")
         // An MCP toolset has no name of its own: it names a server of `mcp_servers`.

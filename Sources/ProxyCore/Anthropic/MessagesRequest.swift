@@ -97,7 +97,8 @@ package struct MessagesRequest: Sendable, Equatable {
     package var stopSequences: [String]
     package var thinking: Thinking
     package var thinkingDisplay: ThinkingDisplay
-    /// `output_config.effort`: low, medium, high or max.
+    /// `output_config.effort` (low, medium, high, xhigh or max), or that of a system message
+    /// that closes the conversation, for its turn.
     package var effort: String?
     /// The JSON schema the reply's text must follow (`output_config.format`, or the older
     /// top-level `output_format`): structured outputs.

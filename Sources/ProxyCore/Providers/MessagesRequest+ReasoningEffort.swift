@@ -1,11 +1,11 @@
 extension MessagesRequest {
     /// The effort OpenAI's reasoning models are asked for (`reasoning_effort` in Chat Completions,
     /// `reasoning.effort` in the Responses API): `output_config.effort` when the client set it
-    /// (`max` is OpenAI's `high`), else from the thinking budget (up to 4K low, up to 16K medium,
+    /// (`xhigh` and `max` are OpenAI's `high`), else from the thinking budget (up to 4K low, up to 16K medium,
     /// more high; adaptive medium); `nil` when thinking is off, leaving the model's default.
     package var openAIReasoningEffort: String? {
         if let effort = effort?.lowercased() {
-            return ["low", "medium", "high"].contains(effort) ? effort : effort == "max" ? "high" : "medium"
+            return ["low", "medium", "high"].contains(effort) ? effort : ["xhigh", "max"].contains(effort) ? "high" : "medium"
         }
         switch thinking {
         case .disabled: return nil

@@ -31,10 +31,20 @@ package struct RouteSignals {
         if json["thinking"]?["type"]?.stringValue == "enabled" {
             return json["thinking"]?["budget_tokens"]?.intValue.map { "thinking enabled (budget \($0) tokens)" } ?? "thinking enabled"
         }
-        if let effort = json["output_config"]?["effort"]?.stringValue?.lowercased(), effort == "high" || effort == "max" {
+        if let effort = effort(json)?.lowercased(), ["high", "xhigh", "max"].contains(effort) {
             return "effort \(effort)"
         }
         return nil
+    }
+
+    /// The reply's effort: that of a system message after the last user message (set for its
+    /// turn), else `output_config`'s.
+    private static func effort(_ json: JSONValue) -> String? {
+        for message in (json["messages"]?.arrayValue ?? []).reversed() {
+            if message["role"] == "user" { break }
+            if message["role"] == "system", let effort = message["output_config"]?["effort"]?.stringValue { return effort }
+        }
+        return json["output_config"]?["effort"]?.stringValue
     }
 
     private static func carriesImages(_ messages: JSONValue?) -> Bool {

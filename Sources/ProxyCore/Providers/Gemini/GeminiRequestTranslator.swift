@@ -393,7 +393,7 @@ package struct GeminiRequestTranslator: Sendable {
 
     /// Thinking as the model family takes it: a budget for Gemini 2.5, a level for Gemini 3, and
     /// thoughts asked back (`includeThoughts`) whenever the client asked for thinking.
-    /// `output_config.effort` decides first (low, medium, high, max); else the client's budget;
+    /// `output_config.effort` decides first (low, medium, high, xhigh, max); else the client's budget;
     /// adaptive thinking without an effort leaves the amount to the model. Thinking turned off is
     /// a budget of 0 where the model allows it, else the least it takes.
     private func thinkingConfig(_ request: MessagesRequest) -> JSONObject? {
@@ -429,6 +429,7 @@ package struct GeminiRequestTranslator: Sendable {
         case "low"?: tokens = 1_024
         case "medium"?: tokens = 8_192
         case "high"?: tokens = 24_576
+        case "xhigh"?: tokens = 32_768
         case "max"?: tokens = range.upperBound
         default: return nil
         }
@@ -439,7 +440,7 @@ package struct GeminiRequestTranslator: Sendable {
         switch effort {
         case "low"?: "low"
         case "medium"?: "medium"
-        case "high"?, "max"?: "high"
+        case "high"?, "xhigh"?, "max"?: "high"
         default: nil
         }
     }
