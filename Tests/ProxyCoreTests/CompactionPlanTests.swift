@@ -155,4 +155,51 @@ import Testing
         #expect(accumulator.finalMessage?.content == [.compaction("Routine logs."), .text("Nothing odd.")])
         #expect(events.first { $0.name == "content_block_delta" }?.json == ["type": "content_block_delta", "index": 0, "delta": ["type": "compaction_delta", "content": "Routine logs."]])
     }
+
+    /// On demand (`compaction: {"type": "summarize"}`): the whole conversation, whatever its length.
+    private static func onDemand(_ messages: [JSONValue], _ compaction: JSONValue = ["type": "summarize"], extra: JSONObject = [:]) throws -> MessagesRequest {
+        var body: JSONObject = ["model": "claude-sonnet-4-6", "max_tokens": 1_024, "messages": .array(messages), "compaction": compaction]
+        for key in extra.keys { body[key] = extra[key] }
+        return try MessagesRequest(json: .object(body))
+    }
+
+    @Test func onDemandTheWholeShortConversationIsSummarisedAndThatIsTheReply() throws {
+        let short: [JSONValue] = [["role": "user", "content": "Hi."], ["role": "assistant", "content": "Hello."]]
+        let request = try Self.onDemand(short)
+        #expect(request.onDemandCompaction == OnDemandCompaction())
+        let plan = try #require(CompactionPlan(request), "no trigger: asking is enough")
+        #expect(plan.pausesAfterCompaction)
+        #expect(plan.summaryRequest.messages == request.messages + [MessagesRequest.Message(role: .user, content: [.text(CompactionPlan.defaultInstructions)])])
+        #expect(plan.summaryRequest.onDemandCompaction == nil)
+        let instructed = try #require(CompactionPlan(try Self.onDemand(short, ["type": "summarize", "instructions": "Only the decisions."])))
+        #expect(instructed.summaryRequest.messages.last == MessagesRequest.Message(role: .user, content: [.text("Only the decisions.")]))
+        #expect(try Self.onDemand(short, ["type": "summarize", "instructions": "  \n"]).onDemandCompaction?.instructions == nil, "blank counts as absent")
+        #expect(
+            try MessagesRequest(json: ["model": "m", "messages": .array(short), "compaction": ["type": "other"]], countingTokens: true).onDemandCompaction == nil,
+            "count_tokens takes the parameter and ignores it")
+    }
+
+    @Test(arguments: [
+        (["type": "condense"] as JSONValue, [:] as JSONObject, "compaction.type: must be 'summarize', not 'condense'"),
+        (
+            ["type": "summarize"], ["context_management": ["edits": [["type": "clear_thinking_20251015", "keep": "all"]]]],
+            "context_management: cannot be sent with compaction: a compaction request returns the compaction block alone, no reply"
+        ),
+        (["type": "summarize"], ["stop_sequences": ["END"]], "stop_sequences: cannot be sent with compaction: a compaction request returns the compaction block alone, no reply"),
+        (["type": "summarize"], ["tool_choice": ["type": "any"]], "tool_choice: cannot be sent with compaction: a compaction request returns the compaction block alone, no reply"),
+        (
+            ["type": "summarize"], ["output_config": ["format": ["type": "json_schema", "schema": ["type": "object"]]]],
+            "output_config.format: cannot be sent with compaction: a compaction request returns the compaction block alone, no reply"
+        ),
+    ] as [(JSONValue, JSONObject, String)])
+    func onDemandWithWhatShapesAReplyIsA400(compaction: JSONValue, extra: JSONObject, message: String) {
+        let error = #expect(throws: AnthropicError.self) { try Self.onDemand([["role": "user", "content": "Hi."]], compaction, extra: extra) }
+        #expect(error?.status == 400)
+        #expect(error?.message == message)
+    }
+
+    @Test func onDemandAfterUnansweredToolCallsIsA400() {
+        let error = #expect(throws: AnthropicError.self) { try Self.onDemand(Array(Self.conversation(last: []).prefix(2))) }
+        #expect(error?.message == "messages: the last turn has tool calls without results; send their results (or leave the turn out) before compacting")
+    }
 }

@@ -104,7 +104,7 @@ import Testing
         // Thinking
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":true}"#, "thinking: must be an object, not boolean"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":{}}"#, "thinking.type: Field required"),
-        (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":{"type":"on"}}"#, "thinking.type: must be enabled, adaptive or disabled, not 'on'"),
+        (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":{"type":"on"}}"#, "thinking.type: must be enabled, adaptive, between_tools or disabled, not 'on'"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":{"type":"enabled"}}"#, "thinking.budget_tokens: Field required"),
         (#"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"a"}],"thinking":{"type":"enabled","budget_tokens":"lots"}}"#, "thinking.budget_tokens: must be an integer, not string"),
         // Sampling and the rest
@@ -340,5 +340,9 @@ import Testing
         let request = try decode(
             body(messages: #"[{"role":"user","content":"Hi"},{"role":"assistant","content":[{"type":"fallback","from":{"model":"claude-opus-4-8"},"to":{"model":"claude-sonnet-4-6"},"trigger":null},{"type":"text","text":"Hello."}]}]"#))
         #expect(request.messages[1].content == [.text("Hello.")])
+    }
+
+    @Test func thinkingBetweenToolsIsThinkingOff() throws {
+        #expect(try decode(body(#""thinking":{"type":"between_tools"}"#)).thinking == .disabled)
     }
 }

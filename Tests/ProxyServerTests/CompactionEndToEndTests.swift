@@ -106,4 +106,31 @@ import Testing
                 ])
         }
     }
+
+    /// `compaction: {"type": "summarize"}` (beta `compact-2026-09-04`): the conversation's summary
+    /// alone, however short it is, whole and streamed.
+    @Test func onDemandTheCompactionIsTheReply() async throws {
+        try await ProxyHarness.run { harness in
+            for stream in [false, true] {
+                harness.fake.enqueue(FakeReply(text: "Greetings exchanged."))
+                let body: JSONValue = [
+                    "model": "claude-sonnet-4-5", "max_tokens": 1_024, "stream": .bool(stream), "compaction": ["type": "summarize"],
+                    "messages": [["role": "user", "content": "Hi."], ["role": "assistant", "content": "Hello."]],
+                ]
+                let reply = try await harness.post("/v1/messages", json: body, headers: ["anthropic-beta": "compact-2026-09-04"])
+                #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+                let message = try reply.message
+                #expect(message.content == [.compaction("Greetings exchanged.")], "stream: \(stream)")
+                #expect(message.stopReason == .compaction)
+                #expect(message.usage == Usage(compaction: Self.fakeUsage.counts))
+            }
+            let sent = harness.fake.receivedRequests
+            try #require(sent.count == 2, "one summary each, no reply asked for")
+            #expect(
+                sent[0]["messages"] == [
+                    ["role": "user", "content": "Hi."], ["role": "assistant", "content": "Hello."],
+                    ["role": "user", "content": .string(CompactionPlan.defaultInstructions)],
+                ])
+        }
+    }
 }

@@ -277,3 +277,41 @@ def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is
         {"role": "system", "content": "Tool get_time is now available.\n\nTool get_weather is no longer available."},
     ]
     assert [tool["function"]["name"] for tool in upstream[2]["tools"]] == ["get_time"]
+
+
+def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
+    @beta_tool
+    def get_weather(city: str) -> str:
+        """The weather in a city.
+
+        Args:
+            city: the city's name.
+        """
+        return f"Sunny in {city}, 21 C"
+
+    script({"text": "The user asked for France's capital."}, {"text": "Paris is the capital."})
+    client, sent = recording_client()
+    runner = client.beta.messages.tool_runner(
+        model="claude-sonnet-4-6",
+        max_tokens=512,
+        tools=[get_weather],
+        messages=[{"role": "user", "content": "Capital of France?"}],
+        betas=["compact-2026-09-04"],
+    )
+    runner.compact_before_next_turn()
+    replies = list(runner)
+    assert [reply.stop_reason for reply in replies] == ["compaction", "end_turn"]
+    compaction = replies[0].content[0]
+    assert compaction.type == "compaction" and compaction.content == "The user asked for France's capital."
+    assert replies[0].usage.iterations[0].type == "compaction"
+    assert replies[1].content[-1].text == "Paris is the capital."
+
+    assert sent.bodies[0]["compaction"] == {"type": "summarize"}
+    assert sent.bodies[1]["messages"] == [{"role": "assistant", "content": [{"type": "compaction", "content": compaction.content}]}]
+    upstream = upstream_requests()
+    assert len(upstream) == 2, "the summary alone, then the turn"
+    assert [m["role"] for m in upstream[0]["messages"]] == ["user", "user"]
+    assert upstream[0]["tool_choice"] == "none"
+    assert upstream[1]["messages"] == [
+        {"role": "user", "content": "This conversation was compacted; a summary of what came before it:\n\nThe user asked for France's capital."}
+    ]

@@ -25,17 +25,26 @@ package struct CompactionPlan: Sendable {
     static let summaryMaxTokens = 8_192
 
     /// The plan for `request`; nil when it asks for no compaction, its prompt is not over the
-    /// trigger (by the proxy's estimate), or nothing comes before the turn being answered.
+    /// trigger (by the proxy's estimate), or nothing comes before the turn being answered. A
+    /// compaction asked for on demand summarises the whole conversation, and is the whole reply.
     package init?(_ request: MessagesRequest) {
-        guard let compaction = request.contextManagement?.compaction, let turnStart = Self.turnStart(request.messages), turnStart > 0,
-            TokenEstimator.estimate(request) > compaction.trigger
-        else { return nil }
+        let instructions: String?
+        if let onDemand = request.onDemandCompaction {
+            turnStart = request.messages.count
+            pausesAfterCompaction = true
+            instructions = onDemand.instructions
+        } else {
+            guard let compaction = request.contextManagement?.compaction, let turnStart = Self.turnStart(request.messages), turnStart > 0,
+                TokenEstimator.estimate(request) > compaction.trigger
+            else { return nil }
+            self.turnStart = turnStart
+            pausesAfterCompaction = compaction.pausesAfterCompaction
+            instructions = compaction.instructions
+        }
         self.request = request
-        self.turnStart = turnStart
-        pausesAfterCompaction = compaction.pausesAfterCompaction
         var summarising = request
-        let instructions = MessagesRequest.Message(role: .user, content: [.text(compaction.instructions ?? Self.defaultInstructions)])
-        summarising.replaceMessages(with: request.messages.indices.map { .kept($0) } + [.added(instructions)])
+        let instructionsTurn = MessagesRequest.Message(role: .user, content: [.text(instructions ?? Self.defaultInstructions)])
+        summarising.replaceMessages(with: request.messages.indices.map { .kept($0) } + [.added(instructionsTurn)])
         summarising.maxTokens = Self.summaryMaxTokens
         summarising.stream = false
         summarising.toolChoice = MessagesRequest.ToolChoice.none
@@ -46,6 +55,7 @@ package struct CompactionPlan: Sendable {
         summarising.thinkingDisplay = .shown
         summarising.contextManagement = nil
         summarising.contextEdits = nil
+        summarising.onDemandCompaction = nil
         summaryRequest = summarising
     }
 

@@ -95,6 +95,8 @@ extension MessagesRequest {
         self.decodedMessages = decodedMessages
         if !notes.isEmpty { try MessageNotes.apply(notes, declared: declared, loaded: loadedTools, to: &self) }
         if let contextManagement { contextEdits = ContextEditor.apply(contextManagement, to: &self) }
+        // count_tokens takes the parameter and counts the conversation as sent.
+        if !countingTokens { onDemandCompaction = try OnDemandCompaction.decode(body.optional("compaction"), for: self) }
     }
 
     /// - Parameter notes: set to what the message says of the conversation beyond its content.
@@ -384,10 +386,12 @@ extension MessagesRequest {
         let reader = try FieldReader(json, path: "thinking")
         let type = try reader.string("type")
         switch type {
-        case "disabled": return .disabled
+        // `between_tools` turns thinking off; Claude's short progress notes between tool calls,
+        // which it returns as thinking blocks, are not something other models write.
+        case "disabled", "between_tools": return .disabled
         case "adaptive": return .adaptive
         case "enabled": return .enabled(budgetTokens: try reader.int("budget_tokens"))
-        default: throw FieldReader.problem("thinking.type", "must be enabled, adaptive or disabled, not '\(type)'")
+        default: throw FieldReader.problem("thinking.type", "must be enabled, adaptive, between_tools or disabled, not '\(type)'")
         }
     }
 

@@ -112,6 +112,8 @@ package struct MessagesRequest: Sendable, Equatable {
     package var contextManagement: ContextManagement?
     /// What those edits did; nil when the request has no `context_management`.
     package internal(set) var contextEdits: ContextEditReport?
+    /// `compaction`: the request asks for the conversation's summary alone, not a reply.
+    package var onDemandCompaction: OnDemandCompaction?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],
