@@ -36,16 +36,17 @@ def recording_client():
     return anthropic.Anthropic(base_url=PROXY_URL, api_key="sk-ant-client-key", max_retries=0, http_client=http_client), sent
 
 
+@beta_tool
+def get_weather(city: str) -> str:
+    """The weather in a city.
+
+    Args:
+        city: the city's name.
+    """
+    return f"Sunny in {city}, 21 C"
+
+
 def test_the_tool_runner_threads_its_turns_and_the_upstream_gets_the_whole_history():
-    @beta_tool
-    def get_weather(city: str) -> str:
-        """The weather in a city.
-
-        Args:
-            city: the city's name.
-        """
-        return f"Sunny in {city}, 21 C"
-
     script(
         {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
         {"tool_calls": [{"id": "call_w2", "name": "get_weather", "arguments": '{"city": "Bergen"}'}]},
@@ -226,15 +227,6 @@ def test_a_loaded_deferred_tool_reaches_the_upstream_and_the_reference_reads_as_
 
 def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is_offered():
     @beta_tool
-    def get_weather(city: str) -> str:
-        """The weather in a city.
-
-        Args:
-            city: the city's name.
-        """
-        return f"Sunny in {city}, 21 C"
-
-    @beta_tool
     def get_time(city: str) -> str:
         """The local time in a city.
 
@@ -280,15 +272,6 @@ def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is
 
 
 def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
-    @beta_tool
-    def get_weather(city: str) -> str:
-        """The weather in a city.
-
-        Args:
-            city: the city's name.
-        """
-        return f"Sunny in {city}, 21 C"
-
     script({"text": "The user asked for France's capital."}, {"text": "Paris is the capital."})
     client, sent = recording_client()
     runner = client.beta.messages.tool_runner(
