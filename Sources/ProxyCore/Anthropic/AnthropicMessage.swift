@@ -47,10 +47,10 @@ package struct Usage: Sendable, Equatable {
     /// What the reply cost: the message's tokens and the compaction's together.
     package var billed: Usage {
         guard let compaction else { return self }
+        let total = counts + compaction
         return Usage(
-            inputTokens: inputTokens + compaction.inputTokens, outputTokens: outputTokens + compaction.outputTokens,
-            cacheCreationInputTokens: cacheCreationInputTokens + compaction.cacheCreationInputTokens,
-            cacheReadInputTokens: cacheReadInputTokens + compaction.cacheReadInputTokens, webSearchRequests: webSearchRequests)
+            inputTokens: total.inputTokens, outputTokens: total.outputTokens, cacheCreationInputTokens: total.cacheCreationInputTokens,
+            cacheReadInputTokens: total.cacheReadInputTokens, webSearchRequests: webSearchRequests)
     }
 
     /// Anthropic's usage object; `server_tool_use` only when the reply searched, as Anthropic does;
@@ -90,12 +90,14 @@ package struct TokenCounts: Sendable, Equatable {
     package static func compaction(in usage: JSONValue?) -> TokenCounts? {
         let entries = usage?["iterations"]?.arrayValue?.filter { $0["type"] == "compaction" } ?? []
         guard !entries.isEmpty else { return nil }
-        return entries.reduce(into: TokenCounts()) { total, entry in
-            total.inputTokens += entry["input_tokens"]?.intValue ?? 0
-            total.outputTokens += entry["output_tokens"]?.intValue ?? 0
-            total.cacheCreationInputTokens += entry["cache_creation_input_tokens"]?.intValue ?? 0
-            total.cacheReadInputTokens += entry["cache_read_input_tokens"]?.intValue ?? 0
-        }
+        return entries.map { AnthropicStreamUsageScanner.usage($0, over: Usage()).counts }.reduce(TokenCounts(), +)
+    }
+
+    static func + (left: TokenCounts, right: TokenCounts) -> TokenCounts {
+        TokenCounts(
+            inputTokens: left.inputTokens + right.inputTokens, outputTokens: left.outputTokens + right.outputTokens,
+            cacheCreationInputTokens: left.cacheCreationInputTokens + right.cacheCreationInputTokens,
+            cacheReadInputTokens: left.cacheReadInputTokens + right.cacheReadInputTokens)
     }
 
     func json(type: String) -> JSONValue {

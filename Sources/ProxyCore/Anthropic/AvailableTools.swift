@@ -24,7 +24,7 @@ struct AvailableTools {
     /// in `tools` or defined before it.
     mutating func apply(_ change: ToolChange, path: String) throws(AnthropicError) {
         switch change {
-        case .addition(.defined(let tool, _)):
+        case .addition(.defined(let tool)):
             defined.removeAll { $0.name == tool.name }
             defined.append((tool.name, tool))
         case .addition(.named(let name)), .removal(let name):

@@ -46,8 +46,10 @@ package struct MessageNotes: Sendable, Equatable {
         guard notes.contains(where: { $0.compaction != nil || $0.clearsAtNextUserMessage }) else { return }
         var sources: [MessagesRequest.MessageSource] = []
         var start = 0
+        var summarised = false
         if let last = notes.lastIndex(where: { if case .summary = $0.compaction { true } else { false } }), case .summary(let summary, _)? = notes[last].compaction {
             start = last
+            summarised = true
             sources.append(.added(CompactedHistory.summaryTurn(summary)))
         }
         for index in start..<request.messages.count {
@@ -55,7 +57,6 @@ package struct MessageNotes: Sendable, Equatable {
             let cleared = notes[index].clearsAtNextUserMessage && index < lastUser
             if !emptiedByCompaction && !cleared { sources.append(.kept(index)) }
         }
-        let summarised = !sources.isEmpty && { if case .added = sources[0] { true } else { false } }()
         if summarised || sources.count != request.messages.count { request.replaceMessages(with: sources) }
     }
 }

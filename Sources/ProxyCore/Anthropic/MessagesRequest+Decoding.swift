@@ -243,7 +243,7 @@ extension MessagesRequest {
             // its model reads this instead of the reference.
             let name = try reader.string("tool_name")
             loadedTools.insert(name)
-            return .text("Tool \(name) is now available.")
+            return .text(ToolChange.addition(.named(name)).text)
         case "search_result":
             // The upstream's model reads the result as text; Anthropic's citations of it are not made.
             let texts = try (reader.array("content")).enumerated().map { index, block throws(AnthropicError) in

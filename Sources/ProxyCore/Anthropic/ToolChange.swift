@@ -14,15 +14,15 @@ package enum ToolChange: Sendable, Equatable {
     package enum Subject: Sendable, Equatable {
         /// One declared in `tools` (a deferred one included) or defined by an earlier addition.
         case named(String)
-        /// A definition carried by value (`tool_definition`), with the JSON it came as.
-        case defined(MessagesRequest.DeclaredTool, json: JSONValue)
+        /// A definition carried by value (`tool_definition`).
+        case defined(MessagesRequest.DeclaredTool)
     }
 
     /// The name the model calls the tool by.
     package var name: String {
         switch self {
         case .addition(.named(let name)), .removal(let name): name
-        case .addition(.defined(let tool, _)): tool.name
+        case .addition(.defined(let tool)): tool.name
         }
     }
 
@@ -52,8 +52,7 @@ package enum ToolChange: Sendable, Equatable {
             let name = try tool.string("name")
             return type == "tool_removal" ? .removal(name: name) : .addition(.named(name))
         case ("tool_addition", "tool_definition"):
-            let definition = try tool.required("definition")
-            return .addition(.defined(try MessagesRequest.declaredTool(definition, path: "\(path).tool.definition"), json: definition))
+            return .addition(.defined(try MessagesRequest.declaredTool(try tool.required("definition"), path: "\(path).tool.definition")))
         case (_, "mcp_tool_reference"), (_, "mcp_toolset_reference"):
             throw FieldReader.problem("\(path).tool.type", MessagesRequest.mcpConnectorIsAnthropics)
         case ("tool_removal", "tool_definition"):
