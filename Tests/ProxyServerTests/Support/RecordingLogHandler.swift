@@ -16,6 +16,9 @@ struct RecordingLogHandler: LogHandler {
     let lines: Lines
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+    /// When set, each line also says how long after this moment it was logged, and its metadata
+    /// (the service a ServiceLifecycle line is about): for logs read only when a test fails.
+    var detailedSince: ContinuousClock.Instant?
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -23,6 +26,11 @@ struct RecordingLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        lines.append("\(event.level) \(event.message)")
+        guard let detailedSince else {
+            lines.append("\(event.level) \(event.message)")
+            return
+        }
+        let metadata = metadata.merging(event.metadata ?? [:]) { $1 }
+        lines.append("+\(ContinuousClock.now - detailedSince) \(event.level) \(event.message) \(metadata)")
     }
 }

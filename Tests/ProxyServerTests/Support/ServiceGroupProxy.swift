@@ -13,7 +13,8 @@ func withProxyInServiceGroup(
     // Kept to say why, should the group not end cleanly: ServiceLifecycle logs (at debug) when it
     // gives up waiting for a service, and for which.
     let lines = RecordingLogHandler.Lines()
-    let logger = Logger(label: "test") { _ in RecordingLogHandler(lines: lines, logLevel: .debug) }
+    let started = ContinuousClock.now
+    let logger = Logger(label: "test") { _ in RecordingLogHandler(lines: lines, logLevel: .debug, detailedSince: started) }
     var configuration = configuration
     configuration.port = 0
     let upstreamClient = ProxyServer.makeHTTPClient(configuration: configuration)
@@ -31,6 +32,7 @@ func withProxyInServiceGroup(
         let port = try #require(await iterator.next())
         try await body("http://127.0.0.1:\(port)", group)
     } catch {
+        Issue.record("The body threw \(error) \(ContinuousClock.now - started) after the start; the service group's log:\n\(lines.all.joined(separator: "\n"))")
         running.cancel()
         try? await upstreamClient.shutdown()
         throw error
