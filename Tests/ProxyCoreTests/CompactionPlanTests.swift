@@ -56,7 +56,8 @@ import Testing
         let request = try Self.request(Self.conversation(last: Self.question), stream: true)
         let summarising = try #require(CompactionPlan(request)).summaryRequest
         #expect(summarising.messages == request.messages + [MessagesRequest.Message(role: .user, content: [.text(CompactionPlan.defaultInstructions)])])
-        #expect(summarising.stream == false)
+        #expect(summarising.stream, "streamed as the client's reply is, so that the client's stream starts at once")
+        #expect(try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question)))).summaryRequest.stream == false)
         #expect(summarising.toolChoice == MessagesRequest.ToolChoice.none)
         #expect(summarising.maxTokens == 8_192)
         #expect(summarising.contextManagement == nil)
@@ -87,7 +88,8 @@ import Testing
         #expect(CompactionPlan.summary(in: summaryReply) == "Routine logs.")
         #expect(CompactionPlan.summary(in: AnthropicMessage(id: "msg_1", model: "m", content: [.text(" \n")], stopReason: .endTurn, usage: summaryUsage)) == nil)
 
-        let paused = CompactionPlan.pausedReply(summarising: summaryReply)
+        let plan = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["pause_after_compaction": true])))
+        let paused = plan.pausedReply(summarising: summaryReply)
         #expect(paused.content == [.compaction("Routine logs.")])
         #expect(paused.stopReason == .compaction)
         #expect(
@@ -124,6 +126,8 @@ import Testing
         #expect(CompactionPlan(next) == nil, "the compacted conversation is under the trigger")
     }
 
+    /// As TranslatingBackend writes a compacting stream: the opening and the compaction block's
+    /// start before the summary, its summary and end after, then the reply's own stream one index on.
     @Test func theStreamOpensWithTheCompactionAndShiftsTheRest() throws {
         let request = try Self.request(Self.conversation(last: Self.question), stream: true)
         let adapter = OpenAIChatAdapter(
@@ -135,10 +139,11 @@ import Testing
         ]
         let summaryUsage = Usage(inputTokens: 60_000, outputTokens: 300)
         var plain = adapter.makeStreamTranslator()
-        var compacting = CompactionStreamTranslator(adapter.makeStreamTranslator(), summary: "Routine logs.", compactionUsage: summaryUsage)
-        // As TranslatedStream runs a translator: `start()` as soon as the upstream accepted the request.
+        var compacting = CompactionStreamTranslator(adapter.makeStreamTranslator(), compactionUsage: summaryUsage)
         let plainEvents = plain.start() + plain.translateAll(stream)
-        let events = compacting.start() + compacting.translateAll(stream)
+        #expect(compacting.start() == [], "the reply's opening was written before the summary")
+        let events =
+            CompactionPlan.streamOpening(Array(plainEvents.prefix(2))) + CompactionPlan.blockEnd(summary: "Routine logs.") + compacting.translateAll(stream)
         #expect(Array(events.prefix(5)) == Array(plainEvents.prefix(2)) + [
             .contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction("Routine logs.")), .contentBlockStop(index: 0),
         ])
@@ -154,6 +159,22 @@ import Testing
         for event in events { try accumulator.consume(event) }
         #expect(accumulator.finalMessage?.content == [.compaction("Routine logs."), .text("Nothing odd.")])
         #expect(events.first { $0.name == "content_block_delta" }?.json == ["type": "content_block_delta", "index": 0, "delta": ["type": "compaction_delta", "content": "Routine logs."]])
+    }
+
+    @Test func aPausedStreamEndsAfterTheCompaction() throws {
+        let plan = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["pause_after_compaction": true], stream: true)))
+        let summaryUsage = Usage(inputTokens: 60_000, outputTokens: 300)
+        let opening = AnthropicStreamEvent.opening(messageID: "msg_1", model: "claude-sonnet-4-6", estimatedInputTokens: 60_000)
+        let events = CompactionPlan.streamOpening(opening) + CompactionPlan.blockEnd(summary: "Routine logs.") + plan.pausedClosing(summarising: summaryUsage)
+        var accumulator = StreamAccumulator()
+        for event in events { try accumulator.consume(event) }
+        let streamed = try #require(accumulator.finalMessage)
+        let whole = plan.pausedReply(
+            summarising: AnthropicMessage(id: "msg_1", model: "claude-sonnet-4-6", content: [.text("Routine logs.")], stopReason: .endTurn, usage: summaryUsage))
+        #expect(streamed.content == whole.content)
+        #expect(streamed.stopReason == .compaction)
+        #expect(streamed.usage == whole.usage)
+        #expect(streamed.usage == Usage(compaction: summaryUsage.counts))
     }
 
     /// On demand (`compaction: {"type": "summarize"}`): the whole conversation, whatever its length.

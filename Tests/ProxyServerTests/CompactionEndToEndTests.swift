@@ -46,12 +46,12 @@ import Testing
             }
             let sent = harness.fake.receivedRequests
             try #require(sent.count == 4)
-            for summarising in [sent[0], sent[2]] {
+            for (summarising, stream) in [(sent[0], false), (sent[2], true)] {
                 let messages = summarising["messages"]?.arrayValue ?? []
                 #expect(messages.count == 6, "the whole session (the tool result is a tool message), then the instructions")
                 #expect(messages.last == ["role": "user", "content": .string(CompactionPlan.defaultInstructions)])
                 #expect(summarising["tool_choice"] == "none")
-                #expect(summarising["stream"] == nil || summarising["stream"] == false)
+                #expect((summarising["stream"]?.boolValue ?? false) == stream, "streamed as the client's reply is")
             }
             for answering in [sent[1], sent[3]] {
                 #expect(answering["messages"] == [["role": "user", "content": .string(Self.summaryTurn)], ["role": "user", "content": "Anything odd at noon?"]])
@@ -89,6 +89,62 @@ import Testing
                 #expect(message.usage == Usage(compaction: Self.fakeUsage.counts), "its own counts are zero, the compaction's in iterations")
             }
             #expect(harness.fake.receivedRequests.count == 2, "one summary each, nothing more")
+        }
+    }
+
+    /// The client's stream starts once the upstream has taken the summary's request: the
+    /// compaction block is open, and pings flow while the summary is written.
+    @Test func aStreamedCompactionFlowsWhileTheSummaryIsWritten() async throws {
+        try await ProxyHarness.run(environment: ["PING_INTERVAL_SECONDS": "1"]) { harness in
+            var summary = FakeReply(text: "Routine logs.")
+            // Three ping intervals of silence, for a test process held up for a second (see
+            // ClaudeCodeContinuityTests.silentUpstreamIsBridgedWithPings).
+            summary.pauseAfterFirstChunk = .seconds(3)
+            harness.fake.enqueue(summary, FakeReply(text: "Nothing odd."))
+            let events = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta).events
+            let opening = events.prefix { if case .contentBlockDelta = $0 { false } else { true } }
+            guard case .messageStart? = opening.first else {
+                Issue.record("the stream must open with message_start: \(events.prefix(3))")
+                return
+            }
+            #expect(opening.dropFirst(2).first == .contentBlockStart(index: 0, block: .compaction))
+            #expect(opening.filter { $0 == .ping }.count >= 2, "the opening's ping, then at least one while the summary is written: \(opening)")
+            var accumulator = StreamAccumulator()
+            for event in events { try accumulator.consume(event) }
+            #expect(try #require(accumulator.finalMessage).content == [.compaction("Routine logs."), .text("Nothing odd.")])
+        }
+    }
+
+    /// Refused, the summary's request still goes to the next target: the client's stream has not
+    /// started.
+    @Test func aRefusedSummaryFallsBackBeforeTheStreamStarts() async throws {
+        try await ProxyHarness.run(environment: ProxyHarness.fallbackEnvironment) { harness in
+            harness.fake.enqueue(FakeReply.failing(529, "Overloaded"), FakeReply(text: "Routine logs."), FakeReply(text: "Nothing odd."))
+            let reply = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta)
+            #expect(reply.status == 200)
+            #expect(reply.headers["x-proxy-upstream-model"] == "openai/gpt-4o:backup")
+            #expect(try reply.message.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+            #expect(harness.fake.receivedRequests.map { $0["model"] } == ["gpt-4.1", "gpt-4o", "gpt-4o"])
+        }
+    }
+
+    /// Once the stream has started, a refusal of the reply's own request is an error event after
+    /// the compaction; what the summary took is billed.
+    @Test func aReplyRefusedAfterTheCompactionEndsTheStreamWithAnError() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(400, "Invalid request"))
+            let reply = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta)
+            #expect(reply.status == 200)
+            let events = try reply.events
+            #expect(events.contains(.contentBlockDelta(index: 0, delta: .compaction("Routine logs."))))
+            guard case .error(let error)? = events.last else {
+                Issue.record("the stream must end with an error event: \(events.suffix(3))")
+                return
+            }
+            #expect(error.kind == .invalidRequest)
+            #expect(error.message.contains("Invalid request"))
+            let records = try await harness.records.waitFor(1)
+            #expect(records.map(\.usage) == [Self.fakeUsage])
         }
     }
 

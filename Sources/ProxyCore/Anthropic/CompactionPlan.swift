@@ -46,7 +46,9 @@ package struct CompactionPlan: Sendable {
         let instructionsTurn = MessagesRequest.Message(role: .user, content: [.text(instructions ?? Self.defaultInstructions)])
         summarising.replaceMessages(with: request.messages.indices.map { .kept($0) } + [.added(instructionsTurn)])
         summarising.maxTokens = Self.summaryMaxTokens
-        summarising.stream = false
+        // Streamed when the client's reply is: the client's stream then starts as soon as the
+        // upstream has taken the request, and flows (pings) while the summary is written.
+        summarising.stream = request.stream
         summarising.toolChoice = MessagesRequest.ToolChoice.none
         summarising.serverTools = []
         summarising.stopSequences = []
@@ -96,24 +98,37 @@ package struct CompactionPlan: Sendable {
     }
 
     /// The reply with `pause_after_compaction`: the compaction alone, billed as the summary was.
-    /// As Anthropic writes it, its own counts are zero and `iterations` holds the compaction's.
-    package static func pausedReply(summarising reply: AnthropicMessage) -> AnthropicMessage {
-        AnthropicMessage(
-            id: reply.id, model: reply.model, content: [.compaction(summary(in: reply))], stopReason: .compaction,
-            usage: Usage(compaction: reply.usage.counts))
+    package func pausedReply(summarising reply: AnthropicMessage) -> AnthropicMessage {
+        var paused = AnthropicMessage(
+            id: reply.id, model: reply.model, content: [.compaction(Self.summary(in: reply))], stopReason: .compaction,
+            usage: Self.pausedUsage(summarising: reply.usage))
+        paused.contextManagement = contextEdits
+        return paused
     }
 
-    /// The compaction block's events, at index 0: it opens empty and gets its summary whole.
-    static func blockEvents(summary: String?) -> [AnthropicStreamEvent] {
-        [.contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction(summary)), .contentBlockStop(index: 0)]
+    /// A paused reply's usage: as Anthropic writes it, its own counts are zero and `iterations`
+    /// holds the compaction's.
+    package static func pausedUsage(summarising usage: Usage) -> Usage {
+        Usage(compaction: usage.counts)
     }
 
-    /// The paused reply as a stream's events.
-    package static func pausedEvents(_ reply: AnthropicMessage) -> [AnthropicStreamEvent] {
-        let start = AnthropicMessage(id: reply.id, model: reply.model, content: [], stopReason: nil, usage: Usage())
-        let summary: String? = if case .compaction(let summary)? = reply.content.first { summary } else { nil }
-        return [.messageStart(start), .ping] + blockEvents(summary: summary)
-            + [.messageDelta(stopReason: .compaction, stopSequence: nil, usage: reply.usage, contextManagement: reply.contextManagement), .messageStop]
+    /// The compaction block's start, at index 0; it opens empty, while the summary is written.
+    private static let blockStart = AnthropicStreamEvent.contentBlockStart(index: 0, block: .compaction)
+
+    /// The rest of the compaction block: its summary, whole, and its end.
+    package static func blockEnd(summary: String?) -> [AnthropicStreamEvent] {
+        [.contentBlockDelta(index: 0, delta: .compaction(summary)), .contentBlockStop(index: 0)]
+    }
+
+    /// A streamed reply's opening, written before the summary: the translator's `opening`
+    /// (`message_start`, a ping), then the compaction block's start.
+    package static func streamOpening(_ opening: [AnthropicStreamEvent]) -> [AnthropicStreamEvent] {
+        opening + [blockStart]
+    }
+
+    /// A streamed paused reply's last events, after the compaction block.
+    package func pausedClosing(summarising usage: Usage) -> [AnthropicStreamEvent] {
+        [.messageDelta(stopReason: .compaction, stopSequence: nil, usage: Self.pausedUsage(summarising: usage), contextManagement: contextEdits), .messageStop]
     }
 
     /// `message`'s usage with the compaction's beside it.

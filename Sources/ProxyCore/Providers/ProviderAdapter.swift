@@ -47,12 +47,17 @@ package protocol ProviderAdapter: Sendable {
 }
 
 extension ProviderAdapter {
+    /// The layers a stream's translator has around the provider's (see `makeClientStreamTranslator`).
+    package typealias ClientStreamTranslator = ContextEditReportStreamTranslator<
+        ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>>
+    >
+
     /// The stream translator a stream runs through: the provider's, ending the reply at a stop
     /// sequence the upstream was not sent, with its thinking shown as `display` says, and saying
     /// what context editing did (`contextEdits`, nil when the request asked for none).
     package func makeClientStreamTranslator(
         thinkingDisplay display: MessagesRequest.ThinkingDisplay, contextEdits: ContextEditReport? = nil
-    ) -> ContextEditReportStreamTranslator<ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>>> {
+    ) -> ClientStreamTranslator {
         let shown = ThinkingDisplayStreamTranslator(
             StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy), display: display,
             signatureForText: omittedThinkingSignature)

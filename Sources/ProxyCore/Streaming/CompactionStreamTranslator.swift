@@ -1,23 +1,23 @@
-/// A stream translator for a reply written after a compaction (see `CompactionPlan`): the
-/// compaction's block comes first, whole, right after `message_start`; the wrapped translator's
-/// blocks follow one index on, and the final `message_delta`'s usage carries the compaction's
-/// counts (`usage.iterations`).
+/// A stream translator for a reply written after a compaction (see `CompactionPlan`): the reply's
+/// opening and the compaction's block were written while the summary was made, so the wrapped
+/// translator's opening is not written again; its blocks follow one index on, and the final
+/// `message_delta`'s usage carries the compaction's counts (`usage.iterations`).
 package struct CompactionStreamTranslator<Wrapped: UpstreamStreamTranslator>: WrappingStreamTranslator {
     package var wrapped: Wrapped
-    private let summary: String?
     private let compactionUsage: Usage
 
-    /// - Parameters:
-    ///   - summary: the compaction's summary, nil when it failed.
-    ///   - compactionUsage: what asking for the summary took.
-    package init(_ wrapped: Wrapped, summary: String?, compactionUsage: Usage) {
-        self.wrapped = wrapped
-        self.summary = summary
+    /// - Parameter compactionUsage: what asking for the summary took.
+    package init(_ wrapped: Wrapped, compactionUsage: Usage) {
+        var started = wrapped
+        // Started here, so that its opening is never written (a translator writes it on its first
+        // event otherwise).
+        _ = started.start()
+        self.wrapped = started
         self.compactionUsage = compactionUsage
     }
 
-    package mutating func start() -> [AnthropicStreamEvent] {
-        wrapped.start() + CompactionPlan.blockEvents(summary: summary)
+    package func start() -> [AnthropicStreamEvent] {
+        []
     }
 
     package func adjusted(_ step: StreamStep) -> StreamStep {

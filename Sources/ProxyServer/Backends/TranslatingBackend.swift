@@ -12,16 +12,24 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         let first: ExplicitCaches.Prepared
     }
 
+    /// A streamed request's upstream response, with what relaying it to the client needs.
+    private struct Relayable: Sendable {
+        let response: HTTPClientResponse
+        let translator: Adapter.ClientStreamTranslator
+        let withoutEvents: TranslatedStream.WithoutEvents
+        let resend: TranslatedStream.Resend
+
+        func relay<Translator: UpstreamStreamTranslator, Destination: StreamDestination>(
+            translator: Translator, to destination: Destination, target: RouteTarget
+        ) async throws -> StreamEnding {
+            try await TranslatedStream.relay(response, translator: translator, to: destination, target: target, withoutEvents: withoutEvents, resend: resend)
+        }
+    }
+
     /// What a request comes to once decoded: ready to send, or a compaction to run first.
     private enum Decoded: Sendable {
         case ready(Translation)
         case compacting(CompactionPlan)
-    }
-
-    /// A compaction that ran before the reply: its summary and what asking for it took.
-    private struct Compaction: Sendable {
-        let summary: String?
-        let usage: Usage
     }
 
     func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
@@ -46,37 +54,87 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         let summarising = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
             try await Self.translate(plan.summaryRequest, target: target, key: key, services: services)
         }
+        if plan.streams { return try await streamedAnswer(compacting: plan, summarising: summarising, size: size, target: target, key: key, services: services) }
         let summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
         if plan.pausesAfterCompaction {
-            var paused = CompactionPlan.pausedReply(summarising: summaryReply)
-            paused.contextManagement = plan.contextEdits
-            guard plan.streams else {
-                return .response(.json(paused.json, headers: [.upstreamModel: target.qualifiedModel]), usage: paused.usage)
-            }
-            let events = CompactionPlan.pausedEvents(paused)
-            let usage = paused.usage
-            return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
-                try sink.write(events)
-                return .completed(usage)
-            }
+            let paused = plan.pausedReply(summarising: summaryReply)
+            return .response(.json(paused.json, headers: [.upstreamModel: target.qualifiedModel]), usage: paused.usage)
         }
-        let compaction = Compaction(summary: CompactionPlan.summary(in: summaryReply), usage: summaryReply.usage)
+        let summary = CompactionPlan.summary(in: summaryReply)
         let compacted = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
-            try await Self.translate(plan.compacted(summary: compaction.summary), target: target, key: key, services: services)
+            try await Self.translate(plan.compacted(summary: summary), target: target, key: key, services: services)
         }
-        return try await answer(compacted, after: compaction, target: target, key: key, services: services)
+        var message = try await wholeReply(compacted, target: target, key: key, services: services)
+        message = CompactionPlan.reply(message, afterCompaction: summary, usage: summaryReply.usage)
+        return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
+    }
+
+    /// A compaction whose reply is streamed. The client's stream starts once the upstream has taken
+    /// the summary's request (so a refusal of it still goes to the next key or target), with the
+    /// compaction block open; pings keep it alive while the summary is written. The reply's own
+    /// request is sent from inside the stream: a failure of it is an error event.
+    private func streamedAnswer(
+        compacting plan: CompactionPlan, summarising: Translation, size: Int, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> ExchangeOutcome {
+        let summaryStream = try await relayable(summarising, target: target, key: key, services: services)
+        return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
+            let output = StreamOutput(sink, to: target, services: services, pings: true)
+            var summaryTranslator = summaryStream.translator
+            let collector = StreamCollector(beside: output)
+            let summaryOpening = summaryTranslator.start()
+            collector.write(summaryOpening)
+            try output.write(CompactionPlan.streamOpening(summaryOpening))
+            return try await output.run { [summaryTranslator] in
+                let summaryUsage: Usage
+                switch try await summaryStream.relay(translator: summaryTranslator, to: collector, target: target) {
+                case .completed(let usage): summaryUsage = usage
+                case .failed(let error, let usage): return try output.end([.error(error)], .failed(error, usage: usage))
+                }
+                guard let summaryReply = collector.message else {
+                    return try output.end([.error(Self.summaryStreamIncomplete)], .failed(Self.summaryStreamIncomplete, usage: summaryUsage))
+                }
+                let summary = CompactionPlan.summary(in: summaryReply)
+                try output.write(CompactionPlan.blockEnd(summary: summary))
+                if plan.pausesAfterCompaction {
+                    return try output.end(plan.pausedClosing(summarising: summaryUsage), .completed(CompactionPlan.pausedUsage(summarising: summaryUsage)))
+                }
+                let replyStream: Relayable
+                do throws(UpstreamFailure) {
+                    let compacted = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
+                        try await Self.translate(plan.compacted(summary: summary), target: target, key: key, services: services)
+                    }
+                    replyStream = try await relayable(compacted, target: target, key: key, services: services)
+                } catch {
+                    let message = "\(target.qualifiedModel) failed after a compaction (\(error.clientError.message)); the stream ends with the error"
+                    services.logger.notice("\(services.redactor.redact(message))")
+                    let usage = CompactionPlan.usage(Usage(), afterCompaction: summaryUsage)
+                    return try output.end([.error(error.clientError)], .failed(error.clientError, usage: usage))
+                }
+                let translator = CompactionStreamTranslator(replyStream.translator, compactionUsage: summaryUsage)
+                return try await replyStream.relay(translator: translator, to: output, target: target)
+            }
+        }
+    }
+
+    /// For a summary stream that completed without a whole message, which a translator never writes.
+    private static var summaryStreamIncomplete: AnthropicError {
+        AnthropicError(.api, "The upstream's summary stream ended without a whole message; the compaction did not finish.", status: 502)
     }
 
     /// Sends a translated request and answers with its reply, streamed or whole.
-    private func answer(
-        _ translation: Translation, after compaction: Compaction? = nil, target: RouteTarget, key: String?, services: ProxyServices
-    ) async throws(UpstreamFailure) -> ExchangeOutcome {
-        let messages = translation.messages
-        guard messages.stream else {
-            var message = try await wholeReply(translation, target: target, key: key, services: services)
-            if let compaction { message = CompactionPlan.reply(message, afterCompaction: compaction.summary, usage: compaction.usage) }
+    private func answer(_ translation: Translation, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
+        guard translation.messages.stream else {
+            let message = try await wholeReply(translation, target: target, key: key, services: services)
             return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
         }
+        let stream = try await relayable(translation, target: target, key: key, services: services)
+        return TranslatedStream.outcome(
+            stream.response, translator: stream.translator, target: target, services: services, withoutEvents: stream.withoutEvents, resend: stream.resend)
+    }
+
+    /// A streamed request, sent: what relaying its reply needs.
+    private func relayable(_ translation: Translation, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> Relayable {
+        let messages = translation.messages
         let (response, adapter, send) = try await sent(translation, target: target, key: key, services: services)
         let providerName = target.provider.displayName
         var resend = TranslatedStream.noResend
@@ -89,14 +147,9 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                 }
             }
         }
-        let withoutEvents: TranslatedStream.WithoutEvents = { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }
-        let translator = adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits)
-        guard let compaction else {
-            return TranslatedStream.outcome(response, translator: translator, target: target, services: services, withoutEvents: withoutEvents, resend: resend)
-        }
-        return TranslatedStream.outcome(
-            response, translator: CompactionStreamTranslator(translator, summary: compaction.summary, compactionUsage: compaction.usage), target: target,
-            services: services, withoutEvents: withoutEvents, resend: resend)
+        return Relayable(
+            response: response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits),
+            withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
     }
 
     /// The reply to a request that is not streamed, translated.

@@ -36,8 +36,9 @@ enum TranslatedStream {
         }
     }
 
-    private static func relay<Translator: UpstreamStreamTranslator>(
-        _ response: HTTPClientResponse, translator: Translator, to output: StreamOutput, target: RouteTarget, withoutEvents: WithoutEvents,
+    /// Relays `response` through `translator` to `output`; returns how the stream ended.
+    static func relay<Translator: UpstreamStreamTranslator, Destination: StreamDestination>(
+        _ response: HTTPClientResponse, translator: Translator, to output: Destination, target: RouteTarget, withoutEvents: WithoutEvents,
         resend: Resend
     ) async throws -> StreamEnding {
         var translator = translator
