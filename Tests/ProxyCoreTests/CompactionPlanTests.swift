@@ -97,11 +97,11 @@ import Testing
                 "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
                 "iterations": [["type": "compaction", "input_tokens": 60_000, "output_tokens": 300, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0]],
             ])
-        #expect(paused.json["content"] == [["type": "compaction", "content": "Routine logs."]])
+        #expect(paused.json["content"] == [["type": "compaction", "content": "Routine logs.", "tool_changes": []]], "no tool changed")
         #expect(paused.usage.billed == summaryUsage)
 
         let answer = AnthropicMessage(id: "msg_2", model: "claude-sonnet-4-6", content: [.text("Nothing odd.")], stopReason: .endTurn, usage: Usage(inputTokens: 400, outputTokens: 5))
-        let reply = CompactionPlan.reply(answer, afterCompaction: "Routine logs.", usage: summaryUsage)
+        let reply = plan.reply(answer, afterCompaction: "Routine logs.", usage: summaryUsage)
         #expect(reply.content == [.compaction("Routine logs."), .text("Nothing odd.")])
         #expect(reply.usage.inputTokens == 400, "the top-level counts are the message's own, as Anthropic's")
         #expect(reply.usage.compaction == TokenCounts(inputTokens: 60_000, outputTokens: 300))
@@ -114,7 +114,8 @@ import Testing
     }
 
     @Test func theCompactionBlockWrittenIsReadBackAsTheHistorysStart() throws {
-        let reply = CompactionPlan.reply(
+        let plan = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question))))
+        let reply = plan.reply(
             AnthropicMessage(id: "msg_2", model: "m", content: [.text("Nothing odd.")], stopReason: .endTurn, usage: Usage()), afterCompaction: "Routine logs.",
             usage: Usage())
         let next = try Self.request(Self.conversation(last: Self.question) + [["role": "assistant", "content": reply.json["content"]!], ["role": "user", "content": "Thanks."]])
@@ -130,8 +131,9 @@ import Testing
     /// start before the summary, its summary and end after, then the reply's own stream one index on.
     @Test func theStreamOpensWithTheCompactionAndShiftsTheRest() throws {
         let request = try Self.request(Self.conversation(last: Self.question), stream: true)
+        let plan = try #require(CompactionPlan(request))
         let adapter = OpenAIChatAdapter(
-            request: try #require(CompactionPlan(request)).compacted(summary: "Routine logs."),
+            request: plan.compacted(summary: "Routine logs."),
             target: try ModelRouter(configuration: Self.configuration).route("openai/gpt-4.1"), catalog: ModelCatalog(configuration: Self.configuration))
         let stream = [
             ChatCompletion.chunk(["role": "assistant", "content": "Nothing odd."]), ChatCompletion.chunk([:], finishReason: "stop"),
@@ -143,9 +145,9 @@ import Testing
         let plainEvents = plain.start() + plain.translateAll(stream)
         #expect(compacting.start() == [], "the reply's opening was written before the summary")
         let events =
-            CompactionPlan.streamOpening(Array(plainEvents.prefix(2))) + CompactionPlan.blockEnd(summary: "Routine logs.") + compacting.translateAll(stream)
+            plan.streamOpening(Array(plainEvents.prefix(2))) + CompactionPlan.blockEnd(summary: "Routine logs.") + compacting.translateAll(stream)
         #expect(Array(events.prefix(5)) == Array(plainEvents.prefix(2)) + [
-            .contentBlockStart(index: 0, block: .compaction), .contentBlockDelta(index: 0, delta: .compaction("Routine logs.")), .contentBlockStop(index: 0),
+            .contentBlockStart(index: 0, block: .compaction()), .contentBlockDelta(index: 0, delta: .compaction("Routine logs.")), .contentBlockStop(index: 0),
         ])
         #expect(events.dropFirst(5).prefix(3) == [.contentBlockStart(index: 1, block: .text), .contentBlockDelta(index: 1, delta: .text("Nothing odd.")), .contentBlockStop(index: 1)])
         #expect(
@@ -165,7 +167,7 @@ import Testing
         let plan = try #require(CompactionPlan(try Self.request(Self.conversation(last: Self.question), compact: ["pause_after_compaction": true], stream: true)))
         let summaryUsage = Usage(inputTokens: 60_000, outputTokens: 300)
         let opening = AnthropicStreamEvent.opening(messageID: "msg_1", model: "claude-sonnet-4-6", estimatedInputTokens: 60_000)
-        let events = CompactionPlan.streamOpening(opening) + CompactionPlan.blockEnd(summary: "Routine logs.") + plan.pausedClosing(summarising: summaryUsage)
+        let events = plan.streamOpening(opening) + CompactionPlan.blockEnd(summary: "Routine logs.") + plan.pausedClosing(summarising: summaryUsage)
         var accumulator = StreamAccumulator()
         for event in events { try accumulator.consume(event) }
         let streamed = try #require(accumulator.finalMessage)
@@ -222,5 +224,63 @@ import Testing
     @Test func onDemandAfterUnansweredToolCallsIsA400() {
         let error = #expect(throws: AnthropicError.self) { try Self.onDemand(Array(Self.conversation(last: []).prefix(2))) }
         #expect(error?.message == "messages: the last turn has tool calls without results; send their results (or leave the turn out) before compacting")
+    }
+
+    private static let timeTool: JSONValue = ["name": "get_time", "description": "The local time.", "input_schema": ["type": "object"]]
+    private static let tools: JSONValue = [
+        ["name": "Bash", "input_schema": ["type": "object"]], ["name": "Grep", "input_schema": ["type": "object"], "defer_loading": true],
+    ]
+
+    /// The compaction block says what the conversation did to the tools `tools` declares: the SDK's
+    /// tool runner keeps the block alone in place of the conversation, and the tools in effect must
+    /// outlive it.
+    @Test func theCompactionBlockCarriesTheToolChangesOfTheConversation() throws {
+        let changes: JSONValue = [
+            ["type": "tool_addition", "tool": ["type": "tool_definition", "definition": Self.timeTool]],
+            ["type": "tool_removal", "tool": ["type": "tool_reference", "name": "Bash"]],
+            ["type": "tool_addition", "tool": ["type": "tool_reference", "name": "Grep"]],
+        ]
+        let conversation: [JSONValue] = [["role": "user", "content": "Look at the logs."], ["role": "system", "content": changes], ["role": "user", "content": "Now?"]]
+        let request = try Self.onDemand(conversation, extra: ["tools": Self.tools])
+        #expect(request.tools.map(\.name) == ["Grep", "get_time"])
+        let plan = try #require(CompactionPlan(request))
+        let time = try #require(Self.timeTool.objectValue)
+        #expect(
+            plan.toolChanges == [
+                .removal(name: "Bash"), .addition(.named("Grep")),
+                .addition(.defined(.client(MessagesRequest.Tool(name: "get_time", description: "The local time.", inputSchema: ["type": "object"])), definition: .object(time))),
+            ])
+        let summaryReply = AnthropicMessage(id: "msg_1", model: "m", content: [.text("Logs read.")], stopReason: .endTurn, usage: Usage())
+        let block = try #require(plan.pausedReply(summarising: summaryReply).json["content"]?[0])
+        #expect(
+            block == [
+                "type": "compaction", "content": "Logs read.",
+                "tool_changes": [
+                    ["type": "tool_removal", "tool": ["type": "tool_reference", "name": "Bash"]],
+                    ["type": "tool_addition", "tool": ["type": "tool_reference", "name": "Grep"]],
+                    ["type": "tool_addition", "tool": ["type": "tool_definition", "definition": Self.timeTool]],
+                ],
+            ])
+        // As the runner goes on: the block alone, then the next turn; the same tools are offered.
+        let next = try MessagesRequest(
+            json: [
+                "model": "claude-sonnet-4-6", "max_tokens": 1_024, "tools": Self.tools,
+                "messages": [["role": "assistant", "content": [block]], ["role": "user", "content": "And now?"]],
+            ])
+        #expect(next.tools == request.tools)
+        #expect(next.messages.first == Self.summaryTurn("Logs read."))
+    }
+
+    /// With no tool changes in the conversation, the block says `[]` (what Anthropic writes when
+    /// the range changed no tool), or adds the deferred tools the conversation loaded.
+    @Test func withoutToolChangesTheBlockAddsOnlyTheDeferredToolsLoaded() throws {
+        #expect(try #require(CompactionPlan(try Self.onDemand([["role": "user", "content": "Hi."]], extra: ["tools": Self.tools]))).toolChanges == [])
+        let searched: [JSONValue] = [
+            ["role": "user", "content": "Find the TODOs."],
+            ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "ToolSearch", "input": ["query": "grep"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": [["type": "tool_reference", "tool_name": "Grep"]]]]],
+        ]
+        let plan = try #require(CompactionPlan(try Self.onDemand(searched, extra: ["tools": Self.tools])))
+        #expect(plan.toolChanges == [.addition(.named("Grep"))])
     }
 }

@@ -107,7 +107,7 @@ import Testing
                 Issue.record("the stream must open with message_start: \(events.prefix(3))")
                 return
             }
-            #expect(opening.dropFirst(2).first == .contentBlockStart(index: 0, block: .compaction))
+            #expect(opening.dropFirst(2).first == .contentBlockStart(index: 0, block: .compaction()))
             #expect(opening.filter { $0 == .ping }.count >= 2, "the opening's ping, then at least one while the summary is written: \(opening)")
             var accumulator = StreamAccumulator()
             for event in events { try accumulator.consume(event) }

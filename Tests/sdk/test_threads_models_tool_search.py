@@ -290,7 +290,9 @@ def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
     assert replies[1].content[-1].text == "Paris is the capital."
 
     assert sent.bodies[0]["compaction"] == {"type": "summarize"}
-    assert sent.bodies[1]["messages"] == [{"role": "assistant", "content": [{"type": "compaction", "content": compaction.content}]}]
+    assert sent.bodies[1]["messages"] == [
+        {"role": "assistant", "content": [{"type": "compaction", "content": compaction.content, "tool_changes": []}]}
+    ], "no tool changed"
     upstream = upstream_requests()
     assert len(upstream) == 2, "the summary alone, then the turn"
     assert [m["role"] for m in upstream[0]["messages"]] == ["user", "user"]
@@ -298,3 +300,50 @@ def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
     assert upstream[1]["messages"] == [
         {"role": "user", "content": "This conversation was compacted; a summary of what came before it:\n\nThe user asked for France's capital."}
     ]
+
+
+def test_tools_the_runner_changed_outlive_its_compaction():
+    @beta_tool
+    def get_time(city: str) -> str:
+        """The local time in a city.
+
+        Args:
+            city: the city's name.
+        """
+        return f"14:05 in {city}"
+
+    script(
+        {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
+        {"text": "The user asked for Oslo's weather and time; it is sunny; get_time replaced get_weather."},
+        {"tool_calls": [{"id": "call_t1", "name": "get_time", "arguments": '{"city": "Oslo"}'}]},
+        {"text": "Sunny, and 14:05."},
+    )
+    client, sent = recording_client()
+    runner = client.beta.messages.tool_runner(
+        model="claude-sonnet-4-6",
+        max_tokens=512,
+        tools=[get_weather],
+        messages=[{"role": "user", "content": "Weather and time in Oslo?"}],
+        betas=["inline-tools-2026-09-15", "compact-2026-09-04"],
+    )
+    replies = []
+    for reply in runner:
+        if not replies:
+            runner.generate_tool_call_response()  # the weather call runs before its tool goes
+            runner.add_tools(get_time)
+            runner.remove_tools("get_weather")
+            runner.compact_before_next_turn()
+        replies.append(reply)
+    assert [reply.stop_reason for reply in replies] == ["tool_use", "compaction", "tool_use", "end_turn"]
+    assert replies[-1].content[-1].text == "Sunny, and 14:05."
+
+    changes = replies[1].content[0].tool_changes
+    assert [(change.type, change.tool.type) for change in changes] == [("tool_removal", "tool_reference"), ("tool_addition", "tool_definition")]
+    assert changes[1].tool.definition.name == "get_time"
+    after = sent.bodies[2]["messages"]
+    assert after[0]["content"][0]["type"] == "compaction", "the runner keeps the compaction in place of the conversation"
+    assert not any(message["role"] == "system" for message in after), "and the tool changes with it"
+
+    upstream = upstream_requests()
+    assert [tool["function"]["name"] for tool in upstream[2]["tools"]] == ["get_time"], "offered after the compaction as before it"
+    assert upstream[2]["tools"][0]["function"]["description"].startswith("The local time in a city.")

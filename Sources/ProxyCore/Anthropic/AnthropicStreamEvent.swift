@@ -14,8 +14,9 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
         case serverToolUse(id: String, name: String)
         /// A search's results, whole in the block's start.
         case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
-        /// Server-side compaction's summary: starts with `content: null`, then one `compaction_delta`.
-        case compaction
+        /// Server-side compaction's summary: starts with `content: null` and the block's
+        /// `tool_changes` (which no delta carries), then one `compaction_delta`.
+        case compaction(toolChanges: [ToolChange]? = [])
     }
 
     package enum Delta: Sendable, Equatable {
@@ -118,7 +119,12 @@ extension AnthropicStreamEvent.BlockStart {
         case .citedText: ["type": "text", "text": "", "citations": []]
         case .serverToolUse(let id, let name): ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": [:]]
         case .webSearchToolResult(let id, let content): ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
-        case .compaction: ["type": "compaction", "content": nil]
+        case .compaction(let toolChanges):
+            if let toolChanges {
+                ["type": "compaction", "content": nil, "tool_changes": .array(toolChanges.map(\.json))]
+            } else {
+                ["type": "compaction", "content": nil]
+            }
         }
     }
 }

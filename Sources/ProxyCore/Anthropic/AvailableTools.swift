@@ -5,28 +5,30 @@ struct AvailableTools {
     private let declared: [MessagesRequest.DeclaredTool]
     /// What `tools` offers before any change: every declared tool but a deferred one not loaded.
     private let offeredAtFirst: Set<String>
-    /// Tools defined by value in the conversation, by name; a definition stands in for a
-    /// declared tool of the same name.
-    private var defined: [(name: String, tool: MessagesRequest.DeclaredTool)] = []
+    /// Tools defined by value in the conversation, by name, with their definitions' JSON; a
+    /// definition stands in for a declared tool of the same name.
+    private var defined: [(name: String, tool: MessagesRequest.DeclaredTool, definition: JSONValue)] = []
     private var offered: Set<String>
 
     init(declared: [MessagesRequest.DeclaredTool], loaded: Set<String>) {
         self.declared = declared
-        offeredAtFirst = Set(
-            declared.compactMap { declared in
-                guard case .client(let tool) = declared, tool.deferLoading, !loaded.contains(tool.name) else { return declared.name }
-                return nil
-            })
+        offeredAtFirst = Set(declared.compactMap { Self.isDeferred($0) && !loaded.contains($0.name) ? nil : $0.name })
         offered = offeredAtFirst
+    }
+
+    /// Whether the model learns of `tool` only once the conversation loads it (`defer_loading`).
+    private static func isDeferred(_ tool: MessagesRequest.DeclaredTool) -> Bool {
+        guard case .client(let tool) = tool else { return false }
+        return tool.deferLoading
     }
 
     /// Applies `change`, made in the message at `path`: a change may name only a tool declared
     /// in `tools` or defined before it.
     mutating func apply(_ change: ToolChange, path: String) throws(AnthropicError) {
         switch change {
-        case .addition(.defined(let tool)):
+        case .addition(.defined(let tool, let definition)):
             defined.removeAll { $0.name == tool.name }
-            defined.append((tool.name, tool))
+            defined.append((tool.name, tool, definition))
         case .addition(.named(let name)), .removal(let name):
             guard defined.contains(where: { $0.name == name }) || declared.contains(where: { $0.name == name }) else {
                 throw FieldReader.problem(
@@ -41,6 +43,29 @@ struct AvailableTools {
     mutating func restart() {
         defined = []
         offered = offeredAtFirst
+    }
+
+    /// The changes that take `tools` (every declared tool but the deferred ones) to the tools
+    /// offered now, as a compaction block's `tool_changes` say them for the conversation it
+    /// stands in for: deferred tools the conversation loaded are added by name, as what loaded
+    /// them is summarised away.
+    var changes: [ToolChange] {
+        var changes: [ToolChange] = []
+        let definedNames = Set(defined.map(\.name))
+        for tool in declared where !definedNames.contains(tool.name) {
+            let offeredAtStart = !Self.isDeferred(tool)
+            let offeredNow = offered.contains(tool.name)
+            if offeredNow && !offeredAtStart { changes.append(.addition(.named(tool.name))) }
+            if offeredAtStart && !offeredNow { changes.append(.removal(name: tool.name)) }
+        }
+        for (name, tool, definition) in defined {
+            if offered.contains(name) {
+                changes.append(.addition(.defined(tool, definition: definition)))
+            } else if declared.contains(where: { $0.name == name && !Self.isDeferred($0) }) {
+                changes.append(.removal(name: name))
+            }
+        }
+        return changes
     }
 
     /// The tools offered, split as the request holds them.

@@ -8,6 +8,10 @@ package struct CompactionPlan: Sendable {
     /// The request that asks the upstream for the summary: the conversation, then the instructions.
     package let summaryRequest: MessagesRequest
     package let pausesAfterCompaction: Bool
+    /// The compaction block's `tool_changes`: what the conversation it stands in for did to the
+    /// tools `tools` declares (the SDK's tool runner keeps the block in place of that
+    /// conversation, and reads the tools in effect from it, as the proxy does).
+    package let toolChanges: [ToolChange]
     private let request: MessagesRequest
     /// Where the turn being answered starts; the reply is written from it and the summary.
     private let turnStart: Int
@@ -42,6 +46,8 @@ package struct CompactionPlan: Sendable {
             instructions = compaction.instructions
         }
         self.request = request
+        // Without changes in the conversation, the deferred tools it loaded are still its doing.
+        toolChanges = request.toolChangesInConversation ?? request.tools.filter(\.deferLoading).map { .addition(.named($0.name)) }
         var summarising = request
         let instructionsTurn = MessagesRequest.Message(role: .user, content: [.text(instructions ?? Self.defaultInstructions)])
         summarising.replaceMessages(with: request.messages.indices.map { .kept($0) } + [.added(instructionsTurn)])
@@ -100,7 +106,7 @@ package struct CompactionPlan: Sendable {
     /// The reply with `pause_after_compaction`: the compaction alone, billed as the summary was.
     package func pausedReply(summarising reply: AnthropicMessage) -> AnthropicMessage {
         var paused = AnthropicMessage(
-            id: reply.id, model: reply.model, content: [.compaction(Self.summary(in: reply))], stopReason: .compaction,
+            id: reply.id, model: reply.model, content: [.compaction(Self.summary(in: reply), toolChanges: toolChanges)], stopReason: .compaction,
             usage: Self.pausedUsage(summarising: reply.usage))
         paused.contextManagement = contextEdits
         return paused
@@ -112,18 +118,16 @@ package struct CompactionPlan: Sendable {
         Usage(compaction: usage.counts)
     }
 
-    /// The compaction block's start, at index 0; it opens empty, while the summary is written.
-    private static let blockStart = AnthropicStreamEvent.contentBlockStart(index: 0, block: .compaction)
-
     /// The rest of the compaction block: its summary, whole, and its end.
     package static func blockEnd(summary: String?) -> [AnthropicStreamEvent] {
         [.contentBlockDelta(index: 0, delta: .compaction(summary)), .contentBlockStop(index: 0)]
     }
 
     /// A streamed reply's opening, written before the summary: the translator's `opening`
-    /// (`message_start`, a ping), then the compaction block's start.
-    package static func streamOpening(_ opening: [AnthropicStreamEvent]) -> [AnthropicStreamEvent] {
-        opening + [blockStart]
+    /// (`message_start`, a ping), then the compaction block's start, at index 0, with its tool
+    /// changes and no summary yet.
+    package func streamOpening(_ opening: [AnthropicStreamEvent]) -> [AnthropicStreamEvent] {
+        opening + [.contentBlockStart(index: 0, block: .compaction(toolChanges: toolChanges))]
     }
 
     /// A streamed paused reply's last events, after the compaction block.
@@ -139,10 +143,10 @@ package struct CompactionPlan: Sendable {
     }
 
     /// A whole reply written after a compaction: the compaction's block first.
-    package static func reply(_ message: AnthropicMessage, afterCompaction summary: String?, usage compaction: Usage) -> AnthropicMessage {
+    package func reply(_ message: AnthropicMessage, afterCompaction summary: String?, usage compaction: Usage) -> AnthropicMessage {
         var reply = message
-        reply.content.insert(.compaction(summary), at: 0)
-        reply.usage = usage(message.usage, afterCompaction: compaction)
+        reply.content.insert(.compaction(summary, toolChanges: toolChanges), at: 0)
+        reply.usage = Self.usage(message.usage, afterCompaction: compaction)
         return reply
     }
 }

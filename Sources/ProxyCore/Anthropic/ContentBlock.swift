@@ -23,8 +23,9 @@ package enum ContentBlock: Sendable, Equatable {
     /// What that search found (replies only).
     case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
     /// The summary server-side compaction wrote of the conversation before it, nil when the
-    /// summary failed (replies only; a request's are read by `CompactedHistory`).
-    case compaction(String?)
+    /// summary failed, and the tool changes that conversation made (`tool_changes`; nil when not
+    /// known). Replies only; a request's are read by `CompactedHistory`.
+    case compaction(String?, toolChanges: [ToolChange]? = [])
 
     /// The block as Anthropic writes it in a reply.
     package var json: JSONValue {
@@ -54,8 +55,10 @@ package enum ContentBlock: Sendable, Equatable {
             return ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": input]
         case .webSearchToolResult(let id, let content):
             return ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
-        case .compaction(let summary):
-            return ["type": "compaction", "content": summary.map { .string($0) } ?? .null]
+        case .compaction(let summary, let toolChanges):
+            var object: JSONObject = ["type": "compaction", "content": summary.map { .string($0) } ?? .null]
+            if let toolChanges { object["tool_changes"] = .array(toolChanges.map(\.json)) }
+            return .object(object)
         }
     }
 }

@@ -55,7 +55,7 @@ struct ContentBlockCursor<Kind: Equatable & Sendable>: Sendable {
         case .toolUse(let id, let name, let input): whole(.toolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
         case .serverToolUse(let id, let name, let input): whole(.serverToolUse(id: id, name: name), [.inputJSON(JSONWriter.string(input))])
         case .webSearchToolResult(let id, let content): whole(.webSearchToolResult(toolUseID: id, content: content), [])
-        case .compaction(let summary): whole(.compaction, [.compaction(summary)])
+        case .compaction(let summary, let toolChanges): whole(.compaction(toolChanges: toolChanges), [.compaction(summary)])
         case .image, .document, .toolResult: []
         }
     }

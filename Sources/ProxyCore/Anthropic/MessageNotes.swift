@@ -38,6 +38,7 @@ package struct MessageNotes: Sendable, Equatable {
                 for change in note.toolChanges { try available.apply(change, path: "messages.\(index).content") }
             }
             (request.tools, request.serverTools) = available.tools
+            request.toolChangesInConversation = available.changes
         }
         let lastUser = request.messages.lastIndex { $0.role == .user } ?? -1
         if let effort = notes.indices.last(where: { $0 > lastUser && notes[$0].effort != nil }).flatMap({ notes[$0].effort }) {

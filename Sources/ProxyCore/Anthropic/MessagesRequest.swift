@@ -114,6 +114,10 @@ package struct MessagesRequest: Sendable, Equatable {
     package internal(set) var contextEdits: ContextEditReport?
     /// `compaction`: the request asks for the conversation's summary alone, not a reply.
     package var onDemandCompaction: OnDemandCompaction?
+    /// What the conversation's tool changes (system messages' `tool_addition` / `tool_removal`
+    /// blocks, a compaction's `tool_changes`) come to, as the changes that take `tools` to the
+    /// tools in effect at its end (`AvailableTools.changes`); nil when it has none.
+    package internal(set) var toolChangesInConversation: [ToolChange]?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],

@@ -21,7 +21,7 @@ package struct StreamAccumulator: Sendable {
         case citedText(String, citations: [WebSearchCitation])
         case serverToolUse(id: String, name: String, json: String)
         case webSearchToolResult(toolUseID: String, content: WebSearchOutcome)
-        case compaction(String?)
+        case compaction(String?, toolChanges: [ToolChange]?)
     }
 
     private var message: AnthropicMessage?
@@ -62,7 +62,7 @@ package struct StreamAccumulator: Sendable {
             case .citedText: open = .citedText("", citations: [])
             case .serverToolUse(let id, let name): open = .serverToolUse(id: id, name: name, json: "")
             case .webSearchToolResult(let id, let content): open = .webSearchToolResult(toolUseID: id, content: content)
-            case .compaction: open = .compaction(nil)
+            case .compaction(let toolChanges): open = .compaction(nil, toolChanges: toolChanges)
             }
         case .contentBlockDelta(let index, let delta):
             guard index == blocks.count, let block = open else { throw .unexpected(event: event.name, reason: "index \(index) is not the open block") }
@@ -74,7 +74,7 @@ package struct StreamAccumulator: Sendable {
             case (.toolUse(let id, let name, let json), .inputJSON(let more)): open = .toolUse(id: id, name: name, json: json + more)
             case (.serverToolUse(let id, let name, let json), .inputJSON(let more)): open = .serverToolUse(id: id, name: name, json: json + more)
             case (.citedText(let text, let citations), .text(let more)): open = .citedText(text + more, citations: citations)
-            case (.compaction, .compaction(let summary)): open = .compaction(summary)
+            case (.compaction(_, let toolChanges), .compaction(let summary)): open = .compaction(summary, toolChanges: toolChanges)
             case (.citedText(let text, let citations), .citation(let citation)):
                 guard text.isEmpty else { throw .unexpected(event: event.name, reason: "a citation after the text of block \(index) began") }
                 open = .citedText(text, citations: citations + [citation])
@@ -108,7 +108,7 @@ package struct StreamAccumulator: Sendable {
         case .serverToolUse(let id, let name, let json): return .serverToolUse(id: id, name: name, input: try input(json))
         case .citedText(let text, let citations): return .citedText(text, citations: citations)
         case .webSearchToolResult(let id, let content): return .webSearchToolResult(toolUseID: id, content: content)
-        case .compaction(let summary): return .compaction(summary)
+        case .compaction(let summary, let toolChanges): return .compaction(summary, toolChanges: toolChanges)
         }
     }
 

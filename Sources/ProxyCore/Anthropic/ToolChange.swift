@@ -14,15 +14,25 @@ package enum ToolChange: Sendable, Equatable {
     package enum Subject: Sendable, Equatable {
         /// One declared in `tools` (a deferred one included) or defined by an earlier addition.
         case named(String)
-        /// A definition carried by value (`tool_definition`).
-        case defined(MessagesRequest.DeclaredTool)
+        /// A definition carried by value (`tool_definition`), with its JSON, which a compaction
+        /// block's `tool_changes` carry back.
+        case defined(MessagesRequest.DeclaredTool, definition: JSONValue)
     }
 
     /// The name the model calls the tool by.
     package var name: String {
         switch self {
         case .addition(.named(let name)), .removal(let name): name
-        case .addition(.defined(let tool)): tool.name
+        case .addition(.defined(let tool, _)): tool.name
+        }
+    }
+
+    /// The block as Anthropic writes it in a compaction block's `tool_changes`.
+    package var json: JSONValue {
+        switch self {
+        case .addition(.named(let name)): ["type": "tool_addition", "tool": ["type": "tool_reference", "name": .string(name)]]
+        case .addition(.defined(_, let definition)): ["type": "tool_addition", "tool": ["type": "tool_definition", "definition": definition]]
+        case .removal(let name): ["type": "tool_removal", "tool": ["type": "tool_reference", "name": .string(name)]]
         }
     }
 
@@ -52,7 +62,8 @@ package enum ToolChange: Sendable, Equatable {
             let name = try tool.string("name")
             return type == "tool_removal" ? .removal(name: name) : .addition(.named(name))
         case ("tool_addition", "tool_definition"):
-            return .addition(.defined(try MessagesRequest.declaredTool(try tool.required("definition"), path: "\(path).tool.definition")))
+            let definition = try tool.required("definition")
+            return .addition(.defined(try MessagesRequest.declaredTool(definition, path: "\(path).tool.definition"), definition: definition))
         case (_, "mcp_tool_reference"), (_, "mcp_toolset_reference"):
             throw FieldReader.problem("\(path).tool.type", MessagesRequest.mcpConnectorIsAnthropics)
         case ("tool_removal", "tool_definition"):

@@ -40,7 +40,7 @@ package enum TokenEstimator {
         case .document(.base64(_, let data), _): return data.utf8.count * 3 / 4 / 30
         case .document(.text(let text), _): return 4 + prose(text)
         case .document(.url, _): return 1_600
-        case .compaction(let summary): return 4 + prose(summary ?? "")
+        case .compaction(let summary, _): return 4 + prose(summary ?? "")
         }
     }
 

@@ -65,7 +65,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             try await Self.translate(plan.compacted(summary: summary), target: target, key: key, services: services)
         }
         var message = try await wholeReply(compacted, target: target, key: key, services: services)
-        message = CompactionPlan.reply(message, afterCompaction: summary, usage: summaryReply.usage)
+        message = plan.reply(message, afterCompaction: summary, usage: summaryReply.usage)
         return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
     }
 
@@ -83,7 +83,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             let collector = StreamCollector(beside: output)
             let summaryOpening = summaryTranslator.start()
             collector.write(summaryOpening)
-            try output.write(CompactionPlan.streamOpening(summaryOpening))
+            try output.write(plan.streamOpening(summaryOpening))
             return try await output.run { [summaryTranslator] in
                 let summaryUsage: Usage
                 switch try await summaryStream.relay(translator: summaryTranslator, to: collector, target: target) {
