@@ -22,12 +22,12 @@ import Testing
         #expect(
             sonnet.json(servedBy: "openai/gpt-4.1", profile: ModelProfile(maxOutputTokens: 32_768, contextWindow: 1_047_576)) == [
                 "type": "model", "id": "claude-sonnet-4-6", "display_name": "Sonnet 4.6 → openai/gpt-4.1", "created_at": "2026-02-17T00:00:00Z",
-                "max_input_tokens": 1_047_576, "max_tokens": 32_768,
+                "max_input_tokens": 1_047_576, "max_tokens": 32_768, "lifecycle": "active", "deprecated_at": nil, "retires_at": nil, "line": "sonnet",
             ])
         #expect(
             sonnet.json(servedBy: "ollama/qwen3", profile: ModelProfile(maxOutputTokens: 16_384)) == [
                 "type": "model", "id": "claude-sonnet-4-6", "display_name": "Sonnet 4.6 → ollama/qwen3", "created_at": "2026-02-17T00:00:00Z",
-                "max_tokens": 16_384,
+                "max_tokens": 16_384, "lifecycle": "active", "deprecated_at": nil, "retires_at": nil, "line": "sonnet",
             ])
     }
 }

@@ -14,7 +14,7 @@ import Testing
             #expect(
                 data.first == [
                     "type": "model", "id": "claude-opus-5-5", "display_name": "Opus 5.5 → openai/o3", "created_at": "2026-09-24T00:00:00Z",
-                    "max_input_tokens": 200_000, "max_tokens": 100_000,
+                    "max_input_tokens": 200_000, "max_tokens": 100_000, "lifecycle": "active", "deprecated_at": nil, "retires_at": nil, "line": "opus",
                 ], "the limits are those of the model that answers")
             #expect(data.first { $0["id"] == "claude-sonnet-4-6" }?["display_name"] == "Sonnet 4.6 → openai/gpt-4.1")
             #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["display_name"] == "Haiku 5.5 → gemini/gemini-2.5-flash")

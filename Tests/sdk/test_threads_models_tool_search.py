@@ -197,6 +197,7 @@ def test_models_list_pages_and_retrieve():
     assert len(set(ids)) == len(ids)
     model = client.models.retrieve("claude-sonnet-4-6")
     assert model.display_name == "Sonnet 4.6 → openai/gpt-4.1"
+    assert (model.lifecycle, model.line, model.retires_at) == ("active", "sonnet", None)
     try:
         client.models.retrieve("not-a-model")
         raise AssertionError("a missing model must be a 404")
