@@ -46,19 +46,56 @@ def get_weather(city: str) -> str:
     return f"Sunny in {city}, 21 C"
 
 
-def test_the_tool_runner_threads_its_turns_and_the_upstream_gets_the_whole_history():
-    script(
-        {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
-        {"tool_calls": [{"id": "call_w2", "name": "get_weather", "arguments": '{"city": "Bergen"}'}]},
-        {"text": "Sunny in both."},
-    )
+@beta_tool
+def get_time(city: str) -> str:
+    """The local time in a city.
+
+    Args:
+        city: the city's name.
+    """
+    return f"14:05 in {city}"
+
+
+def scripted_runner(replies, tools, question, **params):
+    """Scripts the upstream with `replies`; returns a tool runner with `tools` asked `question`
+    (more of the runner's parameters in `params`), and the record of the requests it sends."""
+    script(*replies)
     client, sent = recording_client()
     runner = client.beta.messages.tool_runner(
-        model="claude-sonnet-4-6",
-        max_tokens=512,
+        model="claude-sonnet-4-6", max_tokens=512, tools=tools, messages=[{"role": "user", "content": question}], **params
+    )
+    return runner, sent
+
+
+def run_swapping_weather_for_time(*replies, compact=False):
+    """Scripts the upstream with `replies`, then runs a tool runner asked for Oslo's weather and
+    time which, at its first reply, runs the weather call and swaps get_weather for get_time (and,
+    with `compact`, asks for a compaction before its next turn). Returns the runner's replies and
+    the requests it sent."""
+    betas = ["inline-tools-2026-09-15"] + (["compact-2026-09-04"] if compact else [])
+    runner, sent = scripted_runner(replies, [get_weather], "Weather and time in Oslo?", betas=betas)
+    answered = []
+    for reply in runner:
+        if not answered:
+            runner.generate_tool_call_response()  # the weather call runs before its tool goes
+            runner.add_tools(get_time)
+            runner.remove_tools("get_weather")
+            if compact:
+                runner.compact_before_next_turn()
+        answered.append(reply)
+    return answered, sent
+
+
+def test_the_tool_runner_threads_its_turns_and_the_upstream_gets_the_whole_history():
+    runner, sent = scripted_runner(
+        [
+            {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
+            {"tool_calls": [{"id": "call_w2", "name": "get_weather", "arguments": '{"city": "Bergen"}'}]},
+            {"text": "Sunny in both."},
+        ],
+        [get_weather],
+        "Weather in Oslo and Bergen?",
         system="You answer about weather.",
-        tools=[get_weather],
-        messages=[{"role": "user", "content": "Weather in Oslo and Bergen?"}],
     )
     final = runner.until_done()
     assert final.content[-1].text == "Sunny in both."
@@ -160,18 +197,15 @@ class MemoryInADict(BetaAbstractMemoryTool):
 
 
 def test_the_sdks_memory_tool_runs_on_a_model_that_is_not_claude():
-    script(
-        {"tool_calls": [{"id": "call_m1", "name": "memory", "arguments": '{"command": "create", "path": "/memories/tea.md", "file_text": "Likes green tea."}'}]},
-        {"tool_calls": [{"id": "call_m2", "name": "memory", "arguments": '{"command": "view", "path": "/memories/tea.md"}'}]},
-        {"text": "Noted: green tea."},
-    )
     memory = MemoryInADict()
-    client, sent = recording_client()
-    runner = client.beta.messages.tool_runner(
-        model="claude-sonnet-4-6",
-        max_tokens=512,
-        tools=[memory],
-        messages=[{"role": "user", "content": "Remember that I like green tea."}],
+    runner, sent = scripted_runner(
+        [
+            {"tool_calls": [{"id": "call_m1", "name": "memory", "arguments": '{"command": "create", "path": "/memories/tea.md", "file_text": "Likes green tea."}'}]},
+            {"tool_calls": [{"id": "call_m2", "name": "memory", "arguments": '{"command": "view", "path": "/memories/tea.md"}'}]},
+            {"text": "Noted: green tea."},
+        ],
+        [memory],
+        "Remember that I like green tea.",
     )
     final = runner.until_done()
     assert final.content[-1].text == "Noted: green tea."
@@ -227,35 +261,11 @@ def test_a_loaded_deferred_tool_reaches_the_upstream_and_the_reference_reads_as_
 
 
 def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is_offered():
-    @beta_tool
-    def get_time(city: str) -> str:
-        """The local time in a city.
-
-        Args:
-            city: the city's name.
-        """
-        return f"14:05 in {city}"
-
-    script(
+    replies, sent = run_swapping_weather_for_time(
         {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
         {"tool_calls": [{"id": "call_t1", "name": "get_time", "arguments": '{"city": "Oslo"}'}]},
         {"text": "Sunny, and 14:05."},
     )
-    client, sent = recording_client()
-    runner = client.beta.messages.tool_runner(
-        model="claude-sonnet-4-6",
-        max_tokens=512,
-        tools=[get_weather],
-        messages=[{"role": "user", "content": "Weather and time in Oslo?"}],
-        betas=["inline-tools-2026-09-15"],
-    )
-    replies = []
-    for reply in runner:
-        if not replies:
-            runner.generate_tool_call_response()  # the weather call runs before its tool goes
-            runner.add_tools(get_time)
-            runner.remove_tools("get_weather")
-        replies.append(reply)
     assert replies[-1].content[-1].text == "Sunny, and 14:05."
 
     changes = [message for body in sent.bodies for message in body["messages"] if message["role"] == "system"]
@@ -273,13 +283,10 @@ def test_the_tool_runners_add_tools_and_remove_tools_change_what_the_upstream_is
 
 
 def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
-    script({"text": "The user asked for France's capital."}, {"text": "Paris is the capital."})
-    client, sent = recording_client()
-    runner = client.beta.messages.tool_runner(
-        model="claude-sonnet-4-6",
-        max_tokens=512,
-        tools=[get_weather],
-        messages=[{"role": "user", "content": "Capital of France?"}],
+    runner, sent = scripted_runner(
+        [{"text": "The user asked for France's capital."}, {"text": "Paris is the capital."}],
+        [get_weather],
+        "Capital of France?",
         betas=["compact-2026-09-04"],
     )
     runner.compact_before_next_turn()
@@ -304,37 +311,13 @@ def test_the_tool_runners_compaction_on_demand_gets_the_summary_alone():
 
 
 def test_tools_the_runner_changed_outlive_its_compaction():
-    @beta_tool
-    def get_time(city: str) -> str:
-        """The local time in a city.
-
-        Args:
-            city: the city's name.
-        """
-        return f"14:05 in {city}"
-
-    script(
+    replies, sent = run_swapping_weather_for_time(
         {"tool_calls": [{"id": "call_w1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}]},
         {"text": "The user asked for Oslo's weather and time; it is sunny; get_time replaced get_weather."},
         {"tool_calls": [{"id": "call_t1", "name": "get_time", "arguments": '{"city": "Oslo"}'}]},
         {"text": "Sunny, and 14:05."},
+        compact=True,
     )
-    client, sent = recording_client()
-    runner = client.beta.messages.tool_runner(
-        model="claude-sonnet-4-6",
-        max_tokens=512,
-        tools=[get_weather],
-        messages=[{"role": "user", "content": "Weather and time in Oslo?"}],
-        betas=["inline-tools-2026-09-15", "compact-2026-09-04"],
-    )
-    replies = []
-    for reply in runner:
-        if not replies:
-            runner.generate_tool_call_response()  # the weather call runs before its tool goes
-            runner.add_tools(get_time)
-            runner.remove_tools("get_weather")
-            runner.compact_before_next_turn()
-        replies.append(reply)
     assert [reply.stop_reason for reply in replies] == ["tool_use", "compaction", "tool_use", "end_turn"]
     assert replies[-1].content[-1].text == "Sunny, and 14:05."
 
