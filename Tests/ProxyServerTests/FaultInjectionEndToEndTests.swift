@@ -226,9 +226,9 @@ import Testing
     @Test func manyConcurrentStreamsToOneUpstreamAllRunAtOnce() async throws {
         try await ProxyHarness.run { harness in
             let count = 24
-            var slow = FakeReply(text: "A long answer, slowly.")
-            slow.pauseAfterFirstChunk = .seconds(6)  // long enough for all to overlap on a busy machine (3 s was not, once)
-            harness.fake.enqueue(contentsOf: Array(repeating: slow, count: count))
+            var held = FakeReply(text: "A long answer, slowly.")
+            held.holdUntilOpenStreams = count  // a stream queued behind another would never come
+            harness.fake.enqueue(contentsOf: Array(repeating: held, count: count))
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<count { group.addTask { try await harness.post("/v1/messages", json: Self.streamedRequest).status } }
                 return try await group.reduce(into: []) { $0.append($1) }

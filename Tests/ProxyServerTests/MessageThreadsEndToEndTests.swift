@@ -110,13 +110,15 @@ import Testing
         try await ProxyHarness.run { harness in
             harness.fake.enqueue(FakeReply(text: "One."))
             let first = try await send(Self.create(), on: harness)
-            var slow = FakeReply(text: "Two.")
-            slow.delayBeforeHead = .seconds(2)
-            harness.fake.enqueue(slow)
+            let gate = FakeGate()
+            var held = FakeReply(text: "Two.")
+            held.headWaitsFor = gate
+            harness.fake.enqueue(held)
             let inFlight = Task { try await harness.post("/v1/messages", json: Self.continue(first.id, [["role": "user", "content": "Go on."]]), headers: Self.beta) }
             while harness.fake.receivedRequests.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
             let meanwhile = try await harness.post("/v1/messages", json: Self.continue(first.id, [["role": "user", "content": "Or this."]]), headers: Self.beta)
             try expectError(meanwhile, status: 400, code: "thread_continue_in_flight")
+            gate.open()
             #expect(try await inFlight.value.status == 200)
             let again = try await harness.post("/v1/messages", json: Self.continue(first.id, [["role": "user", "content": "Or this."]]), headers: Self.beta)
             try expectError(again, status: 400, code: "thread_already_continued")

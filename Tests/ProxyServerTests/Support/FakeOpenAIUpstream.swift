@@ -63,6 +63,14 @@ final class FakeOpenAIUpstream: Sendable {
         state.withLock { $0.mostOpenStreams }
     }
 
+    /// Waits until `count` streams have been open at once, or a minute has gone by.
+    private func holdUntil(openStreams count: Int) async throws {
+        let giveUp = ContinuousClock.now + .seconds(60)
+        while mostConcurrentStreams < count, ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     var abandonedStreams: Int {
         state.withLock { $0.abandonedStreams }
     }
@@ -113,6 +121,7 @@ final class FakeOpenAIUpstream: Sendable {
         let scripted = nextReply(for: body)
         let reply = scripted.reply
         if let delay = reply.delayBeforeHead { try await Task.sleep(for: delay) }
+        try await reply.headWaitsFor?.wait()
         if reply.streamFault == .htmlPage {
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
@@ -141,6 +150,7 @@ final class FakeOpenAIUpstream: Sendable {
         let cut = reply.cutStream
         let pause = reply.pauseBetweenChunks
         let silence = reply.pauseAfterFirstChunk
+        let together = reply.holdUntilOpenStreams
         let fault = reply.streamFault
         return Response(
             status: .ok, headers: [.contentType: "text/event-stream"],
@@ -162,6 +172,7 @@ final class FakeOpenAIUpstream: Sendable {
                         if index == 0, fault == .invalidJSONChunk { try await writer.write(ByteBuffer(string: "data: {\"choices\": [{\"delta\": \n\n")) }
                         if let pause { try await Task.sleep(for: pause) }
                         if index == 0, let silence { try await Task.sleep(for: silence) }
+                        if index == 0, let together { try await self.holdUntil(openStreams: together) }
                     } catch is FakeConnectionReset {
                         throw FakeConnectionReset()
                     } catch {

@@ -34,8 +34,13 @@ struct FakeReply: Sendable {
     var pauseBetweenChunks: Duration?
     /// Streams go silent this long after their first chunk, as a reasoning model thinking does.
     var pauseAfterFirstChunk: Duration?
+    /// Streams hold after their first chunk until this many streams are open at once (a minute
+    /// at most): a test that they all run together needs no guess at how long starting them takes.
+    var holdUntilOpenStreams: Int?
     /// The response head is sent only after this long, as a slow or stuck upstream does.
     var delayBeforeHead: Duration?
+    /// The response head is sent only once the test opens this gate.
+    var headWaitsFor: FakeGate?
     /// A fault in the middle of an otherwise good stream.
     var streamFault: StreamFault?
 
