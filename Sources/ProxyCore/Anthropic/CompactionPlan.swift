@@ -46,7 +46,8 @@ package struct CompactionPlan: Sendable {
             instructions = compaction.instructions
         }
         self.request = request
-        // Without changes in the conversation, the deferred tools it loaded are still its doing.
+        // A conversation without tool changes can still have loaded deferred tools (tool search),
+        // which the block adds by name: what loaded them is summarised away.
         toolChanges = request.toolChangesInConversation ?? request.tools.filter(\.deferLoading).map { .addition(.named($0.name)) }
         var summarising = request
         let instructionsTurn = MessagesRequest.Message(role: .user, content: [.text(instructions ?? Self.defaultInstructions)])
