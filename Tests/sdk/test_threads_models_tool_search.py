@@ -331,3 +331,25 @@ def test_tools_the_runner_changed_outlive_its_compaction():
     upstream = upstream_requests()
     assert [tool["function"]["name"] for tool in upstream[2]["tools"]] == ["get_time"], "offered after the compaction as before it"
     assert upstream[2]["tools"][0]["function"]["description"].startswith("The local time in a city.")
+
+
+def test_a_streamed_compaction_carries_its_tool_changes_from_the_blocks_start():
+    script({"text": "The user took get_weather away."})
+    client = make_client()
+    with client.beta.messages.stream(
+        model="claude-sonnet-4-6",
+        max_tokens=512,
+        tools=[get_weather.to_dict()],
+        messages=[
+            {"role": "user", "content": "Hi."},
+            {"role": "system", "content": [{"type": "tool_removal", "tool": {"type": "tool_reference", "name": "get_weather"}}]},
+            {"role": "user", "content": "No more weather."},
+        ],
+        compaction={"type": "summarize"},
+        betas=["inline-tools-2026-09-15", "compact-2026-09-04"],
+    ) as stream:
+        message = stream.get_final_message()
+    assert message.stop_reason == "compaction"
+    block = message.content[0]
+    assert block.type == "compaction" and block.content == "The user took get_weather away."
+    assert [(change.type, change.tool.name) for change in block.tool_changes] == [("tool_removal", "get_weather")]
