@@ -39,7 +39,7 @@ extension AnthropicStreamEvent {
                     index: try int(json["index"]),
                     block: .webSearchToolResult(toolUseID: block?["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block?["content"])))
             case "thinking"?: self = .contentBlockStart(index: try int(json["index"]), block: .thinking)
-            case "compaction"?: self = .contentBlockStart(index: try int(json["index"]), block: .compaction(toolChanges: try Self.toolChanges(in: block)))
+            case "compaction"?: self = .contentBlockStart(index: try int(json["index"]), block: .compaction(toolChanges: try CompactedHistory.toolChanges(block?["tool_changes"], path: "content_block.tool_changes")))
             case "tool_use"?:
                 guard block?["input"] == [:] else { throw UndecodableEvent(description: "tool_use must start with empty input: \(sse.data)") }
                 self = .contentBlockStart(
@@ -82,13 +82,6 @@ extension AnthropicStreamEvent {
             self = .error(AnthropicError(kind, json["error"]?["message"]?.stringValue ?? ""))
         default:
             throw UndecodableEvent(description: "unknown event \(sse.data)")
-        }
-    }
-
-    /// A compaction block's `tool_changes`, nil when it has none.
-    static func toolChanges(in block: JSONValue?) throws -> [ToolChange]? {
-        try block?["tool_changes"].map { changes in
-            try (changes.arrayValue ?? []).enumerated().map { index, change in try ToolChange.decode(change, path: "tool_changes.\(index)") }
         }
     }
 }
@@ -165,7 +158,7 @@ extension AnthropicMessage {
             case "web_search_tool_result"?:
                 return .webSearchToolResult(toolUseID: block["tool_use_id"]?.stringValue ?? "", content: try WebSearchOutcome(json: block["content"]))
             case "thinking"?: return .thinking(block["thinking"]?.stringValue ?? "", signature: block["signature"]?.stringValue ?? "")
-            case "compaction"?: return .compaction(block["content"]?.stringValue, toolChanges: try AnthropicStreamEvent.toolChanges(in: block))
+            case "compaction"?: return .compaction(block["content"]?.stringValue, toolChanges: try CompactedHistory.toolChanges(block["tool_changes"], path: "content.tool_changes"))
             case "tool_use"?:
                 return .toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "", input: block["input"] ?? .null)
             default: throw UndecodableEvent(description: "unknown block \(JSONWriter.string(block))")

@@ -119,12 +119,8 @@ extension AnthropicStreamEvent.BlockStart {
         case .citedText: ["type": "text", "text": "", "citations": []]
         case .serverToolUse(let id, let name): ["type": "server_tool_use", "id": .string(id), "name": .string(name), "input": [:]]
         case .webSearchToolResult(let id, let content): ["type": "web_search_tool_result", "tool_use_id": .string(id), "content": content.json]
-        case .compaction(let toolChanges):
-            if let toolChanges {
-                ["type": "compaction", "content": nil, "tool_changes": .array(toolChanges.map(\.json))]
-            } else {
-                ["type": "compaction", "content": nil]
-            }
+        // The whole block's shape, without its summary yet.
+        case .compaction(let toolChanges): ContentBlock.compaction(nil, toolChanges: toolChanges).json
         }
     }
 }

@@ -37,7 +37,7 @@ package enum CompactedHistory {
 
     /// A compaction block's `tool_changes`: its MCP references, which only Anthropic's connector
     /// serves, are passed over.
-    private static func toolChanges(_ json: JSONValue?, path: String) throws(AnthropicError) -> [ToolChange]? {
+    static func toolChanges(_ json: JSONValue?, path: String) throws(AnthropicError) -> [ToolChange]? {
         switch json {
         case nil, .null?: return nil
         case .array(let blocks)?:

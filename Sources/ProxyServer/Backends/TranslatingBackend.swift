@@ -51,9 +51,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     private func answer(
         compacting plan: CompactionPlan, size: Int, target: RouteTarget, key: String?, services: ProxyServices
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
-        let summarising = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
-            try await Self.translate(plan.summaryRequest, target: target, key: key, services: services)
-        }
+        let summarising = try await Self.translate(bulk: size, { plan.summaryRequest }, target: target, key: key, services: services)
         if plan.streams { return try await streamedAnswer(compacting: plan, summarising: summarising, size: size, target: target, key: key, services: services) }
         let summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
         if plan.pausesAfterCompaction {
@@ -61,9 +59,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             return .response(.json(paused.json, headers: [.upstreamModel: target.qualifiedModel]), usage: paused.usage)
         }
         let summary = CompactionPlan.summary(in: summaryReply)
-        let compacted = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
-            try await Self.translate(plan.compacted(summary: summary), target: target, key: key, services: services)
-        }
+        let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
         var message = try await wholeReply(compacted, target: target, key: key, services: services)
         message = plan.reply(message, afterCompaction: summary, usage: summaryReply.usage)
         return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
@@ -100,9 +96,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                 }
                 let replyStream: Relayable
                 do throws(UpstreamFailure) {
-                    let compacted = try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
-                        try await Self.translate(plan.compacted(summary: summary), target: target, key: key, services: services)
-                    }
+                    let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
                     replyStream = try await relayable(compacted, target: target, key: key, services: services)
                 } catch {
                     let message = "\(target.qualifiedModel) failed after a compaction (\(error.clientError.message)); the stream ends with the error"
@@ -215,6 +209,16 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         } catch {
             services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.clientError.message))); answering with the local estimate")
             return nil
+        }
+    }
+
+    /// Makes a compaction's request (`messages`) and translates it as bulk work, off the event
+    /// loop, as the client's request of `size` bytes was.
+    private static func translate(
+        bulk size: Int, _ messages: @escaping @Sendable () -> MessagesRequest, target: RouteTarget, key: String?, services: ProxyServices
+    ) async throws(UpstreamFailure) -> Translation {
+        try await BulkWorkExecutor.run(forBytes: size) { () async throws(UpstreamFailure) in
+            try await translate(messages(), target: target, key: key, services: services)
         }
     }
 
