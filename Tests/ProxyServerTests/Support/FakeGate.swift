@@ -11,9 +11,15 @@ final class FakeGate: Sendable {
 
     /// Waits until the gate is open, or a minute has gone by.
     func wait() async throws {
-        let giveUp = ContinuousClock.now + .seconds(60)
-        while !isOpen.withLock({ $0 }), ContinuousClock.now < giveUp {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await waitUntil { isOpen.withLock { $0 } }
+    }
+}
+
+/// Waits until `condition` holds, looking every 10 ms, or a minute has gone by: how a fake
+/// upstream's reply waits for what its test is about to see.
+func waitUntil(_ condition: () -> Bool) async throws {
+    let giveUp = ContinuousClock.now + .seconds(60)
+    while !condition(), ContinuousClock.now < giveUp {
+        try await Task.sleep(for: .milliseconds(10))
     }
 }

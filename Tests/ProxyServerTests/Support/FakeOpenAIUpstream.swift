@@ -65,10 +65,7 @@ final class FakeOpenAIUpstream: Sendable {
 
     /// Waits until `count` streams have been open at once, or a minute has gone by.
     private func holdUntil(openStreams count: Int) async throws {
-        let giveUp = ContinuousClock.now + .seconds(60)
-        while mostConcurrentStreams < count, ContinuousClock.now < giveUp {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitUntil { mostConcurrentStreams >= count }
     }
 
     var abandonedStreams: Int {
