@@ -101,7 +101,8 @@ import Testing
         #expect(VertexAnthropic.url(target, countingTokens: false, stream: false) == resource + "/claude-sonnet-4-5@20250929:rawPredict")
         #expect(VertexAnthropic.url(target, countingTokens: false, stream: true) == resource + "/claude-sonnet-4-5@20250929:streamRawPredict")
         #expect(VertexAnthropic.url(target, countingTokens: true, stream: false) == resource + "/count-tokens:rawPredict")
-        let body = try JSONParser.parse(#"{"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": []}"#)
+        // Cache diagnostics are the Claude API's alone: Vertex is not sent them.
+        let body = try JSONParser.parse(#"{"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [], "diagnostics": {"previous_message_id": null}}"#)
         #expect(try JSONParser.parse(VertexAnthropic.body(body, target: target, countingTokens: false)) == ["max_tokens": 10, "messages": [], "anthropic_version": "vertex-2023-10-16"])
         #expect(
             try JSONParser.parse(VertexAnthropic.body(body, target: target, countingTokens: true))

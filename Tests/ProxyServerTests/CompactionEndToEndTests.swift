@@ -92,6 +92,27 @@ import Testing
         }
     }
 
+    /// A request the proxy compacts still says what cache diagnostics found, whole or streamed,
+    /// paused or answered, and its reply's id names its prompt for the next request.
+    @Test(arguments: [false, true])
+    func aCompactedRequestSaysWhatCacheDiagnosticsFound(pause: Bool) async throws {
+        try await ProxyHarness.run { harness in
+            for stream in [false, true] {
+                var body = try #require(Self.body(stream: stream, pause: pause).objectValue)
+                body["diagnostics"] = ["previous_message_id": "msg_01NotKeptAnywhere00000000"]
+                harness.fake.enqueue(FakeReply(text: "Routine logs."))
+                if !pause { harness.fake.enqueue(FakeReply(text: "Nothing odd.")) }
+                let first = try await harness.post("/v1/messages", json: .object(body), headers: Self.beta).message
+                #expect(first.cacheDiagnosis == .missed(.previousMessageNotFound), "stream: \(stream)")
+                body["diagnostics"] = ["previous_message_id": .string(first.id)]
+                harness.fake.enqueue(FakeReply(text: "Routine logs."))
+                if !pause { harness.fake.enqueue(FakeReply(text: "Nothing odd.")) }
+                let again = try await harness.post("/v1/messages", json: .object(body), headers: Self.beta).message
+                #expect(again.cacheDiagnosis == .unchanged, "the same prompt as the reply it names, stream: \(stream)")
+            }
+        }
+    }
+
     /// The client's stream starts once the upstream has taken the summary's request: the
     /// compaction block is open, and pings flow while the summary is written.
     @Test func aStreamedCompactionFlowsWhileTheSummaryIsWritten() async throws {

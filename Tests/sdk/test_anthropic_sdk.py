@@ -423,3 +423,30 @@ def test_responses_context_overflow_is_the_error_claude_code_compacts_on(client)
     with pytest.raises(anthropic.BadRequestError) as raised:
         client.messages.create(**ask(model="responses/gpt-5"))
     assert raised.value.body["error"]["message"] == "prompt is too long: 400001 tokens > 400000 maximum"
+
+
+def test_cache_diagnostics_say_where_the_prompt_diverged_whole_and_streamed(client):
+    question = {"role": "user", "content": "What is in this directory?"}
+    script({"text": "Two files."}, {"text": "README.md."}, {"text": "README.md."})
+    first = client.messages.create(**ask(system="You are terse.", diagnostics={"previous_message_id": None}))
+    assert first.diagnostics is None, "a first turn has nothing to compare with"
+
+    turn = [question, {"role": "assistant", "content": "Two files."}, {"role": "user", "content": "Which is larger?"}]
+    second = client.messages.create(**ask(system="You are terse.", messages=turn, diagnostics={"previous_message_id": first.id}))
+    assert second.diagnostics is None, "only messages were added"
+
+    # A timestamp in the system prompt, streamed: the diagnosis comes in message_start.
+    with client.messages.stream(
+        **ask(system="You are terse. It is 10:42.", messages=turn, diagnostics={"previous_message_id": second.id})
+    ) as stream:
+        third = stream.get_final_message()
+    reason = third.diagnostics.cache_miss_reason
+    assert reason.type == "system_changed"
+    # All of the previous prompt is missed: its system prompt and messages, as the proxy counts them.
+    previous = client.messages.count_tokens(model="claude-sonnet-4-6", system="You are terse.", messages=turn)
+    assert reason.cache_missed_input_tokens == previous.input_tokens
+    assert all("diagnostics" not in body for body in upstream_requests())
+
+    script({"text": "README.md."})
+    unknown = client.messages.create(**ask(messages=turn, diagnostics={"previous_message_id": "msg_01NotKeptAnywhere00000000"}))
+    assert unknown.diagnostics.cache_miss_reason.type == "previous_message_not_found"

@@ -119,6 +119,8 @@ package struct AnthropicMessage: Sendable, Equatable {
     package var usage: Usage
     /// What context editing did to the request, when it asked for edits (`context_management`).
     package var contextManagement: ContextEditReport?
+    /// What cache diagnostics found, when the request asked for them (`diagnostics`).
+    package var cacheDiagnosis: CacheDiagnosis?
 
     package init(id: String, model: String, content: [ContentBlock], stopReason: StopReason?, stopSequence: String? = nil, usage: Usage) {
         self.id = id
@@ -141,6 +143,7 @@ package struct AnthropicMessage: Sendable, Equatable {
             "usage": usage.json,
         ]
         if let contextManagement { object["context_management"] = contextManagement.json }
+        if let cacheDiagnosis { object["diagnostics"] = cacheDiagnosis.json }
         return .object(object)
     }
 }

@@ -21,10 +21,11 @@ extension AnthropicStreamEvent {
             guard let message = json["message"], message["content"] == [], message["stop_reason"] == .null else {
                 throw UndecodableEvent(description: "message_start must carry an empty message: \(sse.data)")
             }
-            self = .messageStart(
-                AnthropicMessage(
-                    id: message["id"]?.stringValue ?? "", model: message["model"]?.stringValue ?? "", content: [], stopReason: nil,
-                    usage: try Usage(json: message["usage"])))
+            var start = AnthropicMessage(
+                id: message["id"]?.stringValue ?? "", model: message["model"]?.stringValue ?? "", content: [], stopReason: nil,
+                usage: try Usage(json: message["usage"]))
+            start.cacheDiagnosis = try CacheDiagnosis(json: message["diagnostics"])
+            self = .messageStart(start)
         case "content_block_start":
             let block = json["content_block"]
             switch block?["type"]?.stringValue {
@@ -115,6 +116,28 @@ extension ContextEditReport {
     }
 }
 
+extension CacheDiagnosis {
+    /// Reads a reply's `diagnostics` back from the wire; nil when it has none.
+    package init?(json: JSONValue?) throws {
+        guard let json else { return nil }
+        guard let reason = json["cache_miss_reason"] else {
+            guard json.isNull else { throw UndecodableEvent(description: "diagnostics without cache_miss_reason: \(JSONWriter.string(json))") }
+            self = .unchanged
+            return
+        }
+        let tokens = reason["cache_missed_input_tokens"]?.intValue ?? 0
+        switch reason["type"]?.stringValue {
+        case "model_changed"?: self = .missed(.modelChanged(missedTokens: tokens))
+        case "tools_changed"?: self = .missed(.toolsChanged(missedTokens: tokens))
+        case "system_changed"?: self = .missed(.systemChanged(missedTokens: tokens))
+        case "messages_changed"?: self = .missed(.messagesChanged(missedTokens: tokens))
+        case "previous_message_not_found"?: self = .missed(.previousMessageNotFound)
+        case "unavailable"?: self = .missed(.unavailable)
+        default: throw UndecodableEvent(description: "unknown cache_miss_reason \(JSONWriter.string(reason))")
+        }
+    }
+}
+
 extension WebSearchOutcome {
     package init(json: JSONValue?) throws {
         if let results = json?.arrayValue {
@@ -169,5 +192,6 @@ extension AnthropicMessage {
             stopReason: json["stop_reason"]?.stringValue.flatMap(StopReason.init(rawValue:)),
             stopSequence: json["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
         contextManagement = try ContextEditReport(json: json["context_management"])
+        cacheDiagnosis = try CacheDiagnosis(json: json["diagnostics"])
     }
 }

@@ -2,8 +2,8 @@ import Synchronization
 
 /// A `messages` element as decoded, kept in the element's `DerivedValue` with what later steps
 /// made of the message, so that a later turn reusing the element does none of it again: the
-/// deferred tools it loads (`tool_reference` blocks), its token estimate, the JSON a translator
-/// last wrote for it, and what a provider remembers of it as sent.
+/// deferred tools it loads (`tool_reference` blocks), its token estimate, its digest for cache
+/// diagnostics, the JSON a translator last wrote for it, and what a provider remembers of it as sent.
 package final class DecodedMessage: Sendable {
     package let message: MessagesRequest.Message
     package let loadedTools: Set<String>
@@ -11,6 +11,8 @@ package final class DecodedMessage: Sendable {
     package let notes: MessageNotes
     /// `TokenEstimator`'s count for the message.
     package let estimatedTokens: Int
+    /// `PromptFingerprint`'s digest of the message, once a request asking for cache diagnostics needed it.
+    private let workedOutDigest = Mutex<UInt64?>(nil)
     /// What a translator wrote for the message, in the context it wrote it in (see
     /// `TranslatedMessageCache`); a conversation goes to one upstream, so one is kept.
     private let translation = Mutex<(context: String, fragment: [UInt8])?>(nil)
@@ -22,6 +24,16 @@ package final class DecodedMessage: Sendable {
         self.loadedTools = loadedTools
         self.notes = notes
         estimatedTokens = TokenEstimator.estimate(message)
+    }
+
+    /// `PromptFingerprint`'s digest of the message, worked out once.
+    package var digest: UInt64 {
+        workedOutDigest.withLock { kept in
+            if let kept { return kept }
+            let digest = PromptFingerprint.digest(of: message)
+            kept = digest
+            return digest
+        }
     }
 
     /// The JSON written for the message in `context`, when it is the one kept.

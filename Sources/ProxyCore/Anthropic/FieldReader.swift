@@ -15,6 +15,13 @@ struct FieldReader {
         .invalidRequest("\(path): \(message)")
     }
 
+    /// Refuses members other than `allowed`, as Anthropic does ("Extra inputs are not permitted").
+    func refuseOthers(_ allowed: Set<String>) throws(AnthropicError) {
+        if let extra = object.keys.first(where: { !allowed.contains($0) }) {
+            throw Self.problem(fieldPath(extra), "Extra inputs are not permitted")
+        }
+    }
+
     private func fieldPath(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }

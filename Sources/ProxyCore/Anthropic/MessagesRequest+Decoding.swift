@@ -95,8 +95,11 @@ extension MessagesRequest {
         self.decodedMessages = decodedMessages
         if !notes.isEmpty { try MessageNotes.apply(notes, declared: declared, loaded: loadedTools, to: &self) }
         if let contextManagement { contextEdits = ContextEditor.apply(contextManagement, to: &self) }
-        // count_tokens takes the parameter and counts the conversation as sent.
-        if !countingTokens { onDemandCompaction = try OnDemandCompaction.decode(body.optional("compaction"), for: self) }
+        // count_tokens takes the parameters and counts the conversation as sent.
+        if !countingTokens {
+            onDemandCompaction = try OnDemandCompaction.decode(body.optional("compaction"), for: self)
+            cacheDiagnostics = try CacheDiagnosticsRequest(json: body.optional("diagnostics"))
+        }
     }
 
     /// - Parameter notes: set to what the message says of the conversation beyond its content.

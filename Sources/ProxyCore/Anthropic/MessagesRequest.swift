@@ -118,6 +118,8 @@ package struct MessagesRequest: Sendable, Equatable {
     /// blocks, a compaction's `tool_changes`) come to, as the changes that take `tools` to the
     /// tools in effect at its end (`AvailableTools.changes`); nil when it has none.
     package internal(set) var toolChangesInConversation: [ToolChange]?
+    /// `diagnostics`: the client asks where the prompt diverged from its previous request's.
+    package var cacheDiagnostics: CacheDiagnosticsRequest?
 
     package init(
         model: String, maxTokens: Int, messages: [Message], system: [String] = [], tools: [Tool] = [], serverTools: [ServerTool] = [],

@@ -48,20 +48,21 @@ package protocol ProviderAdapter: Sendable {
 
 extension ProviderAdapter {
     /// The layers a stream's translator has around the provider's (see `makeClientStreamTranslator`).
-    package typealias ClientStreamTranslator = ContextEditReportStreamTranslator<
+    package typealias ClientStreamTranslator = RequestReportStreamTranslator<
         ThinkingDisplayStreamTranslator<StopSequenceStreamTranslator<StreamTranslator>>
     >
 
     /// The stream translator a stream runs through: the provider's, ending the reply at a stop
     /// sequence the upstream was not sent, with its thinking shown as `display` says, and saying
-    /// what context editing did (`contextEdits`, nil when the request asked for none).
+    /// what context editing did (`contextEdits`, nil when the request asked for none) and what
+    /// cache diagnostics found (`cacheDiagnostics`, likewise).
     package func makeClientStreamTranslator(
-        thinkingDisplay display: MessagesRequest.ThinkingDisplay, contextEdits: ContextEditReport? = nil
+        thinkingDisplay display: MessagesRequest.ThinkingDisplay, contextEdits: ContextEditReport? = nil, cacheDiagnostics: CacheDiagnosticsTurn? = nil
     ) -> ClientStreamTranslator {
         let shown = ThinkingDisplayStreamTranslator(
             StopSequenceStreamTranslator(makeStreamTranslator(), stopSequences: stopSequencesLeftToTheProxy), display: display,
             signatureForText: omittedThinkingSignature)
-        return ContextEditReportStreamTranslator(shown, report: contextEdits)
+        return RequestReportStreamTranslator(shown, contextEdits: contextEdits, cacheDiagnostics: cacheDiagnostics)
     }
 
     /// `reply` translated, ended at a stop sequence the upstream was not sent, with its thinking

@@ -13,30 +13,25 @@ package enum ThreadDirective: Sendable, Equatable {
     /// - Parameter betas: the request's `anthropic-beta` header values, comma lists allowed.
     package init?(body: JSONValue, betas: [String]) throws(AnthropicError) {
         guard let thread = body["thread"], !thread.isNull else { return nil }
-        guard case .object(let object) = thread else {
+        guard case .object = thread else {
             throw FieldReader.problem("thread", "must be an object, {\"type\": \"create\"} or {\"type\": \"continue\", \"previous_message_id\": ...}, not \(thread.typeName)")
         }
         guard AnthropicBetas(headerValues: betas).contains(Self.beta) else {
             throw FieldReader.problem("thread", "message threads are a beta: add '\(Self.beta)' to the anthropic-beta header (the SDKs' thread() and tool runner do this by themselves)")
         }
-        switch object["type"]?.stringValue {
+        let reader = try FieldReader(thread, path: "thread")
+        switch reader.optional("type")?.stringValue {
         case "create":
-            try Self.refuseOthers(in: object, allowed: ["type"])
+            try reader.refuseOthers(["type"])
             self = .create
         case "continue":
-            try Self.refuseOthers(in: object, allowed: ["type", "previous_message_id"])
-            guard let id = object["previous_message_id"]?.stringValue, !id.isEmpty else {
+            try reader.refuseOthers(["type", "previous_message_id"])
+            guard let id = reader.optional("previous_message_id")?.stringValue, !id.isEmpty else {
                 throw FieldReader.problem("thread.previous_message_id", "Field required: the id of the reply this turn continues")
             }
             self = .continue(previousMessageID: id)
         case let other:
             throw FieldReader.problem("thread.type", "must be 'create' or 'continue', not \(other.map { "'\($0)'" } ?? "missing")")
-        }
-    }
-
-    private static func refuseOthers(in object: JSONObject, allowed: Set<String>) throws(AnthropicError) {
-        if let extra = object.keys.first(where: { !allowed.contains($0) }) {
-            throw FieldReader.problem("thread.\(extra)", "Extra inputs are not permitted")
         }
     }
 }

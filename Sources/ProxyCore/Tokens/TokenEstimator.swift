@@ -8,17 +8,23 @@
 /// messages, tool calls and results, thinking, and tool definitions.
 package enum TokenEstimator {
     package static func estimate(_ request: MessagesRequest) -> Int {
-        var total = 0
-        for text in request.system { total += prose(text) + 4 }
+        var total = estimate(system: request.system) + estimate(tools: request.tools)
         if let decoded = request.decodedMessages {
             for message in decoded { total += message.estimatedTokens }
         } else {
             for message in request.messages { total += estimate(message) }
         }
-        for tool in request.tools {
-            total += 4 + prose(tool.name) + prose(tool.description ?? "") + json(tool.inputSchema)
-        }
         return max(total, 1)
+    }
+
+    /// The system prompt's part of the estimate.
+    static func estimate(system: [String]) -> Int {
+        system.reduce(0) { $0 + prose($1) + 4 }
+    }
+
+    /// The tool definitions' part of the estimate.
+    static func estimate(tools: [MessagesRequest.Tool]) -> Int {
+        tools.reduce(0) { $0 + 4 + prose($1.name) + prose($1.description ?? "") + json($1.inputSchema) }
     }
 
     /// A message's part of the estimate.

@@ -13,6 +13,8 @@ final class ClientRequest: Sendable {
     let query: String?
     /// `count_tokens`: the body needs no `max_tokens`.
     let countingTokens: Bool
+    /// The name of the client key the request came with, when client keys are on.
+    private let clientKey: String?
     /// About how many bytes of JSON the request is: what decoding and translating it costs.
     let size: Int
     /// The body as it came; nil when `json` stands for more (a thread's turn).
@@ -28,7 +30,7 @@ final class ClientRequest: Sendable {
     /// request continues) gave them.
     let derivedFromMessages: [DerivedValue]?
 
-    init(body: ByteBuffer, parsed: ParsedRequest, headers: HTTPFields, query: String?, countingTokens: Bool) {
+    init(body: ByteBuffer, parsed: ParsedRequest, headers: HTTPFields, query: String?, countingTokens: Bool, clientKey: String?) {
         received = body
         receivedModelRange = parsed.memberRanges.last { $0.key == "model" }?.range
         size = body.readableBytes
@@ -37,6 +39,7 @@ final class ClientRequest: Sendable {
         self.headers = headers
         self.query = query
         self.countingTokens = countingTokens
+        self.clientKey = clientKey
         strings = nil
     }
 
@@ -55,6 +58,17 @@ final class ClientRequest: Sendable {
         headers = original.headers
         query = original.query
         countingTokens = original.countingTokens
+        clientKey = original.clientKey
+    }
+
+    /// Whose request it is, for what the proxy keeps of it between requests (message threads,
+    /// cache diagnostics' fingerprints), which only the same owner finds again: the client key's
+    /// name; without client keys, the fingerprint of the key the client presented (people who each
+    /// send their own Anthropic key find only their own); "" when it presented none.
+    var owner: String {
+        if let clientKey { return clientKey }
+        let presented = ClientAuthenticator.presentedKeys(apiKeyHeader: headers[.xAPIKey], authorizationHeader: headers[.authorization])
+        return presented.first.map { "key " + UpstreamKeys.fingerprint($0) } ?? ""
     }
 
     /// The body's bytes, for the backend that sends them on as they are (the passthrough); the

@@ -10,6 +10,9 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         let messages: MessagesRequest
         let adapter: Adapter
         let first: ExplicitCaches.Prepared
+        /// What the reply says of cache diagnostics; nil when the client asked for none, and for
+        /// a compaction's own requests (its reply says it).
+        var cacheDiagnostics: CacheDiagnosticsTurn?
     }
 
     /// A streamed request's upstream response, with what relaying it to the client needs.
@@ -29,39 +32,50 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     /// What a request comes to once decoded: ready to send, or a compaction to run first.
     private enum Decoded: Sendable {
         case ready(Translation)
-        case compacting(CompactionPlan)
+        case compacting(CompactionPlan, CacheDiagnosticsTurn?)
     }
 
     func respond(to request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         // Decoding, translating and writing a large request is bulk work, off the event loop.
         let decoded = try await BulkWorkExecutor.run(forBytes: request.size) { () async throws(UpstreamFailure) -> Decoded in
             let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
-            if let plan = CompactionPlan(messages) { return .compacting(plan) }
-            return .ready(try await Self.translate(messages, target: target, key: key, services: services))
+            // The target's model: a route or a fallback that changes it is a cache miss.
+            let diagnostics = CacheDiagnosticsTurn(messages, model: target.qualifiedModel, owner: request.owner, store: services.promptFingerprints)
+            if let plan = CompactionPlan(messages) { return .compacting(plan, diagnostics) }
+            var translation = try await Self.translate(messages, target: target, key: key, services: services)
+            translation.cacheDiagnostics = diagnostics
+            return .ready(translation)
         }
         switch decoded {
         case .ready(let translation):
             return try await answer(translation, target: target, key: key, services: services)
-        case .compacting(let plan):
-            return try await answer(compacting: plan, size: request.size, target: target, key: key, services: services)
+        case .compacting(let plan, let diagnostics):
+            return try await answer(compacting: plan, diagnostics: diagnostics, size: request.size, target: target, key: key, services: services)
         }
     }
 
     /// Asks the upstream for the conversation's summary, then answers from it (see `CompactionPlan`).
     private func answer(
-        compacting plan: CompactionPlan, size: Int, target: RouteTarget, key: String?, services: ProxyServices
+        compacting plan: CompactionPlan, diagnostics: CacheDiagnosticsTurn?, size: Int, target: RouteTarget, key: String?, services: ProxyServices
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
         let summarising = try await Self.translate(bulk: size, { plan.summaryRequest }, target: target, key: key, services: services)
-        if plan.streams { return try await streamedAnswer(compacting: plan, summarising: summarising, size: size, target: target, key: key, services: services) }
+        if plan.streams {
+            return try await streamedAnswer(
+                compacting: plan, summarising: summarising, diagnostics: diagnostics, size: size, target: target, key: key, services: services)
+        }
         let summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
         if plan.pausesAfterCompaction {
-            let paused = plan.pausedReply(summarising: summaryReply)
-            return .response(.json(paused.json, headers: [.upstreamModel: target.qualifiedModel]), usage: paused.usage)
+            return Self.response(plan.pausedReply(summarising: summaryReply), diagnostics: diagnostics, target: target)
         }
         let summary = CompactionPlan.summary(in: summaryReply)
         let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
-        var message = try await wholeReply(compacted, target: target, key: key, services: services)
-        message = plan.reply(message, afterCompaction: summary, usage: summaryReply.usage)
+        let message = try await wholeReply(compacted, target: target, key: key, services: services)
+        return Self.response(plan.reply(message, afterCompaction: summary, usage: summaryReply.usage), diagnostics: diagnostics, target: target)
+    }
+
+    /// A whole reply's response, carrying what cache diagnostics found.
+    private static func response(_ message: AnthropicMessage, diagnostics: CacheDiagnosticsTurn?, target: RouteTarget) -> ExchangeOutcome {
+        let message = diagnostics?.answering(message) ?? message
         return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
     }
 
@@ -70,7 +84,8 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     /// compaction block open; pings keep it alive while the summary is written. The reply's own
     /// request is sent from inside the stream: a failure of it is an error event.
     private func streamedAnswer(
-        compacting plan: CompactionPlan, summarising: Translation, size: Int, target: RouteTarget, key: String?, services: ProxyServices
+        compacting plan: CompactionPlan, summarising: Translation, diagnostics: CacheDiagnosticsTurn?, size: Int, target: RouteTarget, key: String?,
+        services: ProxyServices
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
         let summaryStream = try await relayable(summarising, target: target, key: key, services: services)
         return .stream(status: .ok, headers: .eventStream(upstreamModel: target.qualifiedModel)) { sink in
@@ -79,7 +94,8 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             let collector = StreamCollector(beside: output)
             let summaryOpening = summaryTranslator.start()
             collector.write(summaryOpening)
-            try output.write(plan.streamOpening(summaryOpening))
+            let opening = plan.streamOpening(summaryOpening)
+            try output.write(diagnostics?.opening(opening) ?? opening)
             return try await output.run { [summaryTranslator] in
                 let summaryUsage: Usage
                 switch try await summaryStream.relay(translator: summaryTranslator, to: collector, target: target) {
@@ -119,7 +135,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     private func answer(_ translation: Translation, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
         guard translation.messages.stream else {
             let message = try await wholeReply(translation, target: target, key: key, services: services)
-            return .response(.json(message.json, headers: [.upstreamModel: target.qualifiedModel]), usage: message.usage)
+            return Self.response(message, diagnostics: translation.cacheDiagnostics, target: target)
         }
         let stream = try await relayable(translation, target: target, key: key, services: services)
         return TranslatedStream.outcome(
@@ -142,7 +158,9 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
             }
         }
         return Relayable(
-            response: response, translator: adapter.makeClientStreamTranslator(thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits),
+            response: response,
+            translator: adapter.makeClientStreamTranslator(
+                thinkingDisplay: messages.thinkingDisplay, contextEdits: messages.contextEdits, cacheDiagnostics: translation.cacheDiagnostics),
             withoutEvents: { body in adapter.errorForStreamWithoutEvents(body: body, providerName: providerName) }, resend: resend)
     }
 

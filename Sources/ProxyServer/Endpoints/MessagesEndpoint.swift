@@ -50,8 +50,7 @@ struct MessagesEndpoint: Sendable {
     ) async throws(AnthropicError) -> (ClientRequest, ThreadTurn?) {
         guard let directive = try ThreadDirective(body: client.json, betas: client.headers[values: .anthropicBeta]) else { return (client, nil) }
         guard let threads = services.threads else { throw .threadsOff }
-        let owner = MessageThreads.owner(clientKey: record.clientKey, headers: client.headers)
-        let (whole, turn) = try await threads.open(client, directive, owner: owner, strings: services.writtenStrings)
+        let (whole, turn) = try await threads.open(client, directive, strings: services.writtenStrings)
         record.messageCount = whole.json["messages"]?.arrayValue?.count ?? 0
         record.toolCount = whole.json["tools"]?.arrayValue?.count ?? 0
         return (whole, turn)
@@ -142,7 +141,8 @@ struct MessagesEndpoint: Sendable {
         record.bytesIn = body.readableBytes
         record.clientModel = try Self.modelName(json)
         record.sessionID = RequestRecord.sessionID(fromUserID: json["metadata"]?["user_id"]?.stringValue)
-        let client = ClientRequest(body: body, parsed: parsed, headers: request.headers, query: request.uri.query, countingTokens: countingTokens)
+        let client = ClientRequest(
+            body: body, parsed: parsed, headers: request.headers, query: request.uri.query, countingTokens: countingTokens, clientKey: record.clientKey)
         if !countingTokens {
             record.stream = client.stream
             record.messageCount = json["messages"]?.arrayValue?.count ?? 0

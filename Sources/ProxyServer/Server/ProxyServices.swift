@@ -21,6 +21,7 @@ struct ProxyServices: Sendable {
     /// The last upstream bodies of recent conversations, unless `PREFIX_CACHE` is off.
     var upstreamBodies: UpstreamBodyBuffers? { configuration.prefixCache ? shared.upstreamBodies : nil }
     var explicitCaches: ExplicitCaches { shared.explicitCaches }
+    var promptFingerprints: PromptFingerprintStore { shared.promptFingerprints }
     /// The message threads, unless `MESSAGE_THREADS` is off.
     var threads: MessageThreads? { configuration.messageThreads ? shared.threads : nil }
 

@@ -32,6 +32,8 @@ final class SharedServices: Sendable {
     let clientKeys: ClientKeyRegistry?
     /// The message threads kept between turns.
     let threads: MessageThreads
+    /// The fingerprints of requests that asked for cache diagnostics, for the next to compare with.
+    let promptFingerprints = PromptFingerprintStore()
 
     /// - Parameters:
     ///   - observers: read every record after the access log and the metrics.

@@ -1,4 +1,3 @@
-import HTTPTypes
 import ProxyCore
 
 /// Serves the `thread` field of Messages requests (see `ThreadDirective`): a `continue` turn is
@@ -10,13 +9,12 @@ struct MessageThreads: Sendable {
     let now: @Sendable () -> UTCTime
 
     /// The turn `client` asks for, and the request the backends take for it: the whole
-    /// conversation, without `thread`.
-    /// - Parameters:
-    ///   - owner: whose the thread is (see `owner(clientKey:headers:)`).
-    ///   - strings: long strings already written, for a passthrough body written again.
+    /// conversation, without `thread`. The thread is the client's own (`ClientRequest.owner`).
+    /// - Parameter strings: long strings already written, for a passthrough body written again.
     func open(
-        _ client: ClientRequest, _ directive: ThreadDirective, owner: String, strings: JSONStringEscapes?
+        _ client: ClientRequest, _ directive: ThreadDirective, strings: JSONStringEscapes?
     ) async throws(AnthropicError) -> (ClientRequest, ThreadTurn) {
+        let owner = client.owner
         guard case .object(var body) = client.json else { throw .invalidRequest("The request body must be a JSON object.") }
         let newMessages = body["messages"]?.arrayValue ?? []
         let kind: ThreadTurn.Kind
@@ -47,15 +45,6 @@ struct MessageThreads: Sendable {
         }
         let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
         return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings, derivedFromMessages: derivedFromMessages), turn)
-    }
-
-    /// Whose a thread is: the client key's name; without client keys, the fingerprint of the key
-    /// the client presented (people who each send their own Anthropic key continue only their own
-    /// threads); "" when it presented none.
-    static func owner(clientKey: String?, headers: HTTPFields) -> String {
-        if let clientKey { return clientKey }
-        let presented = ClientAuthenticator.presentedKeys(apiKeyHeader: headers[.xAPIKey], authorizationHeader: headers[.authorization])
-        return presented.first.map { "key " + UpstreamKeys.fingerprint($0) } ?? ""
     }
 
     /// What a client is told when the store of threads does not answer (the cause, which may
