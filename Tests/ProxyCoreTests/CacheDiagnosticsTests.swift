@@ -119,48 +119,58 @@ import Testing
         #expect(PromptFingerprint(kept, model: "openai/gpt-4.1") == (try Self.fingerprint(Self.body())))
     }
 
-    // MARK: The store and the reply
-
-    @Test func aFirstTurnAnUnknownIdAndAnotherClientsIdAreToldApart() throws {
-        let store = PromptFingerprintStore()
-        let fingerprint = try Self.fingerprint(Self.body())
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: nil, owner: "team-a") == .unchanged)
-        store.keep(fingerprint, owner: "team-a", replyID: "msg_1")
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "team-a") == .unchanged)
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_2", owner: "team-a") == .missed(.previousMessageNotFound))
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "team-b") == .missed(.previousMessageNotFound))
+    @Test func aFingerprintReadsBackFromWhatTheSharedDatabaseKeeps() throws {
+        let fingerprint = try Self.fingerprint(Self.body(messages: (0..<40).map { Self.message($0 % 2 == 0 ? "user" : "assistant", "turn \($0)") }))
+        #expect(fingerprint.encoded.count == 2 * (40 + 40 * 12))
+        #expect(PromptFingerprint(encoded: fingerprint.encoded) == fingerprint)
+        #expect(PromptFingerprint(encoded: fingerprint.encoded.uppercased()) == fingerprint)
+        for damaged in ["", "zz", String(fingerprint.encoded.dropLast(2)), fingerprint.encoded + "00"] {
+            #expect(PromptFingerprint(encoded: damaged) == nil)
+        }
     }
 
-    @Test func theStoreIsBoundedAndForgetsTheLeastRecentlyUsed() throws {
+    // MARK: The store and the reply
+
+    @Test func aFirstTurnAnUnknownIdAndAnotherClientsIdAreToldApart() async throws {
+        let store = PromptFingerprintStore()
+        let fingerprint = try Self.fingerprint(Self.body())
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: nil, owner: "team-a") == .unchanged)
+        store.keep(fingerprint, owner: "team-a", replyID: "msg_1")
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "team-a") == .unchanged)
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_2", owner: "team-a") == .missed(.previousMessageNotFound))
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "team-b") == .missed(.previousMessageNotFound))
+    }
+
+    @Test func theStoreIsBoundedAndForgetsTheLeastRecentlyUsed() async throws {
         let fingerprint = try Self.fingerprint(Self.body())
         let cost = fingerprint.size + "me".utf8.count + "msg_0".utf8.count
         let store = PromptFingerprintStore(maximumBytes: cost * 4)
         for index in 0..<4 { store.keep(fingerprint, owner: "me", replyID: "msg_\(index)") }
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_0", owner: "me") == .unchanged, "used: the most recent now")
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_0", owner: "me") == .unchanged, "used: the most recent now")
         store.keep(fingerprint, owner: "me", replyID: "msg_4")
         #expect(store.count < 5)
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "me") == .missed(.previousMessageNotFound))
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_0", owner: "me") == .unchanged)
-        #expect(store.diagnosis(of: fingerprint, previousMessageID: "msg_4", owner: "me") == .unchanged)
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_1", owner: "me") == .missed(.previousMessageNotFound))
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_0", owner: "me") == .unchanged)
+        #expect(await store.diagnosis(of: fingerprint, previousMessageID: "msg_4", owner: "me") == .unchanged)
     }
 
-    @Test func aTurnAnswersWithItsDiagnosisAndKeepsItsFingerprintUnderTheReplysID() throws {
+    @Test func aTurnAnswersWithItsDiagnosisAndKeepsItsFingerprintUnderTheReplysID() async throws {
         let store = PromptFingerprintStore()
-        #expect(CacheDiagnosticsTurn(try MessagesRequest(json: Self.body(diagnostics: nil)), model: "m", owner: "", store: store) == nil)
-        let first = try #require(CacheDiagnosticsTurn(try MessagesRequest(json: Self.body()), model: "m", owner: "", store: store))
+        #expect(await CacheDiagnosticsTurn(try MessagesRequest(json: Self.body(diagnostics: nil)), model: "m", owner: "", store: store) == nil)
+        let first = try #require(await CacheDiagnosticsTurn(try MessagesRequest(json: Self.body()), model: "m", owner: "", store: store))
         let reply = first.answering(AnthropicMessage(id: "msg_first", model: "claude-sonnet-4-6", content: [.text("hi")], stopReason: .endTurn, usage: Usage(outputTokens: 1)))
         #expect(reply.cacheDiagnosis == .unchanged)
         #expect(JSONWriter.string(reply.json).hasSuffix(#","diagnostics":null}"#))
 
         let edited = Self.body(system: "other", diagnostics: ["previous_message_id": "msg_first"])
-        let second = try #require(CacheDiagnosticsTurn(try MessagesRequest(json: edited), model: "m", owner: "", store: store))
+        let second = try #require(await CacheDiagnosticsTurn(try MessagesRequest(json: edited), model: "m", owner: "", store: store))
         let opening = second.opening(AnthropicStreamEvent.opening(messageID: "msg_second", model: "claude-sonnet-4-6", estimatedInputTokens: 80))
         #expect(
             JSONWriter.string(opening[0].json)
                 == #"{"type":"message_start","message":{"id":"msg_second","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":80,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0},"diagnostics":{"cache_miss_reason":{"type":"system_changed","cache_missed_input_tokens":68}}}}"#
         )
         #expect(opening[1] == .ping)
-        #expect(store.diagnosis(of: try Self.fingerprint(edited, model: "m"), previousMessageID: "msg_second", owner: "") == .unchanged, "kept under the streamed reply's id")
+        #expect(await store.diagnosis(of: try Self.fingerprint(edited, model: "m"), previousMessageID: "msg_second", owner: "") == .unchanged, "kept under the streamed reply's id")
     }
 
     @Test func aReplysDiagnosticsReadBack() throws {

@@ -270,7 +270,7 @@ import Testing
             for store in stores { group.addTask { try await store.migrate() } }
             try await group.waitForAll()
         }
-        #expect(try await database.rows("ledger_schema", order: "version").map { $0["version"]?.integer } == [1, 2, 3, 4, 5, 6, 7])
+        #expect(try await database.rows("ledger_schema", order: "version").map { $0["version"]?.integer } == [1, 2, 3, 4, 5, 6, 7, 8])
         for store in stores { try await store.close() }
     }
 }

@@ -11,11 +11,11 @@ package struct CacheDiagnosticsTurn: Sendable {
     /// - Parameters:
     ///   - model: the upstream model the request goes to (`RouteTarget.qualifiedModel`).
     ///   - owner: whose request it is (see `ClientRequest.owner`), worked out only when it asked.
-    package init?(_ request: MessagesRequest, model: String, owner: @autoclosure () -> String, store: PromptFingerprintStore) {
+    package init?(_ request: MessagesRequest, model: String, owner: @autoclosure () -> String, store: PromptFingerprintStore) async {
         guard let asked = request.cacheDiagnostics else { return nil }
         let owner = owner()
         fingerprint = PromptFingerprint(request, model: model)
-        diagnosis = store.diagnosis(of: fingerprint, previousMessageID: asked.previousMessageID, owner: owner)
+        diagnosis = await store.diagnosis(of: fingerprint, previousMessageID: asked.previousMessageID, owner: owner)
         self.owner = owner
         self.store = store
     }

@@ -65,6 +65,46 @@ package struct PromptFingerprint: Sendable, Equatable {
         return .messagesChanged(missedTokens: previous.messages[divergence...].reduce(0) { $0 + $1.tokens })
     }
 
+    /// The fingerprint as the shared database keeps it: each digest in 8 bytes and each token count
+    /// in 4, little-endian, in hexadecimal (24 digits a message).
+    package var encoded: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40 + messages.count * 12)
+        func append(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        func append(_ part: Part) {
+            append(part.digest)
+            withUnsafeBytes(of: UInt32(clamping: part.tokens).littleEndian) { bytes += $0 }
+        }
+        append(model)
+        append(tools)
+        append(system)
+        append(settings)
+        for message in messages { append(message) }
+        return bytes.hexDigits
+    }
+
+    /// Reads back what `encoded` wrote; nil for anything else.
+    package init?(encoded text: String) {
+        guard let bytes = [UInt8](hexDigits: text), bytes.count >= 40, (bytes.count - 40) % 12 == 0 else { return nil }
+        var offset = 0
+        func digest() -> UInt64 {
+            defer { offset += 8 }
+            return bytes[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        func part() -> Part {
+            let digest = digest()
+            defer { offset += 4 }
+            return Part(digest: digest, tokens: Int(bytes[offset..<offset + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }))
+        }
+        model = digest()
+        tools = part()
+        system = part()
+        settings = digest()
+        var messages: [Part] = []
+        while offset < bytes.count { messages.append(part()) }
+        self.messages = messages
+    }
+
     /// About how many bytes the fingerprint takes in memory.
     package var size: Int {
         64 + messages.count * MemoryLayout<Part>.stride

@@ -40,7 +40,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         let decoded = try await BulkWorkExecutor.run(forBytes: request.size) { () async throws(UpstreamFailure) -> Decoded in
             let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
             // The target's model: a route or a fallback that changes it is a cache miss.
-            let diagnostics = CacheDiagnosticsTurn(messages, model: target.qualifiedModel, owner: request.owner, store: services.promptFingerprints)
+            let diagnostics = await CacheDiagnosticsTurn(messages, model: target.qualifiedModel, owner: request.owner, store: services.promptFingerprints)
             if let plan = CompactionPlan(messages) { return .compacting(plan, diagnostics) }
             var translation = try await Self.translate(messages, target: target, key: key, services: services)
             translation.cacheDiagnostics = diagnostics

@@ -20,21 +20,11 @@ enum ClientKeyMint {
 
     /// Whether `presented` is the key `key` keeps.
     static func matches(_ presented: String, _ key: ClientKey) -> Bool {
-        guard let salt = bytes(hex: key.salt), let expected = bytes(hex: key.hash) else { return false }
+        guard let salt = [UInt8](hexDigits: key.salt), let expected = [UInt8](hexDigits: key.hash) else { return false }
         return ClientAuthenticator.constantTimeEquals(digest(presented, salt: salt), expected)
     }
 
     private static func digest(_ secret: String, salt: [UInt8]) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: SymmetricKey(data: salt)))
-    }
-
-    private static func bytes(hex text: String) -> [UInt8]? {
-        let characters = Array(text.utf8)
-        guard characters.count % 2 == 0 else { return nil }
-        return stride(from: 0, to: characters.count, by: 2).map { index in
-            UInt8(String(decoding: characters[index..<index + 2], as: UTF8.self), radix: 16)
-        }.reduce(into: [UInt8]?([])) { result, byte in
-            if let byte { result?.append(byte) } else { result = nil }
-        }
     }
 }

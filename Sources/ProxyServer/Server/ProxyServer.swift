@@ -84,7 +84,7 @@ package enum ProxyServer {
         let shared = SharedServices(
             live: live, logger: logger, metrics: metrics, observers: recorders + observers, clientKeys: clientKeys,
             upstreamRests: ledger?.store as? any UpstreamRestBoard, explicitCacheBoard: ledger?.store as? any ExplicitCacheBoard,
-            threadStore: sharedThreads)
+            threadStore: sharedThreads, fingerprintBoard: ledger?.store as? any PromptFingerprintBoard)
         let sync = SharedStateSync.readings(store: ledger?.store, keys: shared.keys, caches: shared.explicitCaches)
         let messages = MessagesEndpoint(shared: shared)
         let models = ModelsEndpoint(shared: shared)

@@ -33,16 +33,18 @@ final class SharedServices: Sendable {
     /// The message threads kept between turns.
     let threads: MessageThreads
     /// The fingerprints of requests that asked for cache diagnostics, for the next to compare with.
-    let promptFingerprints = PromptFingerprintStore()
+    let promptFingerprints: PromptFingerprintStore
 
     /// - Parameters:
     ///   - observers: read every record after the access log and the metrics.
     ///   - upstreamRests: where instances sharing a database post the upstream keys they rest.
     ///   - explicitCacheBoard: where they post the prompt caches they make.
     ///   - threadStore: where they keep message threads; this process's memory when nil.
+    ///   - fingerprintBoard: where they keep cache diagnostics' fingerprints besides memory.
     init(
         live: LiveConfiguration, logger: Logger, metrics: ProxyMetrics, observers: [any RequestObserver], clientKeys: ClientKeyRegistry? = nil,
-        upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil, threadStore: (any MessageThreadStore)? = nil
+        upstreamRests: (any UpstreamRestBoard)? = nil, explicitCacheBoard: (any ExplicitCacheBoard)? = nil, threadStore: (any MessageThreadStore)? = nil,
+        fingerprintBoard: (any PromptFingerprintBoard)? = nil
     ) {
         self.live = live
         let prefixCacheBytes = live.snapshot.configuration.prefixCacheBytes
@@ -51,6 +53,7 @@ final class SharedServices: Sendable {
         upstreamBodies = UpstreamBodyBuffers(maximumBytes: prefixCacheBytes / 12)
         keys = UpstreamKeys(board: upstreamRests)
         explicitCaches = ExplicitCaches(board: explicitCacheBoard)
+        promptFingerprints = PromptFingerprintStore(board: fingerprintBoard)
         threads = MessageThreads(
             store: threadStore ?? MemoryThreadStore(maximumBytes: live.snapshot.configuration.messageThreadsBytes), now: { UTCTime.now })
         self.logger = logger

@@ -3,6 +3,7 @@ import NIOCore
 import NIOSSL
 import PostgresNIO
 import ProxyCore
+import Synchronization
 
 /// The ledger in a team's PostgreSQL, shared by every instance of the proxy that names it. A pool
 /// of connections (postgres-nio's client); every call gives up after `timeout`, so a database that
@@ -14,6 +15,8 @@ package final class PostgresUsageStore: UsageStore {
     private let location: PostgresLocation
     private let timeout: Duration
     private let logger: Logger
+    /// Whether the schema was brought up to date here (see `migrateOnce`).
+    private let migrated = Mutex(false)
     package let sql = UsageSQL(.postgres)
 
     /// Starts the pool (connections are made when first needed).
@@ -36,6 +39,14 @@ package final class PostgresUsageStore: UsageStore {
         self.timeout = timeout
         self.logger = logger
         running = Task { await client.run() }
+    }
+
+    /// Brings the schema up to date unless that was done here already: the ledger does on its
+    /// first flush, which a thread's or a fingerprint's first use may come before.
+    func migrateOnce() async throws {
+        guard !migrated.withLock({ $0 }) else { return }
+        try await migrate()
+        migrated.withLock { $0 = true }
     }
 
     package func migrate() async throws {

@@ -117,5 +117,11 @@ enum UsageMigrations {
             """,
             "CREATE INDEX message_thread_turns_thread ON message_thread_turns (thread_id, position)",
         ],
+        [
+            // Cache diagnostics' fingerprints (digests and token counts, never a prompt), for the
+            // instance that serves the request naming the reply; kept a day.
+            "CREATE TABLE prompt_fingerprints (message_id TEXT PRIMARY KEY, owner TEXT NOT NULL, fingerprint TEXT NOT NULL, kept_at TEXT NOT NULL)",
+            "CREATE INDEX prompt_fingerprints_kept_at ON prompt_fingerprints (kept_at)",
+        ],
     ]
 }

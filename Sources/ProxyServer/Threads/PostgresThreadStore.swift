@@ -21,9 +21,6 @@ final class PostgresThreadStore: MessageThreadStore {
     /// later claim of the reply, made once the lease ran out, ends its own lease later, and the
     /// release or append of this claim must leave that one alone.
     private let claims = Mutex<[String: String]>([:])
-    /// Whether the tables are there: the ledger brings the schema up to date on its first flush,
-    /// which a thread's first turn may come before.
-    private let migrated = Mutex(false)
 
     /// - Parameters:
     ///   - database: the usage database, which holds the tables (brought up to date on first use).
@@ -34,7 +31,7 @@ final class PostgresThreadStore: MessageThreadStore {
     }
 
     func create(_ conversation: ThreadConversation, replyID: String, at now: UTCTime) async throws {
-        try await migrateOnce()
+        try await database.migrateOnce()
         let fields = JSONWriter.string(.object(conversation.fields))
         let messages = JSONWriter.string(.array(conversation.messages))
         _ = try await database.rows(
@@ -49,7 +46,7 @@ final class PostgresThreadStore: MessageThreadStore {
     }
 
     func claim(_ id: String, owner: String, at now: UTCTime) async throws -> ThreadConversation {
-        try await migrateOnce()
+        try await database.migrateOnce()
         let until = UTCTime(millisecondsSince1970: now.millisecondsSince1970 + Int64(Self.claimLease / .milliseconds(1))).iso8601
         // One statement, so that of the instances claiming a reply at once one wins; a lapsed
         // claim is taken over.
@@ -115,14 +112,6 @@ final class PostgresThreadStore: MessageThreadStore {
     /// Deletes the threads no turn has created or continued since `cutoff`, with their turns.
     func deleteThreads(unusedSince cutoff: UTCTime) async throws {
         _ = try await database.rows("DELETE FROM message_threads WHERE last_used_at < $1", [.text(cutoff.iso8601)])
-    }
-
-    /// Brings the schema up to date, unless that was done already (instances migrate one at a
-    /// time, and a version is applied once).
-    private func migrateOnce() async throws {
-        guard !migrated.withLock({ $0 }) else { return }
-        try await database.migrate()
-        migrated.withLock { $0 = true }
     }
 
     /// Reads the conversation up to the reply `id`, at `position` in its thread, and keeps it.
