@@ -12,11 +12,6 @@ package struct PromptFingerprint: Sendable, Equatable {
     package struct Part: Sendable, Equatable {
         package var digest: UInt64
         package var tokens: Int
-
-        package init(digest: UInt64, tokens: Int) {
-            self.digest = digest
-            self.tokens = tokens
-        }
     }
 
     /// The upstream model that reads the prompt: a prompt cache is one model's.
