@@ -54,6 +54,22 @@ import Testing
         }
     }
 
+    /// Gemini's translators open their streams their own way: the diagnosis is in them all the same.
+    @Test func geminiRepliesCarryTheDiagnosisToo() async throws {
+        try await ProxyHarness.run(environment: ["BIG_MODEL": "gemini/gemini-2.5-pro"]) { harness in
+            let question: JSONValue = ["role": "user", "content": "What is 2 + 2?"]
+            harness.gemini.enqueue(FakeGeminiReply(text: "4."))
+            let first = try await harness.post("/v1/messages", json: Self.body(messages: [question], previous: nil, stream: true)).message
+            #expect(first.cacheDiagnosis == .unchanged)
+            let conversation = [question, ["role": "assistant", "content": "4."], ["role": "user", "content": "And 3 + 3?"]]
+            let second = Self.body(system: "You are terse. It is 10:42.", messages: conversation, previous: first.id)
+            harness.gemini.enqueue(FakeGeminiReply(text: "6."))
+            let reply = try await harness.post("/v1/messages", json: second)
+            #expect(reply.headers["x-proxy-upstream-model"] == "gemini/gemini-2.5-pro")
+            #expect(try reply.message.cacheDiagnosis == .missed(.systemChanged(missedTokens: try Self.estimate(Self.body(messages: [question], previous: nil)))))
+        }
+    }
+
     @Test func aFallbackThatServedAnotherModelIsAModelChange() async throws {
         try await ProxyHarness.run(environment: ProxyHarness.fallbackEnvironment) { harness in
             let question: JSONValue = ["role": "user", "content": "What is 2 + 2?"]
