@@ -450,3 +450,53 @@ def test_cache_diagnostics_say_where_the_prompt_diverged_whole_and_streamed(clie
     script({"text": "README.md."})
     unknown = client.messages.create(**ask(messages=turn, diagnostics={"previous_message_id": "msg_01NotKeptAnywhere00000000"}))
     assert unknown.diagnostics.cache_miss_reason.type == "previous_message_not_found"
+
+
+REFUSAL = {"text": "I can't help with that.", "finish_reason": "content_filter"}
+FALLBACK_BETAS = ["server-side-fallback-2026-07-01"]
+
+
+def test_a_declined_reply_is_served_by_the_fallback_whole_and_streamed(client):
+    fallbacks = [{"model": "claude-haiku-4-5"}]
+    script(REFUSAL, {"text": "Here is how to patch it."})
+    whole = client.beta.messages.create(**ask(fallbacks=fallbacks, betas=FALLBACK_BETAS))
+    assert [block.type for block in whole.content] == ["fallback", "text"]
+    boundary = whole.content[0]
+    assert (boundary.from_.model, boundary.to.model, boundary.trigger.type) == ("claude-sonnet-4-6", "claude-haiku-4-5", "refusal")
+    assert whole.stop_reason == "end_turn"
+    assert [(entry.type, entry.model) for entry in whole.usage.iterations] == [
+        ("message", "claude-sonnet-4-6"),
+        ("fallback_message", "claude-haiku-4-5"),
+    ]
+    assert [body["model"] for body in upstream_requests()] == ["gpt-4.1", "gpt-4.1-mini"]
+
+    # Streamed: what came before the refusal stays, the fallback's answer follows the boundary.
+    script(REFUSAL, {"text": "Here is how to patch it."})
+    with client.beta.messages.stream(**ask(fallbacks=fallbacks, betas=FALLBACK_BETAS)) as stream:
+        streamed = stream.get_final_message()
+    assert [block.type for block in streamed.content] == ["text", "fallback", "text"]
+    assert streamed.content[2].text == "Here is how to patch it."
+    assert [entry.type for entry in streamed.usage.iterations] == ["message", "fallback_message"]
+
+    # The turn goes back with its boundary in it, as the docs ask: the proxy keeps it out of the prompt.
+    script({"text": "Done."})
+    history = [ask()["messages"][0], {"role": "assistant", "content": [block.to_dict() for block in streamed.content]}]
+    history.append({"role": "user", "content": "Thanks."})
+    client.beta.messages.create(**ask(messages=history, fallbacks=fallbacks, betas=FALLBACK_BETAS))
+    assert "fallback" not in json.dumps(upstream_requests()[0]["messages"])
+
+
+def test_a_refusal_that_no_fallback_could_take_names_the_busy_one(client):
+    overloaded = {"error": {"status": 529, "message": "Overloaded"}}
+    script(REFUSAL, overloaded, overloaded, overloaded)
+    refused = client.beta.messages.create(**ask(fallbacks=[{"model": "claude-haiku-4-5"}], betas=FALLBACK_BETAS))
+    assert refused.stop_reason == "refusal"
+    assert refused.stop_details.type == "refusal"
+    assert refused.stop_details.recommended_model == "claude-haiku-4-5"
+    assert [entry.type for entry in refused.usage.iterations] == ["message"]
+
+
+def test_a_bad_fallbacks_entry_is_a_bad_request(client):
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.beta.messages.create(**ask(fallbacks=[{"model": "claude-haiku-4-5", "temperature": 0.5}], betas=FALLBACK_BETAS))
+    assert raised.value.body["error"]["message"] == "fallbacks.0.temperature: Extra inputs are not permitted"

@@ -53,6 +53,15 @@ package struct Usage: Sendable, Equatable {
             cacheReadInputTokens: total.cacheReadInputTokens, webSearchRequests: webSearchRequests)
     }
 
+    /// What two replies cost together (a compaction's counts folded in).
+    package static func + (left: Usage, right: Usage) -> Usage {
+        let (left, right) = (left.billed, right.billed)
+        let total = left.counts + right.counts
+        return Usage(
+            inputTokens: total.inputTokens, outputTokens: total.outputTokens, cacheCreationInputTokens: total.cacheCreationInputTokens,
+            cacheReadInputTokens: total.cacheReadInputTokens, webSearchRequests: left.webSearchRequests + right.webSearchRequests)
+    }
+
     /// Anthropic's usage object; `server_tool_use` only when the reply searched, as Anthropic does;
     /// `iterations` after a compaction: the compaction's, then the message's (none for a reply
     /// that is the compaction alone, whose own counts are zero).

@@ -7,3 +7,13 @@ package enum StreamEnding: Sendable, Equatable {
     /// said, if one did.
     case failed(AnthropicError, usage: Usage?)
 }
+
+extension StreamEnding {
+    /// What the client was told of the usage, if anything.
+    package var usage: Usage? {
+        switch self {
+        case .completed(let usage): usage
+        case .failed(_, let usage): usage
+        }
+    }
+}

@@ -28,8 +28,12 @@ package struct RequestRecord: Sendable, Equatable {
     /// The error's Anthropic type, when the exchange failed (a stream's `event: error` included).
     package var errorType: String?
     package var errorMessage: String?
-    /// What the client was told the reply cost.
+    /// What the client was told the reply cost; with, once the record is finished, what the
+    /// replies in `declinedReplies` cost.
     package var usage: Usage?
+    /// Replies that declined before the one that served (`fallbacks`): billed by their upstreams
+    /// all the same.
+    package var declinedReplies: [DeclinedReply] = []
     /// What the reply cost in US dollars at the target model's prices; nil when its prices are
     /// unknown (never 0 for "unknown").
     package var costUSD: Double?
@@ -47,6 +51,13 @@ package struct RequestRecord: Sendable, Equatable {
         self.receivedAt = receivedAt
         self.method = method
         self.path = path
+    }
+
+    /// Adds the declined replies' tokens to `usage`, once the cost is worked out (each at its own
+    /// target's prices).
+    package mutating func includeDeclinedUsage() {
+        guard !declinedReplies.isEmpty else { return }
+        usage = declinedReplies.reduce(usage ?? Usage()) { $0 + $1.usage }
     }
 
     /// The target that served the request, or failed last.

@@ -20,22 +20,26 @@ enum ExchangeOutcome: Sendable {
 struct StreamSink: Sendable {
     fileprivate let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
     fileprivate let written = WrittenBytes()
-    private var tap: (any StreamSinkTap)?
+    /// What the stream adds to the exchange's record besides its bytes and how it ended.
+    fileprivate let notes = StreamRecordNotes()
+    /// The taps, the last added (nearest the stream's producer) seeing the bytes first.
+    private var taps: [any StreamSinkTap] = []
 
     fileprivate init(continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
         self.continuation = continuation
     }
 
-    /// This sink, with `tap` seeing each write first.
+    /// This sink, with `tap` seeing each write before the taps it already has.
     func tapped(by tap: any StreamSinkTap) -> StreamSink {
         var sink = self
-        sink.tap = tap
+        sink.taps.append(tap)
         return sink
     }
 
     func write(_ bytes: [UInt8]) throws {
+        var bytes = bytes
+        for tap in taps.reversed() where !bytes.isEmpty { bytes = tap.pass(bytes) }
         guard !bytes.isEmpty else { return }
-        if let tap, tap.holdsBack(bytes) { return }
         if case .terminated = continuation.yield(ByteBuffer(bytes: bytes)) { throw CancellationError() }
         written.count.add(bytes.count, ordering: .relaxed)
     }
@@ -45,6 +49,19 @@ struct StreamSink: Sendable {
         var writer = JSONWriter(reservingCapacity: 512)
         for event in events { event.write(to: &writer) }
         try write(writer.bytes)
+    }
+
+    /// Notes targets tried after the response's head, by a fallback the stream went on to.
+    func noteAttempted(_ targets: [AttemptedTarget], attempts: Int) {
+        notes.state.withLock { state in
+            state.targets += targets
+            state.attempts += attempts
+        }
+    }
+
+    /// Notes a reply that declined before the stream's own (`fallbacks`).
+    func noteDeclined(_ reply: DeclinedReply) {
+        notes.state.withLock { $0.declined.append(reply) }
     }
 }
 
@@ -109,9 +126,15 @@ enum ClientWatchedExchange {
                     bodyContinuation.finish(throwing: error)
                 }
                 record.bytesOut = sink.written.count.load(ordering: .relaxed)
+                sink.notes.state.withLock { notes in
+                    record.targets += notes.targets
+                    record.attempts += notes.attempts
+                    record.declinedReplies += notes.declined
+                }
             }
             record.duration = ContinuousClock.now - started
             record.costUSD = Self.cost(of: record, prices: prices)
+            record.includeDeclinedUsage()
             record.redact(with: redactor)
             observers.observe(record)
         }
@@ -130,14 +153,26 @@ extension ClientWatchedExchange {
     /// What the reply cost at its target's prices, nil when they are unknown; 0 when nothing was
     /// spent (no usage: refused, or failed before a token; a count of tokens, whose usage is the
     /// count, is free).
+    /// Replies that declined before the one that served (`fallbacks`) are priced at their own
+    /// targets' prices.
     static func cost(of record: RequestRecord, prices: PriceCatalog) -> Double? {
-        guard !record.path.hasSuffix("/count_tokens"), let usage = record.usage, usage != Usage() else { return 0 }
+        var total = 0.0
+        for declined in record.declinedReplies {
+            guard let cost = prices.cost(of: declined.usage, for: declined.target) else { return nil }
+            total += cost
+        }
+        guard !record.path.hasSuffix("/count_tokens"), let usage = record.usage, usage != Usage() else { return total }
         guard let target = record.target else { return nil }
-        return prices.cost(of: usage, for: target)
+        return prices.cost(of: usage, for: target).map { $0 + total }
     }
 
     /// What the record says of an exchange whose client went away before its end (nobody reads it).
     static let clientLeft = AnthropicError(.api, "The client went away; the upstream request was cancelled.", status: 499)
+}
+
+/// What a stream adds to its exchange's record (see `StreamSink.noteAttempted(_:attempts:)`).
+private final class StreamRecordNotes: Sendable {
+    let state = Mutex<(targets: [AttemptedTarget], attempts: Int, declined: [DeclinedReply])>(([], 0, []))
 }
 
 /// The bytes a stream has written so far.

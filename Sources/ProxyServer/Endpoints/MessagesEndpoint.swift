@@ -57,22 +57,78 @@ struct MessagesEndpoint: Sendable {
     }
 
     /// Hands the request to the backend its route names, retrying and falling back as the
-    /// attempt planner decides.
+    /// attempt planner decides; a reply that declines goes on to the request's `fallbacks`.
     private func respond(to client: ClientRequest, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
+        let model = record.clientModel ?? ""
+        let fallbacks: RefusalFallbacks?
+        let choice: RouteChoice
         do throws(AnthropicError) {
-            let choice = try route(client, model: record.clientModel ?? "", services: services)
-            record.route = choice.route
-            record.routeReason = choice.reason
-            var planner = AttemptPlanner(targets: choice.targets, policy: services.configuration.retryPolicy)
-            if let name = record.clientKey { try await shared.clientKeys?.admit(name, clientModel: record.clientModel ?? "", target: planner.currentTarget) }
+            fallbacks = try RefusalFallbacks(body: client.json)
+            choice = try route(client, model: model, services: services)
+        } catch {
+            return .refusal(services.redactor.redact(error))
+        }
+        record.route = choice.route
+        record.routeReason = choice.reason
+        let (attempt, served) = await self.attempt(client, model: model, targets: choice.targets, clientKey: record.clientKey, services: services)
+        record.targets += attempt.tried
+        record.attempts = attempt.attempts
+        // Anthropic runs a chain of its own; Claude on Vertex AI has none.
+        guard let fallbacks, let served, served.provider != .anthropic || served.vertex != nil else { return attempt.outcome }
+        let chain = fallbackChain(fallbacks, of: client, model: model, route: choice.targets, served: served, services: services)
+        guard !chain.isEmpty else { return attempt.outcome }
+        let clientKey = record.clientKey
+        let exchange = RefusalFallbackExchange(requestedModel: model, fallbacks: chain, ask: { fallback in
+            let targets = fallback.target.map { [$0] }
+            return await self.attempt(fallback.request, model: fallback.model, targets: targets, clientKey: clientKey, services: services).attempt
+        }, logger: services.logger)
+        return await exchange.outcome(after: attempt.outcome, servedBy: AttemptedTarget(served), record: &record)
+    }
+
+    /// The fallbacks a declined reply goes on to: the client's entries, or with `"default"` the
+    /// targets of the route after the one that served.
+    private func fallbackChain(
+        _ fallbacks: RefusalFallbacks, of client: ClientRequest, model: String, route: [RouteTarget], served: RouteTarget, services: ProxyServices
+    ) -> [RefusalFallbackExchange.Fallback] {
+        let body = client.json.objectValue ?? [:]
+        func request(_ entry: RefusalFallbacks.Entry?) -> ClientRequest {
+            ClientRequest(
+                replacing: client, with: .object(RefusalFallbacks.attemptBody(body, entry: entry)), size: client.size, strings: services.writtenStrings,
+                derivedFromMessages: client.derivedFromMessages)
+        }
+        switch fallbacks {
+        case .entries(let entries):
+            return entries.map { entry in .init(model: entry.model, request: request(entry), target: nil) }
+        case .routeDefault:
+            guard let position = route.firstIndex(of: served) else { return [] }
+            return route[(position + 1)...].map { target in
+                .init(model: target.qualifiedModel, request: request(RefusalFallbacks.Entry(model: target.qualifiedModel)), target: target)
+            }
+        }
+    }
+
+    /// One request (the client's, or a fallback's) through its targets (nil: those its model
+    /// routes to), retried and failed over as the attempt planner decides: how it came out, and
+    /// the target that answered.
+    private func attempt(
+        _ client: ClientRequest, model: String, targets given: [RouteTarget]?, clientKey: String?, services: ProxyServices
+    ) async -> (attempt: RefusalFallbackExchange.Attempt, served: RouteTarget?) {
+        var tried: [AttemptedTarget] = []
+        var attempts = 0
+        do throws(AnthropicError) {
+            let targets: [RouteTarget]
+            if let given { targets = given } else { targets = try route(client, model: model, services: services).targets }
+            var planner = AttemptPlanner(targets: targets, policy: services.configuration.retryPolicy)
+            if let clientKey { try await shared.clientKeys?.admit(clientKey, clientModel: model, target: planner.currentTarget) }
             while true {
                 let target = planner.currentTarget
-                record.targets.append(AttemptedTarget(target))
-                record.attempts = planner.attempts
+                tried.append(AttemptedTarget(target))
+                attempts = planner.attempts
                 var key: String?
                 do throws(UpstreamFailure) {
                     key = try await services.credential(for: target)
-                    return try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
+                    let outcome = try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
+                    return (.init(outcome: outcome, tried: tried, attempts: attempts), target)
                 } catch {
                     if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
                     let anotherKeyIsReady = services.refused(key, of: target, with: error)
@@ -85,7 +141,7 @@ struct MessagesEndpoint: Sendable {
                 }
             }
         } catch {
-            return .refusal(services.redactor.redact(error))
+            return (.init(outcome: .refusal(services.redactor.redact(error)), tried: tried, attempts: attempts), nil)
         }
     }
 

@@ -1,6 +1,7 @@
-/// Sees a stream's bytes before the client does (see `StreamSink.tapped(by:)`), and may hold some
-/// back, for its owner to write once it has done what must come first.
+/// Sees a stream's bytes before the client does (see `StreamSink.tapped(by:)`), and decides what
+/// the client gets in their place: the same bytes, none (held back, for its owner to write once it
+/// has done what must come first), or others.
 protocol StreamSinkTap: Sendable {
-    /// Takes in bytes about to be written; true when they are held back, not written.
-    func holdsBack(_ bytes: [UInt8]) -> Bool
+    /// Takes in bytes about to be written; returns the bytes to write instead.
+    func pass(_ bytes: [UInt8]) -> [UInt8]
 }

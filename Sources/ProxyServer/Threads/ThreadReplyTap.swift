@@ -6,12 +6,12 @@ import ProxyCore
 final class ThreadReplyTap: StreamSinkTap {
     private let state = Mutex<(recorder: ThreadReplyRecorder, heldBack: [UInt8])>((ThreadReplyRecorder(), []))
 
-    func holdsBack(_ bytes: [UInt8]) -> Bool {
+    func pass(_ bytes: [UInt8]) -> [UInt8] {
         state.withLock { state in
             if state.recorder.reply == nil { state.recorder.consume(bytes) }
-            guard state.recorder.reply != nil else { return false }
+            guard state.recorder.reply != nil else { return bytes }
             state.heldBack += bytes
-            return true
+            return []
         }
     }
 

@@ -28,7 +28,7 @@ struct ThreadTurn: Sendable {
                 await release()
                 return outcome
             }
-            let bytes = await Self.collect(response.body)
+            let bytes = await response.body.collected()
             if let reply = ThreadReply(wholeBody: bytes) { await keep(reply, logger: logger) } else { await release() }
             var whole = response
             whole.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
@@ -73,22 +73,4 @@ struct ThreadTurn: Sendable {
     private func release() async {
         if case .continue(let previousID) = kind { await threads.store.release(previousID) }
     }
-
-    /// A whole response's body, read back from the response the backend made.
-    private static func collect(_ body: ResponseBody) async -> [UInt8] {
-        let collector = CollectedBody()
-        try? await body.write(collector)
-        return collector.bytes
-    }
-}
-
-/// Gathers what a response body writes.
-private final class CollectedBody: ResponseBodyWriter {
-    var bytes: [UInt8] = []
-
-    func write(_ buffer: ByteBuffer) async throws {
-        bytes += buffer.readableBytesView
-    }
-
-    func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

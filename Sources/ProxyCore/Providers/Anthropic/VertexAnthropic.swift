@@ -20,8 +20,10 @@ package enum VertexAnthropic {
     ) throws(AnthropicError) -> [UInt8] {
         guard var object = json.objectValue else { throw .invalidRequest("The request body must be a JSON object, not \(json.typeName).") }
         object["model"] = countingTokens ? .string(target.model) : nil
-        // Cache diagnostics are the Claude API's alone: Vertex AI would refuse the request.
+        // Cache diagnostics and server-side fallback are the Claude API's alone: Vertex AI would
+        // refuse the request. The proxy runs the fallbacks itself (see `RefusalFallbacks`).
         object["diagnostics"] = nil
+        object["fallbacks"] = nil
         if object["anthropic_version"] == nil { object["anthropic_version"] = .string(apiVersion) }
         return JSONWriter.encode(.object(object), reusing: strings)
     }
