@@ -51,6 +51,18 @@ import Testing
         #expect(configuration.secrets == [])
     }
 
+    @Test func refusalFallbacksAreOffTheRoutesOwnOrModels() throws {
+        #expect(try ProxyConfiguration(environment: [:]).refusalFallbacks == nil)
+        #expect(try ProxyConfiguration(environment: ["REFUSAL_FALLBACKS": "OFF"]).refusalFallbacks == nil)
+        #expect(try ProxyConfiguration(environment: ["REFUSAL_FALLBACKS": "default"]).refusalFallbacks == .routeDefault)
+        #expect(
+            try ProxyConfiguration(environment: ["REFUSAL_FALLBACKS": "claude-opus-4-8, gemini/gemini-2.5-pro"]).refusalFallbacks
+                == .entries([.init(model: "claude-opus-4-8"), .init(model: "gemini/gemini-2.5-pro")]))
+        #expect(
+            configurationError(["REFUSAL_FALLBACKS": "a,b,c,d"])
+                == ConfigurationError(variable: "REFUSAL_FALLBACKS", problem: "names 4 models; a request takes at most 3 fallbacks"))
+    }
+
     @Test func googlePreferenceChangesTheModelDefaults() throws {
         let configuration = try ProxyConfiguration(environment: ["PREFERRED_PROVIDER": "Google"])
         #expect(configuration.preferredProvider == .google)

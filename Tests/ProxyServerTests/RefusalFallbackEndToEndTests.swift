@@ -77,6 +77,12 @@ import Testing
             #expect(record.targets.map(\.qualifiedModel) == ["openai/gpt-4.1", "openai/gpt-4.1-mini"])
             #expect(record.declinedReplies.map(\.target.qualifiedModel) == ["openai/gpt-4.1"])
             #expect(record.usage?.inputTokens == 200 && record.usage?.outputTokens == 40, "both replies were billed")
+            let each = Usage(inputTokens: 100, outputTokens: 20)
+            let prices = PriceCatalog()
+            let cost = try #require(prices.cost(of: each, model: "gpt-4.1", provider: .openAI, preset: nil))
+                + #require(prices.cost(of: each, model: "gpt-4.1-mini", provider: .openAI, preset: nil))
+            #expect(abs(try #require(record.costUSD) - cost) < 1e-12, "each reply at its own model's prices")
+            #expect(harness.logs.all.contains { $0.contains("→ openai/gpt-4.1-mini (attempt 2) after a refusal by openai/gpt-4.1 ") })
         }
     }
 
@@ -124,6 +130,19 @@ import Testing
         }
     }
 
+    /// Claude Code sends `fallbacks` to Anthropic's own API only: the proxy's setting gives its
+    /// sessions a chain; a request's own field wins.
+    @Test func theConfiguredFallbacksServeRequestsThatNameNone() async throws {
+        try await ProxyHarness.run(environment: ["REFUSAL_FALLBACKS": "claude-haiku-4-5"]) { harness in
+            harness.fake.enqueue(Self.refusal, FakeReply(text: "Served."), Self.refusal, FakeReply(text: "Served by gpt-4o."))
+            let configured = try Self.message(try await harness.post("/v1/messages", json: Self.body(fallbacks: .null, stream: true)))
+            #expect(Self.iterations(configured) == ["message claude-sonnet-4-6", "fallback_message claude-haiku-4-5"])
+            let own = try Self.message(try await harness.post("/v1/messages", json: Self.body(fallbacks: [["model": "openai/gpt-4o"]])))
+            #expect(Self.iterations(own) == ["message claude-sonnet-4-6", "fallback_message openai/gpt-4o"])
+            #expect(harness.fake.receivedRequests.map { $0["model"]?.stringValue ?? "" } == ["gpt-4.1", "gpt-4.1-mini", "gpt-4.1", "gpt-4o"])
+        }
+    }
+
     @Test func aSecondRefusalGoesOnToTheNextFallback() async throws {
         try await ProxyHarness.run { harness in
             harness.fake.enqueue(Self.refusal, Self.refusal, FakeReply(text: "Third time."))
@@ -132,6 +151,42 @@ import Testing
             let boundaries = message["content"]?.arrayValue?.filter { $0["type"] == "fallback" }.map { "\($0["from"]?["model"]?.stringValue ?? "") > \($0["to"]?["model"]?.stringValue ?? "")" }
             #expect(boundaries == ["claude-sonnet-4-6 > claude-haiku-4-5", "claude-haiku-4-5 > openai/gpt-4o"])
             #expect(Self.iterations(message) == ["message claude-sonnet-4-6", "message claude-haiku-4-5", "fallback_message openai/gpt-4o"])
+        }
+    }
+
+    @Test func aGeminiRefusalGoesOnToAnOpenAIFallback() async throws {
+        try await ProxyHarness.run(environment: ["BIG_MODEL": "gemini/gemini-2.5-pro"]) { harness in
+            var blocked = FakeGeminiReply(text: "")
+            blocked.finishReason = "SAFETY"
+            harness.gemini.enqueue(blocked)
+            harness.fake.enqueue(FakeReply(text: "Served by OpenAI."))
+            let message = try await harness.post("/v1/messages", json: Self.body(fallbacks: [["model": "openai/gpt-4.1"]])).json
+            #expect(message["content"]?.arrayValue?.map { $0["type"]?.stringValue ?? "" } == ["fallback", "text"])
+            #expect(message["model"] == "openai/gpt-4.1", "the model that answered")
+            #expect(Self.iterations(message) == ["message claude-sonnet-4-6", "fallback_message openai/gpt-4.1"])
+        }
+    }
+
+    /// A thread keeps the message the client got, boundary and all; the next turn sends it back
+    /// upstream without the boundary.
+    @Test func aThreadKeepsTheSplicedReply() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(Self.refusal, FakeReply(text: "Served."), FakeReply(text: "Glad to help."))
+            let beta = ["anthropic-beta": "message-threads-2026-08-12"]
+            var first = try #require(Self.body(fallbacks: [["model": "claude-haiku-4-5"]], stream: true).objectValue)
+            first["thread"] = ["type": "create"]
+            let reply = try Self.message(try await harness.post("/v1/messages", json: .object(first), headers: beta))
+            let id = try #require(reply["id"]?.stringValue)
+            let next: JSONValue = [
+                "model": "claude-sonnet-4-6", "max_tokens": 300, "thread": ["type": "continue", "previous_message_id": .string(id)],
+                "messages": [["role": "user", "content": "Thanks."]],
+            ]
+            let second = try await harness.post("/v1/messages", json: next, headers: beta)
+            #expect(second.status == 200, "\(String(decoding: second.body, as: UTF8.self))")
+            let sent = try #require(harness.fake.receivedRequests.last?["messages"]?.arrayValue)
+            #expect(sent.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "user"])
+            let history = JSONWriter.string(sent[1])
+            #expect(history.contains("Served.") && !history.contains("fallback"))
         }
     }
 

@@ -34,6 +34,8 @@ extension ConfigurationSetting {
     /// Estimated input tokens above which LONG_CONTEXT_MODEL serves; unset, the mapped model's window.
     package static let longContextThreshold = ConfigurationSetting("LONG_CONTEXT_THRESHOLD", key: "routes.long_context_threshold")
     package static let imageModel = ConfigurationSetting("IMAGE_MODEL", key: "routes.image", shape: .list)
+    /// The fallbacks of a request that names none (see `RefusalFallbacks`): `off`, `default`, or models.
+    package static let refusalFallbacks = ConfigurationSetting("REFUSAL_FALLBACKS", key: "routes.refusal_fallbacks", shape: .list, default: .value("off"))
 
     package static let openAIAPIKey = ConfigurationSetting("OPENAI_API_KEY", key: "providers.openai.api_key", shape: .list, isSecret: true)
     package static let openAIBaseURL = ConfigurationSetting("OPENAI_BASE_URL", key: "providers.openai.base_url", default: .value("https://api.openai.com/v1"))
@@ -113,7 +115,7 @@ extension ConfigurationSetting {
         [
             host, port, proxyAPIKey, adminAPIKey, allowUnauthenticated, shutdownGraceSeconds, clientHeaderTimeoutSeconds, clientBodyTimeoutSeconds,
             clientIdleTimeoutSeconds, maxConnections, preferredProvider, bigModel, smallModel, opusModel, webSearchModel,
-            thinkModel, longContextModel, longContextThreshold, imageModel,
+            thinkModel, longContextModel, longContextThreshold, imageModel, refusalFallbacks,
             openAIAPIKey, openAIBaseURL, geminiAPIKey, geminiBaseURL, geminiExplicitCache, anthropicAPIKey, anthropicBaseURL,
             useVertexAuth, vertexProject, vertexLocation, vertexAPIKey, googleApplicationCredentials, vertexBaseURL, baseURL, apiKey,
         ]

@@ -56,6 +56,8 @@ package struct ProxyConfiguration: Sendable, Equatable {
     /// Estimated input tokens above which `LONG_CONTEXT_MODEL` serves; nil: the mapped model's window.
     package var longContextThreshold: Int?
     package var imageModel: String?
+    /// The fallbacks of a request that names none (`REFUSAL_FALLBACKS`); nil when off.
+    package var refusalFallbacks: RefusalFallbacks?
     /// An OpenAI-compatible server that replaces OpenAI for un-channelled requests (`BASE_URL`).
     package var baseURL: String?
     package var apiKeys: [String]
@@ -194,6 +196,7 @@ package struct ProxyConfiguration: Sendable, Equatable {
         firstByteTimeout = .seconds(try settings.required(.firstByteTimeoutSeconds, Self.positiveInteger))
         idleTimeout = .seconds(try settings.required(.idleTimeoutSeconds, Self.positiveInteger))
         requestBodyLimit = try settings.required(.requestBodyLimitMB, Self.positiveInteger) * 1024 * 1024
+        refusalFallbacks = try settings.required(.refusalFallbacks, Self.refusalFallbacks)
         prefixCache = try settings.required(.prefixCache, Self.flag)
         prefixCacheBytes = try settings.required(.prefixCacheMB, Self.positiveInteger) * 1024 * 1024
         messageThreads = try settings.required(.messageThreads, Self.flag)
@@ -261,6 +264,20 @@ package struct ProxyConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: name, problem: "'\(text)' is not a positive whole number")
         }
         return number
+    }
+
+    /// `off`, `default`, or up to three models, comma-separated.
+    private static func refusalFallbacks(_ text: String, _ name: String) throws(ConfigurationError) -> RefusalFallbacks? {
+        let models = text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        switch models.map({ $0.lowercased() }) {
+        case [], ["off"]: return nil
+        case ["default"]: return .routeDefault
+        default: break
+        }
+        guard models.count <= RefusalFallbacks.maximumEntries else {
+            throw ConfigurationError(variable: name, problem: "names \(models.count) models; a request takes at most \(RefusalFallbacks.maximumEntries) fallbacks")
+        }
+        return .entries(models.map { RefusalFallbacks.Entry(model: $0) })
     }
 
     private static func flag(_ text: String, _ name: String) throws(ConfigurationError) -> Bool {

@@ -60,10 +60,10 @@ struct MessagesEndpoint: Sendable {
     /// attempt planner decides; a reply that declines goes on to the request's `fallbacks`.
     private func respond(to client: ClientRequest, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {
         let model = record.clientModel ?? ""
-        let fallbacks: RefusalFallbacks?
+        let requested: RefusalFallbacks?
         let choice: RouteChoice
         do throws(AnthropicError) {
-            fallbacks = try RefusalFallbacks(body: client.json)
+            requested = try RefusalFallbacks(body: client.json)
             choice = try route(client, model: model, services: services)
         } catch {
             return .refusal(services.redactor.redact(error))
@@ -73,8 +73,9 @@ struct MessagesEndpoint: Sendable {
         let (attempt, served) = await self.attempt(client, model: model, targets: choice.targets, clientKey: record.clientKey, services: services)
         record.targets += attempt.tried
         record.attempts = attempt.attempts
-        // Anthropic runs a chain of its own; Claude on Vertex AI has none.
-        guard let fallbacks, let served, served.provider != .anthropic || served.vertex != nil else { return attempt.outcome }
+        guard let fallbacks = requested ?? services.configuration.refusalFallbacks, let served else { return attempt.outcome }
+        // Anthropic runs the client's own chain (Claude on Vertex AI has none).
+        if requested != nil, served.provider == .anthropic, served.vertex == nil { return attempt.outcome }
         let chain = fallbackChain(fallbacks, of: client, model: model, route: choice.targets, served: served, services: services)
         guard !chain.isEmpty else { return attempt.outcome }
         let clientKey = record.clientKey

@@ -13,7 +13,8 @@ struct AccessLog: RequestObserver {
         logger.log(level: level, "\(Self.line(record))")
     }
 
-    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) [think: effort high] 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85, 1 web search`
+    /// `POST /v1/messages claude-sonnet-4-6 → openai/gpt-4.1 (attempt 2) [think: effort high] 3 messages 12 tools stream → 200 in 812 ms, tokens in 1200 (cached 1000) out 85, 1 web search`;
+    /// a reply served by a fallback after another declined: `→ openai/gpt-4o (attempt 2) after a refusal by openai/gpt-4.1`.
     static func line(_ record: RequestRecord) -> String {
         var line = "\(record.method) \(record.path)"
         if let clientModel = record.clientModel { line += " \(clientModel)" }
@@ -21,6 +22,8 @@ struct AccessLog: RequestObserver {
             line += " → \(target.providerName)/\(target.model)"
             if let channel = target.channel { line += " via \(channel)" }
             if record.attempts > 1 { line += " (attempt \(record.attempts))" }
+            let declined = record.declinedReplies.map { "\($0.target.providerName)/\($0.target.model)" }
+            if !declined.isEmpty { line += " after a refusal by \(declined.joined(separator: ", "))" }
         }
         if let route = record.route, route.isByNeed, let reason = record.routeReason {
             line += " [\(route.rawValue): \(reason)]"
