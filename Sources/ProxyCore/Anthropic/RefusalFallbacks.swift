@@ -1,8 +1,8 @@
-/// A request's `fallbacks` (server-side fallback, beta `server-side-fallback-2026-07-01`): the
-/// models that answer in turn when the requested one declines (`stop_reason: "refusal"`). Claude
-/// Code sends it, as do the SDKs' users; every upstream can decline (OpenAI's content filter and
-/// refusals, Gemini's safety stops), so the proxy runs the chain itself (see
-/// `RefusalFallbackChain`) for every upstream but Anthropic, which runs it on its own.
+/// A request's `fallbacks` (server-side fallback, beta `server-side-fallback-2026-07-01`), or the
+/// proxy's own (`REFUSAL_FALLBACKS`): the models that answer in turn when the requested one
+/// declines (`stop_reason: "refusal"`). Every upstream can decline (OpenAI's content filter and
+/// refusals, Gemini's safety stops), so the proxy runs the chain itself for every upstream but
+/// Anthropic, which runs a client's on its own; `RefusalFallbackChain` says what the reply then is.
 package enum RefusalFallbacks: Sendable, Equatable {
     /// `"default"`: the other targets the requested model's setting lists, which serve it when the
     /// first fails, serve it when it declines too; a setting with one target runs it alone.

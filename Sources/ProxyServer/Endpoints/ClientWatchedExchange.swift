@@ -152,9 +152,8 @@ enum ClientWatchedExchange {
 extension ClientWatchedExchange {
     /// What the reply cost at its target's prices, nil when they are unknown; 0 when nothing was
     /// spent (no usage: refused, or failed before a token; a count of tokens, whose usage is the
-    /// count, is free).
-    /// Replies that declined before the one that served (`fallbacks`) are priced at their own
-    /// targets' prices.
+    /// count, is free). Replies that declined before the one that served (`fallbacks`) add their
+    /// cost at their own targets' prices.
     static func cost(of record: RequestRecord, prices: PriceCatalog) -> Double? {
         var total = 0.0
         for declined in record.declinedReplies {
