@@ -143,6 +143,31 @@ import Testing
         }
     }
 
+    /// A fallback's answer may be a while coming (its first byte, its retries): the client's
+    /// stream is pinged meanwhile, so it does not look dead.
+    @Test func aStreamWaitingForItsFallbackIsPinged() async throws {
+        try await ProxyHarness.run(environment: ["PING_INTERVAL_SECONDS": "1"]) { harness in
+            let gate = FakeGate()
+            var held = FakeReply(text: "Worth the wait.")
+            held.headWaitsFor = gate
+            harness.fake.enqueue(Self.refusal, held)
+            let body = JSONWriter.string(Self.body(fallbacks: [["model": "claude-haiku-4-5"]], stream: true))
+            let connection = try await RawConnection(url: harness.proxyURL)
+            try await connection.send(
+                "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)")
+            // After the refusal's text (its block closed), before the fallback answers.
+            let refusalEnd = #"event: content_block_stop"#
+            try await waitUntil { connection.text.components(separatedBy: refusalEnd).dropFirst().first?.contains("event: ping") == true }
+            gate.open()
+            try await waitUntil { connection.text.contains("event: message_stop") }
+            let text = connection.text
+            let afterRefusal = try #require(text.components(separatedBy: refusalEnd).dropFirst().first)
+            #expect(afterRefusal.contains("event: ping") && afterRefusal.contains(#""type":"fallback""#), "pinged after the refusal, before the boundary")
+            #expect(afterRefusal.range(of: "event: ping")!.lowerBound < afterRefusal.range(of: #""type":"fallback""#)!.lowerBound)
+            #expect(text.contains(#""text":"Wort""#), "the fallback's answer follows")
+        }
+    }
+
     @Test func aSecondRefusalGoesOnToTheNextFallback() async throws {
         try await ProxyHarness.run { harness in
             harness.fake.enqueue(Self.refusal, Self.refusal, FakeReply(text: "Third time."))

@@ -6,17 +6,17 @@
 /// - Each later one is spliced on: its `message_start` is left out when the client already has
 ///   one, its blocks are numbered on from the last, a `fallback` block goes before them, and its
 ///   `message_delta` carries the chain's `usage.iterations`.
-/// - A stream's `message_start` waits for the event after it (its first block, or a ping while the
-///   model thinks, which the client must not wait for): a refusal before either leaves no trace,
-///   and the fallback's `message_start` opens the client's stream instead.
+/// - A stream's `message_start` (and a ping written with it) waits for its first block, or for a
+///   later ping while the model thinks, which the client must not wait for: a refusal before
+///   either leaves no trace, and the fallback's `message_start` opens the client's stream instead.
 /// - When no fallback answers, the last refusal is replayed (`unanswered`).
 package struct RefusalFallbackSplice: Sendable {
     private var chain: RefusalFallbackChain
     private var parser = SSEParser()
     /// Where the next block goes in the client's message.
     private var nextIndex = 0
-    /// Whether the client has a `message_start`.
-    private var clientHasStart = false
+    /// Whether the client has a `message_start` (after which it may be sent pings).
+    package private(set) var clientHasStart = false
     /// `fallback` blocks for boundaries whose stream has not opened yet.
     private var pendingBoundaries: [[UInt8]] = []
     /// The last refusal taken over, replayed by `unanswered`.
@@ -33,6 +33,11 @@ package struct RefusalFallbackSplice: Sendable {
     private var isFirst = true
     private var opened = false
     private var start: JSONValue?
+    /// Events written with the held `message_start`, held with it.
+    private var held: [UInt8] = []
+    /// Counts `pass(_:)` calls: what comes in the call that brought the `message_start` came with it.
+    private var passes = 0
+    private var startPass = 0
     private var openBlocks: [Int] = []
     /// Set when it ended in a refusal that a fallback takes over.
     package private(set) var declined = false
@@ -59,6 +64,7 @@ package struct RefusalFallbackSplice: Sendable {
         isFirst = false
         opened = false
         start = nil
+        held = []
         openBlocks = []
         declined = false
         parser = SSEParser()
@@ -67,6 +73,7 @@ package struct RefusalFallbackSplice: Sendable {
     /// Takes in bytes the stream writes; returns those the client gets in their place.
     package mutating func pass(_ bytes: [UInt8]) -> [UInt8] {
         guard !declined else { return [] }
+        passes += 1
         var out: [UInt8] = []
         for event in parser.feed(bytes) where !declined {
             out += pass(event)
@@ -101,6 +108,7 @@ package struct RefusalFallbackSplice: Sendable {
         switch name {
         case "message_start":
             start = try? JSONParser.parse(event.data)
+            startPass = passes
             return []
         case "content_block_start", "content_block_delta", "content_block_stop":
             guard var json = try? JSONParser.parse(event.data), case .object(var object) = json, let index = object["index"]?.intValue else {
@@ -129,6 +137,10 @@ package struct RefusalFallbackSplice: Sendable {
             }
             return open() + Self.frame(name, .object(object))
         default:
+            guard opened || start == nil || passes != startPass else {
+                held += Self.frame(event)
+                return []
+            }
             return open() + Self.frame(event)
         }
     }
@@ -144,11 +156,12 @@ package struct RefusalFallbackSplice: Sendable {
         if let start { lastStart = start }
         let closing = openBlocks.map { Self.frame("content_block_stop", ["type": "content_block_stop", "index": .int($0)]) }.joined()
         openBlocks = []
+        held = []
         return Array(closing)
     }
 
-    /// The stream's output begins: its `message_start` (when the client has none), then the
-    /// boundaries before it.
+    /// The stream's output begins: its `message_start` (when the client has none), the
+    /// boundaries before it, and what came with the `message_start`.
     private mutating func open() -> [UInt8] {
         guard !opened else { return [] }
         opened = true
@@ -157,8 +170,9 @@ package struct RefusalFallbackSplice: Sendable {
             out += Self.frame("message_start", start)
             clientHasStart = true
         }
-        out += pendingBoundaries.joined()
+        out += pendingBoundaries.joined() + held
         pendingBoundaries = []
+        held = []
         return out
     }
 

@@ -82,7 +82,7 @@ struct MessagesEndpoint: Sendable {
         let exchange = RefusalFallbackExchange(requestedModel: model, fallbacks: chain, ask: { fallback in
             let targets = fallback.target.map { [$0] }
             return await self.attempt(fallback.request, model: fallback.model, targets: targets, clientKey: clientKey, services: services).attempt
-        }, logger: services.logger)
+        }, pingInterval: services.configuration.pingInterval, logger: services.logger)
         return await exchange.outcome(after: attempt.outcome, servedBy: AttemptedTarget(served), record: &record)
     }
 

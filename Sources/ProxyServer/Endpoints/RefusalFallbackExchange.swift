@@ -29,6 +29,8 @@ struct RefusalFallbackExchange: Sendable {
     let requestedModel: String
     let fallbacks: [Fallback]
     let ask: @Sendable (Fallback) async -> Attempt
+    /// How often a stream waiting for a fallback's answer is pinged (`PING_INTERVAL_SECONDS`).
+    let pingInterval: Duration
     let logger: Logger
 
     /// The exchange's outcome: `first` (served by `target`) as it is unless it declines.
@@ -89,7 +91,7 @@ struct RefusalFallbackExchange: Sendable {
         var declined = DeclinedReply(target: target, usage: ending.usage ?? Usage())
         var busy: String?
         for (index, fallback) in fallbacks.enumerated() {
-            let attempt = await ask(fallback)
+            let attempt = await ask(fallback, pinging: splice.clientHasStart ? sink : nil)
             sink.noteAttempted(attempt.tried, attempts: attempt.attempts)
             guard case .stream(let status, _, let produce) = attempt.outcome, status == .ok else {
                 busy = passedOver(fallback, attempt.outcome)
@@ -106,6 +108,22 @@ struct RefusalFallbackExchange: Sendable {
         sink.noteDeclined(declined)
         try sink.write(splice.unanswered(recommending: busy))
         return .completed(Usage())
+    }
+
+    /// Asks `fallback`, pinging `sink` meanwhile (a stream the client has opened): a fallback's
+    /// answer may be a while coming, retries and all, and a silent stream looks dead.
+    private func ask(_ fallback: Fallback, pinging sink: StreamSink?) async -> Attempt {
+        guard let sink else { return await ask(fallback) }
+        let pings = Task { [pingInterval] in
+            while true {
+                try await LoopTimer.sleep(for: pingInterval)
+                try sink.write([.ping])
+            }
+        }
+        let attempt = await ask(fallback)
+        pings.cancel()
+        _ = await pings.result
+        return attempt
     }
 
     /// Logs a fallback that could not be asked; names its model when it was only busy (rate
@@ -135,6 +153,7 @@ private final class SpliceTap: StreamSinkTap {
     }
 
     var declined: Bool { splice.withLock { $0.declined } }
+    var clientHasStart: Bool { splice.withLock { $0.clientHasStart } }
 
     func pass(_ bytes: [UInt8]) -> [UInt8] {
         splice.withLock { $0.pass(bytes) }
