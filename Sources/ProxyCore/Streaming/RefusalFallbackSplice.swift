@@ -110,6 +110,9 @@ package struct RefusalFallbackSplice: Sendable {
             start = try? JSONParser.parse(event.data)
             startPass = passes
             return []
+        case "content_block_delta" where indexShift == 0:
+            // The first stream's deltas pass as they are: only its blocks' starts and stops are counted.
+            return open() + Self.frame(event)
         case "content_block_start", "content_block_delta", "content_block_stop":
             guard var json = try? JSONParser.parse(event.data), case .object(var object) = json, let index = object["index"]?.intValue else {
                 return open() + Self.frame(event)
