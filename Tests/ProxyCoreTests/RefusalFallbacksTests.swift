@@ -112,6 +112,12 @@ import Testing
         #expect(whole["stop_details"] == nil, "an answer has no stop details")
     }
 
+    @Test func onlyAReplyThatMayDeclineIsRead() {
+        #expect(RefusalFallbackChain.mayDecline(JSONWriter.encode(Self.reply([], stop: "refusal", model: "m", usage: Self.refusalUsage))))
+        #expect(!RefusalFallbackChain.mayDecline(JSONWriter.encode(Self.reply([["type": "text", "text": "No refusal here."]], stop: "end_turn", model: "m", usage: Self.answerUsage))))
+        #expect(!RefusalFallbackChain.mayDecline(Array(#""refusa"#.utf8)))
+    }
+
     @Test func anUnansweredChainReplaysTheLastRefusalRecommendingABusyFallback() {
         var chain = RefusalFallbackChain(requestedModel: "claude-fable-5")
         let refusal = Self.reply([], stop: "refusal", model: "claude-fable-5", usage: Self.refusalUsage)

@@ -21,6 +21,16 @@ package struct RefusalFallbackChain: Sendable {
         (reply["stop_reason"] ?? reply["delta"]?["stop_reason"])?.stringValue == "refusal"
     }
 
+    /// Whether a whole reply's bytes may hold a refusal: only those are read (`declines(_:)`).
+    package static func mayDecline(_ reply: [UInt8]) -> Bool {
+        let token = Array(#""refusal""#.utf8)
+        guard reply.count >= token.count else { return false }
+        for start in 0...(reply.count - token.count) where reply[start] == 0x22 && reply[start..<(start + token.count)].elementsEqual(token) {
+            return true
+        }
+        return false
+    }
+
     /// Takes in a reply of `model` that declined: its usage and its `stop_details`.
     package mutating func declined(model: String, usage: JSONValue?, stopDetails: JSONValue?) {
         category = stopDetails?["category"] ?? .null

@@ -12,7 +12,8 @@
 /// - When no fallback answers, the last refusal is replayed (`unanswered`).
 package struct RefusalFallbackSplice: Sendable {
     private var chain: RefusalFallbackChain
-    private var parser = SSEParser()
+    /// The start of an event not yet whole.
+    private var pending: [UInt8] = []
     /// Where the next block goes in the client's message.
     private var nextIndex = 0
     /// Whether the client has a `message_start` (after which it may be sent pings).
@@ -67,24 +68,32 @@ package struct RefusalFallbackSplice: Sendable {
         held = []
         openBlocks = []
         declined = false
-        parser = SSEParser()
+        pending = []
     }
 
-    /// Takes in bytes the stream writes; returns those the client gets in their place.
+    /// Takes in bytes the stream writes; returns those the client gets in their place. Events pass
+    /// as they came unless they must change: only block starts and stops, a stream's opening and
+    /// its end are read (and every event of a later stream, whose blocks are numbered on).
     package mutating func pass(_ bytes: [UInt8]) -> [UInt8] {
         guard !declined else { return [] }
         passes += 1
+        let buffer = pending.isEmpty ? bytes : pending + bytes
         var out: [UInt8] = []
-        for event in parser.feed(bytes) where !declined {
-            out += pass(event)
+        var eventStart = 0
+        while !declined, let eventEnd = Self.end(ofEventIn: buffer, from: eventStart) {
+            out += pass(event: buffer[eventStart..<eventEnd])
+            eventStart = eventEnd
         }
+        pending = declined ? [] : Array(buffer[eventStart...])
         return out
     }
 
     /// What the client is still owed once the stream has ended: a stream that never opened
-    /// (an error before any block) opens now.
+    /// (an error before any block) opens now, and a last event without its blank line passes.
     package mutating func finish() -> [UInt8] {
-        declined ? [] : open()
+        guard !declined else { return [] }
+        defer { pending = [] }
+        return open() + pending
     }
 
     /// The last refusal, replayed when no fallback answered: the client's stream ends with it.
@@ -103,20 +112,33 @@ package struct RefusalFallbackSplice: Sendable {
         return out
     }
 
-    private mutating func pass(_ event: SSEEvent) -> [UInt8] {
-        let name = event.event ?? "message"
+    /// One whole event, as it came (its blank line included).
+    private mutating func pass(event raw: ArraySlice<UInt8>) -> [UInt8] {
+        let name = Self.passingName(raw)
+        if name == "content_block_delta", indexShift == 0 {
+            // The first stream's deltas pass as they are: only its blocks' starts and stops are counted.
+            return open() + raw
+        }
+        guard let name else {
+            guard opened || start == nil || passes != startPass else {
+                held += raw
+                return []
+            }
+            return open() + raw
+        }
+        var parser = SSEParser()
+        guard let event = (parser.feed(raw) + parser.finish()).first, let json = try? JSONParser.parse(event.data) else { return open() + raw }
+        return pass(name, json, raw: raw)
+    }
+
+    private mutating func pass(_ name: String, _ json: JSONValue, raw: ArraySlice<UInt8>) -> [UInt8] {
         switch name {
         case "message_start":
-            start = try? JSONParser.parse(event.data)
+            start = json
             startPass = passes
             return []
-        case "content_block_delta" where indexShift == 0:
-            // The first stream's deltas pass as they are: only its blocks' starts and stops are counted.
-            return open() + Self.frame(event)
         case "content_block_start", "content_block_delta", "content_block_stop":
-            guard var json = try? JSONParser.parse(event.data), case .object(var object) = json, let index = object["index"]?.intValue else {
-                return open() + Self.frame(event)
-            }
+            guard case .object(var object) = json, let index = object["index"]?.intValue else { return open() + raw }
             let shifted = index + indexShift
             if name == "content_block_start" {
                 openBlocks.append(shifted)
@@ -124,15 +146,14 @@ package struct RefusalFallbackSplice: Sendable {
             } else if name == "content_block_stop" {
                 openBlocks.removeAll { $0 == shifted }
             }
-            guard indexShift != 0 else { return open() + Self.frame(event) }
+            guard indexShift != 0 else { return open() + raw }
             object["index"] = .int(shifted)
-            json = .object(object)
-            return open() + Self.frame(name, json)
+            return open() + Self.frame(name, .object(object))
         case "message_delta":
-            guard let json = try? JSONParser.parse(event.data), case .object(var object) = json else { return open() + Self.frame(event) }
+            guard case .object(var object) = json else { return open() + raw }
             let refusal = RefusalFallbackChain.declines(json)
             if refusal, fallbackFollows { return decline(object) }
-            guard !isFirst else { return open() + Self.frame(event) }
+            guard !isFirst else { return open() + raw }
             object["usage"] = chain.servingUsage(Self.usage(object["usage"], backedBy: start), model: model)
             if refusal, var delta = object["delta"]?.objectValue {
                 delta["stop_details"] = RefusalFallbackChain.stopDetails(delta["stop_details"], recommending: nil)
@@ -140,11 +161,7 @@ package struct RefusalFallbackSplice: Sendable {
             }
             return open() + Self.frame(name, .object(object))
         default:
-            guard opened || start == nil || passes != startPass else {
-                held += Self.frame(event)
-                return []
-            }
-            return open() + Self.frame(event)
+            return open() + raw
         }
     }
 
@@ -190,10 +207,32 @@ package struct RefusalFallbackSplice: Sendable {
         Array("event: \(name)\ndata: ".utf8) + JSONWriter.encode(json) + Array("\n\n".utf8)
     }
 
-    /// An event as it came (its data may be several lines).
-    private static func frame(_ event: SSEEvent) -> [UInt8] {
-        var text = event.event.map { "event: \($0)\n" } ?? ""
-        for line in event.data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
-        return Array((text + "\n").utf8)
+    /// Where the event that starts at `start` ends, past its blank line; nil while it is not whole.
+    /// (Lines end in `\n` or `\r\n`, as Anthropic's and the proxy's own streams write them.)
+    private static func end(ofEventIn buffer: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + 1 < buffer.count {
+            if buffer[index] == 0x0A {
+                if buffer[index + 1] == 0x0A { return index + 2 }
+                if buffer[index + 1] == 0x0D, index + 2 < buffer.count, buffer[index + 2] == 0x0A { return index + 3 }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The events the splice reads, by the line that names them (`event: NAME`).
+    private static let readEvents = ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta"].map { name in
+        (name, Array("event: \(name)".utf8))
+    }
+
+    /// The name of an event the splice reads; nil for the others (pings, errors, `message_stop`),
+    /// which pass as they are.
+    private static func passingName(_ raw: ArraySlice<UInt8>) -> String? {
+        for (name, line) in readEvents where raw.starts(with: line) {
+            let after = raw.index(raw.startIndex, offsetBy: line.count)
+            if after < raw.endIndex, raw[after] == 0x0A || raw[after] == 0x0D { return name }
+        }
+        return nil
     }
 }

@@ -49,7 +49,9 @@ struct RefusalFallbackExchange: Sendable {
         var whole = response
         let bytes = await response.body.collected()
         whole.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        guard let reply = try? JSONParser.parse(bytes), RefusalFallbackChain.declines(reply) else { return .response(whole, usage: usage) }
+        guard RefusalFallbackChain.mayDecline(bytes), let reply = try? JSONParser.parse(bytes), RefusalFallbackChain.declines(reply) else {
+            return .response(whole, usage: usage)
+        }
         var chain = RefusalFallbackChain(requestedModel: requestedModel)
         chain.declined(model: requestedModel, usage: reply["usage"], stopDetails: reply["stop_details"])
         var refusal = (reply: reply, response: whole, declined: DeclinedReply(target: target, usage: usage ?? Usage()))
