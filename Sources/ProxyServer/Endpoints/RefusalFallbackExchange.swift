@@ -70,10 +70,9 @@ struct RefusalFallbackExchange: Sendable {
             busy = nil
             record.declinedReplies.append(refusal.declined)
             boundaries.append(chain.boundary(to: fallback.model))
-            let served = DeclinedReply(target: attempt.tried.last ?? target, usage: answerUsage ?? Usage())
             if RefusalFallbackChain.declines(answerReply), index < fallbacks.count - 1 {
                 chain.declined(model: fallback.model, usage: answerReply["usage"], stopDetails: answerReply["stop_details"])
-                refusal = (answerReply, answer, served)
+                refusal = (answerReply, answer, DeclinedReply(target: attempt.tried.last ?? target, usage: answerUsage ?? Usage()))
                 continue
             }
             return .response(Self.json(chain.wholeReply(answerReply, by: fallback.model, boundaries: boundaries), like: answer), usage: answerUsage)
