@@ -45,6 +45,11 @@ import Testing
         ([["model": "a", "thinking": "on"]], "fallbacks.0.thinking: must be an object or null, not string"),
         ([["model": "a", "output_config": []]], "fallbacks.0.output_config: must be an object or null, not array"),
         ([["model": "a", "speed": "slow"]], "fallbacks.0.speed: must be 'standard', 'fast' or null, not \"slow\""),
+        ([["model": "a", "thinking": ["type": "sometimes"]]], "fallbacks.0.thinking.type: must be enabled, adaptive, between_tools or disabled, not 'sometimes'"),
+        ([["model": "a", "thinking": ["type": "enabled"]]], "fallbacks.0.thinking.budget_tokens: Field required"),
+        ([["model": "a", "thinking": ["type": "adaptive", "display": "loud"]]], "fallbacks.0.thinking.display: must be summarized, omitted or updates, not 'loud'"),
+        ([["model": "a", "output_config": ["effort": 3]]], "fallbacks.0.output_config.effort: must be a string, not number"),
+        ([["model": "a", "output_config": ["format": ["type": "xml"]]]], "fallbacks.0.output_config.format.type: must be 'json_schema', not 'xml'"),
     ] as [(JSONValue, String)])
     func aMalformedFieldIsRefusedSayingWhatToFix(value: JSONValue, message: String) {
         #expect(throws: AnthropicError.invalidRequest(message)) { try Self.fallbacks(value) }

@@ -384,9 +384,20 @@ extension MessagesRequest {
         }
     }
 
-    private static func thinking(_ json: JSONValue?) throws(AnthropicError) -> Thinking {
+    /// Checks a fallback entry's `thinking` and `output_config` (at `path`) as a request's own are
+    /// read, so that a mistake in them is a 400 now rather than a fallback passed over later.
+    package static func checkOverrides(thinking: JSONValue?, outputConfig: JSONValue?, path: String) throws(AnthropicError) {
+        _ = try Self.thinking(thinking, path: "\(path).thinking")
+        _ = try thinkingDisplay(thinking, path: "\(path).thinking")
+        guard let outputConfig, !outputConfig.isNull else { return }
+        let config = try FieldReader(outputConfig, path: "\(path).output_config")
+        _ = try config.optionalString("effort")
+        _ = try outputSchema(config.optional("format"), path: "\(path).output_config.format")
+    }
+
+    private static func thinking(_ json: JSONValue?, path: String = "thinking") throws(AnthropicError) -> Thinking {
         guard let json, !json.isNull else { return .disabled }
-        let reader = try FieldReader(json, path: "thinking")
+        let reader = try FieldReader(json, path: path)
         let type = try reader.string("type")
         switch type {
         // `between_tools` turns thinking off; Claude's short progress notes between tool calls,
@@ -394,16 +405,16 @@ extension MessagesRequest {
         case "disabled", "between_tools": return .disabled
         case "adaptive": return .adaptive
         case "enabled": return .enabled(budgetTokens: try reader.int("budget_tokens"))
-        default: throw FieldReader.problem("thinking.type", "must be enabled, adaptive, between_tools or disabled, not '\(type)'")
+        default: throw FieldReader.problem("\(path).type", "must be enabled, adaptive, between_tools or disabled, not '\(type)'")
         }
     }
 
-    private static func thinkingDisplay(_ json: JSONValue?) throws(AnthropicError) -> ThinkingDisplay {
-        guard let json, !json.isNull, let display = try FieldReader(json, path: "thinking").optionalString("display") else { return .shown }
+    private static func thinkingDisplay(_ json: JSONValue?, path: String = "thinking") throws(AnthropicError) -> ThinkingDisplay {
+        guard let json, !json.isNull, let display = try FieldReader(json, path: path).optionalString("display") else { return .shown }
         switch display {
         case "summarized": return .shown
         case "omitted", "updates": return .omitted(estimates: false)
-        default: throw FieldReader.problem("thinking.display", "must be summarized, omitted or updates, not '\(display)'")
+        default: throw FieldReader.problem("\(path).display", "must be summarized, omitted or updates, not '\(display)'")
         }
     }
 }

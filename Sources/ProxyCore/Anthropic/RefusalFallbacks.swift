@@ -58,6 +58,7 @@ package enum RefusalFallbacks: Sendable, Equatable {
                 throw FieldReader.problem("\(path).\(key)", "must be an object or null, not \(value.typeName)")
             }
         }
+        try MessagesRequest.checkOverrides(thinking: reader.optional("thinking"), outputConfig: reader.optional("output_config"), path: path)
         if let speed = reader.optional("speed"), speed.stringValue != "standard", speed.stringValue != "fast" {
             throw FieldReader.problem("\(path).speed", "must be 'standard', 'fast' or null, not \(JSONWriter.string(speed))")
         }
