@@ -95,11 +95,7 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
 
     /// The event framed for the wire: `event: NAME\ndata: JSON\n\n`.
     package func write(to writer: inout JSONWriter) {
-        writer.append(raw: "event: ".utf8)
-        writer.append(raw: name.utf8)
-        writer.append(raw: "\ndata: ".utf8)
-        writer.write(json)
-        writer.append(raw: "\n\n".utf8)
+        writer.writeEvent(named: name, data: json)
     }
 
     package var sseBytes: [UInt8] {

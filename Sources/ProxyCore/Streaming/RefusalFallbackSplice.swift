@@ -80,7 +80,7 @@ package struct RefusalFallbackSplice: Sendable {
         let buffer = pending.isEmpty ? bytes : pending + bytes
         var out: [UInt8] = []
         var eventStart = 0
-        while !declined, let eventEnd = Self.end(ofEventIn: buffer, from: eventStart) {
+        while !declined, let eventEnd = SSEParser.endOfEvent(in: buffer, from: eventStart) {
             out += pass(event: buffer[eventStart..<eventEnd])
             eventStart = eventEnd
         }
@@ -204,21 +204,9 @@ package struct RefusalFallbackSplice: Sendable {
     }
 
     private static func frame(_ name: String, _ json: JSONValue) -> [UInt8] {
-        Array("event: \(name)\ndata: ".utf8) + JSONWriter.encode(json) + Array("\n\n".utf8)
-    }
-
-    /// Where the event that starts at `start` ends, past its blank line; nil while it is not whole.
-    /// (Lines end in `\n` or `\r\n`, as Anthropic's and the proxy's own streams write them.)
-    private static func end(ofEventIn buffer: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < buffer.count {
-            if buffer[index] == 0x0A {
-                if buffer[index + 1] == 0x0A { return index + 2 }
-                if buffer[index + 1] == 0x0D, index + 2 < buffer.count, buffer[index + 2] == 0x0A { return index + 3 }
-            }
-            index += 1
-        }
-        return nil
+        var writer = JSONWriter()
+        writer.writeEvent(named: name, data: json)
+        return writer.bytes
     }
 
     /// The events the splice reads, by the line that names them (`event: NAME`).

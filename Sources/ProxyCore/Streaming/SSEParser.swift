@@ -58,6 +58,21 @@ package struct SSEParser: Sendable {
         return events
     }
 
+    /// Where the event that starts at `start` in `bytes` ends, past its blank line (in any of SSE's
+    /// three line endings); nil while it is not whole. For passing events on as they came.
+    package static func endOfEvent(in bytes: [UInt8], from start: Int = 0) -> Int? {
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A, bytes[index + 1] == 0x0A { return index + 2 }
+            if bytes[index] == 0x0D, bytes[index + 1] == 0x0D { return index + 2 }
+            if index + 3 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A {
+                return index + 4
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// The upstream closed: an event still missing its blank line is delivered if it has data,
     /// as lenient servers end their last event without one.
     package mutating func finish() -> [SSEEvent] {

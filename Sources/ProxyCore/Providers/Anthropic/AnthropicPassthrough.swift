@@ -40,7 +40,7 @@ package struct AnthropicStreamModelRewriter: Sendable {
     package mutating func feed<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         if rewritten { return Array(bytes) }
         held += bytes
-        guard let end = Self.endOfFirstEvent(held) else { return [] }
+        guard let end = SSEParser.endOfEvent(in: held) else { return [] }
         rewritten = true
         let output = rewriteEvent(Array(held[..<end])) + held[end...]
         held = []
@@ -53,20 +53,6 @@ package struct AnthropicStreamModelRewriter: Sendable {
         return held
     }
 
-    /// Where the first event ends: a blank line in any of SSE's three line endings.
-    private static func endOfFirstEvent(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == 0x0A, bytes[index + 1] == 0x0A { return index + 2 }
-            if bytes[index] == 0x0D, bytes[index + 1] == 0x0D { return index + 2 }
-            if index + 3 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A {
-                return index + 4
-            }
-            index += 1
-        }
-        return nil
-    }
-
     private func rewriteEvent(_ event: [UInt8]) -> [UInt8] {
         var parser = SSEParser()
         guard let parsed = (parser.feed(event) + parser.finish()).first, parsed.event == "message_start",
@@ -75,9 +61,7 @@ package struct AnthropicStreamModelRewriter: Sendable {
         message["model"] = .string(model)
         payload["message"] = .object(message)
         var writer = JSONWriter()
-        writer.append(raw: "event: message_start\ndata: ".utf8)
-        writer.write(.object(payload))
-        writer.append(raw: "\n\n".utf8)
+        writer.writeEvent(named: "message_start", data: .object(payload))
         return writer.bytes
     }
 }
