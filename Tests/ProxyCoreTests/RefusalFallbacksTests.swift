@@ -76,8 +76,10 @@ import Testing
         #expect(body == [
             "model": "openai/gpt-5", "messages": [["role": "user", "content": "Audit this service."]], "thinking": ["type": "disabled"],
         ])
-        #expect(RefusalFallbacks.attemptBody(request, entry: nil)["fallbacks"] == nil, "a default target takes the request without the chain")
-        #expect(RefusalFallbacks.attemptBody(request, entry: nil)["thinking"] == ["type": "between_tools"])
+        let modelOnly = RefusalFallbacks.attemptBody(request, entry: .init(model: "openai/gpt-4o:backup"))
+        #expect(modelOnly["fallbacks"] == nil && modelOnly["fallback_credit_token"] == nil, "a default target takes the request without the chain")
+        #expect(modelOnly["model"] == "openai/gpt-4o:backup" && modelOnly["max_tokens"] == 1000)
+        #expect(modelOnly["thinking"] == ["type": "disabled"])
     }
 
     // MARK: Whole replies

@@ -65,17 +65,15 @@ package enum RefusalFallbacks: Sendable, Equatable {
         return Entry(model: model, overrides: JSONObject(reader.object.members.filter { overridable.contains($0.key) }))
     }
 
-    /// The body of the attempt `entry` makes (nil: a `"default"` target, which takes the request
-    /// as it is): the entry's fields applied to the client's request, never to an earlier
-    /// attempt's, without the chain itself. `output_config` is applied one member at a time; a
-    /// `between_tools` thinking the entry does not replace becomes `disabled`, since the fallback
-    /// model may not take it.
-    package static func attemptBody(_ body: JSONObject, entry: Entry?) -> JSONObject {
+    /// The body of the attempt `entry` makes: the entry's fields applied to the client's request,
+    /// never to an earlier attempt's, without the chain itself. `output_config` is applied one
+    /// member at a time; a `between_tools` thinking the entry does not replace becomes `disabled`,
+    /// since the fallback model may not take it.
+    package static func attemptBody(_ body: JSONObject, entry: Entry) -> JSONObject {
         var attempt = body
         attempt["fallbacks"] = nil
         // Anthropic's refund of a refusal's cache writes, which the proxy never gives.
         attempt["fallback_credit_token"] = nil
-        guard let entry else { return attempt }
         attempt["model"] = .string(entry.model)
         for (key, value) in entry.overrides.members where key != "output_config" {
             attempt[key] = value.isNull ? JSONValue?.none : value

@@ -76,35 +76,28 @@ struct MessagesEndpoint: Sendable {
         guard let fallbacks = requested ?? services.configuration.refusalFallbacks, let served else { return attempt.outcome }
         // Anthropic runs the client's own chain (Claude on Vertex AI has none).
         if requested != nil, served.provider == .anthropic, served.vertex == nil { return attempt.outcome }
-        let chain = fallbackChain(fallbacks, of: client, model: model, route: choice.targets, served: served, services: services)
+        let chain = fallbackChain(fallbacks, route: choice.targets, served: served)
         guard !chain.isEmpty else { return attempt.outcome }
         let clientKey = record.clientKey
         let exchange = RefusalFallbackExchange(requestedModel: model, fallbacks: chain, ask: { fallback in
+            let body = RefusalFallbacks.attemptBody(client.json.objectValue ?? [:], entry: fallback.entry)
+            let request = ClientRequest(
+                replacing: client, with: .object(body), size: client.size, strings: services.writtenStrings, derivedFromMessages: client.derivedFromMessages)
             let targets = fallback.target.map { [$0] }
-            return await self.attempt(fallback.request, model: fallback.model, targets: targets, clientKey: clientKey, services: services).attempt
+            return await self.attempt(request, model: fallback.model, targets: targets, clientKey: clientKey, services: services).attempt
         }, pingInterval: services.configuration.pingInterval, logger: services.logger)
         return await exchange.outcome(after: attempt.outcome, servedBy: AttemptedTarget(served), record: &record)
     }
 
     /// The fallbacks a declined reply goes on to: the client's entries, or with `"default"` the
-    /// targets of the route after the one that served.
-    private func fallbackChain(
-        _ fallbacks: RefusalFallbacks, of client: ClientRequest, model: String, route: [RouteTarget], served: RouteTarget, services: ProxyServices
-    ) -> [RefusalFallbackExchange.Fallback] {
-        let body = client.json.objectValue ?? [:]
-        func request(_ entry: RefusalFallbacks.Entry?) -> ClientRequest {
-            ClientRequest(
-                replacing: client, with: .object(RefusalFallbacks.attemptBody(body, entry: entry)), size: client.size, strings: services.writtenStrings,
-                derivedFromMessages: client.derivedFromMessages)
-        }
+    /// targets of the route after the one that served, each named by its upstream model.
+    private func fallbackChain(_ fallbacks: RefusalFallbacks, route: [RouteTarget], served: RouteTarget) -> [RefusalFallbackExchange.Fallback] {
         switch fallbacks {
         case .entries(let entries):
-            return entries.map { entry in .init(model: entry.model, request: request(entry), target: nil) }
+            return entries.map { entry in .init(entry: entry, target: nil) }
         case .routeDefault:
             guard let position = route.firstIndex(of: served) else { return [] }
-            return route[(position + 1)...].map { target in
-                .init(model: target.qualifiedModel, request: request(RefusalFallbacks.Entry(model: target.qualifiedModel)), target: target)
-            }
+            return route[(position + 1)...].map { target in .init(entry: RefusalFallbacks.Entry(model: target.qualifiedModel), target: target) }
         }
     }
 

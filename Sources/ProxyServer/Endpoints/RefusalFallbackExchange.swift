@@ -10,12 +10,14 @@ import Synchronization
 /// A fallback whose request fails (every retry and target of its own spent) is passed over; when
 /// none answers, the last refusal stands, naming a fallback that was only too busy.
 struct RefusalFallbackExchange: Sendable {
-    /// One fallback: the model it names (as the reply calls it), its request, and where it goes.
+    /// One fallback: its entry (the model it names, as the reply calls it, and what it sets), and
+    /// where it goes. Its request is made only when a reply declines.
     struct Fallback: Sendable {
-        let model: String
-        let request: ClientRequest
+        let entry: RefusalFallbacks.Entry
         /// The target a `"default"` fallback is; nil: the model is routed as a client's is.
         let target: RouteTarget?
+
+        var model: String { entry.model }
     }
 
     /// An attempt made for a fallback: how it came out, and what the record keeps of it.
