@@ -150,7 +150,7 @@ import Testing
     }
 
     /// Once the stream has started, a refusal of the reply's own request is an error event after
-    /// the compaction; what the summary took is billed.
+    /// the compaction (a 400 is not tried again); what the summary took is billed.
     @Test func aReplyRefusedAfterTheCompactionEndsTheStreamWithAnError() async throws {
         try await ProxyHarness.run { harness in
             harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(400, "Invalid request"))
@@ -164,8 +164,51 @@ import Testing
             }
             #expect(error.kind == .invalidRequest)
             #expect(error.message.contains("Invalid request"))
+            #expect(harness.fake.receivedRequests.count == 2)
             let records = try await harness.records.waitFor(1)
             #expect(records.map(\.usage) == [Self.fakeUsage])
+            #expect(records.map(\.attempts) == [1])
+        }
+    }
+
+    /// The stream has started, so the reply's own request cannot go back to the attempt loop:
+    /// an overloaded upstream is asked again there, after a backoff, and the session goes on
+    /// from the summary it already has.
+    @Test func anOverloadedReplyAfterAStreamedCompactionIsAskedAgain() async throws {
+        try await ProxyHarness.run { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(529, "Overloaded"), FakeReply(text: "Nothing odd."))
+            let reply = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta)
+            #expect(reply.status == 200)
+            let message = try reply.message
+            #expect(message.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+            #expect(message.stopReason == .endTurn)
+            let sent = harness.fake.receivedRequests
+            try #require(sent.count == 3, "one summary, then the reply's request twice")
+            #expect(sent[2] == sent[1])
+            #expect(sent[1]["messages"] == [["role": "user", "content": .string(Self.summaryTurn)], ["role": "user", "content": "Anything odd at noon?"]])
+            let records = try await harness.records.waitFor(1)
+            #expect(records.map(\.usage) == [Usage(inputTokens: 200, outputTokens: 40)], "both generations, and nothing for the refusal")
+            #expect(records.map(\.attempts) == [2])
+            #expect(records.map { $0.targets.map(\.model) } == [["gpt-4.1", "gpt-4.1"]])
+            #expect(harness.logs.all.contains { $0.contains("openai/gpt-4.1 failed (529 overloaded_error: OpenAI upstream (model 'gpt-4.1') answered HTTP 529: Overloaded); trying openai/gpt-4.1 in") }, "\(harness.logs.all)")
+            #expect(harness.logs.all.contains { $0.contains("→ openai/gpt-4.1 (attempt 2)") }, "the access log counts the attempt")
+        }
+    }
+
+    /// Asked again as often as the retry budget allows, an upstream that stays overloaded ends
+    /// the stream with its error.
+    @Test func aReplyOverloadedBeyondTheRetriesEndsTheStreamWithItsError() async throws {
+        try await ProxyHarness.run(environment: ["MAX_RETRIES": "1"]) { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(529, "Overloaded"), FakeReply.failing(529, "Overloaded"))
+            let events = try await harness.post("/v1/messages", json: Self.body(stream: true), headers: Self.beta).events
+            guard case .error(let error)? = events.last else {
+                Issue.record("the stream must end with an error event: \(events.suffix(3))")
+                return
+            }
+            #expect(error.kind == .overloaded)
+            #expect(harness.fake.receivedRequests.count == 3)
+            let records = try await harness.records.waitFor(1)
+            #expect(records.map(\.attempts) == [2])
         }
     }
 

@@ -82,7 +82,7 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
     /// A compaction whose reply is streamed. The client's stream starts once the upstream has taken
     /// the summary's request (so a refusal of it still goes to the next key or target), with the
     /// compaction block open; pings keep it alive while the summary is written. The reply's own
-    /// request is sent from inside the stream: a failure of it is an error event.
+    /// request is sent from inside the stream, retried there; a failure that stays is an error event.
     private func streamedAnswer(
         compacting plan: CompactionPlan, summarising: Translation, diagnostics: CacheDiagnosticsTurn?, size: Int, target: RouteTarget, key: String?,
         services: ProxyServices
@@ -111,18 +111,36 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
                     return try output.end(plan.pausedClosing(summarising: summaryUsage), .completed(CompactionPlan.pausedUsage(summarising: summaryUsage)))
                 }
                 let replyStream: Relayable
-                do throws(UpstreamFailure) {
-                    let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
-                    replyStream = try await relayable(compacted, target: target, key: key, services: services)
+                do throws(AnthropicError) {
+                    replyStream = try await compactedReply(plan, summary: summary, size: size, target: target, sink: sink, services: services)
                 } catch {
-                    let message = "\(target.qualifiedModel) failed after a compaction (\(error.clientError.message)); the stream ends with the error"
+                    let message = "\(target.qualifiedModel) failed after a compaction (\(error.message)); the stream ends with the error"
                     services.logger.notice("\(services.redactor.redact(message))")
                     let usage = CompactionPlan.usage(Usage(), afterCompaction: summaryUsage)
-                    return try output.end([.error(error.clientError)], .failed(error.clientError, usage: usage))
+                    return try output.end([.error(error)], .failed(error, usage: usage))
                 }
                 let translator = CompactionStreamTranslator(replyStream.translator, compactionUsage: summaryUsage)
                 return try await replyStream.relay(translator: translator, to: output, target: target)
             }
+        }
+    }
+
+    /// A streamed compaction's reply, asked for once its summary is written: a failure is retried on
+    /// the target as a client's request is (another key, or a backoff within the retry budget),
+    /// since the client, holding the summary, can no longer be sent to another attempt. Each retry
+    /// is an attempt in the request's record.
+    private func compactedReply(
+        _ plan: CompactionPlan, summary: String?, size: Int, target: RouteTarget, sink: StreamSink, services: ProxyServices
+    ) async throws(AnthropicError) -> Relayable {
+        var planner = AttemptPlanner(targets: [target], policy: services.configuration.retryPolicy)
+        return try await UpstreamAttempts.run(
+            &planner, services: services,
+            attempting: { target, number in
+                if number > 1 { sink.noteAttempted([AttemptedTarget(target)], attempts: 1) }
+            }
+        ) { target, key async throws(UpstreamFailure) in
+            let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
+            return try await relayable(compacted, target: target, key: key, services: services)
         }
     }
 

@@ -114,26 +114,16 @@ struct MessagesEndpoint: Sendable {
             if let given { targets = given } else { targets = try route(client, model: model, services: services).targets }
             var planner = AttemptPlanner(targets: targets, policy: services.configuration.retryPolicy)
             if let clientKey { try await shared.clientKeys?.admit(clientKey, clientModel: model, target: planner.currentTarget) }
-            while true {
-                let target = planner.currentTarget
-                tried.append(AttemptedTarget(target))
-                attempts = planner.attempts
-                var key: String?
-                do throws(UpstreamFailure) {
-                    key = try await services.credential(for: target)
-                    let outcome = try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services)
-                    return (.init(outcome: outcome, tried: tried, attempts: attempts), target)
-                } catch {
-                    if Task.isCancelled { throw ClientWatchedExchange.clientLeft }
-                    let anotherKeyIsReady = services.refused(key, of: target, with: error)
-                    switch planner.next(after: error, anotherKeyIsReady: anotherKeyIsReady, random: Double.random(in: 0..<1)) {
-                    case .giveUp(let failure):
-                        throw failure.clientError
-                    case .attempt(let index, let delay):
-                        try await retry(after: error, from: target, to: planner.targets[index], delay: delay, services: services)
-                    }
+            let (outcome, served) = try await UpstreamAttempts.run(
+                &planner, services: services,
+                attempting: { target, number in
+                    tried.append(AttemptedTarget(target))
+                    attempts = number
                 }
+            ) { target, key async throws(UpstreamFailure) in
+                (try await BackendRegistry.backend(for: target.provider).respond(to: client, target: target, key: key, services: services), target)
             }
+            return (.init(outcome: outcome, tried: tried, attempts: attempts), served)
         } catch {
             return (.init(outcome: .refusal(services.redactor.redact(error)), tried: tried, attempts: attempts), nil)
         }
@@ -145,21 +135,6 @@ struct MessagesEndpoint: Sendable {
         let signals = RouteSignals(json: client.json) { (try? client.messages()).map(TokenEstimator.estimate) ?? 0 }
         return try NeedRouter(configuration: services.configuration, router: services.router, catalog: services.catalog)
             .choose(model: model, signals: signals)
-    }
-
-    /// Logs a failed attempt and waits before the next one; a client that leaves meanwhile ends it.
-    private func retry(
-        after failure: UpstreamFailure, from failed: RouteTarget, to next: RouteTarget, delay: Duration, services: ProxyServices
-    ) async throws(AnthropicError) {
-        let error = failure.clientError
-        let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-        let line = "\(failed.qualifiedModel) failed (\(error.status) \(error.kind.rawValue): \(error.message)); trying \(next.qualifiedModel) in \(milliseconds) ms"
-        services.logger.notice("\(services.redactor.redact(line))")
-        do {
-            try await LoopTimer.sleep(for: delay)
-        } catch {
-            throw ClientWatchedExchange.clientLeft
-        }
     }
 
     private func countTokens(_ request: Request, record: inout RequestRecord, services: ProxyServices) async -> ExchangeOutcome {

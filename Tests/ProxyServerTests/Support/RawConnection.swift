@@ -57,12 +57,13 @@ final class RawConnection: Sendable {
         }
     }
 
-    /// Sends a whole request and waits for its response (at most 15 s, and no longer once the
-    /// connection has closed), forgetting what was received before.
+    /// Sends a whole request and waits for its response (at most a minute, a bound for a machine
+    /// running the whole suite at once, and no longer once the connection has closed), forgetting
+    /// what was received before.
     func roundTrip(_ request: String) async throws -> (status: Int, body: String)? {
         received.state.withLock { $0.bytes = [] }
         try await send(request)
-        _ = try await waits(within: .seconds(15)) { response != nil || isClosed }
+        _ = try await waits(within: .seconds(60)) { response != nil || isClosed }
         return response
     }
 
