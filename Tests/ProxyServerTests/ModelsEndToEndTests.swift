@@ -15,7 +15,12 @@ import Testing
                 data.first == [
                     "type": "model", "id": "claude-opus-5-5", "display_name": "Opus 5.5 → openai/o3", "created_at": "2026-09-24T00:00:00Z",
                     "max_input_tokens": 200_000, "max_tokens": 100_000, "lifecycle": "active", "deprecated_at": nil, "retires_at": nil, "line": "opus",
-                ], "the limits are those of the model that answers")
+                    "capabilities": ServedCapabilities(thinks: true, readsImages: true, searchesTheWeb: true, structuredOutputs: true, anthropic: false).json,
+                ], "the limits and capabilities are those of the model that answers")
+            let sonnet = data.first { $0["id"] == "claude-sonnet-4-6" }?["capabilities"]
+            #expect(sonnet?["thinking"]?["supported"] == false, "gpt-4.1 does not reason")
+            #expect(sonnet?["server_tools"]?["web_search"]?["supported"] == true, "searched through the Responses API beside it")
+            #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["capabilities"]?["effort"]?["supported"] == true)
             #expect(data.first { $0["id"] == "claude-sonnet-4-6" }?["display_name"] == "Sonnet 4.6 → openai/gpt-4.1")
             #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["display_name"] == "Haiku 5.5 → gemini/gemini-2.5-flash")
             #expect(data.first { $0["id"] == "claude-haiku-5-5" }?["max_input_tokens"] == 1_048_576)

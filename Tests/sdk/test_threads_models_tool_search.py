@@ -232,6 +232,14 @@ def test_models_list_pages_and_retrieve():
     model = client.models.retrieve("claude-sonnet-4-6")
     assert model.display_name == "Sonnet 4.6 → openai/gpt-4.1"
     assert (model.lifecycle, model.line, model.retires_at) == ("active", "sonnet", None)
+    # Validated, not only read: every capability the SDK requires is there, in its types.
+    raw = client.models.with_raw_response.retrieve("claude-sonnet-4-6").http_response.json()
+    capabilities = anthropic.types.ModelInfo.model_validate(raw).capabilities
+    assert capabilities is not None
+    assert capabilities.thinking.supported is False and capabilities.effort.high.supported is False
+    assert capabilities.image_input.supported and capabilities.server_tools.web_search.supported
+    assert capabilities.context_management.compact_20260112.supported
+    assert not capabilities.batch.supported and not capabilities.server_tools.code_execution.supported
     try:
         client.models.retrieve("not-a-model")
         raise AssertionError("a missing model must be a 404")

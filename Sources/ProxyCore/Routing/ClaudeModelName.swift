@@ -48,13 +48,14 @@ package struct ClaudeModelName: Sendable, Equatable {
 
     /// The entry in Anthropic's list shape; the display name says where the proxy sends it, and
     /// the limits are that model's (`max_input_tokens` only when its context window is known), as
-    /// Anthropic's entries give their own for clients that size a conversation by them. Every
-    /// model listed is served, so `active`, with no deprecation or retirement scheduled.
-    package func json(servedBy target: String, profile: ModelProfile) -> JSONValue {
+    /// Anthropic's entries give their own for clients that size a conversation by them, and so are
+    /// its capabilities, for clients that choose what to ask by them. Every model listed is
+    /// served, so `active`, with no deprecation or retirement scheduled.
+    package func json(servedBy target: String, profile: ModelProfile, capabilities: ServedCapabilities) -> JSONValue {
         var entry: JSONObject = [
             "type": "model", "id": .string(id), "display_name": .string("\(displayName) → \(target)"), "created_at": .string(createdAt),
             "max_tokens": .int(profile.maxOutputTokens), "lifecycle": "active", "deprecated_at": nil, "retires_at": nil,
-            "line": line.map(JSONValue.string) ?? .null,
+            "line": line.map(JSONValue.string) ?? .null, "capabilities": capabilities.json,
         ]
         if let window = profile.contextWindow { entry["max_input_tokens"] = .int(window) }
         return .object(entry)

@@ -2,8 +2,9 @@ import Hummingbird
 import ProxyCore
 
 /// `GET /v1/models` and `GET /v1/models/{id}` in Anthropic's shapes: the Claude names the proxy
-/// serves (those the router can send somewhere), each naming the model that answers it; one model
-/// is found by its id or its undated alias.
+/// serves (those the router can send somewhere), each naming the model that answers it, with what
+/// a request can have of it (`ServedCapabilities`); one model is found by its id or its undated
+/// alias.
 struct ModelsEndpoint: Sendable {
     let shared: SharedServices
 
@@ -29,7 +30,10 @@ struct ModelsEndpoint: Sendable {
     }
 
     private func servedEntry(_ name: ClaudeModelName, services: ProxyServices) -> JSONValue? {
-        guard let target = try? services.router.route(name.id) else { return nil }
-        return name.json(servedBy: target.qualifiedModel, profile: services.catalog.profile(for: target.model, preset: target.preset))
+        let router = NeedRouter(configuration: services.configuration, router: services.router, catalog: services.catalog)
+        guard let target = try? services.router.route(name.id), let capabilities = ServedCapabilities(model: name.id, router: router, catalog: services.catalog)
+        else { return nil }
+        return name.json(
+            servedBy: target.qualifiedModel, profile: services.catalog.profile(for: target.model, preset: target.preset), capabilities: capabilities)
     }
 }
