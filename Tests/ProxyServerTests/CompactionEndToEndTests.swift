@@ -63,6 +63,26 @@ import Testing
         }
     }
 
+    /// A whole reply's request that fails after the summary goes back to the attempt loop, which
+    /// fails over (here to the backup channel) or retries; the retry answers from the summary
+    /// already written, and the request is billed for it once.
+    @Test(arguments: [false, true])
+    func aWholeReplyRetriedAfterTheCompactionAnswersFromTheSummaryAlreadyWritten(failingOver: Bool) async throws {
+        try await ProxyHarness.run(environment: failingOver ? ProxyHarness.fallbackEnvironment : [:]) { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(529, "Overloaded"), FakeReply(text: "Nothing odd."))
+            let reply = try await harness.post("/v1/messages", json: Self.body(), headers: Self.beta)
+            #expect(reply.status == 200, "\(String(decoding: reply.body, as: UTF8.self))")
+            let message = try reply.message
+            #expect(message.content == [.compaction("Routine logs."), .text("Nothing odd.")])
+            #expect(message.usage == CompactionPlan.usage(Self.fakeUsage, afterCompaction: Self.fakeUsage))
+            let sent = harness.fake.receivedRequests
+            #expect(sent.map { $0["model"] } == ["gpt-4.1", "gpt-4.1", failingOver ? "gpt-4o" : "gpt-4.1"], "one summary, then the reply's request twice")
+            #expect(sent.last?["messages"] == [["role": "user", "content": .string(Self.summaryTurn)], ["role": "user", "content": "Anything odd at noon?"]])
+            let records = try await harness.records.waitFor(1)
+            #expect(records.map(\.usage) == [Usage(inputTokens: 200, outputTokens: 40)], "the summary once, the reply once")
+        }
+    }
+
     /// Gemini wants turns that alternate: the summary and the question go as one user turn.
     @Test func geminiTakesTheSummaryAndTheCompactedRequest() async throws {
         try await ProxyHarness.run(environment: ["BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "gemini/gemini-2.5-pro"]) { harness in

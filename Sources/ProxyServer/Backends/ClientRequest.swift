@@ -26,6 +26,8 @@ final class ClientRequest: Sendable {
     /// Long strings already written, for a body written from `json`.
     private let strings: JSONStringEscapes?
     private let decoded = Mutex<MessagesRequest?>(nil)
+    /// The summary a compaction of this request wrote (a whole reply), for a later attempt.
+    private let summary = Mutex<AnthropicMessage?>(nil)
     /// Where each message's decoding is kept for a later turn, when the parse (or the thread the
     /// request continues) gave them.
     let derivedFromMessages: [DerivedValue]?
@@ -92,5 +94,12 @@ final class ClientRequest: Sendable {
         }
         decoded.withLock { $0 = messages }
         return messages
+    }
+
+    /// The summary an earlier attempt's compaction wrote, whose reply then failed: a retry answers
+    /// from it instead of paying for the whole conversation's summary again.
+    var compactionSummary: AnthropicMessage? {
+        get { summary.withLock { $0 } }
+        set { summary.withLock { $0 = newValue } }
     }
 }

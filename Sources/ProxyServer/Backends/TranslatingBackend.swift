@@ -50,22 +50,33 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
         case .ready(let translation):
             return try await answer(translation, target: target, key: key, services: services)
         case .compacting(let plan, let diagnostics):
-            return try await answer(compacting: plan, diagnostics: diagnostics, size: request.size, target: target, key: key, services: services)
+            return try await answer(compacting: plan, of: request, diagnostics: diagnostics, target: target, key: key, services: services)
         }
     }
 
     /// Asks the upstream for the conversation's summary, then answers from it (see `CompactionPlan`).
+    /// A whole reply's summary is kept with the request: when the reply's own request fails, the
+    /// attempt loop's retry (on this target or the next) answers from it, and what it cost is
+    /// counted once, in the reply that serves.
     private func answer(
-        compacting plan: CompactionPlan, diagnostics: CacheDiagnosticsTurn?, size: Int, target: RouteTarget, key: String?, services: ProxyServices
+        compacting plan: CompactionPlan, of request: ClientRequest, diagnostics: CacheDiagnosticsTurn?, target: RouteTarget, key: String?,
+        services: ProxyServices
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
-        let summarising = try await Self.translate(bulk: size, { plan.summaryRequest }, target: target, key: key, services: services)
-        if plan.streams {
-            return try await streamedAnswer(
-                compacting: plan, summarising: summarising, diagnostics: diagnostics, size: size, target: target, key: key, services: services)
-        }
-        let summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
-        if plan.pausesAfterCompaction {
-            return Self.response(plan.pausedReply(summarising: summaryReply), diagnostics: diagnostics, target: target)
+        let size = request.size
+        let summaryReply: AnthropicMessage
+        if let written = request.compactionSummary {
+            summaryReply = written
+        } else {
+            let summarising = try await Self.translate(bulk: size, { plan.summaryRequest }, target: target, key: key, services: services)
+            if plan.streams {
+                return try await streamedAnswer(
+                    compacting: plan, summarising: summarising, diagnostics: diagnostics, size: size, target: target, key: key, services: services)
+            }
+            summaryReply = try await wholeReply(summarising, target: target, key: key, services: services)
+            if plan.pausesAfterCompaction {
+                return Self.response(plan.pausedReply(summarising: summaryReply), diagnostics: diagnostics, target: target)
+            }
+            request.compactionSummary = summaryReply
         }
         let summary = CompactionPlan.summary(in: summaryReply)
         let compacted = try await Self.translate(bulk: size, { plan.compacted(summary: summary) }, target: target, key: key, services: services)
