@@ -200,7 +200,7 @@ import Testing
         var plain = adapter.makeStreamTranslator()
         var reporting = adapter.makeClientStreamTranslator(thinkingDisplay: .shown, contextEdits: report)
         let expected = plain.translateAll(stream).map { event -> AnthropicStreamEvent in
-            guard case .messageDelta(let reason, let sequence, let usage, nil) = event else { return event }
+            guard case .messageDelta(let reason, let sequence, let usage, nil, nil) = event else { return event }
             return .messageDelta(stopReason: reason, stopSequence: sequence, usage: usage, contextManagement: report)
         }
         let events = reporting.translateAll(stream)

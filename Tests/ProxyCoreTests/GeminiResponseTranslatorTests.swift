@@ -10,8 +10,12 @@ import Testing
         try GeminiResponseTranslator(context: context).translate(response)
     }
 
-    private func message(_ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> AnthropicMessage {
-        AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
+    private func message(
+        _ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
+    ) -> AnthropicMessage {
+        var message = AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
+        message.stopDetails = declinedBecause.map { RefusalDetails(explanation: $0) }
+        return message
     }
 
     @Test func textPartsBecomeOneTextBlock() throws {
@@ -92,7 +96,8 @@ import Testing
         #expect(try translate(GeminiReply.response([], finishReason: "STOP", usage: Self.usage)) == message([.text("")]))
         #expect(
             try translate(GeminiReply.response([], finishReason: "SAFETY", usage: Self.usage))
-                == message([.text("Gemini withheld its answer (finishReason SAFETY).")], .refusal))
+                == message(
+                    [.text("Gemini withheld its answer (finishReason SAFETY).")], .refusal, declinedBecause: "Gemini withheld its answer (finishReason SAFETY)."))
         #expect(
             try translate(GeminiReply.response([], finishReason: "UNEXPECTED_TOOL_CALL", finishMessage: "no tools", usage: Self.usage))
                 == message([.text("Gemini stopped without an answer (finishReason UNEXPECTED_TOOL_CALL): no tools.")]))
@@ -100,7 +105,13 @@ import Testing
 
     @Test func aBlockedPromptIsARefusalSayingSo() throws {
         let reply = try translate(["promptFeedback": ["blockReason": "PROHIBITED_CONTENT"], "usageMetadata": ["promptTokenCount": 9, "totalTokenCount": 9]])
-        #expect(reply == message([.text("Gemini blocked the prompt (blockReason PROHIBITED_CONTENT).")], .refusal, usage: Usage(inputTokens: 9)))
+        #expect(
+            reply
+                == message(
+                    [.text("Gemini blocked the prompt (blockReason PROHIBITED_CONTENT).")], .refusal, usage: Usage(inputTokens: 9),
+                    declinedBecause: "Gemini blocked the prompt (blockReason PROHIBITED_CONTENT)."))
+        #expect(
+            reply.json["stop_details"] == ["type": "refusal", "category": nil, "explanation": "Gemini blocked the prompt (blockReason PROHIBITED_CONTENT)."])
     }
 
     @Test func usageCountsCachedTokensAsCacheReadsAndThoughtsAsOutput() throws {

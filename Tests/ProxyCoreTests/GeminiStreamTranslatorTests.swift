@@ -14,8 +14,10 @@ import Testing
         ]
     }
 
-    private func closing(_ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> [AnthropicStreamEvent] {
-        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop]
+    private func closing(
+        _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
+    ) -> [AnthropicStreamEvent] {
+        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage, stopDetails: declinedBecause.map { RefusalDetails(explanation: $0) }), .messageStop]
     }
 
     private func translate(_ responses: [JSONValue]) -> [AnthropicStreamEvent] {
@@ -116,7 +118,7 @@ import Testing
                 == opening() + [
                     .contentBlockStart(index: 0, block: .text), .contentBlockDelta(index: 0, delta: .text("Gemini withheld its answer (finishReason RECITATION).")),
                     .contentBlockStop(index: 0),
-                ] + closing(.refusal))
+                ] + closing(.refusal, declinedBecause: "Gemini withheld its answer (finishReason RECITATION)."))
     }
 
     @Test func aStreamThatEndsWithoutAFinishReasonIsCutOff() {

@@ -106,7 +106,9 @@ import Testing
 
     @Test func refusalBecomesATextBlockAndARefusal() throws {
         let message = try translate(message: ["role": "assistant", "content": nil, "refusal": "I can't help with that."])
-        #expect(message == reply([.text("I can't help with that.")], stopReason: .refusal))
+        var refused = reply([.text("I can't help with that.")], stopReason: .refusal)
+        refused.stopDetails = RefusalDetails(explanation: "The model declined; its refusal is the reply's text.")
+        #expect(message == refused)
     }
 
     @Test(arguments: [JSONValue.null, ""])
@@ -122,6 +124,7 @@ import Testing
         let message = try translate(message: ["role": "assistant", "content": "Partial"], finishReason: .string(finishReason))
         #expect(message.stopReason == stopReason)
         #expect(message.stopSequence == nil)
+        #expect(message.stopDetails == (stopReason == .refusal ? .contentFilter(reportedIn: "finish_reason") : nil))
     }
 
     /// Some servers finish tool calls with `stop`.

@@ -16,8 +16,10 @@ import Testing
     }
 
     /// `message_delta` and `message_stop`, by default with the usage the upstream reported.
-    private func closing(_ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> [AnthropicStreamEvent] {
-        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop]
+    private func closing(
+        _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), stopDetails: RefusalDetails? = nil
+    ) -> [AnthropicStreamEvent] {
+        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage, stopDetails: stopDetails), .messageStop]
     }
 
     /// The upstream's last events: the finishing chunk, the usage chunk and `[DONE]`.
@@ -187,6 +189,21 @@ import Testing
                 + closing())
     }
 
+    /// A refusal says why in `stop_details`: the model's own words, or the content filter.
+    @Test func aRefusalSaysWhoDeclinedInItsStopDetails() {
+        let refused = translate([ChatCompletion.chunk(["role": "assistant", "refusal": "I can't help with that."], finishReason: "stop")] + [ChatCompletion.usageChunk(Self.usage), ChatCompletion.done])
+        #expect(refused.suffix(2) == closing(.refusal, stopDetails: .modelsOwnRefusal))
+        let filtered = translate([ChatCompletion.chunk(["role": "assistant", "content": "Partial"], finishReason: "content_filter")] + [ChatCompletion.usageChunk(Self.usage), ChatCompletion.done])
+        #expect(filtered.suffix(2) == closing(.refusal, stopDetails: .contentFilter(reportedIn: "finish_reason")))
+        #expect(
+            filtered.suffix(2).first?.json["delta"] == [
+                "stop_reason": "refusal", "stop_sequence": nil,
+                "stop_details": ["type": "refusal", "category": nil, "explanation": "The upstream's content filter withheld the answer (finish_reason content_filter)."],
+            ])
+        let answered = translate([ChatCompletion.chunk(["role": "assistant", "content": "Done."], finishReason: "stop")] + [ChatCompletion.usageChunk(Self.usage), ChatCompletion.done])
+        #expect(answered.suffix(2).first?.json["delta"]?["stop_details"] == nil, "only a refusal has stop_details")
+    }
+
     /// Usage comes in a chunk of its own after `finish_reason`, so the reply ends only at `[DONE]`.
     @Test func stopWaitsForDoneSoUsageInALastChunkIsReported() {
         var translator = OpenAIChatStreamTranslator(context: .forTesting())
@@ -206,7 +223,7 @@ import Testing
         let events = translate(
             tokens.map { ChatCompletion.chunk(["content": .string($0)]) } + [ChatCompletion.chunk([:], finishReason: "length"), ChatCompletion.done],
             context: .forTesting(estimatedInputTokens: 18))
-        guard case .messageDelta(_, _, let usage, _)? = events.dropLast().last else {
+        guard case .messageDelta(_, _, let usage, _, _)? = events.dropLast().last else {
             Issue.record("no message_delta: \(events)")
             return
         }

@@ -7,8 +7,12 @@ import Testing
         try OpenAIResponsesResponseTranslator(context: context).translate(response)
     }
 
-    private func message(_ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> AnthropicMessage {
-        AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
+    private func message(
+        _ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
+    ) -> AnthropicMessage {
+        var message = AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
+        message.stopDetails = declinedBecause.map { RefusalDetails(explanation: $0) }
+        return message
     }
 
     private static let signature = OpenAIResponsesReasoningSignature.signature(model: "gpt-5", encryptedContent: "gAAAAB-enc")
@@ -70,7 +74,8 @@ import Testing
         let reply = try translate(
             ResponsesAPI.response(
                 output: [ResponsesAPI.message(text: "The list goes on and", status: "incomplete")], status: "incomplete", incompleteReason: reason))
-        #expect(reply == message([.text("The list goes on and")], stopReason))
+        let filtered = stopReason == .refusal ? "The upstream's content filter withheld the answer (incomplete_details.reason content_filter)." : nil
+        #expect(reply == message([.text("The list goes on and")], stopReason, declinedBecause: filtered))
     }
 
     @Test func aToolCallCutOffByTheOutputLimitIsMaxTokens() throws {
@@ -83,7 +88,7 @@ import Testing
 
     @Test func aRefusalIsTextWithStopReasonRefusal() throws {
         let reply = try translate(ResponsesAPI.response(output: [ResponsesAPI.message(refusal: "I can't help with that.")]))
-        #expect(reply == message([.text("I can't help with that.")], .refusal))
+        #expect(reply == message([.text("I can't help with that.")], .refusal, declinedBecause: "The model declined; its refusal is the reply's text."))
     }
 
     @Test func usageSeparatesCachedInputAndCountsReasoningAsOutput() throws {

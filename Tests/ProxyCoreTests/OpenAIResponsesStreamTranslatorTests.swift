@@ -14,8 +14,10 @@ import Testing
         ]
     }
 
-    private func closing(_ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20)) -> [AnthropicStreamEvent] {
-        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop]
+    private func closing(
+        _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
+    ) -> [AnthropicStreamEvent] {
+        [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage, stopDetails: declinedBecause.map { RefusalDetails(explanation: $0) }), .messageStop]
     }
 
     private func translate(_ events: [SSEEvent], context: OpenAIResponsesReplyContext = .forTesting()) -> [AnthropicStreamEvent] {
@@ -135,7 +137,7 @@ import Testing
     @Test func aRefusalStreamsAsTextAndStopsWithRefusal() {
         let item = ResponsesAPI.message(refusal: "I can't help with that.")
         let events = translate(ResponsesAPI.stream(of: ResponsesAPI.response(output: [item])))
-        #expect(events.suffix(2) == closing(.refusal))
+        #expect(events.suffix(2) == closing(.refusal, declinedBecause: "The model declined; its refusal is the reply's text."))
         #expect(events.contains(.contentBlockDelta(index: 0, delta: .text("I ca"))))
     }
 

@@ -90,7 +90,7 @@ import Testing
             #expect(Self.comparable(streamed) == Self.comparable(whole), "the accumulated stream equals the whole reply")
             #expect(wholeJSON["usage"]?["server_tool_use"] == ["web_search_requests": 1])
             #expect(wholeJSON["model"] == "claude-opus-5-5")
-            guard case .messageDelta(.endTurn, nil, let usage, nil)? = events.dropLast().last else {
+            guard case .messageDelta(.endTurn, nil, let usage, nil, nil)? = events.dropLast().last else {
                 Issue.record("no message_delta before message_stop: \(events.suffix(2))")
                 return
             }

@@ -121,7 +121,11 @@ import Testing
             #expect(reply.status == 200)
             let message = try Self.message(reply)
             #expect(message["stop_reason"] == "refusal")
-            #expect(message["stop_details"] == ["type": "refusal", "category": .null, "explanation": .null, "recommended_model": "claude-haiku-4-5"])
+            #expect(
+                message["stop_details"] == [
+                    "type": "refusal", "category": .null, "explanation": "The upstream's content filter withheld the answer (finish_reason content_filter).",
+                    "recommended_model": "claude-haiku-4-5",
+                ], "the refusal's own details, with the model to ask later")
             #expect(message["content"] == [["type": "text", "text": "I can't help with that."]])
             #expect(Self.iterations(message) == ["message claude-sonnet-4-6"])
             #expect(harness.logs.all.contains { $0.contains("Fallback claude-haiku-4-5 after a refusal failed (529") })

@@ -486,6 +486,20 @@ def test_a_declined_reply_is_served_by_the_fallback_whole_and_streamed(client):
     assert "fallback" not in json.dumps(upstream_requests()[0]["messages"])
 
 
+def test_a_refusal_says_why_in_stop_details_whole_and_streamed(client):
+    filtered = "The upstream's content filter withheld the answer (finish_reason content_filter)."
+    script(REFUSAL)
+    whole = client.messages.create(**ask())
+    assert (whole.stop_reason, whole.stop_details.type, whole.stop_details.category) == ("refusal", "refusal", None)
+    assert whole.stop_details.explanation == filtered
+    script(REFUSAL)
+    with client.messages.stream(**ask()) as stream:
+        streamed = stream.get_final_message()
+    assert (streamed.stop_reason, streamed.stop_details.explanation) == ("refusal", filtered)
+    script({"text": "Fine."})
+    assert client.messages.create(**ask()).stop_details is None, "only a refusal has them"
+
+
 def test_a_refusal_that_no_fallback_could_take_names_the_busy_one(client):
     overloaded = {"error": {"status": 529, "message": "Overloaded"}}
     script(REFUSAL, overloaded, overloaded, overloaded)
@@ -493,6 +507,7 @@ def test_a_refusal_that_no_fallback_could_take_names_the_busy_one(client):
     assert refused.stop_reason == "refusal"
     assert refused.stop_details.type == "refusal"
     assert refused.stop_details.recommended_model == "claude-haiku-4-5"
+    assert refused.stop_details.explanation.startswith("The upstream's content filter")
     assert [entry.type for entry in refused.usage.iterations] == ["message"]
 
 

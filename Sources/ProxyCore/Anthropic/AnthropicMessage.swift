@@ -130,6 +130,8 @@ package struct AnthropicMessage: Sendable, Equatable {
     package var contextManagement: ContextEditReport?
     /// What cache diagnostics found, when the request asked for them (`diagnostics`).
     package var cacheDiagnosis: CacheDiagnosis?
+    /// Why a reply that declined did (`stop_details`), when the upstream said.
+    package var stopDetails: RefusalDetails?
 
     package init(id: String, model: String, content: [ContentBlock], stopReason: StopReason?, stopSequence: String? = nil, usage: Usage) {
         self.id = id
@@ -153,6 +155,7 @@ package struct AnthropicMessage: Sendable, Equatable {
         ]
         if let contextManagement { object["context_management"] = contextManagement.json }
         if let cacheDiagnosis { object["diagnostics"] = cacheDiagnosis.json }
+        if let stopDetails { object["stop_details"] = stopDetails.json }
         return .object(object)
     }
 }

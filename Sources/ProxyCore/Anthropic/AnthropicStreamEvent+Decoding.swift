@@ -73,7 +73,7 @@ extension AnthropicStreamEvent {
             }
             self = .messageDelta(
                 stopReason: reason, stopSequence: json["delta"]?["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]),
-                contextManagement: try ContextEditReport(json: json["context_management"]))
+                contextManagement: try ContextEditReport(json: json["context_management"]), stopDetails: RefusalDetails(json: json["delta"]?["stop_details"]))
         case "message_stop":
             self = .messageStop
         case "ping":
@@ -193,5 +193,6 @@ extension AnthropicMessage {
             stopSequence: json["stop_sequence"]?.stringValue, usage: try Usage(json: json["usage"]))
         contextManagement = try ContextEditReport(json: json["context_management"])
         cacheDiagnosis = try CacheDiagnosis(json: json["diagnostics"])
+        stopDetails = RefusalDetails(json: json["stop_details"])
     }
 }

@@ -38,8 +38,10 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
     case contentBlockStart(index: Int, block: BlockStart)
     case contentBlockDelta(index: Int, delta: Delta)
     case contentBlockStop(index: Int)
-    /// `contextManagement` only on a reply to a request that asked for context edits.
-    case messageDelta(stopReason: StopReason, stopSequence: String?, usage: Usage, contextManagement: ContextEditReport? = nil)
+    /// `contextManagement` only on a reply to a request that asked for context edits;
+    /// `stopDetails` only on a refusal whose upstream said why.
+    case messageDelta(
+        stopReason: StopReason, stopSequence: String?, usage: Usage, contextManagement: ContextEditReport? = nil, stopDetails: RefusalDetails? = nil)
     case messageStop
     case ping
     case error(AnthropicError)
@@ -76,12 +78,10 @@ package enum AnthropicStreamEvent: Sendable, Equatable {
             return ["type": "content_block_delta", "index": .int(index), "delta": delta.json]
         case .contentBlockStop(let index):
             return ["type": "content_block_stop", "index": .int(index)]
-        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement):
-            var object: JSONObject = [
-                "type": "message_delta",
-                "delta": ["stop_reason": .string(stopReason.rawValue), "stop_sequence": stopSequence.map { .string($0) } ?? .null],
-                "usage": usage.json,
-            ]
+        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement, let stopDetails):
+            var delta: JSONObject = ["stop_reason": .string(stopReason.rawValue), "stop_sequence": stopSequence.map { .string($0) } ?? .null]
+            if let stopDetails { delta["stop_details"] = stopDetails.json }
+            var object: JSONObject = ["type": "message_delta", "delta": .object(delta), "usage": usage.json]
             if let contextManagement { object["context_management"] = contextManagement.json }
             return .object(object)
         case .messageStop:

@@ -84,12 +84,13 @@ package struct StreamAccumulator: Sendable {
             guard index == blocks.count, let block = open else { throw .unexpected(event: event.name, reason: "index \(index) is not the open block") }
             blocks.append(try Self.close(block))
             open = nil
-        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement):
+        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement, let stopDetails):
             guard open == nil else { throw .unexpected(event: event.name, reason: "while a block is open") }
             message?.stopReason = stopReason
             message?.stopSequence = stopSequence
             message?.usage = usage
             message?.contextManagement = contextManagement
+            message?.stopDetails = stopDetails
         case .messageStop:
             guard open == nil, message?.stopReason != nil else { throw .unexpected(event: event.name, reason: "before message_delta") }
             message?.content = blocks

@@ -34,10 +34,10 @@ package struct CompactionStreamTranslator<Wrapped: UpstreamStreamTranslator>: Wr
         case .contentBlockStart(let index, let block): .contentBlockStart(index: index + 1, block: block)
         case .contentBlockDelta(let index, let delta): .contentBlockDelta(index: index + 1, delta: delta)
         case .contentBlockStop(let index): .contentBlockStop(index: index + 1)
-        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement):
+        case .messageDelta(let stopReason, let stopSequence, let usage, let contextManagement, let stopDetails):
             .messageDelta(
                 stopReason: stopReason, stopSequence: stopSequence, usage: CompactionPlan.usage(usage, afterCompaction: compactionUsage),
-                contextManagement: contextManagement)
+                contextManagement: contextManagement, stopDetails: stopDetails)
         default: event
         }
     }

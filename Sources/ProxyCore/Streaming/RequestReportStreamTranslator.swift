@@ -26,8 +26,8 @@ package struct RequestReportStreamTranslator<Wrapped: UpstreamStreamTranslator>:
         guard let contextEdits, step.events.contains(where: { if case .messageDelta = $0 { true } else { false } }) else { return step }
         return step.mappingEvents { events in
             events.map { event in
-                guard case .messageDelta(let stopReason, let stopSequence, let usage, _) = event else { return event }
-                return .messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: usage, contextManagement: contextEdits)
+                guard case .messageDelta(let stopReason, let stopSequence, let usage, _, let stopDetails) = event else { return event }
+                return .messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: usage, contextManagement: contextEdits, stopDetails: stopDetails)
             }
         }
     }

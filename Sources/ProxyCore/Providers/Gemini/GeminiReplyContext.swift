@@ -98,6 +98,13 @@ package struct GeminiReplyContext: Sendable {
         }
     }
 
+    /// Why a refusal was declined (`stop_details`), in the words of `notice`; nil for any other
+    /// stop reason.
+    static func refusalDetails(_ stopReason: StopReason, finishReason: String?, finishMessage: String?, blockReason: String?) -> RefusalDetails? {
+        guard stopReason == .refusal else { return nil }
+        return RefusalDetails(explanation: notice(finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason))
+    }
+
     /// The text of a reply that has no content, saying why: a client shows nothing for an empty
     /// message and Claude Code stalls on one. `nil` for an ordinary empty answer.
     static func notice(finishReason: String?, finishMessage: String?, blockReason: String?) -> String? {

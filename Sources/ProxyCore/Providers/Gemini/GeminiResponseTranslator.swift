@@ -71,9 +71,9 @@ package struct GeminiResponseTranslator: Sendable {
         }
         var usage = context.usage(response["usageMetadata"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
         usage.webSearchRequests = webSearchRequests
-        return AnthropicMessage(
-            id: context.messageID, model: context.requestedModel, content: content,
-            stopReason: GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty),
-            usage: usage)
+        let stopReason = GeminiReplyContext.stopReason(finishReason: finishReason, blockReason: blockReason, hasToolCalls: !calls.isEmpty)
+        var message = AnthropicMessage(id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, usage: usage)
+        message.stopDetails = GeminiReplyContext.refusalDetails(stopReason, finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason)
+        return message
     }
 }

@@ -184,6 +184,8 @@ package struct GeminiStreamTranslator: UpstreamStreamTranslator {
         var finalUsage = usage ?? context.estimatedUsage(outputCharacters: outputCharacters)
         finalUsage.webSearchRequests = webSearchRequests
         phase = .finished
-        return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: finalUsage), .messageStop], .completed(finalUsage))
+        let details = GeminiReplyContext.refusalDetails(stopReason, finishReason: finishReason, finishMessage: finishMessage, blockReason: blockReason)
+        let delta = AnthropicStreamEvent.messageDelta(stopReason: stopReason, stopSequence: nil, usage: finalUsage, stopDetails: details)
+        return .end(events + [delta, .messageStop], .completed(finalUsage))
     }
 }

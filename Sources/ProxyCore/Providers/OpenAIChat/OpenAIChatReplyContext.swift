@@ -30,6 +30,13 @@ package struct OpenAIChatReplyContext: Sendable {
         self.searchAnswer = searchAnswer
     }
 
+    /// Why a refusal was declined (`stop_details`): the model's own `refusal`, else the content
+    /// filter's `finish_reason`; nil for any other stop reason.
+    static func refusalDetails(_ stopReason: StopReason, modelRefused: Bool) -> RefusalDetails? {
+        guard stopReason == .refusal else { return nil }
+        return modelRefused ? .modelsOwnRefusal : .contentFilter(reportedIn: "finish_reason")
+    }
+
     /// Maps `finish_reason`. A reply with tool calls is `tool_use` whatever the upstream says, as
     /// some servers finish tool calls with `stop`, unless the output ran out: a call cut off by
     /// `length` has broken input, and Anthropic says `max_tokens` then too. The matched stop

@@ -45,10 +45,12 @@ package struct OpenAIChatResponseTranslator: Sendable {
         if content.isEmpty { content.append(.text("")) }
         var (stopReason, stopSequence) = context.stopReason(
             finishReason: choice["finish_reason"]?.stringValue, hasToolCalls: !toolCalls.isEmpty, choice: choice)
-        if message["refusal"]?.stringValue?.isEmpty == false { stopReason = .refusal }
+        let modelRefused = message["refusal"]?.stringValue?.isEmpty == false
+        if modelRefused { stopReason = .refusal }
         let usage = context.replyUsage(reported: OpenAIChatReplyContext.usage(response["usage"]), outputCharacters: outputCharacters)
-        return AnthropicMessage(
-            id: context.messageID, model: context.requestedModel, content: content,
-            stopReason: stopReason, stopSequence: stopSequence, usage: usage)
+        var reply = AnthropicMessage(
+            id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, stopSequence: stopSequence, usage: usage)
+        reply.stopDetails = OpenAIChatReplyContext.refusalDetails(stopReason, modelRefused: modelRefused)
+        return reply
     }
 }

@@ -201,7 +201,8 @@ package struct OpenAIChatStreamTranslator: UpstreamStreamTranslator {
         if refused { stopReason = .refusal }
         let finalUsage = context.replyUsage(reported: usage, outputCharacters: outputCharacters, outputChunks: outputChunks)
         phase = .finished
-        events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage), .messageStop]
+        let details = OpenAIChatReplyContext.refusalDetails(stopReason, modelRefused: refused)
+        events += [.messageDelta(stopReason: stopReason, stopSequence: stopSequence, usage: finalUsage, stopDetails: details), .messageStop]
         return .end(events, .completed(finalUsage))
     }
 }

@@ -28,6 +28,13 @@ package struct OpenAIResponsesReplyContext: Sendable {
         self.webSearch = webSearch
     }
 
+    /// Why a refusal was declined (`stop_details`): the content filter's
+    /// `incomplete_details.reason`, else the model's own refusal part; nil for any other stop reason.
+    static func refusalDetails(_ stopReason: StopReason, incompleteReason: String?) -> RefusalDetails? {
+        guard stopReason == .refusal else { return nil }
+        return incompleteReason == "content_filter" ? .contentFilter(reportedIn: "incomplete_details.reason") : .modelsOwnRefusal
+    }
+
     /// Maps `status` and `incomplete_details.reason`: output that ran out is `max_tokens` (a tool
     /// call cut off has broken input, so that wins over `tool_use`), a content filter is
     /// `refusal`; otherwise calls make it `tool_use` and a refusal part `refusal`.

@@ -64,10 +64,12 @@ package struct OpenAIResponsesResponseTranslator: Sendable {
             }
         }
         if content.isEmpty { content.append(.text("")) }
-        let stopReason = context.stopReason(
-            incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
+        let incompleteReason = response["incomplete_details"]?["reason"]?.stringValue
+        let stopReason = context.stopReason(incompleteReason: incompleteReason, hasToolCalls: toolCalls > 0, refused: refused)
         var usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
         usage.webSearchRequests = searches
-        return AnthropicMessage(id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, usage: usage)
+        var message = AnthropicMessage(id: context.messageID, model: context.requestedModel, content: content, stopReason: stopReason, usage: usage)
+        message.stopDetails = OpenAIResponsesReplyContext.refusalDetails(stopReason, incompleteReason: incompleteReason)
+        return message
     }
 }

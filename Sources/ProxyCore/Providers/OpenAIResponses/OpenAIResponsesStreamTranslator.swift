@@ -375,11 +375,12 @@ package struct OpenAIResponsesStreamTranslator: UpstreamStreamTranslator {
             // An empty reply still carries one block: clients stall on a message with no content.
             events += blocks.whole(.text, [])
         }
-        let stopReason = context.stopReason(
-            incompleteReason: response["incomplete_details"]?["reason"]?.stringValue, hasToolCalls: toolCalls > 0, refused: refused)
+        let incompleteReason = response["incomplete_details"]?["reason"]?.stringValue
+        let stopReason = context.stopReason(incompleteReason: incompleteReason, hasToolCalls: toolCalls > 0, refused: refused)
         var usage = OpenAIResponsesReplyContext.usage(response["usage"]) ?? context.estimatedUsage(outputCharacters: outputCharacters)
         usage.webSearchRequests = searches
         phase = .finished
-        return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage), .messageStop], .completed(usage))
+        let details = OpenAIResponsesReplyContext.refusalDetails(stopReason, incompleteReason: incompleteReason)
+        return .end(events + [.messageDelta(stopReason: stopReason, stopSequence: nil, usage: usage, stopDetails: details), .messageStop], .completed(usage))
     }
 }
