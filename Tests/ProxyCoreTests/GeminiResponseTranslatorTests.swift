@@ -13,9 +13,7 @@ import Testing
     private func message(
         _ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
     ) -> AnthropicMessage {
-        var message = AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
-        message.stopDetails = declinedBecause.map { RefusalDetails(explanation: $0) }
-        return message
+        .testReply(content, stopReason, usage: usage, declinedBecause: declinedBecause)
     }
 
     @Test func textPartsBecomeOneTextBlock() throws {

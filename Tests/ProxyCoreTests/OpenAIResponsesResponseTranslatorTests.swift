@@ -10,9 +10,7 @@ import Testing
     private func message(
         _ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
     ) -> AnthropicMessage {
-        var message = AnthropicMessage(id: "msg_01TestReply", model: "claude-sonnet-4-5", content: content, stopReason: stopReason, usage: usage)
-        message.stopDetails = declinedBecause.map { RefusalDetails(explanation: $0) }
-        return message
+        .testReply(content, stopReason, usage: usage, declinedBecause: declinedBecause)
     }
 
     private static let signature = OpenAIResponsesReasoningSignature.signature(model: "gpt-5", encryptedContent: "gAAAAB-enc")

@@ -20,6 +20,19 @@ enum Fixture {
     }
 }
 
+extension AnthropicMessage {
+    /// A translated reply as the test contexts make it (their message id and requested model);
+    /// `declinedBecause` is a refusal's explanation.
+    static func testReply(
+        _ content: [ContentBlock], _ stopReason: StopReason = .endTurn, usage: Usage = Usage(inputTokens: 100, outputTokens: 20), declinedBecause: String? = nil
+    ) -> AnthropicMessage {
+        var message = AnthropicMessage(
+            id: OpenAIChatReplyContext.testMessageID, model: OpenAIChatReplyContext.testRequestedModel, content: content, stopReason: stopReason, usage: usage)
+        message.stopDetails = declinedBecause.map { RefusalDetails(explanation: $0) }
+        return message
+    }
+}
+
 extension OpenAIChatReplyContext {
     static let testMessageID = "msg_01TestReply"
     static let testRequestedModel = "claude-sonnet-4-5"
