@@ -142,10 +142,11 @@ import Testing
 
     @Test func upstreamThatNeverAnswersIsAFirstByteTimeoutNotRetried() async throws {
         // A bound the whole suite's load on two cores cannot reach for a request the fake answers at once
-        // (1 s was reached: the fake's instant answer to the follow-up came too late), and a head well past it.
-        try await ProxyHarness.run(environment: ["FIRST_BYTE_TIMEOUT_SECONDS": "3"]) { harness in
+        // (1 s, then 3 s were reached: the fake's instant answer to the follow-up came too late), and a
+        // head well past it.
+        try await ProxyHarness.run(environment: ["FIRST_BYTE_TIMEOUT_SECONDS": "10"]) { harness in
             var slow = FakeReply()
-            slow.delayBeforeHead = .seconds(8)
+            slow.delayBeforeHead = .seconds(30)
             harness.fake.enqueue(slow)
             let reply = try await harness.post("/v1/messages", json: Self.request)
             #expect(reply.status == 504)

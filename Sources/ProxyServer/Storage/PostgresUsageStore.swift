@@ -140,6 +140,8 @@ package final class PostgresUsageStore: UsageStore {
                 return try await body(client, logger)
             } catch let error as PSQLError {
                 throw PostgresUnavailable(message: "\(location.description): \(Self.describe(error))")
+            } catch where Self.isConnectionPoolError(error) {
+                throw PostgresUnavailable(message: "\(location.description): no connection could be made (the client gave up after repeated tries)")
             }
         }
     }
@@ -172,6 +174,12 @@ package final class PostgresUsageStore: UsageStore {
 
     /// What went wrong, from the server's own message where there is one (a `PSQLError`'s
     /// description hides everything, lest it print a query's values).
+    /// The connection pool's own error (its module is not public API), which says only that its
+    /// tries to connect kept failing; printed as it is, it is a dump of its internals.
+    private static func isConnectionPoolError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError")
+    }
+
     private static func describe(_ error: PSQLError) -> String {
         if let message = error.serverInfo?[.message] { return message }
         if let underlying = error.underlying { return "\(underlying)" }
