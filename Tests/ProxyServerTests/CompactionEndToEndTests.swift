@@ -83,6 +83,21 @@ import Testing
         }
     }
 
+    /// When every attempt at the reply fails after the summary, the error goes to the client and
+    /// what the summary took is still billed.
+    @Test func aWholeReplyThatFailsAfterTheCompactionBillsTheSummary() async throws {
+        try await ProxyHarness.run(environment: ["MAX_RETRIES": "0"]) { harness in
+            harness.fake.enqueue(FakeReply(text: "Routine logs."), FakeReply.failing(529, "Overloaded"))
+            let reply = try await harness.post("/v1/messages", json: Self.body(), headers: Self.beta)
+            #expect(reply.status == 529)
+            #expect(try reply.json["error"]?["type"] == "overloaded_error")
+            #expect(harness.fake.receivedRequests.count == 2)
+            let records = try await harness.records.waitFor(1)
+            #expect(records.map(\.usage) == [Self.fakeUsage], "the summary's tokens, and nothing for the failed reply")
+            #expect(records.first?.costUSD ?? 0 > 0)
+        }
+    }
+
     /// Gemini wants turns that alternate: the summary and the question go as one user turn.
     @Test func geminiTakesTheSummaryAndTheCompactedRequest() async throws {
         try await ProxyHarness.run(environment: ["BIG_MODEL": "gemini/gemini-2.5-pro", "SMALL_MODEL": "gemini/gemini-2.5-pro"]) { harness in

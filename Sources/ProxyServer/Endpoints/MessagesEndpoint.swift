@@ -125,7 +125,12 @@ struct MessagesEndpoint: Sendable {
             }
             return (.init(outcome: outcome, tried: tried, attempts: attempts), served)
         } catch {
-            return (.init(outcome: .refusal(services.redactor.redact(error)), tried: tried, attempts: attempts), nil)
+            let error = services.redactor.redact(error)
+            // A compaction's summary written before every reply failed was billed all the same.
+            let outcome = client.compactionSummary.map { summary in
+                ExchangeOutcome.response(.anthropicError(error), usage: CompactionPlan.usage(Usage(), afterCompaction: summary.usage), error: error)
+            }
+            return (.init(outcome: outcome ?? .refusal(error), tried: tried, attempts: attempts), nil)
         }
     }
 
