@@ -58,7 +58,7 @@ import Testing
         // The niceness of the thread the work runs on (Linux keeps one per thread).
         let large = await BulkWorkExecutor.run(forBytes: BulkWorkExecutor.threshold) { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
         let small = await BulkWorkExecutor.run(forBytes: 40_000) { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
-        #expect(large == 10)
+        #expect(large == BulkWorkExecutor.niceness)
         #expect(small == 0)
     }
 
@@ -69,7 +69,7 @@ import Testing
             let reply = try await harness.post("/v1/messages", json: try requestWithLargeToolResult(text, stream: false))
             #expect(reply.status == 200)
             let threads = try threadNiceness()
-            #expect(threads.contains { $0.name.hasPrefix("TP-") && $0.nice == 10 }, "the bulk threads: \(threads)")
+            #expect(threads.contains { $0.name.hasPrefix("TP-") && $0.nice == Int(BulkWorkExecutor.niceness) }, "the bulk threads: \(threads)")
             let loops = threads.filter { $0.name.hasPrefix("NIO-") }
             #expect(!loops.isEmpty && loops.allSatisfy { $0.nice == 0 }, "the event loops keep their priority: \(loops)")
         }

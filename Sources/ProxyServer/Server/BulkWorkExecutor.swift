@@ -42,9 +42,14 @@ final class BulkWorkExecutor: TaskExecutor {
     /// When the memory bulk work freed goes back to the system (`AllocatorTrimmer`).
     static let trimSchedule = Mutex(AllocatorTrimSchedule(quiet: .seconds(10)))
 
-    /// How far below the event loops the threads run (`nice` 10: a tenth of their share when both
-    /// want a core).
-    private static let niceness: Int32 = 10
+    /// How far below the event loops the threads run: `nice` 5, a third of their share when both
+    /// want a core. It is a share of the cores against every thread of the same scheduling group
+    /// (the terminal session, the service's cgroup), not only the event loops: at `nice` 10 (a
+    /// tenth), other busy processes beside the proxy left large requests next to nothing (a loaded
+    /// test run waited over 30 s for some), for no gain that the small requests' latency beside
+    /// them shows (`scripts/bench --alternate 6 --case beside-paced`: p99 within 1.4 ms, half the
+    /// rounds either way).
+    static let niceness: Int32 = 5
 
     private let pool: NIOThreadPool
 
