@@ -168,8 +168,13 @@ struct ProxyHarness: Sendable {
         return (try whole.json, try #require(accumulator.finalMessage), events)
     }
 
+    /// How long a request may wait for its response's head before the test fails. Only a hang
+    /// should reach it: a large body's work runs on the bulk threads below the event loops'
+    /// priority, which in a debug build under the whole suite's load on 2 cores waited over 30 s.
+    static let requestTimeout = TimeAmount.seconds(90)
+
     func send(
-        _ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)
+        _ method: HTTPMethod = .POST, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:], timeout: TimeAmount = requestTimeout
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: proxyURL + path)
         request.method = method
@@ -183,7 +188,7 @@ struct ProxyHarness: Sendable {
         return Reply(status: Int(response.status.code), headers: replyHeaders, body: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 
-    func post(_ path: String, json: JSONValue, headers: [String: String] = [:], timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+    func post(_ path: String, json: JSONValue, headers: [String: String] = [:], timeout: TimeAmount = requestTimeout) async throws -> Reply {
         try await send(.POST, path, body: JSONWriter.encode(json), headers: headers, timeout: timeout)
     }
 }
