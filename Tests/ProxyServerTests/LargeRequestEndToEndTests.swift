@@ -40,6 +40,37 @@ import Testing
         }
     }
 
+    /// A large request's count (its decoding, the count request or the estimate, on the bulk
+    /// threads) is the one a small request gets: the local estimate for OpenAI, Gemini's own count
+    /// of the whole conversation, and the estimate again when Gemini cannot count.
+    @Test func aLargeRequestIsCountedWhole() async throws {
+        let text = String(repeating: "a line of output, ünïcödé and \"quoted\"\n", count: 300 * 1024 / 40)
+        var body = try #require(try requestWithLargeToolResult(text, stream: false).objectValue)
+        body["max_tokens"] = nil
+        body["stream"] = nil
+        let estimate = TokenEstimator.estimate(try MessagesRequest(json: .object(body), countingTokens: true))
+        try await ProxyHarness.run { harness in
+            let counted = try await harness.post("/v1/messages/count_tokens", json: .object(body))
+            #expect(counted.status == 200)
+            #expect(try counted.json["input_tokens"] == .int(estimate))
+            #expect(estimate > 300 * 1024 / 5, "the tool result is counted")
+            #expect(harness.fake.receivedRequests.isEmpty)
+        }
+        try await ProxyHarness.run(environment: GeminiEndToEndTests.environment()) { harness in
+            let counted = try await harness.post("/v1/messages/count_tokens", json: .object(body))
+            #expect(try counted.json["input_tokens"] == .int(FakeGeminiUpstream.countedTokens))
+            let asked = try #require(harness.gemini.receivedRequests.last)
+            #expect(asked.method == "countTokens")
+            let contents = try #require(asked.body["generateContentRequest"]?["contents"]?.arrayValue)
+            #expect(contents.last?["parts"]?[0]?["functionResponse"]?["response"]?["output"] == .string(text), "the tool result reaches Gemini whole")
+
+            harness.gemini.failCountTokens(with: .failure(500, "INTERNAL", "An internal error has occurred."))
+            let estimated = try await harness.post("/v1/messages/count_tokens", json: .object(body))
+            #expect(estimated.status == 200)
+            #expect(try estimated.json["input_tokens"] == .int(estimate))
+        }
+    }
+
     /// The niceness of each of this process's threads (the proxy runs in it), by thread name. A
     /// thread that ends between the listing and the reading (other tests run beside) is left out.
     private func threadNiceness() throws -> [(name: String, nice: Int)] {

@@ -240,23 +240,57 @@ struct TranslatingBackend<Adapter: ProviderAdapter>: MessagesBackend {
 
     /// The upstream's own count when its protocol has one and it answers; else the local estimate.
     func countTokens(_ request: ClientRequest, target: RouteTarget, key: String?, services: ProxyServices) async throws(UpstreamFailure) -> ExchangeOutcome {
-        let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
-        let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
-        let count = await upstreamCount(adapter, target: target, key: key, services: services) ?? TokenEstimator.estimate(messages)
+        let size = request.size
+        // Decoding a large request, and writing its count request or estimating it, is bulk work,
+        // off the event loop, as answering it is.
+        let (messages, counting) = try await BulkWorkExecutor.run(forBytes: size) { () throws(UpstreamFailure) -> (MessagesRequest, Counting) in
+            let messages = try Self.locally { () throws(AnthropicError) in try request.messages() }
+            let adapter = Adapter(request: messages, target: target, catalog: services.catalog)
+            do throws(AnthropicError) {
+                if let (url, body) = try adapter.countTokensRequest() { return (messages, .upstream(adapter, url: url, body: ByteBuffer(bytes: body))) }
+            } catch {
+                Self.noteCountFailed(error, target: target, services: services)
+            }
+            return (messages, .estimated(TokenEstimator.estimate(messages)))
+        }
+        let count: Int
+        switch counting {
+        case .estimated(let estimate):
+            count = estimate
+        case .upstream(let adapter, let url, let body):
+            if let counted = await upstreamCount(body, to: url, through: adapter, target: target, key: key, services: services) {
+                count = counted
+            } else {
+                count = await BulkWorkExecutor.run(forBytes: size) { TokenEstimator.estimate(messages) }
+            }
+        }
         var answer: JSONObject = ["input_tokens": .int(count)]
         if let edits = messages.contextEdits { answer["context_management"] = edits.countTokensJSON(inputTokens: count) }
         return .response(.json(.object(answer)), usage: Usage(inputTokens: count))
     }
 
-    private func upstreamCount(_ adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices) async -> Int? {
-        do {
-            guard let (url, body) = try Self.locally({ () throws(AnthropicError) in try adapter.countTokensRequest() }) else { return nil }
-            let response = try await services.sendTranslated(ByteBuffer(bytes: body), to: url, through: adapter, key: key, stream: false, target: target)
+    /// How a request's input tokens are counted: by the upstream, sent this request through this
+    /// adapter, or by the local estimate, made.
+    private enum Counting: Sendable {
+        case upstream(Adapter, url: String, body: ByteBuffer)
+        case estimated(Int)
+    }
+
+    /// The upstream's count, nil when it could not give one.
+    private func upstreamCount(
+        _ body: ByteBuffer, to url: String, through adapter: Adapter, target: RouteTarget, key: String?, services: ProxyServices
+    ) async -> Int? {
+        do throws(UpstreamFailure) {
+            let response = try await services.sendTranslated(body, to: url, through: adapter, key: key, stream: false, target: target)
             return adapter.tokenCount(fromReply: try await services.replyJSON(response, target: target))
         } catch {
-            services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.clientError.message))); answering with the local estimate")
+            Self.noteCountFailed(error.clientError, target: target, services: services)
             return nil
         }
+    }
+
+    private static func noteCountFailed(_ error: AnthropicError, target: RouteTarget, services: ProxyServices) {
+        services.logger.notice("\(target.qualifiedModel) countTokens failed (\(services.redactor.redact(error.message))); answering with the local estimate")
     }
 
     /// Makes a compaction's request (`messages`) and translates it as bulk work, off the event
