@@ -125,16 +125,20 @@ final class PostgresThreadStore: MessageThreadStore {
             """,
             [.text(threadID), .integer(Int64(position))])
         let texts = rows.compactMap { $0.text("json") }
-        // Fewer rows: the thread was deleted since the claim.
-        guard texts.count == position + 2, case .object(let fields)? = try? JSONParser.parse(texts[0]) else {
-            throw AnthropicError.threadNotFound(id)
+        let messagesBytes = texts.dropFirst().reduce(0) { $0 + $1.utf8.count }
+        // A long thread is a late session's megabytes to parse: bulk work, off the event loop.
+        let conversation = try await BulkWorkExecutor.run(forBytes: messagesBytes) { () throws(AnthropicError) -> ThreadConversation in
+            // Fewer rows: the thread was deleted since the claim.
+            guard texts.count == position + 2, case .object(let fields)? = try? JSONParser.parse(texts[0]) else {
+                throw AnthropicError.threadNotFound(id)
+            }
+            var messages: [JSONValue] = []
+            for text in texts.dropFirst() {
+                guard case .array(let turn)? = try? JSONParser.parse(text) else { throw AnthropicError.threadNotFound(id) }
+                messages += turn
+            }
+            return ThreadConversation(owner: owner, fields: fields, messages: messages, jsonBytes: messagesBytes)
         }
-        var messages: [JSONValue] = []
-        for text in texts.dropFirst() {
-            guard case .array(let turn)? = try? JSONParser.parse(text) else { throw AnthropicError.threadNotFound(id) }
-            messages += turn
-        }
-        let conversation = ThreadConversation(owner: owner, fields: fields, messages: messages, jsonBytes: texts.dropFirst().reduce(0) { $0 + $1.utf8.count })
         recent.keep(conversation, replyID: id, jsonBytes: texts[0].utf8.count + conversation.jsonBytes)
         return conversation
     }
