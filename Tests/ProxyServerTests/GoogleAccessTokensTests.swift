@@ -22,6 +22,10 @@ import Testing
 
     private let keyOrigin = "GOOGLE_APPLICATION_CREDENTIALS (/keys/proxy.json)"
 
+    /// How long a fetch from the fakes may take where no test is about the timeout: the 10 s the
+    /// proxy allows was reached under the whole suite's load on 2 cores.
+    private static let patience = Duration.seconds(60)
+
     /// Runs `body` with the fake, and tokens from a service account whose token URI is the fake's.
     private func withServiceAccount(
         _ body: (GoogleAccessTokens, FakeGoogleTokenEndpoint, VirtualClock) async throws -> Void
@@ -29,7 +33,7 @@ import Testing
         let clock = VirtualClock()
         try await withFakeGoogleTokenEndpoint(now: { clock.now }) { fake, url in
             let source = try GoogleCredentialSource(json: FakeGoogleTokenEndpoint.serviceAccountFile(tokenURI: url + "/token"), origin: keyOrigin)
-            try await body(GoogleAccessTokens(source: source, httpClient: .shared, now: { clock.now }), fake, clock)
+            try await body(GoogleAccessTokens(source: source, httpClient: .shared, timeout: Self.patience, now: { clock.now }), fake, clock)
         }
     }
 
@@ -86,7 +90,7 @@ import Testing
         try await withFakeGoogleTokenEndpoint(now: { clock.now }) { fake, url in
             let origin = "gcloud's application default credentials (/home/me/.config/gcloud/application_default_credentials.json)"
             let source = try GoogleCredentialSource(json: FakeGoogleTokenEndpoint.authorizedUserFile(tokenURI: url + "/token"), origin: origin)
-            let tokens = GoogleAccessTokens(source: source, httpClient: .shared, now: { clock.now })
+            let tokens = GoogleAccessTokens(source: source, httpClient: .shared, timeout: Self.patience, now: { clock.now })
             try await expectToken(tokens, "ya29.fake-1")
             try await expectToken(tokens, "ya29.fake-1")
             fake.answer(.refuse)
@@ -106,7 +110,7 @@ import Testing
         let clock = VirtualClock()
         try await withFakeGoogleTokenEndpoint(now: { clock.now }) { fake, url in
             fake.answer(.issue(expiresIn: 1800))
-            let tokens = GoogleAccessTokens(source: .metadataServer(baseURL: url), httpClient: .shared, now: { clock.now })
+            let tokens = GoogleAccessTokens(source: .metadataServer(baseURL: url), httpClient: .shared, timeout: Self.patience, now: { clock.now })
             try await expectToken(tokens, "ya29.fake-1")
             clock.advance(seconds: 1499)
             try await expectToken(tokens, "ya29.fake-1")
