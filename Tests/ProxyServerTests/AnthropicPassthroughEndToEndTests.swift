@@ -23,6 +23,18 @@ import Testing
         }
     }
 
+    /// A late session's body, whose model is rewritten on the bulk threads, goes as it came too.
+    @Test func aLargeBodyIsForwardedByteForByteButForTheModel() async throws {
+        let content = String(repeating: #"a line of a long tool result, \"quoted\", caf\u00e9 and ünïcödé\n"#, count: 300 * 1024 / 60)
+        let body = #"{"messages":[{"role":"user","content":""# + content + #""}],"model":"anthropic/claude-sonnet-4-5","max_tokens":10}"#
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000"]) { harness in
+            #expect(try await harness.send(.POST, "/v1/messages", body: Array(body.utf8)).status == 200)
+            let sent = try #require(harness.anthropic.requests.first)
+            let expected = body.replacingOccurrences(of: #""model":"anthropic/claude-sonnet-4-5""#, with: #""model":"claude-sonnet-4-5""#)
+            #expect(sent.body == Array(expected.utf8))
+        }
+    }
+
     @Test func aBodyNamingTheTargetsModelGoesAsItCame() async throws {
         try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000", "BIG_MODEL": "anthropic/claude-sonnet-4-5"]) { harness in
             let body = #"{ "max_tokens":10,"model" :"claude-sonnet-4-5","messages":[{"role":"user","content":"caf\u00e9 \"hi\""}]}"#

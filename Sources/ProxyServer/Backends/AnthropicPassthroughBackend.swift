@@ -37,14 +37,18 @@ struct AnthropicPassthroughBackend: MessagesBackend {
     ) async throws(UpstreamFailure) -> ExchangeOutcome {
         let requestedModel = request.json["model"]?.stringValue ?? target.model
         let stream = !request.countingTokens && request.stream
-        let upstreamBody: ByteBuffer
-        do {
-            upstreamBody =
-                target.vertex != nil
-                ? ByteBuffer(bytes: try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens, reusing: services.writtenStrings))
-                : try Self.body(of: request, naming: target.model)
-        } catch {
-            throw .refusedLocally(error)
+        // A large body written anew (for Vertex AI, or for a thread's turn) is bulk work, off the
+        // event loop; one copied around its model name is not worth the trip (a 1 MB later turn
+        // took 0.2 ms more CPU and 0.34 ms more p50 there).
+        let writesBody = target.vertex != nil || request.bytesAreWritten
+        let upstreamBody = try await BulkWorkExecutor.run(forBytes: writesBody ? request.size : 0) { () throws(UpstreamFailure) -> ByteBuffer in
+            do throws(AnthropicError) {
+                return target.vertex != nil
+                    ? ByteBuffer(bytes: try VertexAnthropic.body(request.json, target: target, countingTokens: request.countingTokens, reusing: services.writtenStrings))
+                    : try Self.body(of: request, naming: target.model)
+            } catch {
+                throw .refusedLocally(error)
+            }
         }
         var headers: HTTPHeaders = ["content-type": "application/json", "x-anthropic-proxy-hop": "1"]
         // On Vertex AI the body names the API's version.

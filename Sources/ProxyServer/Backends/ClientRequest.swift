@@ -73,6 +73,9 @@ final class ClientRequest: Sendable {
         return presented.first.map { "key " + UpstreamKeys.fingerprint($0) } ?? ""
     }
 
+    /// Whether `bytes` are written from `json` (a thread's turn), not the body as it came.
+    var bytesAreWritten: Bool { received == nil }
+
     /// The body's bytes, for the backend that sends them on as they are (the passthrough); the
     /// others take `json`.
     var bytes: ByteBuffer {
