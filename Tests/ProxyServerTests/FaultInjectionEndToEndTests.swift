@@ -122,8 +122,11 @@ import Testing
     @Test func upstreamSilentMidStreamEndsWithATimeoutErrorAndIsClosed() async throws {
         try await ProxyHarness.run(environment: ["IDLE_TIMEOUT_SECONDS": "1"]) { harness in
             var reply = FakeReply(text: "This reply stalls after its first chunk, then goes on slowly.")
+            // Slow enough after the silence (16 chunks, 5 s) that the fake is still writing when the
+            // proxy's close reaches it, even when the whole suite's load on two cores delays the
+            // proxy's timeout by seconds (at 50 ms apart the fake once finished before it noticed).
             reply.pauseAfterFirstChunk = .seconds(3)
-            reply.pauseBetweenChunks = .milliseconds(50)
+            reply.pauseBetweenChunks = .milliseconds(300)
             harness.fake.enqueue(reply)
             let streamed = try await harness.post("/v1/messages", json: Self.streamedRequest)
             let error = try #require(try lastEventError(streamed))
@@ -131,7 +134,7 @@ import Testing
             #expect(error.message.contains("IDLE_TIMEOUT_SECONDS"))
             // The proxy closed the upstream stream: the fake fails on its next write.
             var waited = 0
-            while harness.fake.abandonedStreams == 0, waited < 100 {
+            while harness.fake.abandonedStreams == 0, waited < 200 {
                 try await Task.sleep(for: .milliseconds(50))
                 waited += 1
             }
