@@ -109,6 +109,34 @@ import Testing
         }
     }
 
+    /// A thread begun with a whole late session (as after its thread was lost): kept on the bulk
+    /// threads, its breakpoint left out, and sent whole on the turn after.
+    @Test func aThreadCreatedWithALongConversationGoesOnWhole() async throws {
+        let long = String(repeating: "Output with \"quotes\" and ünïcödé.\n", count: 300 * 1024 / 36)
+        let model = "anthropic/claude-sonnet-4-5"
+        let toolResult: JSONValue = ["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(long)]
+        let history: [JSONValue] = [
+            ["role": "user", "content": "List files."],
+            ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "Bash", "input": ["command": "ls"]]]],
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(long), "cache_control": ["type": "ephemeral"]]]],
+        ]
+        var create = try #require(Self.create(model: model).objectValue)
+        create["messages"] = .array(history)
+        try await ProxyHarness.run(environment: ["ANTHROPIC_API_KEY": "sk-ant-configured-key-000000000000"]) { harness in
+            let first = try await send(.object(create), on: harness)
+            _ = try await send(Self.continue(first.id, [["role": "user", "content": "All of them?"]], model: model), on: harness)
+            let sent = try harness.anthropic.requests.map { try JSONParser.parse($0.body) }
+            try #require(sent.count == 2)
+            #expect(sent[0]["messages"] == .array(history), "the first turn goes as it came")
+            let messages = try #require(sent[1]["messages"]?.arrayValue)
+            #expect(messages.count == 5)
+            #expect(Array(messages.prefix(2)) == Array(history.prefix(2)))
+            #expect(messages[2] == ["role": "user", "content": [toolResult]], "a kept turn's breakpoint is not sent again")
+            #expect(messages[3] == ["role": "assistant", "content": [["type": "text", "text": "Hi from claude-sonnet-4-5"]]])
+            #expect(messages[4] == ["role": "user", "content": "All of them?"])
+        }
+    }
+
     @Test func aReplyCanBeContinuedOnceAndOnlyByOneTurnAtATime() async throws {
         try await ProxyHarness.run { harness in
             harness.fake.enqueue(FakeReply(text: "One."))

@@ -106,6 +106,24 @@ import Testing
         }
     }
 
+    /// A thread begun with a whole late session, and a turn that adds a long tool result: both
+    /// written on the bulk threads, read back whole on another instance.
+    @Test func aLongConversationIsWrittenAndReadBackWhole() async throws {
+        let long = String(repeating: "Output with \"quotes\", \\ and ünïcödé.\n", count: 300 * 1024 / 40)
+        let history: [JSONValue] = [["role": "user", "content": .string(long)]] + Self.firstTurn
+        let turn: [JSONValue] = [
+            ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": .string(long)]]],
+            ["role": "assistant", "content": [["type": "text", "text": "Long."]]],
+        ]
+        try await Self.withInstances(2) { instances, _ in
+            let (one, other) = (instances[0].threads, instances[1].threads)
+            try await one.create(Self.conversation(history), replyID: "msg_1", at: Self.start)
+            #expect(try await other.claim("msg_1", owner: Self.owner, at: Self.minutes(1)) == Self.conversation(history))
+            try await other.append(turn, replyID: "msg_2", after: "msg_1", at: Self.minutes(2))
+            #expect(try await one.claim("msg_2", owner: Self.owner, at: Self.minutes(3)) == Self.conversation(history + turn))
+        }
+    }
+
     @Test func eachTurnWritesOnlyTheMessagesItAdded() async throws {
         try await Self.withInstances(1) { instances, database in
             let threads = instances[0].threads

@@ -95,8 +95,7 @@ final class MemoryThreadStore: MessageThreadStore {
         }
     }
 
-    func append(_ messages: [JSONValue], replyID: String, after previousID: String, at now: UTCTime) async throws {
-        let jsonBytes = JSONWriter.encodedCount(.array(messages))
+    func append(_ messages: [JSONValue], jsonBytes: Int, replyID: String, after previousID: String, at now: UTCTime) async throws {
         state.withLock { state in
             // A thread evicted while its turn ran is not kept again.
             guard let key = state.threadOfReply[previousID], var thread = state.threads[key], thread.newestReplyID == previousID else { return }

@@ -20,7 +20,8 @@ protocol MessageThreadStore: Sendable {
     /// The turn that claimed `id` ended without a reply to keep: `id` may be continued again.
     func release(_ id: String) async
 
-    /// The turn that claimed `previousID` added `messages`, its reply `replyID` the last of them:
-    /// `previousID` is continued for good, and the thread goes on from `replyID`.
-    func append(_ messages: [JSONValue], replyID: String, after previousID: String, at now: UTCTime) async throws
+    /// The turn that claimed `previousID` added `messages` (`jsonBytes` of JSON, about), its reply
+    /// `replyID` the last of them: `previousID` is continued for good, and the thread goes on from
+    /// `replyID`.
+    func append(_ messages: [JSONValue], jsonBytes: Int, replyID: String, after previousID: String, at now: UTCTime) async throws
 }

@@ -43,7 +43,9 @@ struct MessageThreads: Sendable {
             size += conversation.jsonBytes
             derivedFromMessages = conversation.derived + newMessages.map { _ in DerivedValue() }
         }
-        let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: ThreadConversation.held(newMessages))
+        // A thread created with a whole late session has megabytes of messages to go through.
+        let held = await BulkWorkExecutor.run(forBytes: client.size) { ThreadConversation.held(newMessages) }
+        let turn = ThreadTurn(threads: self, kind: kind, owner: owner, newMessages: held, requestBytes: client.size)
         return (ClientRequest(replacing: client, with: .object(body), size: size, strings: strings, derivedFromMessages: derivedFromMessages), turn)
     }
 

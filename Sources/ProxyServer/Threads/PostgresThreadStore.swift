@@ -32,8 +32,10 @@ final class PostgresThreadStore: MessageThreadStore {
 
     func create(_ conversation: ThreadConversation, replyID: String, at now: UTCTime) async throws {
         try await database.migrateOnce()
-        let fields = JSONWriter.string(.object(conversation.fields))
-        let messages = JSONWriter.string(.array(conversation.messages))
+        // A thread created with a whole late session is megabytes to write: bulk work.
+        let (fields, messages) = await BulkWorkExecutor.run(forBytes: conversation.jsonBytes) {
+            (JSONWriter.string(.object(conversation.fields)), JSONWriter.string(.array(conversation.messages)))
+        }
         _ = try await database.rows(
             """
             WITH thread AS (
@@ -87,9 +89,9 @@ final class PostgresThreadStore: MessageThreadStore {
 
     /// Nothing is kept when the claim on `previousID` was taken over after its lease ran out, or
     /// the thread was deleted meanwhile: the turn's reply then starts no thread.
-    func append(_ messages: [JSONValue], replyID: String, after previousID: String, at now: UTCTime) async throws {
+    func append(_ messages: [JSONValue], jsonBytes: Int, replyID: String, after previousID: String, at now: UTCTime) async throws {
         guard let until = claims.withLock({ $0.removeValue(forKey: previousID) }) else { return }
-        let delta = JSONWriter.string(.array(messages))
+        let delta = await BulkWorkExecutor.run(forBytes: jsonBytes) { JSONWriter.string(.array(messages)) }
         // One statement: the previous reply is continued exactly when the new one is kept.
         let kept = try await database.rows(
             """

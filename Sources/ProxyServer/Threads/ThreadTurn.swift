@@ -18,6 +18,9 @@ struct ThreadTurn: Sendable {
     let owner: String
     /// The messages the request sent, as a thread keeps them.
     let newMessages: [JSONValue]
+    /// The size of the request's own body: whether measuring its messages to keep them is bulk
+    /// work (a thread created with a whole late session, after the one it had was lost).
+    let requestBytes: Int
 
     /// `outcome`, with the reply kept before the client sees the end of it: a client that sends
     /// the next turn as soon as this one ends finds it there.
@@ -55,13 +58,15 @@ struct ThreadTurn: Sendable {
     }
 
     private func keep(_ reply: ThreadReply, logger: Logger) async {
+        let messages = newMessages + [reply.message]
+        let jsonBytes = await BulkWorkExecutor.run(forBytes: requestBytes) { JSONWriter.encodedCount(.array(messages)) }
         do {
             switch kind {
             case .create(let fields):
-                let conversation = ThreadConversation(owner: owner, fields: fields, messages: newMessages + [reply.message])
+                let conversation = ThreadConversation(owner: owner, fields: fields, messages: messages, jsonBytes: jsonBytes)
                 try await threads.store.create(conversation, replyID: reply.id, at: threads.now())
             case .continue(let previousID):
-                try await threads.store.append(newMessages + [reply.message], replyID: reply.id, after: previousID, at: threads.now())
+                try await threads.store.append(messages, jsonBytes: jsonBytes, replyID: reply.id, after: previousID, at: threads.now())
             }
         } catch {
             // The client has its reply; its next turn finds no thread and sends the whole conversation.
